@@ -1,0 +1,2 @@
+//! The `parley` command line.
+fn main() {}

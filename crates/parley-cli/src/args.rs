@@ -1,0 +1,49 @@
+//! The command-line arguments, as clap parses them.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Parley: the record and analysis of mediated, multi-party, multi-issue negotiations.
+#[derive(Parser, Debug)]
+#[command(name = "parley", version, about, long_about = None)]
+pub struct Args {
+    /// When to colour the output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to colour the output.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorChoice {
+    /// When the output is a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check scenario files and report every problem, with its line and column.
+    Check {
+        /// The scenario files (TOML).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Analyse a scenario: the built-in one when no file is named.
+    Analyze {
+        /// A scenario file (TOML).
+        file: Option<PathBuf>,
+        /// Print the report as JSON (schema: docs/json-output.md).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the built-in scenario's TOML, to start a scenario of your own from it.
+    Example,
+}

@@ -1,0 +1,1 @@
+//! Integration tests of the `parley` command line.

@@ -1,0 +1,409 @@
+//! The file's own shapes: what a TOML scenario file holds, field by field. These types are
+//! the serialization boundary; conversion to and from the model lives in `convert.rs`.
+
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use toml::value::Datetime;
+
+#[derive(Deserialize, Serialize, Debug, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct HeaderDto {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub(crate) description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) as_of: Option<DateDto>,
+}
+
+#[derive(Deserialize, Serialize, Debug, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ScaleDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) basis: Option<String>,
+    #[serde(default)]
+    pub(crate) stances: OrderedMap<[f64; 2]>,
+    #[serde(default)]
+    pub(crate) importances: OrderedMap<[f64; 2]>,
+}
+
+/// A date: a TOML date, a text date (`2025-11` has month precision, `2025` year precision),
+/// or a table with its precision and basis.
+#[derive(Deserialize, Serialize, Debug, Clone)]
+#[serde(untagged)]
+pub(crate) enum DateDto {
+    Plain(Datetime),
+    Text(String),
+    Detailed(DetailedDateDto),
+}
+
+#[derive(Deserialize, Serialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DetailedDateDto {
+    pub(crate) date: DatePartDto,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) precision: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) basis: Option<String>,
+}
+
+#[derive(Deserialize, Serialize, Debug, Clone)]
+#[serde(untagged)]
+pub(crate) enum DatePartDto {
+    Plain(Datetime),
+    Text(String),
+}
+
+/// A citation: `"source#section"`, `"source"`, or a table.
+#[derive(Deserialize, Serialize, Debug, Clone)]
+#[serde(untagged)]
+pub(crate) enum CitationDto {
+    Text(String),
+    Table { source: String, section: Option<String> },
+}
+
+#[derive(Deserialize, Serialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SourceDto {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) publisher: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) date: Option<DateDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) address: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) sections: Vec<String>,
+}
+
+#[derive(Deserialize, Serialize, Debug)]
+#[serde(untagged)]
+pub(crate) enum ConsentDto {
+    Keyword(String),
+    Issues { issues: Vec<String> },
+}
+
+#[derive(Deserialize, Serialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DelegateDto {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) title: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) cites: Vec<CitationDto>,
+}
+
+#[derive(Deserialize, Serialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct InterestDto {
+    pub(crate) label: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) cites: Vec<CitationDto>,
+}
+
+#[derive(Deserialize, Serialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReservationDto {
+    pub(crate) value: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) basis: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) note: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) cites: Vec<CitationDto>,
+}
+
+#[derive(Deserialize, Serialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NoteDto {
+    pub(crate) text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) date: Option<DateDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) basis: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) cites: Vec<CitationDto>,
+}
+
+#[derive(Deserialize, Serialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PartyDto {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) role: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) consent: Option<ConsentDto>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) interests: Vec<InterestDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) reservation: Option<ReservationDto>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) cites: Vec<CitationDto>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) delegates: Vec<DelegateDto>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) notes: Vec<NoteDto>,
+}
+
+#[derive(Deserialize, Serialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct OptionDto {
+    pub(crate) id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub(crate) label: String,
+}
+
+#[derive(Deserialize, Serialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct IssueDto {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) category: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub(crate) description: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) cites: Vec<CitationDto>,
+    #[serde(default)]
+    pub(crate) options: Vec<OptionDto>,
+}
+
+/// Visibility: `"public"`, `"private"`, or `{ track = "id" }`.
+#[derive(Deserialize, Serialize, Debug)]
+#[serde(untagged)]
+pub(crate) enum VisibilityDto {
+    Keyword(String),
+    Track { track: String },
+}
+
+#[derive(Deserialize, Serialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TrackDto {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) parties: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) document: Option<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub(crate) description: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) cites: Vec<CitationDto>,
+}
+
+#[derive(Deserialize, Serialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PlaceDto {
+    pub(crate) name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) country: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) precision: Option<String>,
+}
+
+#[derive(Deserialize, Serialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct MeetingDto {
+    pub(crate) id: String,
+    pub(crate) track: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub(crate) title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) date: Option<DateDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) place: Option<PlaceDto>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) attendees: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) duration_minutes: Option<u32>,
+    pub(crate) status: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) settled: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) left_open: Vec<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub(crate) summary: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) visibility: Option<VisibilityDto>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) cites: Vec<CitationDto>,
+}
+
+#[derive(Deserialize, Serialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PointDto {
+    pub(crate) id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) number: Option<u32>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub(crate) text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) issue: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) option: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) brackets: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) cites: Vec<CitationDto>,
+}
+
+/// The parent points a lineage entry speaks of: a list of ids or `"rest"`.
+#[derive(Deserialize, Serialize, Debug)]
+#[serde(untagged)]
+pub(crate) enum PointSelectionDto {
+    Listed(Vec<String>),
+    Keyword(String),
+}
+
+#[derive(Deserialize, Serialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LineageDto {
+    pub(crate) parent: String,
+    pub(crate) points: PointSelectionDto,
+    pub(crate) fate: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) into: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) cites: Vec<CitationDto>,
+}
+
+#[derive(Deserialize, Serialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DraftDto {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) date: Option<DateDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) author: Option<String>,
+    pub(crate) status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) stage: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) parents: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) point_count: Option<u32>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub(crate) summary: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) visibility: Option<VisibilityDto>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) cites: Vec<CitationDto>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) points: Vec<PointDto>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) lineage: Vec<LineageDto>,
+}
+
+/// A stance on one option: a level keyword or an exact value.
+#[derive(Deserialize, Serialize, Debug, Clone)]
+#[serde(untagged)]
+pub(crate) enum StanceDto {
+    Level(String),
+    Value(f64),
+}
+
+#[derive(Deserialize, Serialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PositionDto {
+    pub(crate) party: String,
+    pub(crate) issue: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) date: Option<DateDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) importance: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) weight: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) confidence: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) visibility: Option<VisibilityDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) note: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) cites: Vec<CitationDto>,
+    #[serde(default)]
+    pub(crate) stances: OrderedMap<StanceDto>,
+}
+
+#[derive(Deserialize, Serialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ClaimDto {
+    pub(crate) id: String,
+    pub(crate) claimant: String,
+    pub(crate) statement: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) date: Option<DateDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) place: Option<PlaceDto>,
+    pub(crate) status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) disputes: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) visibility: Option<VisibilityDto>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) cites: Vec<CitationDto>,
+}
+
+/// The whole file, for writing. Reading goes entity by entity so that one bad entity does not
+/// hide the problems of the others.
+#[derive(Serialize, Debug, Default)]
+pub(crate) struct FileDto {
+    pub(crate) scenario: HeaderDto,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) scale: Option<ScaleDto>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) sources: Vec<SourceDto>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) parties: Vec<PartyDto>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) issues: Vec<IssueDto>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) tracks: Vec<TrackDto>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) meetings: Vec<MeetingDto>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) drafts: Vec<DraftDto>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) positions: Vec<PositionDto>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) claims: Vec<ClaimDto>,
+}
+
+/// A TOML table read in the order of the file, so that writing it back keeps that order.
+#[derive(Debug, Clone)]
+pub(crate) struct OrderedMap<V>(pub(crate) Vec<(String, V)>);
+
+impl<V> Default for OrderedMap<V> {
+    fn default() -> Self {
+        OrderedMap(Vec::new())
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct OrderedMapVisitor<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for OrderedMapVisitor<V> {
+            type Value = OrderedMap<V>;
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("a table")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(OrderedMap(entries))
+            }
+        }
+        deserializer.deserialize_map(OrderedMapVisitor(std::marker::PhantomData))
+    }
+}
+
+impl<V: Serialize> Serialize for OrderedMap<V> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(key, value)| (key, value)))
+    }
+}

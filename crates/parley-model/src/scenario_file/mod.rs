@@ -1,0 +1,206 @@
+//! The TOML scenario format (see docs/scenario-format.md): reading reports every problem in
+//! the file at once, each with its line and column; writing then reading gives the same
+//! scenario.
+
+mod convert;
+mod dto;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use serde::Deserialize;
+use serde::de::IntoDeserializer;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::{Diagnostic, DiagnosticKind, FieldPath, TextPosition};
+use crate::scenario::Scenario;
+use crate::validate::{ValidScenario, validate};
+use convert::Reader;
+
+/// What reading a scenario file gives: the scenario when it has no error, and every problem
+/// found, in the order of the file, each with its line and column.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The scenario, when it has no error.
+    pub scenario: Option<ValidScenario>,
+    /// Every problem found, errors and warnings.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// Whether any problem is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// The top-level tables of a scenario file, in the order they are written.
+const TOP_LEVEL_KEYS: [&str; 10] =
+    ["scenario", "scale", "sources", "parties", "issues", "tracks", "meetings", "drafts", "positions", "claims"];
+
+/// Reads a scenario from TOML text, validates it, and reports every problem found.
+pub fn read_scenario(text: &str) -> Loaded {
+    let (document, syntax_errors) = DeTable::parse_recoverable(text);
+    if !syntax_errors.is_empty() {
+        let mut diagnostics: Vec<Diagnostic> = syntax_errors
+            .iter()
+            .map(|error| {
+                let mut diagnostic =
+                    Diagnostic::error(DiagnosticKind::Syntax, FieldPath::root(), error.message().to_owned());
+                diagnostic.position = error.span().map(|span| TextPosition::of_offset(text, span.start));
+                diagnostic
+            })
+            .collect();
+        diagnostics.sort_by_key(|diagnostic| diagnostic.position);
+        diagnostics.dedup();
+        return Loaded { scenario: None, diagnostics };
+    }
+    let document = document.into_inner();
+    let mut spans = HashMap::new();
+    for (key, value) in document.iter() {
+        record_spans(&FieldPath::root().key(key.get_ref()), value, &mut spans);
+    }
+    let mut reader = Reader { diagnostics: Vec::new() };
+    let mut scenario = Scenario::default();
+    let mut unreadable_ids = Vec::new();
+    for (key, value) in document.iter() {
+        let path = FieldPath::root().key(key.get_ref());
+        match key.get_ref().as_ref() {
+            "scenario" => {
+                if let Some(header) = read_entity::<dto::HeaderDto>(value, &path, text, &mut reader, &mut unreadable_ids) {
+                    reader.header(&header, &mut scenario);
+                }
+            }
+            "scale" => {
+                if let Some(scale) = read_entity::<dto::ScaleDto>(value, &path, text, &mut reader, &mut unreadable_ids) {
+                    scenario.scale = reader.scale(&scale);
+                }
+            }
+            "sources" => read_list(value, &path, text, &mut reader, &mut unreadable_ids, Reader::source, &mut scenario.sources),
+            "parties" => read_list(value, &path, text, &mut reader, &mut unreadable_ids, Reader::party, &mut scenario.parties),
+            "issues" => read_list(value, &path, text, &mut reader, &mut unreadable_ids, Reader::issue, &mut scenario.issues),
+            "tracks" => read_list(value, &path, text, &mut reader, &mut unreadable_ids, Reader::track, &mut scenario.tracks),
+            "meetings" => read_list(value, &path, text, &mut reader, &mut unreadable_ids, Reader::meeting, &mut scenario.meetings),
+            "drafts" => read_list(value, &path, text, &mut reader, &mut unreadable_ids, Reader::draft, &mut scenario.drafts),
+            "positions" => {
+                read_list(value, &path, text, &mut reader, &mut unreadable_ids, Reader::position, &mut scenario.positions)
+            }
+            "claims" => read_list(value, &path, text, &mut reader, &mut unreadable_ids, Reader::claim, &mut scenario.claims),
+            other => {
+                let message = format!("unknown table '{other}', expected one of: {}", TOP_LEVEL_KEYS.join(", "));
+                reader.diagnostics.push(Diagnostic::error(DiagnosticKind::Shape, path, message));
+            }
+        }
+    }
+    if !document.contains_key("scenario") {
+        let message = "missing table [scenario], expected one with at least id and title".to_owned();
+        reader.diagnostics.push(Diagnostic::error(DiagnosticKind::Shape, FieldPath::root().key("scenario"), message));
+    }
+    let mut diagnostics = reader.diagnostics;
+    // An entity that could not be read is missing from the scenario: references to it would
+    // only repeat its own error, so they are left out.
+    diagnostics.extend(validate(&scenario).into_iter().filter(|diagnostic| {
+        diagnostic.kind != DiagnosticKind::UnknownReference
+            || !unreadable_ids.iter().any(|id| diagnostic.message.ends_with(&format!("'{id}'")))
+    }));
+    for diagnostic in &mut diagnostics {
+        if diagnostic.position.is_none() {
+            diagnostic.position = position_of(&diagnostic.path, &spans, text);
+        }
+    }
+    diagnostics.sort_by_key(|diagnostic| diagnostic.position);
+    let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+    let scenario = if has_errors {
+        None
+    } else {
+        let (scenario, _) = ValidScenario::new(scenario).expect("no error was found, so validation passes");
+        Some(scenario)
+    };
+    Loaded { scenario, diagnostics }
+}
+
+/// Writes a scenario as TOML text that [`read_scenario`] reads back to the same scenario.
+pub fn write_scenario(scenario: &Scenario) -> String {
+    let file = convert::write_file(scenario);
+    toml::to_string(&file).expect("a scenario always serializes: every key is a string and no value is a bare array of tables mixed with values")
+}
+
+fn read_entity<T: for<'de> Deserialize<'de>>(
+    value: &Spanned<DeValue<'_>>,
+    path: &FieldPath,
+    text: &str,
+    reader: &mut Reader,
+    unreadable_ids: &mut Vec<String>,
+) -> Option<T> {
+    match T::deserialize(value.clone().into_deserializer()) {
+        Ok(entity) => Some(entity),
+        Err(error) => {
+            let mut diagnostic = Diagnostic::error(DiagnosticKind::Shape, path.clone(), error.message().to_owned());
+            let span = error.span().unwrap_or_else(|| value.span());
+            diagnostic.position = Some(TextPosition::of_offset(text, span.start));
+            reader.diagnostics.push(diagnostic);
+            if let Some(id) = value.get_ref().as_table().and_then(|table| table.get("id")).and_then(|id| id.get_ref().as_str()) {
+                unreadable_ids.push(id.to_owned());
+            }
+            None
+        }
+    }
+}
+
+fn read_list<Dto: for<'de> Deserialize<'de>, T>(
+    value: &Spanned<DeValue<'_>>,
+    path: &FieldPath,
+    text: &str,
+    reader: &mut Reader,
+    unreadable_ids: &mut Vec<String>,
+    convert: fn(&mut Reader, &Dto, &FieldPath) -> T,
+    target: &mut Vec<T>,
+) {
+    let Some(items) = value.get_ref().as_array() else {
+        let message = format!("expected an array of tables ([[{path}]]), found a {}", value.get_ref().type_str());
+        let mut diagnostic = Diagnostic::error(DiagnosticKind::Shape, path.clone(), message);
+        diagnostic.position = Some(TextPosition::of_offset(text, value.span().start));
+        reader.diagnostics.push(diagnostic);
+        return;
+    };
+    for (item_idx, item) in items.iter().enumerate() {
+        let item_path = path.index(item_idx);
+        if let Some(dto) = read_entity::<Dto>(item, &item_path, text, reader, unreadable_ids) {
+            target.push(convert(reader, &dto, &item_path));
+        }
+    }
+}
+
+fn record_spans(path: &FieldPath, value: &Spanned<DeValue<'_>>, spans: &mut HashMap<FieldPath, Range<usize>>) {
+    spans.insert(path.clone(), value.span());
+    match value.get_ref() {
+        DeValue::Table(table) => {
+            for (key, child) in table.iter() {
+                record_spans(&path.key(key.get_ref()), child, spans);
+            }
+        }
+        DeValue::Array(array) => {
+            for (child_idx, child) in array.iter().enumerate() {
+                record_spans(&path.index(child_idx), child, spans);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The position of a field, or of its nearest enclosing field that the file has (a missing
+/// field is reported at the table that lacks it).
+fn position_of(path: &FieldPath, spans: &HashMap<FieldPath, Range<usize>>, text: &str) -> Option<TextPosition> {
+    let mut current = Some(path.clone());
+    while let Some(candidate) = current {
+        if let Some(span) = spans.get(&candidate) {
+            return Some(TextPosition::of_offset(text, span.start));
+        }
+        current = candidate.parent();
+    }
+    None
+}
+

@@ -1,0 +1,670 @@
+//! Validation: every check on a [`Scenario`], reported all at once as diagnostics, and the
+//! [`ValidScenario`] that the analysis takes once no error remains.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::diagnostic::{Diagnostic, DiagnosticKind as Kind, FieldPath};
+use crate::scale::Interval;
+use crate::scenario::{
+    Citation, Consent, Draft, Fate, MeetingStatus, Party, PointSelection, Position, Scenario,
+    Settlement, Visibility,
+};
+use crate::stance::{Importance, Stance};
+use crate::{Date, FuzzyDate, Id};
+
+/// A scenario with no errors: every reference resolves and every invariant holds.
+#[derive(Clone, Debug)]
+pub struct ValidScenario {
+    scenario: Scenario,
+}
+
+impl ValidScenario {
+    /// Validates a scenario. On success, returns it with its warnings; otherwise every
+    /// problem found, errors and warnings together.
+    pub fn new(scenario: Scenario) -> Result<(ValidScenario, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let diagnostics = validate(&scenario);
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(diagnostics);
+        }
+        Ok((ValidScenario { scenario }, diagnostics))
+    }
+
+    /// The scenario.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// Gives the scenario back.
+    pub fn into_scenario(self) -> Scenario {
+        self.scenario
+    }
+
+    /// The index of a party, by id.
+    pub fn party_index(&self, party: &Id) -> Option<usize> {
+        self.scenario.parties.iter().position(|candidate| &candidate.id == party)
+    }
+
+    /// The index of an issue, by id.
+    pub fn issue_index(&self, issue: &Id) -> Option<usize> {
+        self.scenario.issues.iter().position(|candidate| &candidate.id == issue)
+    }
+
+    /// The index of a draft, by id.
+    pub fn draft_index(&self, draft: &Id) -> Option<usize> {
+        self.scenario.drafts.iter().position(|candidate| &candidate.id == draft)
+    }
+
+    /// Each party's latest position on each issue as of a date (all positions when `None`):
+    /// `[party][issue]`, `None` where no position is recorded. Among positions on the same
+    /// day, the one recorded last wins; undated positions come before dated ones.
+    pub fn current_positions(&self, as_of: Option<Date>) -> Vec<Vec<Option<&Position>>> {
+        let scenario = &self.scenario;
+        let mut current = vec![vec![None; scenario.issues.len()]; scenario.parties.len()];
+        let mut dated: Vec<&Position> = scenario
+            .positions
+            .iter()
+            .filter(|position| match (as_of, position.date) {
+                (Some(limit), Some(date)) => date.date <= limit,
+                _ => true,
+            })
+            .collect();
+        dated.sort_by_key(|position| position.date.map(|date| date.date));
+        for position in dated {
+            let (Some(party_idx), Some(issue_idx)) =
+                (self.party_index(&position.party), self.issue_index(&position.issue))
+            else {
+                continue;
+            };
+            current[party_idx][issue_idx] = Some(position);
+        }
+        current
+    }
+}
+
+/// Checks a scenario and returns every problem found, in the order of the file.
+pub fn validate(scenario: &Scenario) -> Vec<Diagnostic> {
+    let mut checker = Checker::new(scenario);
+    checker.check_scale();
+    checker.check_sources();
+    checker.check_parties();
+    checker.check_issues();
+    checker.check_tracks();
+    checker.check_meetings();
+    checker.check_drafts();
+    checker.check_positions();
+    checker.check_claims();
+    checker.diagnostics
+}
+
+struct Checker<'a> {
+    scenario: &'a Scenario,
+    diagnostics: Vec<Diagnostic>,
+    sources: HashMap<&'a Id, usize>,
+    parties: HashMap<&'a Id, usize>,
+    delegates: HashMap<&'a Id, usize>,
+    issues: HashMap<&'a Id, usize>,
+    tracks: HashMap<&'a Id, usize>,
+    drafts: HashMap<&'a Id, usize>,
+    claims: HashMap<&'a Id, usize>,
+}
+
+fn root(collection: &str, index: usize) -> FieldPath {
+    FieldPath::root().key(collection).index(index)
+}
+
+/// The first index of each id; later duplicates are reported by `check_unique`.
+fn index_by_id<'a, T>(items: &'a [T], id: impl Fn(&'a T) -> &'a Id) -> HashMap<&'a Id, usize> {
+    let mut index = HashMap::new();
+    for (item_idx, item) in items.iter().enumerate() {
+        index.entry(id(item)).or_insert(item_idx);
+    }
+    index
+}
+
+impl<'a> Checker<'a> {
+    fn new(scenario: &'a Scenario) -> Checker<'a> {
+        let mut delegates = HashMap::new();
+        for (party_idx, party) in scenario.parties.iter().enumerate() {
+            for delegate in &party.delegates {
+                delegates.entry(&delegate.id).or_insert(party_idx);
+            }
+        }
+        Checker {
+            scenario,
+            diagnostics: Vec::new(),
+            sources: index_by_id(&scenario.sources, |source| &source.id),
+            parties: index_by_id(&scenario.parties, |party| &party.id),
+            delegates,
+            issues: index_by_id(&scenario.issues, |issue| &issue.id),
+            tracks: index_by_id(&scenario.tracks, |track| &track.id),
+            drafts: index_by_id(&scenario.drafts, |draft| &draft.id),
+            claims: index_by_id(&scenario.claims, |claim| &claim.id),
+        }
+    }
+
+    fn error(&mut self, kind: Kind, path: FieldPath, message: String) {
+        self.diagnostics.push(Diagnostic::error(kind, path, message));
+    }
+
+    fn warning(&mut self, kind: Kind, path: FieldPath, message: String) {
+        self.diagnostics.push(Diagnostic::warning(kind, path, message));
+    }
+
+    /// Reports ids that appear more than once, at every repeat.
+    fn check_unique<'b>(&mut self, what: &str, ids: impl IntoIterator<Item = (&'b Id, FieldPath)>) {
+        let mut seen: HashMap<&Id, FieldPath> = HashMap::new();
+        for (id, path) in ids {
+            match seen.get(id) {
+                Some(first) => {
+                    let message = format!("duplicate {what} id '{id}', first used at {first}");
+                    self.error(Kind::DuplicateId, path, message);
+                }
+                None => {
+                    seen.insert(id, path);
+                }
+            }
+        }
+    }
+
+    fn check_reference(&mut self, what: &str, id: &Id, known: bool, path: FieldPath) {
+        if !known {
+            self.error(Kind::UnknownReference, path, format!("unknown {what} '{id}'"));
+        }
+    }
+
+    fn check_party_ref(&mut self, id: &Id, path: FieldPath) {
+        let known = self.parties.contains_key(id);
+        self.check_reference("party", id, known, path);
+    }
+
+    fn check_issue_ref(&mut self, id: &Id, path: FieldPath) -> Option<usize> {
+        let issue_idx = self.issues.get(id).copied();
+        self.check_reference("issue", id, issue_idx.is_some(), path);
+        issue_idx
+    }
+
+    fn check_cites(&mut self, cites: &[Citation], path: FieldPath) {
+        for (cite_idx, cite) in cites.iter().enumerate() {
+            let cite_path = path.index(cite_idx);
+            let Some(&source_idx) = self.sources.get(&cite.source) else {
+                let message = format!("unknown source '{}'", cite.source);
+                self.error(Kind::UnknownReference, cite_path.key("source"), message);
+                continue;
+            };
+            let source = &self.scenario.sources[source_idx];
+            if let Some(section) = &cite.section
+                && !source.sections.is_empty()
+                && !source.sections.contains(section)
+            {
+                let message = format!(
+                    "source '{}' has no section '{section}', expected one of: {}",
+                    source.id,
+                    source.sections.join(", ")
+                );
+                self.error(Kind::UnknownReference, cite_path.key("section"), message);
+            }
+        }
+    }
+
+    fn check_visibility(&mut self, visibility: &Visibility, path: FieldPath) {
+        if let Visibility::Track(track) = visibility {
+            let known = self.tracks.contains_key(track);
+            self.check_reference("track", track, known, path);
+        }
+    }
+
+    /// Reports a date later than the scenario's own date, for facts that cannot lie ahead.
+    fn check_not_after_as_of(&mut self, what: &str, date: Option<FuzzyDate>, path: FieldPath) {
+        let (Some(date), Some(as_of)) = (date, self.scenario.as_of) else { return };
+        if date.date > as_of.date {
+            let message = format!("{what} is dated {}, after the scenario's date {}", date.date, as_of.date);
+            self.error(Kind::DateOrder, path, message);
+        }
+    }
+
+    fn check_scale(&mut self) {
+        let scale = &self.scenario.scale;
+        let path = FieldPath::root().key("scale");
+        let stance_levels = crate::stance::StanceLevel::ALL.iter().map(|level| level.as_str());
+        let stances = stance_levels.zip(scale.stances).chain([("unknown", scale.unknown_stance)]);
+        for (name, interval) in stances.collect::<Vec<_>>() {
+            let field = path.key("stances").key(name);
+            self.check_interval(interval, field, 0.0, 1.0, true);
+        }
+        let importance_levels = crate::stance::ImportanceLevel::ALL.iter().map(|level| level.as_str());
+        let importances =
+            importance_levels.zip(scale.importances).chain([("unknown", scale.unknown_importance)]);
+        for (name, interval) in importances.collect::<Vec<_>>() {
+            let field = path.key("importances").key(name);
+            if interval.low <= 0.0 {
+                let message = format!("weight {} is not positive, expected a weight above 0", interval.low);
+                self.error(Kind::NonPositiveWeight, field.clone(), message);
+            }
+            self.check_interval(interval, field, 0.0, f64::INFINITY, false);
+        }
+    }
+
+    fn check_interval(&mut self, interval: Interval, path: FieldPath, min: f64, max: f64, closed_max: bool) {
+        let in_range = |value: f64| value.is_finite() && value >= min && (value <= max || !closed_max);
+        if !in_range(interval.low) || !in_range(interval.high) || interval.low > interval.high {
+            let message = format!(
+                "interval [{}, {}] is not valid, expected two numbers in [{min}, {max}], the first not above the second",
+                interval.low, interval.high
+            );
+            self.error(Kind::OutOfRange, path, message);
+        }
+    }
+
+    fn check_sources(&mut self) {
+        let sources = &self.scenario.sources;
+        self.check_unique("source", sources.iter().enumerate().map(|(idx, s)| (&s.id, root("sources", idx).key("id"))));
+    }
+
+    fn check_parties(&mut self) {
+        let parties = &self.scenario.parties;
+        self.check_unique("party", parties.iter().enumerate().map(|(idx, p)| (&p.id, root("parties", idx).key("id"))));
+        let delegate_ids = parties.iter().enumerate().flat_map(|(party_idx, party)| {
+            party.delegates.iter().enumerate().map(move |(delegate_idx, delegate)| {
+                (&delegate.id, root("parties", party_idx).key("delegates").index(delegate_idx).key("id"))
+            })
+        });
+        self.check_unique("delegate", delegate_ids);
+        for (party_idx, party) in parties.iter().enumerate() {
+            let path = root("parties", party_idx);
+            self.check_party(party, &path);
+        }
+    }
+
+    fn check_party(&mut self, party: &'a Party, path: &FieldPath) {
+        for (delegate_idx, delegate) in party.delegates.iter().enumerate() {
+            let delegate_path = path.key("delegates").index(delegate_idx);
+            if self.parties.contains_key(&delegate.id) {
+                let message = format!("delegate id '{}' is also a party's id, expected distinct ids", delegate.id);
+                self.error(Kind::DuplicateId, delegate_path.key("id"), message);
+            }
+            self.check_cites(&delegate.cites, delegate_path.key("cites"));
+        }
+        if let Consent::OnIssues(issues) = &party.consent {
+            if issues.is_empty() {
+                let message = "consent is needed on no issue: say consent = \"none\" instead".to_owned();
+                self.warning(Kind::Inconsistent, path.key("consent"), message);
+            }
+            for (issue_idx, issue) in issues.iter().enumerate() {
+                self.check_issue_ref(issue, path.key("consent").key("issues").index(issue_idx));
+            }
+        }
+        if let Some(reservation) = &party.reservation {
+            let value_path = path.key("reservation").key("value");
+            if !(reservation.value.is_finite() && (0.0..=1.0).contains(&reservation.value)) {
+                let message = format!("reservation {} is outside [0, 1]", reservation.value);
+                self.error(Kind::OutOfRange, value_path, message);
+            }
+            self.check_cites(&reservation.cites, path.key("reservation").key("cites"));
+        }
+        for (interest_idx, interest) in party.interests.iter().enumerate() {
+            self.check_cites(&interest.cites, path.key("interests").index(interest_idx).key("cites"));
+        }
+        for (note_idx, note) in party.notes.iter().enumerate() {
+            self.check_cites(&note.cites, path.key("notes").index(note_idx).key("cites"));
+        }
+        self.check_cites(&party.cites, path.key("cites"));
+    }
+
+    fn check_issues(&mut self) {
+        let issues = &self.scenario.issues;
+        self.check_unique("issue", issues.iter().enumerate().map(|(idx, i)| (&i.id, root("issues", idx).key("id"))));
+        for (issue_idx, issue) in issues.iter().enumerate() {
+            let path = root("issues", issue_idx);
+            if issue.options.is_empty() {
+                let message = format!("issue '{}' has no options, expected at least one", issue.id);
+                self.error(Kind::Inconsistent, path.key("options"), message);
+            }
+            let option_ids = issue.options.iter().enumerate().map(|(option_idx, option)| {
+                (&option.id, path.key("options").index(option_idx).key("id"))
+            });
+            self.check_unique(&format!("option (in issue '{}')", issue.id), option_ids);
+            self.check_cites(&issue.cites, path.key("cites"));
+            let has_position = self.scenario.positions.iter().any(|position| position.issue == issue.id);
+            if !has_position {
+                let message = format!("no party has a recorded position on issue '{}'", issue.id);
+                self.warning(Kind::Inconsistent, path.key("id"), message);
+            }
+        }
+    }
+
+    fn check_tracks(&mut self) {
+        let tracks = &self.scenario.tracks;
+        self.check_unique("track", tracks.iter().enumerate().map(|(idx, t)| (&t.id, root("tracks", idx).key("id"))));
+        for (track_idx, track) in tracks.iter().enumerate() {
+            let path = root("tracks", track_idx);
+            if track.parties.len() < 2 {
+                let message = format!("track '{}' has {} parties, expected at least two", track.id, track.parties.len());
+                self.error(Kind::Inconsistent, path.key("parties"), message);
+            }
+            for (party_idx, party) in track.parties.iter().enumerate() {
+                self.check_party_ref(party, path.key("parties").index(party_idx));
+            }
+            if let Some(document) = &track.document {
+                let known = self.drafts.contains_key(document);
+                self.check_reference("draft", document, known, path.key("document"));
+            }
+            self.check_cites(&track.cites, path.key("cites"));
+        }
+    }
+
+    fn check_meetings(&mut self) {
+        let meetings = &self.scenario.meetings;
+        self.check_unique("meeting", meetings.iter().enumerate().map(|(idx, m)| (&m.id, root("meetings", idx).key("id"))));
+        for (meeting_idx, meeting) in meetings.iter().enumerate() {
+            let path = root("meetings", meeting_idx);
+            let track = self.tracks.get(&meeting.track).map(|&track_idx| &self.scenario.tracks[track_idx]);
+            self.check_reference("track", &meeting.track, track.is_some(), path.key("track"));
+            for (attendee_idx, attendee) in meeting.attendees.iter().enumerate() {
+                let attendee_path = path.key("attendees").index(attendee_idx);
+                let party_idx = self.delegates.get(attendee).or_else(|| self.parties.get(attendee)).copied();
+                let Some(party_idx) = party_idx else {
+                    let message = format!("attendee '{attendee}' is no party's delegate (nor a party)");
+                    self.error(Kind::UnknownAttendee, attendee_path, message);
+                    continue;
+                };
+                let party = &self.scenario.parties[party_idx];
+                if let Some(track) = track
+                    && !track.parties.contains(&party.id)
+                {
+                    let message = format!(
+                        "attendee '{attendee}' speaks for '{}', which is not on track '{}'",
+                        party.id, track.id
+                    );
+                    self.warning(Kind::Inconsistent, attendee_path, message);
+                }
+            }
+            for (field, issues) in [("settled", &meeting.settled), ("left_open", &meeting.left_open)] {
+                for (issue_idx, issue) in issues.iter().enumerate() {
+                    self.check_issue_ref(issue, path.key(field).index(issue_idx));
+                }
+            }
+            if meeting.status == MeetingStatus::Held {
+                self.check_not_after_as_of("a held meeting", meeting.date, path.key("date"));
+            }
+            self.check_visibility(&meeting.visibility, path.key("visibility"));
+            self.check_cites(&meeting.cites, path.key("cites"));
+        }
+    }
+
+    fn check_drafts(&mut self) {
+        let drafts = &self.scenario.drafts;
+        self.check_unique("draft", drafts.iter().enumerate().map(|(idx, d)| (&d.id, root("drafts", idx).key("id"))));
+        for (draft_idx, draft) in drafts.iter().enumerate() {
+            let path = root("drafts", draft_idx);
+            self.check_draft(draft, &path);
+        }
+        self.check_draft_cycles();
+    }
+
+    fn check_draft(&mut self, draft: &'a Draft, path: &FieldPath) {
+        if let Some(author) = &draft.author {
+            self.check_party_ref(author, path.key("author"));
+        }
+        self.check_not_after_as_of("a draft", draft.date, path.key("date"));
+        let point_ids = draft.points.iter().enumerate().map(|(point_idx, point)| {
+            (&point.id, path.key("points").index(point_idx).key("id"))
+        });
+        self.check_unique(&format!("point (in draft '{}')", draft.id), point_ids);
+        if let Some(count) = draft.point_count
+            && (count as usize) < draft.points.len()
+        {
+            let message = format!("point_count is {count} but {} points are described", draft.points.len());
+            self.error(Kind::OutOfRange, path.key("point_count"), message);
+        }
+        let mut numbers = BTreeMap::new();
+        for (point_idx, point) in draft.points.iter().enumerate() {
+            let point_path = path.key("points").index(point_idx);
+            if let Some(number) = point.number {
+                if let Some(first) = numbers.insert(number, point_idx) {
+                    let message = format!("point number {number} is used twice, first by point '{}'", draft.points[first].id);
+                    self.error(Kind::DuplicateId, point_path.key("number"), message);
+                }
+                if let Some(count) = draft.point_count
+                    && (number == 0 || number > count)
+                {
+                    let message = format!("point number {number} is outside 1..={count}");
+                    self.error(Kind::OutOfRange, point_path.key("number"), message);
+                }
+            }
+            self.check_settlement(draft, point_idx, &point_path);
+            self.check_cites(&point.cites, point_path.key("cites"));
+        }
+        for (parent_idx, parent) in draft.parents.iter().enumerate() {
+            let parent_path = path.key("parents").index(parent_idx);
+            let Some(&parent_draft_idx) = self.drafts.get(parent) else {
+                self.check_reference("draft", parent, false, parent_path);
+                continue;
+            };
+            let parent_draft = &self.scenario.drafts[parent_draft_idx];
+            if let (Some(date), Some(parent_date)) = (draft.date, parent_draft.date)
+                && date.date < parent_date.date
+            {
+                let message = format!(
+                    "draft '{}' is dated {}, before its parent '{}' dated {}",
+                    draft.id, date.date, parent, parent_date.date
+                );
+                self.error(Kind::DateOrder, path.key("date"), message);
+            }
+            self.check_lineage_of_parent(draft, parent_draft, path);
+        }
+        for (entry_idx, entry) in draft.lineage.iter().enumerate() {
+            let entry_path = path.key("lineage").index(entry_idx);
+            if !draft.parents.contains(&entry.parent) {
+                let message = format!("lineage names '{}', which is not a parent of draft '{}'", entry.parent, draft.id);
+                self.error(Kind::UnknownReference, entry_path.key("parent"), message);
+            }
+            self.check_cites(&entry.cites, entry_path.key("cites"));
+        }
+        self.check_visibility(&draft.visibility, path.key("visibility"));
+        self.check_cites(&draft.cites, path.key("cites"));
+    }
+
+    fn check_settlement(&mut self, draft: &Draft, point_idx: usize, point_path: &FieldPath) {
+        let point = &draft.points[point_idx];
+        let issue_idx = match &point.issue {
+            Some(issue) => self.check_issue_ref(issue, point_path.key("issue")),
+            None => None,
+        };
+        let options: Vec<(&Id, FieldPath)> = match &point.settlement {
+            Settlement::Unspecified => Vec::new(),
+            Settlement::Option(option) => vec![(option, point_path.key("option"))],
+            Settlement::Bracketed(options) => {
+                if options.len() < 2 {
+                    let message = format!("{} bracketed alternative(s), expected at least two", options.len());
+                    self.error(Kind::Inconsistent, point_path.key("brackets"), message);
+                }
+                options.iter().enumerate().map(|(idx, option)| (option, point_path.key("brackets").index(idx))).collect()
+            }
+        };
+        if point.issue.is_none() && !options.is_empty() {
+            let message = format!("point '{}' settles options but names no issue", point.id);
+            self.error(Kind::Inconsistent, point_path.key("issue"), message);
+        }
+        let Some(issue_idx) = issue_idx else { return };
+        let issue = &self.scenario.issues[issue_idx];
+        for (option, option_path) in options {
+            if issue.option_index(option).is_none() {
+                let message = format!("issue '{}' has no option '{option}'", issue.id);
+                self.error(Kind::UnknownOption, option_path, message);
+            }
+        }
+    }
+
+    /// Every point of the parent must be accounted for exactly once by the draft's lineage.
+    fn check_lineage_of_parent(&mut self, draft: &Draft, parent: &Draft, draft_path: &FieldPath) {
+        let mut accounted: BTreeMap<&Id, usize> = BTreeMap::new();
+        let mut rest_entry = None;
+        for (entry_idx, entry) in draft.lineage.iter().enumerate().filter(|(_, entry)| entry.parent == parent.id) {
+            let entry_path = draft_path.key("lineage").index(entry_idx);
+            match &entry.points {
+                PointSelection::Rest => {
+                    if rest_entry.replace(entry_idx).is_some() {
+                        let message = format!("two lineage entries take the rest of parent '{}'", parent.id);
+                        self.error(Kind::LineageGap, entry_path.key("points"), message);
+                    }
+                }
+                PointSelection::Listed(points) => {
+                    for (listed_idx, point) in points.iter().enumerate() {
+                        let point_path = entry_path.key("points").index(listed_idx);
+                        if !parent.points.iter().any(|candidate| &candidate.id == point) {
+                            let message = format!("parent draft '{}' has no point '{point}'", parent.id);
+                            self.error(Kind::UnknownReference, point_path, message);
+                        } else if let Some(first) = accounted.insert(point, entry_idx) {
+                            let message = format!(
+                                "point '{point}' of parent '{}' is accounted for twice, first by lineage[{first}]",
+                                parent.id
+                            );
+                            self.error(Kind::LineageGap, point_path, message);
+                        }
+                    }
+                }
+            }
+            match (&entry.into, entry.fate) {
+                (None, Fate::Kept | Fate::Amended | Fate::Merged) => {
+                    let message = format!("a {} point must name the point it became, in 'into'", entry.fate.as_str());
+                    self.error(Kind::Inconsistent, entry_path.key("into"), message);
+                }
+                (Some(into), _) if !draft.points.iter().any(|point| &point.id == into) => {
+                    let message = format!("draft '{}' has no point '{into}'", draft.id);
+                    self.error(Kind::UnknownReference, entry_path.key("into"), message);
+                }
+                _ => {}
+            }
+        }
+        if rest_entry.is_some() {
+            return;
+        }
+        let unaccounted: Vec<&str> = parent
+            .points
+            .iter()
+            .filter(|point| !accounted.contains_key(&point.id))
+            .map(|point| point.id.as_str())
+            .collect();
+        let n_undescribed = parent.n_points() - parent.points.len();
+        if unaccounted.is_empty() && n_undescribed == 0 {
+            return;
+        }
+        let mut missing = Vec::new();
+        if !unaccounted.is_empty() {
+            missing.push(format!("point(s) {}", unaccounted.join(", ")));
+        }
+        if n_undescribed > 0 {
+            missing.push(format!("{n_undescribed} undescribed point(s)"));
+        }
+        let message = format!(
+            "lineage leaves {} of parent '{}' unaccounted for, expected an entry for each (points = \"rest\" with fate = \"unknown\" where the sources do not say)",
+            missing.join(" and "),
+            parent.id
+        );
+        self.error(Kind::LineageGap, draft_path.key("lineage"), message);
+    }
+
+    fn check_draft_cycles(&mut self) {
+        let drafts = &self.scenario.drafts;
+        for (draft_idx, draft) in drafts.iter().enumerate() {
+            let mut stack: Vec<&Id> = draft.parents.iter().collect();
+            let mut visited = BTreeSet::new();
+            while let Some(ancestor) = stack.pop() {
+                if ancestor == &draft.id {
+                    let message = format!("draft '{}' is its own ancestor", draft.id);
+                    self.error(Kind::LineageCycle, root("drafts", draft_idx).key("parents"), message);
+                    break;
+                }
+                if !visited.insert(ancestor) {
+                    continue;
+                }
+                if let Some(&ancestor_idx) = self.drafts.get(ancestor) {
+                    stack.extend(drafts[ancestor_idx].parents.iter());
+                }
+            }
+        }
+    }
+
+    fn check_positions(&mut self) {
+        let mut seen: HashMap<(&Id, &Id, Option<Date>), usize> = HashMap::new();
+        for (position_idx, position) in self.scenario.positions.iter().enumerate() {
+            let path = root("positions", position_idx);
+            self.check_party_ref(&position.party, path.key("party"));
+            let issue_idx = self.check_issue_ref(&position.issue, path.key("issue"));
+            let key = (&position.party, &position.issue, position.date.map(|date| date.date));
+            if let Some(first) = seen.insert(key, position_idx) {
+                let message = format!(
+                    "party '{}' has two positions on issue '{}' at the same date, first at positions[{first}]",
+                    position.party, position.issue
+                );
+                self.error(Kind::Inconsistent, path.key("date"), message);
+            }
+            self.check_not_after_as_of("a position", position.date, path.key("date"));
+            if let Some(Importance::Weight(weight)) = position.importance
+                && !(weight.is_finite() && weight > 0.0)
+            {
+                let message = format!("weight {weight} is not positive, expected a weight above 0");
+                self.error(Kind::NonPositiveWeight, path.key("weight"), message);
+            }
+            if let Some(issue_idx) = issue_idx {
+                self.check_stances(position, issue_idx, &path);
+            }
+            self.check_visibility(&position.visibility, path.key("visibility"));
+            self.check_cites(&position.cites, path.key("cites"));
+        }
+    }
+
+    fn check_stances(&mut self, position: &Position, issue_idx: usize, path: &FieldPath) {
+        let issue = &self.scenario.issues[issue_idx];
+        let mut seen = BTreeSet::new();
+        for (option, stance) in &position.stances {
+            let stance_path = path.key("stances").key(option.as_str());
+            if issue.option_index(option).is_none() {
+                let message = format!("issue '{}' has no option '{option}'", issue.id);
+                self.error(Kind::UnknownOption, stance_path.clone(), message);
+            }
+            if !seen.insert(option) {
+                let message = format!("option '{option}' has two stances");
+                self.error(Kind::DuplicateId, stance_path.clone(), message);
+            }
+            if let Stance::Value(value) = stance
+                && !(value.is_finite() && (0.0..=1.0).contains(value))
+            {
+                let message = format!("value {value} is outside [0, 1]");
+                self.error(Kind::OutOfRange, stance_path, message);
+            }
+        }
+    }
+
+    fn check_claims(&mut self) {
+        let claims = &self.scenario.claims;
+        self.check_unique("claim", claims.iter().enumerate().map(|(idx, c)| (&c.id, root("claims", idx).key("id"))));
+        for (claim_idx, claim) in claims.iter().enumerate() {
+            let path = root("claims", claim_idx);
+            self.check_party_ref(&claim.claimant, path.key("claimant"));
+            self.check_not_after_as_of("a claim", claim.date, path.key("date"));
+            if let Some(disputed) = &claim.disputes {
+                match self.claims.get(disputed).map(|&idx| &claims[idx]) {
+                    None => self.check_reference("claim", disputed, false, path.key("disputes")),
+                    Some(disputed_claim) if disputed_claim.id == claim.id => {
+                        let message = format!("claim '{}' disputes itself", claim.id);
+                        self.error(Kind::Inconsistent, path.key("disputes"), message);
+                    }
+                    Some(disputed_claim) => {
+                        if let (Some(date), Some(disputed_date)) = (claim.date, disputed_claim.date)
+                            && date.date < disputed_date.date
+                        {
+                            let message = format!(
+                                "counter-claim '{}' is dated {}, before the claim '{}' it disputes, dated {}",
+                                claim.id, date.date, disputed_claim.id, disputed_date.date
+                            );
+                            self.error(Kind::DateOrder, path.key("date"), message);
+                        }
+                    }
+                }
+            }
+            self.check_visibility(&claim.visibility, path.key("visibility"));
+            self.check_cites(&claim.cites, path.key("cites"));
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! Reports on a scenario. [`schema::Report`] is the serializable report that `parley analyze
+//! --json` prints (documented in docs/json-output.md); [`terminal::render`] turns it into the
+//! text a mediator reads first.
+//!
+//! The crate does no I/O: it returns values and strings for the caller to print or write.
+#![warn(missing_docs)]
+#![warn(clippy::disallowed_methods, reason = "reports are built as values; the caller writes them")]
+
+pub mod schema;
+pub mod terminal;

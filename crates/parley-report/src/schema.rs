@@ -1,0 +1,574 @@
+//! The analysis report as serializable data: the JSON schema of `parley analyze --json`,
+//! documented in docs/json-output.md. Field names here are an interface: keep them.
+
+use serde::Serialize;
+
+use parley_model::diagnostic::Diagnostic;
+use parley_model::overview;
+use parley_model::scale::Interval;
+use parley_model::scenario::{Citation, Consent, Meeting, Position, Visibility};
+use parley_model::stance::{Importance, ImportanceLevel, Stance, StanceLevel};
+use parley_model::validate::ValidScenario;
+use parley_model::{Basis, FuzzyDate, Id, Place};
+
+/// The version of the report's schema, printed as `format`.
+pub const FORMAT: &str = "parley-report/1";
+
+/// The whole report.
+#[derive(Serialize, Debug)]
+pub struct Report {
+    /// The schema version.
+    pub format: &'static str,
+    /// The scenario's id, title, description and date.
+    pub scenario: ScenarioSummary,
+    /// The party ids, in the scenario's order.
+    pub parties: Vec<String>,
+    /// The parties in full.
+    pub party_details: Vec<PartyReport>,
+    /// The issues and their options.
+    pub issues: Vec<IssueReport>,
+    /// The tracks.
+    pub tracks: Vec<TrackReport>,
+    /// The meetings, in date order (undated ones last).
+    pub timeline: Vec<MeetingReport>,
+    /// The drafts and their lineage.
+    pub drafts: Vec<DraftReport>,
+    /// The mapping from ordinal stances and importances to numbers.
+    pub scale: ScaleReport,
+    /// Each party's latest stance on each issue.
+    pub stance_matrix: Vec<StanceCell>,
+    /// Issues on which one consenting party's red lines exclude every option another can accept.
+    pub blocking: Vec<BlockingReport>,
+    /// Contested claims with their counter-claims.
+    pub contested_claims: Vec<ContestedClaimReport>,
+    /// Every claim.
+    pub claims: Vec<ClaimReport>,
+    /// Every figure that is an analyst's assumption.
+    pub assumptions: Vec<AssumptionReport>,
+    /// The warnings found while loading the scenario.
+    pub warnings: Vec<String>,
+}
+
+/// The scenario's header.
+#[derive(Serialize, Debug)]
+pub struct ScenarioSummary {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its description.
+    pub description: String,
+    /// The date it describes the talks at.
+    pub as_of: Option<DateReport>,
+}
+
+/// A date with its precision and basis.
+#[derive(Serialize, Debug, Clone)]
+pub struct DateReport {
+    /// The date, `YYYY-MM-DD`.
+    pub date: String,
+    /// `exact`, `approximate`, `month` or `year`.
+    pub precision: &'static str,
+    /// `stated`, `reported` or `assumed`.
+    pub basis: &'static str,
+    /// The date as it reads, e.g. `~2025-12-02 (assumed)`.
+    pub display: String,
+}
+
+impl From<&FuzzyDate> for DateReport {
+    fn from(date: &FuzzyDate) -> DateReport {
+        DateReport {
+            date: date.date.to_string(),
+            precision: date.precision.as_str(),
+            basis: date.basis.as_str(),
+            display: date.to_string(),
+        }
+    }
+}
+
+fn date(date: &Option<FuzzyDate>) -> Option<DateReport> {
+    date.as_ref().map(DateReport::from)
+}
+
+/// A citation, `source#section`.
+fn cites(cites: &[Citation]) -> Vec<String> {
+    cites
+        .iter()
+        .map(|cite| match &cite.section {
+            Some(section) => format!("{}#{section}", cite.source),
+            None => cite.source.to_string(),
+        })
+        .collect()
+}
+
+fn ids(ids: &[Id]) -> Vec<String> {
+    ids.iter().map(Id::to_string).collect()
+}
+
+fn visibility(visibility: &Visibility) -> String {
+    match visibility {
+        Visibility::Public => "public".to_owned(),
+        Visibility::Private => "private".to_owned(),
+        Visibility::Track(track) => format!("track:{track}"),
+    }
+}
+
+/// A party.
+#[derive(Serialize, Debug)]
+pub struct PartyReport {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its role.
+    pub role: &'static str,
+    /// `required`, `none`, or the issues its consent is needed on.
+    pub consent: ConsentReport,
+    /// Its delegates.
+    pub delegates: Vec<DelegateReport>,
+    /// Its stated interests.
+    pub interests: Vec<String>,
+    /// What no deal is worth to it.
+    pub reservation: Option<ReservationReport>,
+    /// Sourced notes.
+    pub notes: Vec<String>,
+    /// Citations.
+    pub cites: Vec<String>,
+}
+
+/// Whose consent a deal needs.
+#[derive(Serialize, Debug)]
+#[serde(untagged)]
+pub enum ConsentReport {
+    /// `required` or `none`.
+    Keyword(&'static str),
+    /// The issues the party's consent is needed on.
+    Issues {
+        /// The issue ids.
+        issues: Vec<String>,
+    },
+}
+
+/// A delegate.
+#[derive(Serialize, Debug)]
+pub struct DelegateReport {
+    /// Their id.
+    pub id: String,
+    /// Their name.
+    pub name: String,
+    /// Their title.
+    pub title: Option<String>,
+}
+
+/// A reservation value.
+#[derive(Serialize, Debug)]
+pub struct ReservationReport {
+    /// The value.
+    pub value: f64,
+    /// `stated`, `reported` or `assumed`.
+    pub basis: &'static str,
+    /// Why this value.
+    pub note: Option<String>,
+}
+
+/// An issue.
+#[derive(Serialize, Debug)]
+pub struct IssueReport {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its category.
+    pub category: &'static str,
+    /// Its options.
+    pub options: Vec<OptionReport>,
+    /// Citations.
+    pub cites: Vec<String>,
+}
+
+/// An option.
+#[derive(Serialize, Debug)]
+pub struct OptionReport {
+    /// Its id.
+    pub id: String,
+    /// What it means.
+    pub label: String,
+}
+
+/// A track.
+#[derive(Serialize, Debug)]
+pub struct TrackReport {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its parties.
+    pub parties: Vec<String>,
+    /// The draft it works from.
+    pub document: Option<String>,
+    /// A description.
+    pub description: String,
+}
+
+/// A meeting.
+#[derive(Serialize, Debug)]
+pub struct MeetingReport {
+    /// Its id.
+    pub id: String,
+    /// Its track.
+    pub track: String,
+    /// Its title.
+    pub title: String,
+    /// Its date.
+    pub date: Option<DateReport>,
+    /// Its place.
+    pub place: Option<String>,
+    /// Who attended.
+    pub attendees: Vec<String>,
+    /// How long it lasted.
+    pub duration_minutes: Option<u32>,
+    /// `planned`, `held` or `cancelled`.
+    pub status: &'static str,
+    /// The issues it settled.
+    pub settled: Vec<String>,
+    /// The issues it left open.
+    pub left_open: Vec<String>,
+    /// What happened.
+    pub summary: String,
+    /// `public`, `private` or `track:ID`.
+    pub visibility: String,
+    /// Citations.
+    pub cites: Vec<String>,
+}
+
+impl From<&Meeting> for MeetingReport {
+    fn from(meeting: &Meeting) -> MeetingReport {
+        MeetingReport {
+            id: meeting.id.to_string(),
+            track: meeting.track.to_string(),
+            title: meeting.title.clone(),
+            date: date(&meeting.date),
+            place: meeting.place.as_ref().map(Place::to_string),
+            attendees: ids(&meeting.attendees),
+            duration_minutes: meeting.duration_minutes,
+            status: meeting.status.as_str(),
+            settled: ids(&meeting.settled),
+            left_open: ids(&meeting.left_open),
+            summary: meeting.summary.clone(),
+            visibility: visibility(&meeting.visibility),
+            cites: cites(&meeting.cites),
+        }
+    }
+}
+
+/// A draft and its lineage.
+#[derive(Serialize, Debug)]
+pub struct DraftReport {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its date.
+    pub date: Option<DateReport>,
+    /// Its author.
+    pub author: Option<String>,
+    /// `proposed`, `under-discussion`, `finalized` or `superseded`.
+    pub status: &'static str,
+    /// Its stage.
+    pub stage: Option<&'static str>,
+    /// How many points it has.
+    pub n_points: usize,
+    /// How many of them are described.
+    pub n_described_points: usize,
+    /// How many points still keep bracketed alternatives.
+    pub n_open_brackets: usize,
+    /// A description.
+    pub summary: String,
+    /// What became of each parent's points.
+    pub lineage: Vec<LineageReport>,
+}
+
+/// What became of one parent's points.
+#[derive(Serialize, Debug)]
+pub struct LineageReport {
+    /// The parent draft.
+    pub parent: String,
+    /// How many points met each fate (`kept`, `amended`, `merged`, `dropped`, `unknown`).
+    pub fates: std::collections::BTreeMap<&'static str, usize>,
+    /// Merged points: `[parent point, point it was merged into]`.
+    pub merged: Vec<[String; 2]>,
+    /// Dropped points.
+    pub dropped: Vec<String>,
+}
+
+/// The scale in force.
+#[derive(Serialize, Debug)]
+pub struct ScaleReport {
+    /// `stated`, `reported` or `assumed`.
+    pub basis: &'static str,
+    /// Value interval of each stance level, and of an unknown stance.
+    pub stances: Vec<(String, [f64; 2])>,
+    /// Raw weight interval of each importance level, and of an unknown importance.
+    pub importances: Vec<(String, [f64; 2])>,
+}
+
+/// One party's latest position on one issue.
+#[derive(Serialize, Debug)]
+pub struct StanceCell {
+    /// The party.
+    pub party: String,
+    /// The issue.
+    pub issue: String,
+    /// `low`, `medium`, `high`, `critical`, a weight, or null when not recorded.
+    pub importance: Option<serde_json::Value>,
+    /// The stance on each option: a level keyword or an exact value; options not listed are unknown.
+    pub stances: Vec<(String, serde_json::Value)>,
+    /// `stated`, `reported` or `assumed`.
+    pub confidence: &'static str,
+    /// When the position was taken.
+    pub date: Option<DateReport>,
+    /// `public`, `private` or `track:ID`.
+    pub visibility: String,
+    /// Why the analyst reads the source this way.
+    pub note: Option<String>,
+    /// Citations.
+    pub cites: Vec<String>,
+}
+
+/// A blocking issue between two parties.
+#[derive(Serialize, Debug)]
+pub struct BlockingReport {
+    /// The issue.
+    pub issue: String,
+    /// The party whose red lines block.
+    pub blocking_party: String,
+    /// The party all of whose acceptable options are red-lined.
+    pub blocked_party: String,
+    /// Those options.
+    pub excluded_options: Vec<String>,
+}
+
+/// A claim.
+#[derive(Serialize, Debug)]
+pub struct ClaimReport {
+    /// Its id.
+    pub id: String,
+    /// Who asserts it.
+    pub claimant: String,
+    /// What it asserts.
+    pub statement: String,
+    /// When.
+    pub date: Option<DateReport>,
+    /// Where.
+    pub place: Option<String>,
+    /// `contested`, `confirmed`, `refuted` or `unverified`.
+    pub status: &'static str,
+    /// The claim it disputes.
+    pub disputes: Option<String>,
+    /// Citations.
+    pub cites: Vec<String>,
+}
+
+/// A contested claim and its counter-claims.
+#[derive(Serialize, Debug)]
+pub struct ContestedClaimReport {
+    /// The claim.
+    pub claim: ClaimReport,
+    /// The claims that dispute it.
+    pub counter_claims: Vec<ClaimReport>,
+}
+
+/// A figure that is an analyst's assumption.
+#[derive(Serialize, Debug)]
+pub struct AssumptionReport {
+    /// Where it is in the scenario.
+    pub path: String,
+    /// What is assumed.
+    pub what: String,
+}
+
+fn claim(claim: &parley_model::scenario::Claim) -> ClaimReport {
+    ClaimReport {
+        id: claim.id.to_string(),
+        claimant: claim.claimant.to_string(),
+        statement: claim.statement.clone(),
+        date: date(&claim.date),
+        place: claim.place.as_ref().map(Place::to_string),
+        status: claim.status.as_str(),
+        disputes: claim.disputes.as_ref().map(Id::to_string),
+        cites: cites(&claim.cites),
+    }
+}
+
+fn interval(interval: Interval) -> [f64; 2] {
+    [interval.low, interval.high]
+}
+
+/// A stance as JSON: the level keyword, or the exact value.
+pub fn stance_value(stance: Stance) -> serde_json::Value {
+    match stance {
+        Stance::Level(level) => serde_json::Value::from(level.as_str()),
+        Stance::Value(value) => serde_json::Value::from(value),
+    }
+}
+
+fn stance_cell(position: &Position) -> StanceCell {
+    StanceCell {
+        party: position.party.to_string(),
+        issue: position.issue.to_string(),
+        importance: position.importance.map(|importance| match importance {
+            Importance::Level(level) => serde_json::Value::from(level.as_str()),
+            Importance::Weight(weight) => serde_json::Value::from(weight),
+        }),
+        stances: position.stances.iter().map(|(option, stance)| (option.to_string(), stance_value(*stance))).collect(),
+        confidence: position.confidence.as_str(),
+        date: date(&position.date),
+        visibility: visibility(&position.visibility),
+        note: position.note.clone(),
+        cites: cites(&position.cites),
+    }
+}
+
+/// Builds the report of a scenario, with the warnings found while loading it.
+pub fn build(scenario: &ValidScenario, warnings: &[Diagnostic], file_name: &str) -> Report {
+    let record = scenario.scenario();
+    let as_of = record.as_of.map(|date| date.date);
+    let party_details = record
+        .parties
+        .iter()
+        .map(|party| PartyReport {
+            id: party.id.to_string(),
+            name: party.name.clone(),
+            role: party.role.as_str(),
+            consent: match &party.consent {
+                Consent::Required => ConsentReport::Keyword("required"),
+                Consent::NotRequired => ConsentReport::Keyword("none"),
+                Consent::OnIssues(issues) => ConsentReport::Issues { issues: ids(issues) },
+            },
+            delegates: party
+                .delegates
+                .iter()
+                .map(|delegate| DelegateReport {
+                    id: delegate.id.to_string(),
+                    name: delegate.name.clone(),
+                    title: delegate.title.clone(),
+                })
+                .collect(),
+            interests: party.interests.iter().map(|interest| interest.label.clone()).collect(),
+            reservation: party.reservation.as_ref().map(|reservation| ReservationReport {
+                value: reservation.value,
+                basis: reservation.basis.as_str(),
+                note: reservation.note.clone(),
+            }),
+            notes: party.notes.iter().map(|note| note.text.clone()).collect(),
+            cites: cites(&party.cites),
+        })
+        .collect();
+    let issues = record
+        .issues
+        .iter()
+        .map(|issue| IssueReport {
+            id: issue.id.to_string(),
+            title: issue.title.clone(),
+            category: issue.category.as_str(),
+            options: issue
+                .options
+                .iter()
+                .map(|option| OptionReport { id: option.id.to_string(), label: option.label.clone() })
+                .collect(),
+            cites: cites(&issue.cites),
+        })
+        .collect();
+    let tracks = record
+        .tracks
+        .iter()
+        .map(|track| TrackReport {
+            id: track.id.to_string(),
+            name: track.name.clone(),
+            parties: ids(&track.parties),
+            document: track.document.as_ref().map(Id::to_string),
+            description: track.description.clone(),
+        })
+        .collect();
+    let drafts = overview::lineage(scenario)
+        .into_iter()
+        .map(|(draft, parents)| DraftReport {
+            id: draft.id.to_string(),
+            title: draft.title.clone(),
+            date: date(&draft.date),
+            author: draft.author.as_ref().map(Id::to_string),
+            status: draft.status.as_str(),
+            stage: draft.stage.map(|stage| stage.as_str()),
+            n_points: draft.n_points(),
+            n_described_points: draft.points.len(),
+            n_open_brackets: draft.n_open_brackets(),
+            summary: draft.summary.clone(),
+            lineage: parents
+                .into_iter()
+                .map(|parent| LineageReport {
+                    parent: parent.parent.to_string(),
+                    fates: parent.counts.iter().map(|(fate, count)| (fate.as_str(), *count)).collect(),
+                    merged: parent.merged.iter().map(|(from, into)| [from.to_string(), into.to_string()]).collect(),
+                    dropped: ids(&parent.dropped),
+                })
+                .collect(),
+        })
+        .collect();
+    let scale = &record.scale;
+    let mut stances: Vec<(String, [f64; 2])> =
+        StanceLevel::ALL.iter().map(|level| (level.as_str().to_owned(), interval(scale.stance(*level)))).collect();
+    stances.push(("unknown".to_owned(), interval(scale.unknown_stance)));
+    let mut importances: Vec<(String, [f64; 2])> =
+        ImportanceLevel::ALL.iter().map(|level| (level.as_str().to_owned(), interval(scale.importance(*level)))).collect();
+    importances.push(("unknown".to_owned(), interval(scale.unknown_importance)));
+    let stance_matrix = overview::stance_matrix(scenario, as_of)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(stance_cell)
+        .collect();
+    Report {
+        format: FORMAT,
+        scenario: ScenarioSummary {
+            id: record.id.clone(),
+            title: record.title.clone(),
+            description: record.description.clone(),
+            as_of: date(&record.as_of),
+        },
+        parties: record.parties.iter().map(|party| party.id.to_string()).collect(),
+        party_details,
+        issues,
+        tracks,
+        timeline: overview::timeline(scenario).into_iter().map(MeetingReport::from).collect(),
+        drafts,
+        scale: ScaleReport { basis: scale.basis.as_str(), stances, importances },
+        stance_matrix,
+        blocking: overview::blocking_issues(scenario, as_of)
+            .into_iter()
+            .map(|blocking| BlockingReport {
+                issue: blocking.issue.to_string(),
+                blocking_party: blocking.blocking_party.to_string(),
+                blocked_party: blocking.blocked_party.to_string(),
+                excluded_options: ids(&blocking.excluded_options),
+            })
+            .collect(),
+        contested_claims: overview::contested_claims(scenario)
+            .into_iter()
+            .map(|contested| ContestedClaimReport {
+                claim: claim(contested.claim),
+                counter_claims: contested.counter_claims.into_iter().map(claim).collect(),
+            })
+            .collect(),
+        claims: record.claims.iter().map(claim).collect(),
+        assumptions: overview::assumptions(scenario)
+            .into_iter()
+            .map(|assumption| AssumptionReport { path: assumption.path, what: assumption.what })
+            .collect(),
+        warnings: warnings.iter().map(|warning| warning.render(file_name)).collect(),
+    }
+}
+
+/// Whether a basis marks an assumption, for renderers.
+pub fn is_assumed(basis: &str) -> bool {
+    basis == Basis::Assumed.as_str()
+}

@@ -1,0 +1,263 @@
+//! The terminal report: what a mediator reads first. Rendered from the same [`Report`] as the
+//! JSON output, so the two never disagree. Colour is optional: the caller turns it off when
+//! the output is not a terminal.
+
+use std::fmt::Write;
+
+use anstyle::{AnsiColor, Style};
+
+use crate::schema::{ConsentReport, Report, StanceCell};
+
+/// Options for rendering.
+#[derive(Clone, Copy, Debug)]
+pub struct RenderOptions {
+    /// Whether to colour the stance matrix and headings with ANSI escapes.
+    pub color: bool,
+}
+
+struct Out {
+    text: String,
+    color: bool,
+}
+
+impl Out {
+    fn styled(&mut self, style: Style, text: &str) {
+        if self.color {
+            let _ = write!(self.text, "{style}{text}{style:#}");
+        } else {
+            self.text.push_str(text);
+        }
+    }
+
+    fn heading(&mut self, title: &str) {
+        self.text.push('\n');
+        self.styled(Style::new().bold().underline(), title);
+        self.text.push('\n');
+    }
+
+    fn line(&mut self, line: &str) {
+        self.text.push_str(line);
+        self.text.push('\n');
+    }
+}
+
+/// The one-letter code and colour of a stance in the matrix.
+fn stance_glyph(stance: &serde_json::Value) -> (String, Style) {
+    let style = |color: AnsiColor| Style::new().fg_color(Some(color.into()));
+    match stance.as_str() {
+        Some("red-line") => ("X".to_owned(), style(AnsiColor::Red).bold()),
+        Some("strong-objection") => ("S".to_owned(), style(AnsiColor::Red)),
+        Some("objection") => ("O".to_owned(), style(AnsiColor::Yellow)),
+        Some("workable") => ("W".to_owned(), style(AnsiColor::Cyan)),
+        Some("acceptable") => ("A".to_owned(), style(AnsiColor::Green)),
+        Some("preferred") => ("P".to_owned(), style(AnsiColor::Green).bold()),
+        _ => match stance.as_f64() {
+            Some(value) => (format!("{}", (value * 9.0).round() as u8), Style::new()),
+            None => ("?".to_owned(), Style::new()),
+        },
+    }
+}
+
+/// Renders the report as terminal text.
+pub fn render(report: &Report, options: RenderOptions) -> String {
+    let mut out = Out { text: String::new(), color: options.color };
+    out.styled(Style::new().bold(), &report.scenario.title);
+    out.text.push('\n');
+    if let Some(as_of) = &report.scenario.as_of {
+        out.line(&format!("As of {}", as_of.display));
+    }
+    parties(&mut out, report);
+    timeline(&mut out, report);
+    drafts(&mut out, report);
+    matrix(&mut out, report);
+    blocking(&mut out, report);
+    claims(&mut out, report);
+    assumptions(&mut out, report);
+    if !report.warnings.is_empty() {
+        out.heading("Warnings");
+        for warning in &report.warnings {
+            out.line(&format!("  {warning}"));
+        }
+    }
+    out.text
+}
+
+fn parties(out: &mut Out, report: &Report) {
+    out.heading("Parties");
+    let id_width = report.party_details.iter().map(|party| party.id.len()).max().unwrap_or(0);
+    for party in &report.party_details {
+        let consent = match &party.consent {
+            ConsentReport::Keyword("required") => "consent required".to_owned(),
+            ConsentReport::Keyword(_) => "consent not required".to_owned(),
+            ConsentReport::Issues { issues } => format!("consent needed on {}", issues.join(", ")),
+        };
+        out.line(&format!("  {:id_width$}  {} ({}; {consent})", party.id, party.name, party.role));
+        if !party.delegates.is_empty() {
+            let delegates: Vec<String> = party
+                .delegates
+                .iter()
+                .map(|delegate| match &delegate.title {
+                    Some(title) => format!("{}, {title}", delegate.name),
+                    None => delegate.name.clone(),
+                })
+                .collect();
+            out.line(&format!("  {:id_width$}  delegates: {}", "", delegates.join("; ")));
+        }
+        if let Some(reservation) = &party.reservation {
+            let assumed = if crate::schema::is_assumed(reservation.basis) { " (assumed)" } else { "" };
+            out.line(&format!("  {:id_width$}  reservation: {}{assumed}", "", reservation.value));
+        }
+    }
+}
+
+fn timeline(out: &mut Out, report: &Report) {
+    out.heading("Tracks and meetings, in date order");
+    for track in &report.tracks {
+        let document = track.document.as_ref().map(|document| format!(", works from {document}")).unwrap_or_default();
+        out.line(&format!("  track {}: {} ({}{document})", track.id, track.name, track.parties.join(", ")));
+    }
+    for meeting in &report.timeline {
+        let date = meeting.date.as_ref().map_or("undated".to_owned(), |date| date.display.clone());
+        let duration = meeting.duration_minutes.map(|minutes| format!(", {} h", minutes as f64 / 60.0)).unwrap_or_default();
+        let place = meeting.place.as_ref().map(|place| format!(", {place}")).unwrap_or_default();
+        let private = if meeting.visibility == "public" { String::new() } else { format!(" [{}]", meeting.visibility) };
+        out.line(&format!("  {date:<26} {:<9} {} ({}{place}{duration}){private}", meeting.status, meeting.title, meeting.track));
+        if !meeting.left_open.is_empty() {
+            out.line(&format!("  {:<26} {:<9} left open: {}", "", "", meeting.left_open.join(", ")));
+        }
+    }
+}
+
+fn drafts(out: &mut Out, report: &Report) {
+    out.heading("Drafts and lineage");
+    for draft in &report.drafts {
+        let described = if draft.n_described_points < draft.n_points {
+            format!(", {} described", draft.n_described_points)
+        } else {
+            String::new()
+        };
+        let brackets =
+            if draft.n_open_brackets > 0 { format!(", {} bracketed", draft.n_open_brackets) } else { String::new() };
+        let points = match draft.n_points {
+            0 => "points not known".to_owned(),
+            n_points => format!("{n_points} points{described}{brackets}"),
+        };
+        out.line(&format!("  {}: {} ({}; {points})", draft.id, draft.title, draft.status));
+        for lineage in &draft.lineage {
+            let fates: Vec<String> = lineage.fates.iter().map(|(fate, count)| format!("{count} {fate}")).collect();
+            let fates = if fates.is_empty() { "no points".to_owned() } else { fates.join(", ") };
+            out.line(&format!("      from {}: {fates}", lineage.parent));
+            for [from, into] in &lineage.merged {
+                out.line(&format!("        {from} merged into {into}"));
+            }
+            if !lineage.dropped.is_empty() {
+                out.line(&format!("        dropped: {}", lineage.dropped.join(", ")));
+            }
+        }
+    }
+}
+
+fn matrix(out: &mut Out, report: &Report) {
+    out.heading("Stances (party x issue)");
+    out.line("  P preferred, A acceptable, W workable, O objection, S strong objection, X red line, . unknown;");
+    out.line("  importance: L low, M medium, H high, C critical");
+    let party_width = report.parties.iter().map(String::len).max().unwrap_or(0).max(5);
+    let column_widths: Vec<usize> =
+        report.issues.iter().map(|issue| issue.id.len().max(issue.options.len() + 2)).collect();
+    let mut header = format!("  {:party_width$}", "");
+    for (issue, width) in report.issues.iter().zip(&column_widths) {
+        let _ = write!(header, "  {:width$}", issue.id);
+    }
+    out.line(&header);
+    for party in &report.parties {
+        out.text.push_str(&format!("  {party:party_width$}"));
+        for (issue, width) in report.issues.iter().zip(&column_widths) {
+            out.text.push_str("  ");
+            let cell: Option<&StanceCell> =
+                report.stance_matrix.iter().find(|cell| &cell.party == party && cell.issue == issue.id);
+            let importance = match cell.and_then(|cell| cell.importance.as_ref()) {
+                Some(serde_json::Value::String(level)) => level[..1].to_uppercase(),
+                Some(_) => "#".to_owned(),
+                None => ".".to_owned(),
+            };
+            out.text.push_str(&importance);
+            out.text.push(' ');
+            for option in &issue.options {
+                let stance = cell.and_then(|cell| cell.stances.iter().find(|(id, _)| id == &option.id));
+                match stance {
+                    Some((_, stance)) => {
+                        let (glyph, style) = stance_glyph(stance);
+                        out.styled(style, &glyph);
+                    }
+                    None => out.text.push('.'),
+                }
+            }
+            out.text.push_str(&" ".repeat(width - issue.options.len() - 2));
+        }
+        out.text.push('\n');
+    }
+    out.line("  options, in column order:");
+    for issue in &report.issues {
+        let options: Vec<&str> = issue.options.iter().map(|option| option.id.as_str()).collect();
+        out.line(&format!("    {}: {}", issue.id, options.join(", ")));
+    }
+}
+
+fn blocking(out: &mut Out, report: &Report) {
+    out.heading("Blocking issues");
+    if report.blocking.is_empty() {
+        out.line("  none: no consenting party's red lines exclude every option another can accept");
+    }
+    // One paragraph per issue and pair of parties, however many directions block.
+    let mut groups: Vec<(&str, [&str; 2], Vec<String>)> = Vec::new();
+    for blocking in &report.blocking {
+        let mut pair = [blocking.blocking_party.as_str(), blocking.blocked_party.as_str()];
+        pair.sort_by_key(|party| report.parties.iter().position(|candidate| candidate == party));
+        let detail = format!(
+            "{}'s red lines exclude every option {} can accept ({})",
+            blocking.blocking_party,
+            blocking.blocked_party,
+            blocking.excluded_options.join(", ")
+        );
+        match groups.iter_mut().find(|(issue, group_pair, _)| *issue == blocking.issue && *group_pair == pair) {
+            Some((_, _, details)) => details.push(detail),
+            None => groups.push((blocking.issue.as_str(), pair, vec![detail])),
+        }
+    }
+    for (issue_id, [first, second], details) in groups {
+        let title = report.issues.iter().find(|issue| issue.id == issue_id).map_or("", |issue| issue.title.as_str());
+        out.styled(Style::new().bold(), &format!("  {issue_id} ({title})"));
+        out.line(&format!(" blocks between {first} and {second}:"));
+        for detail in details {
+            out.line(&format!("    {detail}"));
+        }
+    }
+}
+
+fn claims(out: &mut Out, report: &Report) {
+    out.heading("Contested claims");
+    if report.contested_claims.is_empty() {
+        out.line("  none");
+    }
+    for contested in &report.contested_claims {
+        let claim = &contested.claim;
+        let place = claim.place.as_ref().map(|place| format!(" [{place}]")).unwrap_or_default();
+        out.line(&format!("  {} ({}): {}{place}", claim.id, claim.claimant, claim.statement));
+        for counter in &contested.counter_claims {
+            out.line(&format!("    disputed by {} ({}): {}", counter.id, counter.claimant, counter.statement));
+        }
+    }
+}
+
+fn assumptions(out: &mut Out, report: &Report) {
+    out.heading("Analyst's assumptions (figures no source gives)");
+    for assumption in &report.assumptions {
+        out.line(&format!("  {}: {}", assumption.path, assumption.what));
+    }
+    let stances: Vec<String> =
+        report.scale.stances.iter().map(|(level, [low, high])| format!("{level} [{low}, {high}]")).collect();
+    let importances: Vec<String> =
+        report.scale.importances.iter().map(|(level, [low, high])| format!("{level} [{low}, {high}]")).collect();
+    out.line(&format!("  scale ({}): stances {}", report.scale.basis, stances.join(", ")));
+    out.line(&format!("  scale ({}): raw weights {}", report.scale.basis, importances.join(", ")));
+}

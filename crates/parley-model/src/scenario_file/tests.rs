@@ -1,1 +1,501 @@
-//! Tests of the scenario format.
+//! Tests of the scenario format: every diagnostic kind with its position, round trips, and
+//! properties over random scenarios and arbitrary text.
+
+use expect_test::{Expect, expect};
+use proptest::prelude::*;
+
+use super::{read_scenario, write_scenario};
+use crate::builtin::TALKS_2025_TOML;
+use crate::scenario::Scenario;
+
+/// A small valid scenario that each test adds its own lines to.
+const BASE: &str = r#"[scenario]
+id = "base"
+title = "Base"
+as_of = 2025-12-03
+
+[[sources]]
+id = "report"
+title = "Report"
+sections = ["One", "Two"]
+
+[[parties]]
+id = "a"
+name = "A"
+role = "principal"
+delegates = [{ id = "alice", name = "Alice" }]
+
+[[parties]]
+id = "b"
+name = "B"
+role = "principal"
+delegates = [{ id = "bob", name = "Bob" }]
+
+[[issues]]
+id = "land"
+title = "Land"
+category = "territory"
+options = [{ id = "keep" }, { id = "give" }]
+
+[[tracks]]
+id = "ab"
+name = "A-B"
+parties = ["a", "b"]
+
+[[positions]]
+party = "a"
+issue = "land"
+importance = "high"
+stances = { keep = "preferred", give = "red-line" }
+cites = ["report#One"]
+"#;
+
+/// Reads `BASE` followed by `extra` and renders every diagnostic, one per line.
+fn check(extra: &str, expect: Expect) {
+    let text = format!("{BASE}{extra}");
+    let loaded = read_scenario(&text);
+    let rendered: Vec<String> = loaded.diagnostics.iter().map(|diagnostic| diagnostic.render("t.toml")).collect();
+    expect.assert_eq(&rendered.join("\n"));
+}
+
+#[test]
+fn the_base_scenario_is_valid() {
+    check("", expect![[""]]);
+}
+
+#[test]
+fn syntax_errors_are_all_reported_with_their_position() {
+    let loaded = read_scenario("[scenario]\nid = \nname = [1,\n");
+    let rendered: Vec<String> = loaded.diagnostics.iter().map(|diagnostic| diagnostic.render("t.toml")).collect();
+    expect![[r#"
+        t.toml:2:6: error[syntax]: string values must be quoted, expected literal string
+        t.toml:3:11: error[syntax]: unclosed array, expected `]`"#]]
+    .assert_eq(&rendered.join("\n"));
+    assert!(loaded.scenario.is_none());
+}
+
+#[test]
+fn shape_errors_name_the_field_and_what_was_expected() {
+    check(
+        "\n[[claims]]\nid = \"c\"\nclaimant = \"a\"\nstatement = \"x\"\nstatus = \"contested\"\ncolour = 1\n",
+        expect!["t.toml:46:1: error[shape]: unknown field `colour`, expected one of `id`, `claimant`, `statement`, `date`, `place`, `status`, `disputes`, `visibility`, `cites` (at claims[0])"],
+    );
+    check(
+        "\n[[tracks]]\nid = \"t2\"\nname = \"T\"\nparties = \"a\"\n",
+        expect![[r#"t.toml:44:11: error[shape]: invalid type: string "a", expected a sequence (at tracks[1])"#]],
+    );
+    check(
+        "\n[[claims]]\nid = \"c\"\nclaimant = \"a\"\nstatement = \"x\"\nstatus = \"rumoured\"\n",
+        expect!["t.toml:45:10: error[shape]: unknown value 'rumoured', expected one of: contested, confirmed, refuted, unverified (at claims[0].status)"],
+    );
+    check(
+        "\n[[claims]]\nid = \"c\"\nclaimant = \"a\"\nstatement = \"x\"\nstatus = \"contested\"\ndate = \"2025-13-01\"\n",
+        expect!["t.toml:46:8: error[shape]: invalid date '2025-13-01', expected YYYY-MM-DD, YYYY-MM or YYYY (at claims[0].date)"],
+    );
+    check("\n[extras]\nx = 1\n", expect!["t.toml:41:1: error[shape]: unknown table 'extras', expected one of: scenario, scale, sources, parties, issues, tracks, meetings, drafts, positions, claims (at extras)"]);
+}
+
+#[test]
+fn duplicate_ids() {
+    check(
+        "\n[[issues]]\nid = \"land\"\ntitle = \"Again\"\ncategory = \"other\"\noptions = [{ id = \"x\" }, { id = \"x\" }]\n",
+        expect![[r#"
+            t.toml:42:6: error[duplicate-id]: duplicate issue id 'land', first used at issues[0].id (at issues[1].id)
+            t.toml:45:33: error[duplicate-id]: duplicate option (in issue 'land') id 'x', first used at issues[1].options[0].id (at issues[1].options[1].id)"#]],
+    );
+}
+
+#[test]
+fn unknown_references() {
+    check(
+        "\n[[tracks]]\nid = \"ax\"\nname = \"A-X\"\nparties = [\"a\", \"x\"]\ncites = [\"nowhere#One\", \"report#Three\"]\n",
+        expect![[r#"
+            t.toml:44:17: error[unknown-reference]: unknown party 'x' (at tracks[1].parties[1])
+            t.toml:45:10: error[unknown-reference]: unknown source 'nowhere' (at tracks[1].cites[0].source)
+            t.toml:45:25: error[unknown-reference]: source 'report' has no section 'Three', expected one of: One, Two (at tracks[1].cites[1].section)"#]],
+    );
+}
+
+#[test]
+fn a_stance_on_an_option_the_issue_does_not_have() {
+    check(
+        "\n[[positions]]\nparty = \"b\"\nissue = \"land\"\nstances = { keep = \"red-line\", share = \"preferred\" }\n",
+        expect!["t.toml:44:40: error[unknown-option]: issue 'land' has no option 'share' (at positions[1].stances.share)"],
+    );
+}
+
+#[test]
+fn non_positive_weights() {
+    check(
+        "\n[[positions]]\nparty = \"b\"\nissue = \"land\"\nweight = 0.0\nstances = { keep = 0.2, give = 1.5 }\n",
+        expect![[r#"
+            t.toml:44:10: error[non-positive-weight]: weight 0 is not positive, expected a weight above 0 (at positions[1].weight)
+            t.toml:45:32: error[out-of-range]: value 1.5 is outside [0, 1] (at positions[1].stances.give)"#]],
+    );
+    check(
+        "\n[scale]\nimportances = { low = [-1.0, 2.0] }\n",
+        expect![[r#"
+            t.toml:42:23: error[non-positive-weight]: weight -1 is not positive, expected a weight above 0 (at scale.importances.low)
+            t.toml:42:23: error[out-of-range]: interval [-1, 2] is not valid, expected two numbers in [0, inf], the first not above the second (at scale.importances.low)"#]],
+    );
+}
+
+#[test]
+fn a_meeting_attendee_who_is_no_partys_delegate() {
+    check(
+        "\n[[meetings]]\nid = \"m\"\ntrack = \"ab\"\nstatus = \"held\"\nattendees = [\"alice\", \"b\", \"mallory\"]\n",
+        expect!["t.toml:45:28: error[unknown-attendee]: attendee 'mallory' is no party's delegate (nor a party) (at meetings[0].attendees[2])"],
+    );
+}
+
+#[test]
+fn lineage_must_account_for_every_parent_point() {
+    let drafts = r#"
+[[drafts]]
+id = "v1"
+title = "V1"
+status = "superseded"
+point_count = 3
+points = [{ id = "p1", issue = "land", option = "keep" }, { id = "p2" }]
+
+[[drafts]]
+id = "v2"
+title = "V2"
+status = "proposed"
+parents = ["v1"]
+points = [{ id = "q1", issue = "land", brackets = ["keep", "give"] }]
+lineage = [{ parent = "v1", points = ["p1"], fate = "merged", into = "q1" }]
+"#;
+    check(
+        drafts,
+        expect![[r#"t.toml:54:11: error[lineage-gap]: lineage leaves point(s) p2 and 1 undescribed point(s) of parent 'v1' unaccounted for, expected an entry for each (points = "rest" with fate = "unknown" where the sources do not say) (at drafts[1].lineage)"#]],
+    );
+    let fixed = drafts.replace(
+        "lineage = [{ parent = \"v1\", points = [\"p1\"], fate = \"merged\", into = \"q1\" }]",
+        "lineage = [{ parent = \"v1\", points = [\"p1\"], fate = \"merged\", into = \"q1\" }, { parent = \"v1\", points = \"rest\", fate = \"dropped\" }]",
+    );
+    check(&fixed, expect![[""]]);
+}
+
+#[test]
+fn a_draft_that_is_its_own_ancestor() {
+    check(
+        "\n[[drafts]]\nid = \"x\"\ntitle = \"X\"\nstatus = \"proposed\"\nparents = [\"y\"]\n\n[[drafts]]\nid = \"y\"\ntitle = \"Y\"\nstatus = \"proposed\"\nparents = [\"x\"]\n",
+        expect![[r#"
+            t.toml:45:11: error[lineage-cycle]: draft 'x' is its own ancestor (at drafts[0].parents)
+            t.toml:51:11: error[lineage-cycle]: draft 'y' is its own ancestor (at drafts[1].parents)"#]],
+    );
+}
+
+#[test]
+fn dates_out_of_order() {
+    check(
+        r#"
+[[drafts]]
+id = "v1"
+title = "V1"
+status = "superseded"
+date = 2025-11-20
+
+[[drafts]]
+id = "v2"
+title = "V2"
+status = "proposed"
+date = 2025-11-10
+parents = ["v1"]
+lineage = [{ parent = "v1", points = "rest", fate = "unknown" }]
+
+[[meetings]]
+id = "future"
+track = "ab"
+status = "held"
+date = 2026-01-05
+
+[[claims]]
+id = "c1"
+claimant = "a"
+statement = "X happened."
+status = "contested"
+date = 2025-11-20
+
+[[claims]]
+id = "c2"
+claimant = "b"
+statement = "X did not happen."
+status = "contested"
+disputes = "c1"
+date = 2025-11-19
+"#,
+        expect![[r#"
+            t.toml:51:8: error[date-order]: draft 'v2' is dated 2025-11-10, before its parent 'v1' dated 2025-11-20 (at drafts[1].date)
+            t.toml:59:8: error[date-order]: a held meeting is dated 2026-01-05, after the scenario's date 2025-12-03 (at meetings[0].date)
+            t.toml:74:8: error[date-order]: counter-claim 'c2' is dated 2025-11-19, before the claim 'c1' it disputes, dated 2025-11-20 (at claims[1].date)"#]],
+    );
+}
+
+#[test]
+fn five_different_mistakes_are_all_reported_with_line_and_column() {
+    let text = BASE
+        .replace("parties = [\"a\", \"b\"]", "parties = [\"a\", \"c\"]")
+        .replace("stances = { keep = \"preferred\", give = \"red-line\" }", "stances = { keep = \"preferred\", grant = \"red-line\" }")
+        .replace("importance = \"high\"", "weight = -2.0")
+        .replace("delegates = [{ id = \"bob\", name = \"Bob\" }]", "delegates = [{ id = \"alice\", name = \"Bob\" }]")
+        + "\n[[meetings]]\nid = \"m\"\ntrack = \"ab\"\nstatus = \"held\"\nattendees = [\"carol\"]\n";
+    let loaded = read_scenario(&text);
+    let rendered: Vec<String> = loaded.diagnostics.iter().map(|diagnostic| diagnostic.render("t.toml")).collect();
+    expect![[r#"
+        t.toml:21:21: error[duplicate-id]: duplicate delegate id 'alice', first used at parties[0].delegates[0].id (at parties[1].delegates[0].id)
+        t.toml:32:17: error[unknown-reference]: unknown party 'c' (at tracks[0].parties[1])
+        t.toml:37:10: error[non-positive-weight]: weight -2 is not positive, expected a weight above 0 (at positions[0].weight)
+        t.toml:38:41: error[unknown-option]: issue 'land' has no option 'grant' (at positions[0].stances.grant)
+        t.toml:45:14: error[unknown-attendee]: attendee 'carol' is no party's delegate (nor a party) (at meetings[0].attendees[0])"#]]
+    .assert_eq(&rendered.join("\n"));
+}
+
+#[test]
+fn a_reference_to_an_unreadable_entity_is_not_reported_twice() {
+    check(
+        "\n[[parties]]\nid = \"c\"\nname = 3\nrole = \"observer\"\n\n[[tracks]]\nid = \"ac\"\nname = \"A-C\"\nparties = [\"a\", \"c\"]\n",
+        expect!["t.toml:43:8: error[shape]: invalid type: integer `3`, expected a string (at parties[2])"],
+    );
+}
+
+#[test]
+fn the_builtin_scenario_loads_without_warnings() {
+    let loaded = read_scenario(TALKS_2025_TOML);
+    assert_eq!(loaded.diagnostics, Vec::new());
+    assert!(loaded.scenario.is_some());
+}
+
+fn round_trip(scenario: &Scenario) -> Scenario {
+    let text = write_scenario(scenario);
+    let loaded = read_scenario(&text);
+    let errors: Vec<String> = loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.render("written.toml")).collect();
+    assert_eq!(errors, Vec::<String>::new(), "the written text:\n{text}");
+    loaded.scenario.expect("no errors").into_scenario()
+}
+
+#[test]
+fn the_builtin_scenario_round_trips() {
+    let scenario = read_scenario(TALKS_2025_TOML).scenario.unwrap().into_scenario();
+    assert_eq!(round_trip(&scenario), scenario);
+}
+
+mod properties {
+    //! Random valid scenarios round-trip; arbitrary text never makes the reader panic.
+
+    use proptest::collection::vec;
+
+    use super::*;
+    use crate::scale::Scale;
+    use crate::scenario::*;
+    use crate::stance::{Importance, ImportanceLevel, Stance, StanceLevel};
+    use crate::{Basis, Date, DatePrecision, FuzzyDate, Id, Place, PlacePrecision};
+
+    fn id(prefix: &str, idx: usize) -> Id {
+        Id::parse(&format!("{prefix}{idx}")).unwrap()
+    }
+
+    fn any_text() -> impl Strategy<Value = String> {
+        "[a-zA-Z0-9 ,.'\"#\\\\é\n-]{0,24}"
+    }
+
+    fn any_date() -> impl Strategy<Value = FuzzyDate> {
+        (1990i16..2030, 1i8..=12, 1i8..=28, 0usize..4, 0usize..3).prop_map(|(year, month, day, precision, basis)| {
+            let precision = DatePrecision::ALL[precision];
+            let (month, day) = match precision {
+                DatePrecision::Year => (1, 1),
+                DatePrecision::Month => (month, 1),
+                _ => (month, day),
+            };
+            FuzzyDate { date: Date::new(year, month, day).unwrap(), precision, basis: Basis::ALL[basis] }
+        })
+    }
+
+    fn any_place() -> impl Strategy<Value = Option<Place>> {
+        proptest::option::of((any_text(), proptest::option::of(any_text()), 0usize..3).prop_map(
+            |(name, region, precision)| Place { name, region, country: None, precision: PlacePrecision::ALL[precision] },
+        ))
+    }
+
+    fn any_stance() -> impl Strategy<Value = Stance> {
+        prop_oneof![
+            (0usize..6).prop_map(|level| Stance::Level(StanceLevel::ALL[level])),
+            (0u32..=100).prop_map(|value| Stance::Value(f64::from(value) / 100.0)),
+        ]
+    }
+
+    /// Random scenarios whose references all resolve.
+    fn any_scenario() -> impl Strategy<Value = Scenario> {
+        let n_parties = 2usize..4;
+        let n_issues = 1usize..4;
+        (n_parties, n_issues, any_text(), proptest::option::of(any_date()), any::<bool>()).prop_flat_map(
+            |(n_parties, n_issues, title, as_of, custom_scale)| {
+                let parties = vec((0usize..5, any_text(), proptest::option::of(0u32..=100), 0usize..3), n_parties);
+                let issues = vec((0usize..10, 1usize..4, any_text()), n_issues);
+                let positions = vec((0..n_parties, 0..n_issues, vec(any_stance(), 3), 0usize..5, proptest::option::of(any_date())), 0..6);
+                let claims = vec((0..n_parties, any_text(), 0usize..4, proptest::option::of(any_date()), any_place()), 0..3);
+                let drafts = vec((any_text(), 0usize..4, proptest::option::of(1u32..30), 0usize..6), 0..3);
+                (Just((n_parties, n_issues, title, as_of, custom_scale)), parties, issues, positions, claims, drafts)
+            },
+        )
+        .prop_map(|((n_parties, _n_issues, title, as_of, custom_scale), parties, issues, positions, claims, drafts)| {
+            let mut scenario = Scenario {
+                id: "random".to_owned(),
+                title,
+                as_of,
+                sources: vec![Source {
+                    id: id("s", 0),
+                    title: "Source".to_owned(),
+                    publisher: None,
+                    date: None,
+                    address: None,
+                    sections: vec!["One".to_owned()],
+                }],
+                ..Scenario::default()
+            };
+            if custom_scale {
+                scenario.scale = Scale { basis: Basis::Reported, ..Scale::default() };
+                scenario.scale.stances[1].high = 0.25;
+            }
+            for (party_idx, (role, name, reservation, consent)) in parties.into_iter().enumerate() {
+                scenario.parties.push(Party {
+                    id: id("p", party_idx),
+                    name,
+                    role: Role::ALL[role],
+                    consent: [Consent::Required, Consent::NotRequired, Consent::OnIssues(vec![id("i", 0)])][consent].clone(),
+                    delegates: vec![Delegate { id: id("d", party_idx), name: "D".to_owned(), title: None, cites: Vec::new() }],
+                    interests: vec![Interest { label: "peace".to_owned(), cites: vec![Citation { source: id("s", 0), section: Some("One".to_owned()) }] }],
+                    reservation: reservation.map(|value| Reservation { value: f64::from(value) / 100.0, basis: Basis::Assumed, note: None, cites: Vec::new() }),
+                    notes: Vec::new(),
+                    cites: Vec::new(),
+                });
+            }
+            for (issue_idx, (category, n_options, description)) in issues.into_iter().enumerate() {
+                scenario.issues.push(Issue {
+                    id: id("i", issue_idx),
+                    title: format!("Issue {issue_idx}"),
+                    category: Category::ALL[category],
+                    description,
+                    options: (0..n_options).map(|option_idx| IssueOption { id: id("o", option_idx), label: String::new() }).collect(),
+                    cites: Vec::new(),
+                });
+            }
+            let mut seen = std::collections::HashSet::new();
+            for (party_idx, issue_idx, stances, importance, date) in positions {
+                let date = date.map(|mut date| {
+                    if let Some(as_of) = as_of { date.date = date.date.min(as_of.date) }
+                    date
+                });
+                if !seen.insert((party_idx, issue_idx, date.map(|date| date.date))) {
+                    continue;
+                }
+                let n_options = scenario.issues[issue_idx].options.len();
+                scenario.positions.push(Position {
+                    party: id("p", party_idx),
+                    issue: id("i", issue_idx),
+                    date,
+                    importance: match importance {
+                        4 => Some(Importance::Weight(0.25)),
+                        level => Some(Importance::Level(ImportanceLevel::ALL[level])),
+                    },
+                    stances: stances.into_iter().take(n_options).enumerate().map(|(option_idx, stance)| (id("o", option_idx), stance)).collect(),
+                    confidence: Basis::Reported,
+                    visibility: Visibility::Public,
+                    note: None,
+                    cites: Vec::new(),
+                });
+            }
+            if n_parties >= 2 {
+                scenario.tracks.push(Track {
+                    id: id("t", 0),
+                    name: "T".to_owned(),
+                    parties: vec![id("p", 0), id("p", 1)],
+                    document: None,
+                    description: String::new(),
+                    cites: Vec::new(),
+                });
+            }
+            for (claim_idx, (claimant, statement, status, date, place)) in claims.into_iter().enumerate() {
+                let date = date.map(|mut date| {
+                    if let Some(as_of) = as_of { date.date = date.date.min(as_of.date) }
+                    date
+                });
+                scenario.claims.push(Claim {
+                    id: id("c", claim_idx),
+                    claimant: id("p", claimant),
+                    statement,
+                    date,
+                    place,
+                    status: ClaimStatus::ALL[status],
+                    disputes: None,
+                    visibility: Visibility::Track(id("t", 0)),
+                    cites: Vec::new(),
+                });
+            }
+            let n_drafts = drafts.len();
+            for (draft_idx, (summary, status, point_count, n_described)) in drafts.into_iter().enumerate() {
+                let n_described = n_described.min(point_count.unwrap_or(5) as usize);
+                let parents = if draft_idx > 0 { vec![id("v", draft_idx - 1)] } else { Vec::new() };
+                let lineage = parents
+                    .iter()
+                    .map(|parent| LineageEntry { parent: parent.clone(), points: PointSelection::Rest, fate: Fate::Unknown, into: None, cites: Vec::new() })
+                    .collect();
+                scenario.drafts.push(Draft {
+                    id: id("v", draft_idx),
+                    title: format!("Draft {draft_idx} of {n_drafts}"),
+                    date: None,
+                    author: Some(id("p", 0)),
+                    status: DraftStatus::ALL[status],
+                    stage: Some(Stage::Framework),
+                    parents,
+                    point_count,
+                    points: (0..n_described)
+                        .map(|point_idx| Point {
+                            id: id("pt", point_idx),
+                            number: Some(point_idx as u32 + 1),
+                            text: "Text".to_owned(),
+                            issue: Some(id("i", 0)),
+                            settlement: if point_idx % 2 == 0 { Settlement::Option(id("o", 0)) } else { Settlement::Unspecified },
+                            cites: Vec::new(),
+                        })
+                        .collect(),
+                    lineage,
+                    summary,
+                    visibility: Visibility::Private,
+                    cites: Vec::new(),
+                });
+            }
+            scenario
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn random_valid_scenarios_round_trip(scenario in any_scenario()) {
+            let errors: Vec<String> = crate::validate::validate(&scenario).into_iter().filter(|d| d.is_error()).map(|d| d.render("random")).collect();
+            prop_assert_eq!(errors, Vec::<String>::new());
+            prop_assert_eq!(round_trip(&scenario), scenario);
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_make_the_reader_panic(bytes in vec(any::<u8>(), 0..400)) {
+            let text = String::from_utf8_lossy(&bytes);
+            let _ = read_scenario(&text);
+        }
+
+        #[test]
+        fn mutated_scenario_text_never_makes_the_reader_panic(cut in 0usize..4000, insert in "[\\[\\]{}=\"#,.a-z0-9\n ]{0,8}") {
+            let mut text = TALKS_2025_TOML.to_owned();
+            let mut cut = cut.min(text.len());
+            while !text.is_char_boundary(cut) { cut -= 1; }
+            text.insert_str(cut, &insert);
+            let loaded = read_scenario(&text);
+            for diagnostic in &loaded.diagnostics {
+                prop_assert!(diagnostic.position.is_some() || diagnostic.path.0.is_empty(), "{:?}", diagnostic);
+            }
+        }
+    }
+}

@@ -59,7 +59,8 @@ fn load(path: Option<&Path>) -> Result<LoadedScenario> {
     };
     let loaded = read_scenario(&text);
     let Some(scenario) = loaded.scenario else {
-        let rendered: Vec<String> = loaded.diagnostics.iter().map(|diagnostic| diagnostic.render(&file_name)).collect();
+        let rendered: Vec<String> =
+            loaded.diagnostics.iter().map(|diagnostic| diagnostic.render(&file_name)).collect();
         let n_errors = loaded.diagnostics.iter().filter(|diagnostic| diagnostic.is_error()).count();
         anyhow::bail!("{file_name} has {n_errors} error(s):\n{}", rendered.join("\n"));
     };
@@ -89,9 +90,11 @@ fn check(files: &[std::path::PathBuf]) -> Result<ExitCode> {
 }
 
 fn analyze(loaded: &LoadedScenario, json: bool, color: ColorChoice) -> Result<ExitCode> {
-    let report = parley_report::schema::build(&loaded.scenario, &loaded.warnings, &loaded.file_name);
+    let report =
+        parley_report::schema::build(&loaded.scenario, &loaded.warnings, &loaded.file_name);
     if json {
-        let mut text = serde_json::to_string_pretty(&report).context("cannot serialize the report")?;
+        let mut text =
+            serde_json::to_string_pretty(&report).context("cannot serialize the report")?;
         text.push('\n');
         print(&text)?;
         return Ok(ExitCode::SUCCESS);
@@ -99,7 +102,9 @@ fn analyze(loaded: &LoadedScenario, json: bool, color: ColorChoice) -> Result<Ex
     let color = match color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never,
+        ColorChoice::Auto => {
+            anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+        }
     };
     print(&parley_report::terminal::render(&report, RenderOptions { color }))?;
     Ok(ExitCode::SUCCESS)

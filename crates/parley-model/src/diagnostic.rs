@@ -172,12 +172,28 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error at a path.
     pub fn error(kind: DiagnosticKind, path: FieldPath, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { kind, severity: Severity::Error, path, position: None, message: message.into() }
+        Diagnostic {
+            kind,
+            severity: Severity::Error,
+            path,
+            position: None,
+            message: message.into(),
+        }
     }
 
     /// A warning at a path.
-    pub fn warning(kind: DiagnosticKind, path: FieldPath, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { kind, severity: Severity::Warning, path, position: None, message: message.into() }
+    pub fn warning(
+        kind: DiagnosticKind,
+        path: FieldPath,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            kind,
+            severity: Severity::Warning,
+            path,
+            position: None,
+            message: message.into(),
+        }
     }
 
     /// Whether it is an error.
@@ -191,8 +207,14 @@ impl Diagnostic {
             Some(position) => format!("{file_name}:{}:{}", position.line, position.column),
             None => file_name.to_owned(),
         };
-        let at = if self.path.0.is_empty() { String::new() } else { format!(" (at {})", self.path) };
-        format!("{location}: {}[{}]: {}{at}", self.severity.as_str(), self.kind.as_str(), self.message)
+        let at =
+            if self.path.0.is_empty() { String::new() } else { format!(" (at {})", self.path) };
+        format!(
+            "{location}: {}[{}]: {}{at}",
+            self.severity.as_str(),
+            self.kind.as_str(),
+            self.message
+        )
     }
 }
 

@@ -12,7 +12,9 @@ use crate::{Basis, Date, FuzzyDate, Id};
 /// The meetings in date order; undated meetings follow, planned ones last.
 pub fn timeline(scenario: &ValidScenario) -> Vec<&Meeting> {
     let mut meetings: Vec<&Meeting> = scenario.scenario().meetings.iter().collect();
-    meetings.sort_by_key(|meeting| (meeting.date.is_none(), meeting.date.map(|date| date.date), meeting.status));
+    meetings.sort_by_key(|meeting| {
+        (meeting.date.is_none(), meeting.date.map(|date| date.date), meeting.status)
+    });
     meetings
 }
 
@@ -40,7 +42,8 @@ pub fn lineage(scenario: &ValidScenario) -> Vec<(&Draft, Vec<ParentLineage>)> {
                 .parents
                 .iter()
                 .map(|parent_id| {
-                    let parent = &drafts[scenario.draft_index(parent_id).expect("validated: parents exist")];
+                    let parent =
+                        &drafts[scenario.draft_index(parent_id).expect("validated: parents exist")];
                     parent_lineage(draft, parent)
                 })
                 .collect();
@@ -77,7 +80,8 @@ fn parent_lineage(draft: &Draft, parent: &Draft) -> ParentLineage {
             *counts.entry(fate).or_default() += n_rest;
         }
     }
-    let counts = Fate::ALL.iter().filter_map(|fate| counts.get(fate).map(|&count| (*fate, count))).collect();
+    let counts =
+        Fate::ALL.iter().filter_map(|fate| counts.get(fate).map(|&count| (*fate, count))).collect();
     ParentLineage { parent: parent.id.clone(), counts, merged, dropped }
 }
 
@@ -104,7 +108,12 @@ pub fn acceptable_options(scenario: &ValidScenario, position: &Position) -> Vec<
 
 /// Options of an issue that a party's red lines exclude.
 pub fn red_lined_options(position: &Position) -> Vec<Id> {
-    position.stances.iter().filter(|(_, stance)| stance.is_red_line()).map(|(option, _)| option.clone()).collect()
+    position
+        .stances
+        .iter()
+        .filter(|(_, stance)| stance.is_red_line())
+        .map(|(option, _)| option.clone())
+        .collect()
 }
 
 /// An issue on which one consenting party's red lines exclude every option that another
@@ -138,7 +147,9 @@ pub fn blocking_issues(scenario: &ValidScenario, as_of: Option<Date>) -> Vec<Blo
             for &blocked_idx in consenting.iter().filter(|&&idx| idx != blocking_idx) {
                 let Some(blocked_position) = matrix[blocked_idx][issue_idx] else { continue };
                 let acceptable = acceptable_options(scenario, blocked_position);
-                if !acceptable.is_empty() && acceptable.iter().all(|option| red_lined.contains(option)) {
+                if !acceptable.is_empty()
+                    && acceptable.iter().all(|option| red_lined.contains(option))
+                {
                     blocking.push(Blocking {
                         issue: issue.id.clone(),
                         blocking_party: record.parties[blocking_idx].id.clone(),
@@ -169,7 +180,10 @@ pub fn contested_claims(scenario: &ValidScenario) -> Vec<ContestedClaim<'_>> {
         .filter(|claim| claim.status == ClaimStatus::Contested && claim.disputes.is_none())
         .map(|claim| ContestedClaim {
             claim,
-            counter_claims: claims.iter().filter(|counter| counter.disputes.as_ref() == Some(&claim.id)).collect(),
+            counter_claims: claims
+                .iter()
+                .filter(|counter| counter.disputes.as_ref() == Some(&claim.id))
+                .collect(),
         })
         .collect()
 }

@@ -474,7 +474,10 @@ impl Draft {
 
     /// The number of bracketed points: progress is measured by how few remain.
     pub fn n_open_brackets(&self) -> usize {
-        self.points.iter().filter(|point| matches!(point.settlement, Settlement::Bracketed(_))).count()
+        self.points
+            .iter()
+            .filter(|point| matches!(point.settlement, Settlement::Bracketed(_)))
+            .count()
     }
 }
 

@@ -67,8 +67,12 @@ pub enum ImportanceLevel {
 
 impl ImportanceLevel {
     /// All levels, from least to most important.
-    pub const ALL: [ImportanceLevel; 4] =
-        [ImportanceLevel::Low, ImportanceLevel::Medium, ImportanceLevel::High, ImportanceLevel::Critical];
+    pub const ALL: [ImportanceLevel; 4] = [
+        ImportanceLevel::Low,
+        ImportanceLevel::Medium,
+        ImportanceLevel::High,
+        ImportanceLevel::Critical,
+    ];
 
     /// The keyword used in files and outputs.
     pub fn as_str(self) -> &'static str {

@@ -217,7 +217,8 @@ impl<'a> Checker<'a> {
     fn check_not_after_as_of(&mut self, what: &str, date: Option<FuzzyDate>, path: FieldPath) {
         let (Some(date), Some(as_of)) = (date, self.scenario.as_of) else { return };
         if date.date > as_of.date {
-            let message = format!("{what} is dated {}, after the scenario's date {}", date.date, as_of.date);
+            let message =
+                format!("{what} is dated {}, after the scenario's date {}", date.date, as_of.date);
             self.error(Kind::DateOrder, path, message);
         }
     }
@@ -231,21 +232,31 @@ impl<'a> Checker<'a> {
             let field = path.key("stances").key(name);
             self.check_interval(interval, field, 0.0, 1.0, true);
         }
-        let importance_levels = crate::stance::ImportanceLevel::ALL.iter().map(|level| level.as_str());
+        let importance_levels =
+            crate::stance::ImportanceLevel::ALL.iter().map(|level| level.as_str());
         let importances =
             importance_levels.zip(scale.importances).chain([("unknown", scale.unknown_importance)]);
         for (name, interval) in importances.collect::<Vec<_>>() {
             let field = path.key("importances").key(name);
             if interval.low <= 0.0 {
-                let message = format!("weight {} is not positive, expected a weight above 0", interval.low);
+                let message =
+                    format!("weight {} is not positive, expected a weight above 0", interval.low);
                 self.error(Kind::NonPositiveWeight, field.clone(), message);
             }
             self.check_interval(interval, field, 0.0, f64::INFINITY, false);
         }
     }
 
-    fn check_interval(&mut self, interval: Interval, path: FieldPath, min: f64, max: f64, closed_max: bool) {
-        let in_range = |value: f64| value.is_finite() && value >= min && (value <= max || !closed_max);
+    fn check_interval(
+        &mut self,
+        interval: Interval,
+        path: FieldPath,
+        min: f64,
+        max: f64,
+        closed_max: bool,
+    ) {
+        let in_range =
+            |value: f64| value.is_finite() && value >= min && (value <= max || !closed_max);
         if !in_range(interval.low) || !in_range(interval.high) || interval.low > interval.high {
             let message = format!(
                 "interval [{}, {}] is not valid, expected two numbers in [{min}, {max}], the first not above the second",
@@ -257,15 +268,24 @@ impl<'a> Checker<'a> {
 
     fn check_sources(&mut self) {
         let sources = &self.scenario.sources;
-        self.check_unique("source", sources.iter().enumerate().map(|(idx, s)| (&s.id, root("sources", idx).key("id"))));
+        self.check_unique(
+            "source",
+            sources.iter().enumerate().map(|(idx, s)| (&s.id, root("sources", idx).key("id"))),
+        );
     }
 
     fn check_parties(&mut self) {
         let parties = &self.scenario.parties;
-        self.check_unique("party", parties.iter().enumerate().map(|(idx, p)| (&p.id, root("parties", idx).key("id"))));
+        self.check_unique(
+            "party",
+            parties.iter().enumerate().map(|(idx, p)| (&p.id, root("parties", idx).key("id"))),
+        );
         let delegate_ids = parties.iter().enumerate().flat_map(|(party_idx, party)| {
             party.delegates.iter().enumerate().map(move |(delegate_idx, delegate)| {
-                (&delegate.id, root("parties", party_idx).key("delegates").index(delegate_idx).key("id"))
+                (
+                    &delegate.id,
+                    root("parties", party_idx).key("delegates").index(delegate_idx).key("id"),
+                )
             })
         });
         self.check_unique("delegate", delegate_ids);
@@ -279,14 +299,18 @@ impl<'a> Checker<'a> {
         for (delegate_idx, delegate) in party.delegates.iter().enumerate() {
             let delegate_path = path.key("delegates").index(delegate_idx);
             if self.parties.contains_key(&delegate.id) {
-                let message = format!("delegate id '{}' is also a party's id, expected distinct ids", delegate.id);
+                let message = format!(
+                    "delegate id '{}' is also a party's id, expected distinct ids",
+                    delegate.id
+                );
                 self.error(Kind::DuplicateId, delegate_path.key("id"), message);
             }
             self.check_cites(&delegate.cites, delegate_path.key("cites"));
         }
         if let Consent::OnIssues(issues) = &party.consent {
             if issues.is_empty() {
-                let message = "consent is needed on no issue: say consent = \"none\" instead".to_owned();
+                let message =
+                    "consent is needed on no issue: say consent = \"none\" instead".to_owned();
                 self.warning(Kind::Inconsistent, path.key("consent"), message);
             }
             for (issue_idx, issue) in issues.iter().enumerate() {
@@ -302,7 +326,10 @@ impl<'a> Checker<'a> {
             self.check_cites(&reservation.cites, path.key("reservation").key("cites"));
         }
         for (interest_idx, interest) in party.interests.iter().enumerate() {
-            self.check_cites(&interest.cites, path.key("interests").index(interest_idx).key("cites"));
+            self.check_cites(
+                &interest.cites,
+                path.key("interests").index(interest_idx).key("cites"),
+            );
         }
         for (note_idx, note) in party.notes.iter().enumerate() {
             self.check_cites(&note.cites, path.key("notes").index(note_idx).key("cites"));
@@ -312,7 +339,10 @@ impl<'a> Checker<'a> {
 
     fn check_issues(&mut self) {
         let issues = &self.scenario.issues;
-        self.check_unique("issue", issues.iter().enumerate().map(|(idx, i)| (&i.id, root("issues", idx).key("id"))));
+        self.check_unique(
+            "issue",
+            issues.iter().enumerate().map(|(idx, i)| (&i.id, root("issues", idx).key("id"))),
+        );
         for (issue_idx, issue) in issues.iter().enumerate() {
             let path = root("issues", issue_idx);
             if issue.options.is_empty() {
@@ -324,7 +354,8 @@ impl<'a> Checker<'a> {
             });
             self.check_unique(&format!("option (in issue '{}')", issue.id), option_ids);
             self.check_cites(&issue.cites, path.key("cites"));
-            let has_position = self.scenario.positions.iter().any(|position| position.issue == issue.id);
+            let has_position =
+                self.scenario.positions.iter().any(|position| position.issue == issue.id);
             if !has_position {
                 let message = format!("no party has a recorded position on issue '{}'", issue.id);
                 self.warning(Kind::Inconsistent, path.key("id"), message);
@@ -334,11 +365,18 @@ impl<'a> Checker<'a> {
 
     fn check_tracks(&mut self) {
         let tracks = &self.scenario.tracks;
-        self.check_unique("track", tracks.iter().enumerate().map(|(idx, t)| (&t.id, root("tracks", idx).key("id"))));
+        self.check_unique(
+            "track",
+            tracks.iter().enumerate().map(|(idx, t)| (&t.id, root("tracks", idx).key("id"))),
+        );
         for (track_idx, track) in tracks.iter().enumerate() {
             let path = root("tracks", track_idx);
             if track.parties.len() < 2 {
-                let message = format!("track '{}' has {} parties, expected at least two", track.id, track.parties.len());
+                let message = format!(
+                    "track '{}' has {} parties, expected at least two",
+                    track.id,
+                    track.parties.len()
+                );
                 self.error(Kind::Inconsistent, path.key("parties"), message);
             }
             for (party_idx, party) in track.parties.iter().enumerate() {
@@ -354,16 +392,22 @@ impl<'a> Checker<'a> {
 
     fn check_meetings(&mut self) {
         let meetings = &self.scenario.meetings;
-        self.check_unique("meeting", meetings.iter().enumerate().map(|(idx, m)| (&m.id, root("meetings", idx).key("id"))));
+        self.check_unique(
+            "meeting",
+            meetings.iter().enumerate().map(|(idx, m)| (&m.id, root("meetings", idx).key("id"))),
+        );
         for (meeting_idx, meeting) in meetings.iter().enumerate() {
             let path = root("meetings", meeting_idx);
-            let track = self.tracks.get(&meeting.track).map(|&track_idx| &self.scenario.tracks[track_idx]);
+            let track =
+                self.tracks.get(&meeting.track).map(|&track_idx| &self.scenario.tracks[track_idx]);
             self.check_reference("track", &meeting.track, track.is_some(), path.key("track"));
             for (attendee_idx, attendee) in meeting.attendees.iter().enumerate() {
                 let attendee_path = path.key("attendees").index(attendee_idx);
-                let party_idx = self.delegates.get(attendee).or_else(|| self.parties.get(attendee)).copied();
+                let party_idx =
+                    self.delegates.get(attendee).or_else(|| self.parties.get(attendee)).copied();
                 let Some(party_idx) = party_idx else {
-                    let message = format!("attendee '{attendee}' is no party's delegate (nor a party)");
+                    let message =
+                        format!("attendee '{attendee}' is no party's delegate (nor a party)");
                     self.error(Kind::UnknownAttendee, attendee_path, message);
                     continue;
                 };
@@ -378,7 +422,9 @@ impl<'a> Checker<'a> {
                     self.warning(Kind::Inconsistent, attendee_path, message);
                 }
             }
-            for (field, issues) in [("settled", &meeting.settled), ("left_open", &meeting.left_open)] {
+            for (field, issues) in
+                [("settled", &meeting.settled), ("left_open", &meeting.left_open)]
+            {
                 for (issue_idx, issue) in issues.iter().enumerate() {
                     self.check_issue_ref(issue, path.key(field).index(issue_idx));
                 }
@@ -393,7 +439,10 @@ impl<'a> Checker<'a> {
 
     fn check_drafts(&mut self) {
         let drafts = &self.scenario.drafts;
-        self.check_unique("draft", drafts.iter().enumerate().map(|(idx, d)| (&d.id, root("drafts", idx).key("id"))));
+        self.check_unique(
+            "draft",
+            drafts.iter().enumerate().map(|(idx, d)| (&d.id, root("drafts", idx).key("id"))),
+        );
         for (draft_idx, draft) in drafts.iter().enumerate() {
             let path = root("drafts", draft_idx);
             self.check_draft(draft, &path);
@@ -406,14 +455,16 @@ impl<'a> Checker<'a> {
             self.check_party_ref(author, path.key("author"));
         }
         self.check_not_after_as_of("a draft", draft.date, path.key("date"));
-        let point_ids = draft.points.iter().enumerate().map(|(point_idx, point)| {
-            (&point.id, path.key("points").index(point_idx).key("id"))
-        });
+        let point_ids =
+            draft.points.iter().enumerate().map(|(point_idx, point)| {
+                (&point.id, path.key("points").index(point_idx).key("id"))
+            });
         self.check_unique(&format!("point (in draft '{}')", draft.id), point_ids);
         if let Some(count) = draft.point_count
             && (count as usize) < draft.points.len()
         {
-            let message = format!("point_count is {count} but {} points are described", draft.points.len());
+            let message =
+                format!("point_count is {count} but {} points are described", draft.points.len());
             self.error(Kind::OutOfRange, path.key("point_count"), message);
         }
         let mut numbers = BTreeMap::new();
@@ -421,7 +472,10 @@ impl<'a> Checker<'a> {
             let point_path = path.key("points").index(point_idx);
             if let Some(number) = point.number {
                 if let Some(first) = numbers.insert(number, point_idx) {
-                    let message = format!("point number {number} is used twice, first by point '{}'", draft.points[first].id);
+                    let message = format!(
+                        "point number {number} is used twice, first by point '{}'",
+                        draft.points[first].id
+                    );
                     self.error(Kind::DuplicateId, point_path.key("number"), message);
                 }
                 if let Some(count) = draft.point_count
@@ -455,7 +509,10 @@ impl<'a> Checker<'a> {
         for (entry_idx, entry) in draft.lineage.iter().enumerate() {
             let entry_path = path.key("lineage").index(entry_idx);
             if !draft.parents.contains(&entry.parent) {
-                let message = format!("lineage names '{}', which is not a parent of draft '{}'", entry.parent, draft.id);
+                let message = format!(
+                    "lineage names '{}', which is not a parent of draft '{}'",
+                    entry.parent, draft.id
+                );
                 self.error(Kind::UnknownReference, entry_path.key("parent"), message);
             }
             self.check_cites(&entry.cites, entry_path.key("cites"));
@@ -475,10 +532,17 @@ impl<'a> Checker<'a> {
             Settlement::Option(option) => vec![(option, point_path.key("option"))],
             Settlement::Bracketed(options) => {
                 if options.len() < 2 {
-                    let message = format!("{} bracketed alternative(s), expected at least two", options.len());
+                    let message = format!(
+                        "{} bracketed alternative(s), expected at least two",
+                        options.len()
+                    );
                     self.error(Kind::Inconsistent, point_path.key("brackets"), message);
                 }
-                options.iter().enumerate().map(|(idx, option)| (option, point_path.key("brackets").index(idx))).collect()
+                options
+                    .iter()
+                    .enumerate()
+                    .map(|(idx, option)| (option, point_path.key("brackets").index(idx)))
+                    .collect()
             }
         };
         if point.issue.is_none() && !options.is_empty() {
@@ -499,12 +563,15 @@ impl<'a> Checker<'a> {
     fn check_lineage_of_parent(&mut self, draft: &Draft, parent: &Draft, draft_path: &FieldPath) {
         let mut accounted: BTreeMap<&Id, usize> = BTreeMap::new();
         let mut rest_entry = None;
-        for (entry_idx, entry) in draft.lineage.iter().enumerate().filter(|(_, entry)| entry.parent == parent.id) {
+        for (entry_idx, entry) in
+            draft.lineage.iter().enumerate().filter(|(_, entry)| entry.parent == parent.id)
+        {
             let entry_path = draft_path.key("lineage").index(entry_idx);
             match &entry.points {
                 PointSelection::Rest => {
                     if rest_entry.replace(entry_idx).is_some() {
-                        let message = format!("two lineage entries take the rest of parent '{}'", parent.id);
+                        let message =
+                            format!("two lineage entries take the rest of parent '{}'", parent.id);
                         self.error(Kind::LineageGap, entry_path.key("points"), message);
                     }
                 }
@@ -512,7 +579,8 @@ impl<'a> Checker<'a> {
                     for (listed_idx, point) in points.iter().enumerate() {
                         let point_path = entry_path.key("points").index(listed_idx);
                         if !parent.points.iter().any(|candidate| &candidate.id == point) {
-                            let message = format!("parent draft '{}' has no point '{point}'", parent.id);
+                            let message =
+                                format!("parent draft '{}' has no point '{point}'", parent.id);
                             self.error(Kind::UnknownReference, point_path, message);
                         } else if let Some(first) = accounted.insert(point, entry_idx) {
                             let message = format!(
@@ -526,7 +594,10 @@ impl<'a> Checker<'a> {
             }
             match (&entry.into, entry.fate) {
                 (None, Fate::Kept | Fate::Amended | Fate::Merged) => {
-                    let message = format!("a {} point must name the point it became, in 'into'", entry.fate.as_str());
+                    let message = format!(
+                        "a {} point must name the point it became, in 'into'",
+                        entry.fate.as_str()
+                    );
                     self.error(Kind::Inconsistent, entry_path.key("into"), message);
                 }
                 (Some(into), _) if !draft.points.iter().any(|point| &point.id == into) => {
@@ -572,7 +643,11 @@ impl<'a> Checker<'a> {
             while let Some(ancestor) = stack.pop() {
                 if ancestor == &draft.id {
                     let message = format!("draft '{}' is its own ancestor", draft.id);
-                    self.error(Kind::LineageCycle, root("drafts", draft_idx).key("parents"), message);
+                    self.error(
+                        Kind::LineageCycle,
+                        root("drafts", draft_idx).key("parents"),
+                        message,
+                    );
                     break;
                 }
                 if !visited.insert(ancestor) {
@@ -638,7 +713,10 @@ impl<'a> Checker<'a> {
 
     fn check_claims(&mut self) {
         let claims = &self.scenario.claims;
-        self.check_unique("claim", claims.iter().enumerate().map(|(idx, c)| (&c.id, root("claims", idx).key("id"))));
+        self.check_unique(
+            "claim",
+            claims.iter().enumerate().map(|(idx, c)| (&c.id, root("claims", idx).key("id"))),
+        );
         for (claim_idx, claim) in claims.iter().enumerate() {
             let path = root("claims", claim_idx);
             self.check_party_ref(&claim.claimant, path.key("claimant"));

@@ -81,8 +81,12 @@ pub enum DatePrecision {
 
 impl DatePrecision {
     /// All precisions, in order.
-    pub const ALL: [DatePrecision; 4] =
-        [DatePrecision::Exact, DatePrecision::Approximate, DatePrecision::Month, DatePrecision::Year];
+    pub const ALL: [DatePrecision; 4] = [
+        DatePrecision::Exact,
+        DatePrecision::Approximate,
+        DatePrecision::Month,
+        DatePrecision::Year,
+    ];
 
     /// The keyword used in files and outputs.
     pub fn as_str(self) -> &'static str {
@@ -208,7 +212,10 @@ mod tests {
 
     #[test]
     fn keyword_lookup_lists_the_expected_values() {
-        assert_eq!(keyword_lookup("month", &DatePrecision::ALL, DatePrecision::as_str), Ok(DatePrecision::Month));
+        assert_eq!(
+            keyword_lookup("month", &DatePrecision::ALL, DatePrecision::as_str),
+            Ok(DatePrecision::Month)
+        );
         assert_eq!(
             keyword_lookup("weekly", &DatePrecision::ALL, DatePrecision::as_str).unwrap_err(),
             "unknown value 'weekly', expected one of: exact, approximate, month, year"

@@ -11,6 +11,14 @@ use parley_model::stance::{Importance, ImportanceLevel, Stance, StanceLevel};
 use parley_model::validate::ValidScenario;
 use parley_model::{Basis, FuzzyDate, Id, Place};
 
+/// Serializes a list of pairs as a JSON object, keeping the list's order.
+fn as_map<S: serde::Serializer, V: Serialize>(
+    pairs: &[(String, V)],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(pairs.iter().map(|(key, value)| (key, value)))
+}
+
 /// The version of the report's schema, printed as `format`.
 pub const FORMAT: &str = "parley-report/1";
 
@@ -307,8 +315,10 @@ pub struct ScaleReport {
     /// `stated`, `reported` or `assumed`.
     pub basis: &'static str,
     /// Value interval of each stance level, and of an unknown stance.
+    #[serde(serialize_with = "as_map")]
     pub stances: Vec<(String, [f64; 2])>,
     /// Raw weight interval of each importance level, and of an unknown importance.
+    #[serde(serialize_with = "as_map")]
     pub importances: Vec<(String, [f64; 2])>,
 }
 
@@ -322,6 +332,7 @@ pub struct StanceCell {
     /// `low`, `medium`, `high`, `critical`, a weight, or null when not recorded.
     pub importance: Option<serde_json::Value>,
     /// The stance on each option: a level keyword or an exact value; options not listed are unknown.
+    #[serde(serialize_with = "as_map")]
     pub stances: Vec<(String, serde_json::Value)>,
     /// `stated`, `reported` or `assumed`.
     pub confidence: &'static str,
@@ -420,7 +431,11 @@ fn stance_cell(position: &Position) -> StanceCell {
             Importance::Level(level) => serde_json::Value::from(level.as_str()),
             Importance::Weight(weight) => serde_json::Value::from(weight),
         }),
-        stances: position.stances.iter().map(|(option, stance)| (option.to_string(), stance_value(*stance))).collect(),
+        stances: position
+            .stances
+            .iter()
+            .map(|(option, stance)| (option.to_string(), stance_value(*stance)))
+            .collect(),
         confidence: position.confidence.as_str(),
         date: date(&position.date),
         visibility: visibility(&position.visibility),
@@ -474,7 +489,10 @@ pub fn build(scenario: &ValidScenario, warnings: &[Diagnostic], file_name: &str)
             options: issue
                 .options
                 .iter()
-                .map(|option| OptionReport { id: option.id.to_string(), label: option.label.clone() })
+                .map(|option| OptionReport {
+                    id: option.id.to_string(),
+                    label: option.label.clone(),
+                })
                 .collect(),
             cites: cites(&issue.cites),
         })
@@ -507,19 +525,31 @@ pub fn build(scenario: &ValidScenario, warnings: &[Diagnostic], file_name: &str)
                 .into_iter()
                 .map(|parent| LineageReport {
                     parent: parent.parent.to_string(),
-                    fates: parent.counts.iter().map(|(fate, count)| (fate.as_str(), *count)).collect(),
-                    merged: parent.merged.iter().map(|(from, into)| [from.to_string(), into.to_string()]).collect(),
+                    fates: parent
+                        .counts
+                        .iter()
+                        .map(|(fate, count)| (fate.as_str(), *count))
+                        .collect(),
+                    merged: parent
+                        .merged
+                        .iter()
+                        .map(|(from, into)| [from.to_string(), into.to_string()])
+                        .collect(),
                     dropped: ids(&parent.dropped),
                 })
                 .collect(),
         })
         .collect();
     let scale = &record.scale;
-    let mut stances: Vec<(String, [f64; 2])> =
-        StanceLevel::ALL.iter().map(|level| (level.as_str().to_owned(), interval(scale.stance(*level)))).collect();
+    let mut stances: Vec<(String, [f64; 2])> = StanceLevel::ALL
+        .iter()
+        .map(|level| (level.as_str().to_owned(), interval(scale.stance(*level))))
+        .collect();
     stances.push(("unknown".to_owned(), interval(scale.unknown_stance)));
-    let mut importances: Vec<(String, [f64; 2])> =
-        ImportanceLevel::ALL.iter().map(|level| (level.as_str().to_owned(), interval(scale.importance(*level)))).collect();
+    let mut importances: Vec<(String, [f64; 2])> = ImportanceLevel::ALL
+        .iter()
+        .map(|level| (level.as_str().to_owned(), interval(scale.importance(*level))))
+        .collect();
     importances.push(("unknown".to_owned(), interval(scale.unknown_importance)));
     let stance_matrix = overview::stance_matrix(scenario, as_of)
         .into_iter()

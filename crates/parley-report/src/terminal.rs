@@ -52,7 +52,7 @@ fn stance_glyph(stance: &serde_json::Value) -> (String, Style) {
         Some("acceptable") => ("A".to_owned(), style(AnsiColor::Green)),
         Some("preferred") => ("P".to_owned(), style(AnsiColor::Green).bold()),
         _ => match stance.as_f64() {
-            Some(value) => (format!("{}", (value * 9.0).round() as u8), Style::new()),
+            Some(value) => (format!("{}", ((value * 10.0).round() as u8).min(9)), Style::new()),
             None => ("?".to_owned(), Style::new()),
         },
     }
@@ -104,7 +104,8 @@ fn parties(out: &mut Out, report: &Report) {
             out.line(&format!("  {:id_width$}  delegates: {}", "", delegates.join("; ")));
         }
         if let Some(reservation) = &party.reservation {
-            let assumed = if crate::schema::is_assumed(reservation.basis) { " (assumed)" } else { "" };
+            let assumed =
+                if crate::schema::is_assumed(reservation.basis) { " (assumed)" } else { "" };
             out.line(&format!("  {:id_width$}  reservation: {}{assumed}", "", reservation.value));
         }
     }
@@ -113,17 +114,41 @@ fn parties(out: &mut Out, report: &Report) {
 fn timeline(out: &mut Out, report: &Report) {
     out.heading("Tracks and meetings, in date order");
     for track in &report.tracks {
-        let document = track.document.as_ref().map(|document| format!(", works from {document}")).unwrap_or_default();
-        out.line(&format!("  track {}: {} ({}{document})", track.id, track.name, track.parties.join(", ")));
+        let document = track
+            .document
+            .as_ref()
+            .map(|document| format!(", works from {document}"))
+            .unwrap_or_default();
+        out.line(&format!(
+            "  track {}: {} ({}{document})",
+            track.id,
+            track.name,
+            track.parties.join(", ")
+        ));
     }
     for meeting in &report.timeline {
         let date = meeting.date.as_ref().map_or("undated".to_owned(), |date| date.display.clone());
-        let duration = meeting.duration_minutes.map(|minutes| format!(", {} h", minutes as f64 / 60.0)).unwrap_or_default();
+        let duration = meeting
+            .duration_minutes
+            .map(|minutes| format!(", {} h", minutes as f64 / 60.0))
+            .unwrap_or_default();
         let place = meeting.place.as_ref().map(|place| format!(", {place}")).unwrap_or_default();
-        let private = if meeting.visibility == "public" { String::new() } else { format!(" [{}]", meeting.visibility) };
-        out.line(&format!("  {date:<26} {:<9} {} ({}{place}{duration}){private}", meeting.status, meeting.title, meeting.track));
+        let private = if meeting.visibility == "public" {
+            String::new()
+        } else {
+            format!(" [{}]", meeting.visibility)
+        };
+        out.line(&format!(
+            "  {date:<26} {:<9} {} ({}{place}{duration}){private}",
+            meeting.status, meeting.title, meeting.track
+        ));
         if !meeting.left_open.is_empty() {
-            out.line(&format!("  {:<26} {:<9} left open: {}", "", "", meeting.left_open.join(", ")));
+            out.line(&format!(
+                "  {:<26} {:<9} left open: {}",
+                "",
+                "",
+                meeting.left_open.join(", ")
+            ));
         }
     }
 }
@@ -136,15 +161,22 @@ fn drafts(out: &mut Out, report: &Report) {
         } else {
             String::new()
         };
-        let brackets =
-            if draft.n_open_brackets > 0 { format!(", {} bracketed", draft.n_open_brackets) } else { String::new() };
+        let brackets = if draft.n_open_brackets > 0 {
+            format!(", {} bracketed", draft.n_open_brackets)
+        } else {
+            String::new()
+        };
         let points = match draft.n_points {
             0 => "points not known".to_owned(),
+            1 => format!("1 point{described}{brackets}"),
             n_points => format!("{n_points} points{described}{brackets}"),
         };
         out.line(&format!("  {}: {} ({}; {points})", draft.id, draft.title, draft.status));
         for lineage in &draft.lineage {
-            let fates: Vec<String> = lineage.fates.iter().map(|(fate, count)| format!("{count} {fate}")).collect();
+            let fates: Vec<String> = ["kept", "amended", "merged", "dropped", "unknown"]
+                .iter()
+                .filter_map(|fate| lineage.fates.get(fate).map(|count| format!("{count} {fate}")))
+                .collect();
             let fates = if fates.is_empty() { "no points".to_owned() } else { fates.join(", ") };
             out.line(&format!("      from {}: {fates}", lineage.parent));
             for [from, into] in &lineage.merged {
@@ -160,7 +192,7 @@ fn drafts(out: &mut Out, report: &Report) {
 fn matrix(out: &mut Out, report: &Report) {
     out.heading("Stances (party x issue)");
     out.line("  P preferred, A acceptable, W workable, O objection, S strong objection, X red line, . unknown;");
-    out.line("  importance: L low, M medium, H high, C critical");
+    out.line("  0-9 exact value in tenths; importance: L low, M medium, H high, C critical, # exact weight");
     let party_width = report.parties.iter().map(String::len).max().unwrap_or(0).max(5);
     let column_widths: Vec<usize> =
         report.issues.iter().map(|issue| issue.id.len().max(issue.options.len() + 2)).collect();
@@ -173,8 +205,10 @@ fn matrix(out: &mut Out, report: &Report) {
         out.text.push_str(&format!("  {party:party_width$}"));
         for (issue, width) in report.issues.iter().zip(&column_widths) {
             out.text.push_str("  ");
-            let cell: Option<&StanceCell> =
-                report.stance_matrix.iter().find(|cell| &cell.party == party && cell.issue == issue.id);
+            let cell: Option<&StanceCell> = report
+                .stance_matrix
+                .iter()
+                .find(|cell| &cell.party == party && cell.issue == issue.id);
             let importance = match cell.and_then(|cell| cell.importance.as_ref()) {
                 Some(serde_json::Value::String(level)) => level[..1].to_uppercase(),
                 Some(_) => "#".to_owned(),
@@ -183,7 +217,8 @@ fn matrix(out: &mut Out, report: &Report) {
             out.text.push_str(&importance);
             out.text.push(' ');
             for option in &issue.options {
-                let stance = cell.and_then(|cell| cell.stances.iter().find(|(id, _)| id == &option.id));
+                let stance =
+                    cell.and_then(|cell| cell.stances.iter().find(|(id, _)| id == &option.id));
                 match stance {
                     Some((_, stance)) => {
                         let (glyph, style) = stance_glyph(stance);
@@ -219,13 +254,20 @@ fn blocking(out: &mut Out, report: &Report) {
             blocking.blocked_party,
             blocking.excluded_options.join(", ")
         );
-        match groups.iter_mut().find(|(issue, group_pair, _)| *issue == blocking.issue && *group_pair == pair) {
+        match groups
+            .iter_mut()
+            .find(|(issue, group_pair, _)| *issue == blocking.issue && *group_pair == pair)
+        {
             Some((_, _, details)) => details.push(detail),
             None => groups.push((blocking.issue.as_str(), pair, vec![detail])),
         }
     }
     for (issue_id, [first, second], details) in groups {
-        let title = report.issues.iter().find(|issue| issue.id == issue_id).map_or("", |issue| issue.title.as_str());
+        let title = report
+            .issues
+            .iter()
+            .find(|issue| issue.id == issue_id)
+            .map_or("", |issue| issue.title.as_str());
         out.styled(Style::new().bold(), &format!("  {issue_id} ({title})"));
         out.line(&format!(" blocks between {first} and {second}:"));
         for detail in details {
@@ -244,7 +286,10 @@ fn claims(out: &mut Out, report: &Report) {
         let place = claim.place.as_ref().map(|place| format!(" [{place}]")).unwrap_or_default();
         out.line(&format!("  {} ({}): {}{place}", claim.id, claim.claimant, claim.statement));
         for counter in &contested.counter_claims {
-            out.line(&format!("    disputed by {} ({}): {}", counter.id, counter.claimant, counter.statement));
+            out.line(&format!(
+                "    disputed by {} ({}): {}",
+                counter.id, counter.claimant, counter.statement
+            ));
         }
     }
 }
@@ -254,10 +299,18 @@ fn assumptions(out: &mut Out, report: &Report) {
     for assumption in &report.assumptions {
         out.line(&format!("  {}: {}", assumption.path, assumption.what));
     }
-    let stances: Vec<String> =
-        report.scale.stances.iter().map(|(level, [low, high])| format!("{level} [{low}, {high}]")).collect();
-    let importances: Vec<String> =
-        report.scale.importances.iter().map(|(level, [low, high])| format!("{level} [{low}, {high}]")).collect();
+    let stances: Vec<String> = report
+        .scale
+        .stances
+        .iter()
+        .map(|(level, [low, high])| format!("{level} [{low}, {high}]"))
+        .collect();
+    let importances: Vec<String> = report
+        .scale
+        .importances
+        .iter()
+        .map(|(level, [low, high])| format!("{level} [{low}, {high}]"))
+        .collect();
     out.line(&format!("  scale ({}): stances {}", report.scale.basis, stances.join(", ")));
     out.line(&format!("  scale ({}): raw weights {}", report.scale.basis, importances.join(", ")));
 }

@@ -1,1 +1,5 @@
-//! Integration tests of the `parley` command line.
+//! Integration tests of the `parley` command line: one binary, one module per command.
+
+mod analyze;
+mod check;
+mod helpers;

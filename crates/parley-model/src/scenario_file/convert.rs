@@ -32,7 +32,14 @@ impl Reader {
         texts.iter().enumerate().map(|(idx, text)| self.id(text, path.index(idx))).collect()
     }
 
-    fn keyword<T: Copy>(&mut self, text: &str, all: &[T], name: fn(T) -> &'static str, fallback: T, path: FieldPath) -> T {
+    fn keyword<T: Copy>(
+        &mut self,
+        text: &str,
+        all: &[T],
+        name: fn(T) -> &'static str,
+        fallback: T,
+        path: FieldPath,
+    ) -> T {
         keyword_lookup(text, all, name).unwrap_or_else(|message| {
             self.shape(path, message);
             fallback
@@ -66,22 +73,28 @@ impl Reader {
     fn date_part(&mut self, part: &DatePartDto, path: &FieldPath) -> Option<(Date, DatePrecision)> {
         match part {
             DatePartDto::Plain(datetime) => match (datetime.date, datetime.time) {
-                (Some(date), None) => match Date::new(date.year as i16, date.month as i8, date.day as i8) {
-                    Ok(date) => Some((date, DatePrecision::Exact)),
-                    Err(error) => {
-                        self.shape(path.clone(), format!("invalid date {datetime}: {error}"));
-                        None
+                (Some(date), None) => {
+                    match Date::new(date.year as i16, date.month as i8, date.day as i8) {
+                        Ok(date) => Some((date, DatePrecision::Exact)),
+                        Err(error) => {
+                            self.shape(path.clone(), format!("invalid date {datetime}: {error}"));
+                            None
+                        }
                     }
-                },
+                }
                 _ => {
-                    self.shape(path.clone(), format!("expected a date without a time, found {datetime}"));
+                    self.shape(
+                        path.clone(),
+                        format!("expected a date without a time, found {datetime}"),
+                    );
                     None
                 }
             },
             DatePartDto::Text(text) => {
                 let parsed = parse_text_date(text);
                 if parsed.is_none() {
-                    let message = format!("invalid date '{text}', expected YYYY-MM-DD, YYYY-MM or YYYY");
+                    let message =
+                        format!("invalid date '{text}', expected YYYY-MM-DD, YYYY-MM or YYYY");
                     self.shape(path.clone(), message);
                 }
                 parsed
@@ -101,7 +114,13 @@ impl Reader {
         let precision = match precision {
             Some(text) => {
                 let precision_path = path.key("precision");
-                self.keyword(text, &DatePrecision::ALL, DatePrecision::as_str, implied_precision, precision_path)
+                self.keyword(
+                    text,
+                    &DatePrecision::ALL,
+                    DatePrecision::as_str,
+                    implied_precision,
+                    precision_path,
+                )
             }
             None => implied_precision,
         };
@@ -116,15 +135,29 @@ impl Reader {
     fn place(&mut self, place: &Option<PlaceDto>, path: FieldPath) -> Option<Place> {
         let place = place.as_ref()?;
         let precision = match &place.precision {
-            Some(text) => {
-                self.keyword(text, &PlacePrecision::ALL, PlacePrecision::as_str, PlacePrecision::Exact, path.key("precision"))
-            }
+            Some(text) => self.keyword(
+                text,
+                &PlacePrecision::ALL,
+                PlacePrecision::as_str,
+                PlacePrecision::Exact,
+                path.key("precision"),
+            ),
             None => PlacePrecision::Exact,
         };
-        Some(Place { name: place.name.clone(), region: place.region.clone(), country: place.country.clone(), precision })
+        Some(Place {
+            name: place.name.clone(),
+            region: place.region.clone(),
+            country: place.country.clone(),
+            precision,
+        })
     }
 
-    fn visibility(&mut self, visibility: &Option<VisibilityDto>, default: Visibility, path: FieldPath) -> Visibility {
+    fn visibility(
+        &mut self,
+        visibility: &Option<VisibilityDto>,
+        default: Visibility,
+        path: FieldPath,
+    ) -> Visibility {
         match visibility {
             None => default,
             Some(VisibilityDto::Keyword(keyword)) => match keyword.as_str() {
@@ -138,7 +171,9 @@ impl Reader {
                     default
                 }
             },
-            Some(VisibilityDto::Track { track }) => Visibility::Track(self.id(track, path.key("track"))),
+            Some(VisibilityDto::Track { track }) => {
+                Visibility::Track(self.id(track, path.key("track")))
+            }
         }
     }
 
@@ -152,8 +187,8 @@ impl Reader {
 
     pub(crate) fn scale(&mut self, dto: &ScaleDto) -> Scale {
         let path = FieldPath::root().key("scale");
-        let mut scale = Scale::default();
-        scale.basis = self.basis(dto.basis.as_deref(), Basis::Assumed, path.key("basis"));
+        let basis = self.basis(dto.basis.as_deref(), Basis::Assumed, path.key("basis"));
+        let mut scale = Scale { basis, ..Scale::default() };
         for (name, [low, high]) in &dto.stances.0 {
             let interval = Interval::new(*low, *high);
             match name.as_str() {
@@ -189,7 +224,8 @@ impl Reader {
     }
 
     pub(crate) fn party(&mut self, dto: &PartyDto, path: &FieldPath) -> Party {
-        let role = self.keyword(&dto.role, Role::ALL, Role::as_str, Role::Observer, path.key("role"));
+        let role =
+            self.keyword(&dto.role, Role::ALL, Role::as_str, Role::Observer, path.key("role"));
         let consent = match &dto.consent {
             None if role == Role::Principal => Consent::Required,
             None => Consent::NotRequired,
@@ -197,13 +233,16 @@ impl Reader {
                 "required" => Consent::Required,
                 "none" => Consent::NotRequired,
                 _ => {
-                    let message =
-                        format!("unknown consent '{keyword}', expected \"required\", \"none\" or {{ issues = [...] }}");
+                    let message = format!(
+                        "unknown consent '{keyword}', expected \"required\", \"none\" or {{ issues = [...] }}"
+                    );
                     self.shape(path.key("consent"), message);
                     Consent::NotRequired
                 }
             },
-            Some(ConsentDto::Issues { issues }) => Consent::OnIssues(self.ids(issues, &path.key("consent").key("issues"))),
+            Some(ConsentDto::Issues { issues }) => {
+                Consent::OnIssues(self.ids(issues, &path.key("consent").key("issues")))
+            }
         };
         let delegates = dto
             .delegates
@@ -232,7 +271,11 @@ impl Reader {
             let reservation_path = path.key("reservation");
             Reservation {
                 value: reservation.value,
-                basis: self.basis(reservation.basis.as_deref(), Basis::Assumed, reservation_path.key("basis")),
+                basis: self.basis(
+                    reservation.basis.as_deref(),
+                    Basis::Assumed,
+                    reservation_path.key("basis"),
+                ),
                 note: reservation.note.clone(),
                 cites: self.cites(&reservation.cites, &reservation_path.key("cites")),
             }
@@ -246,7 +289,11 @@ impl Reader {
                 Note {
                     text: note.text.clone(),
                     date: self.optional_date(&note.date, note_path.key("date")),
-                    basis: self.basis(note.basis.as_deref(), Basis::Reported, note_path.key("basis")),
+                    basis: self.basis(
+                        note.basis.as_deref(),
+                        Basis::Reported,
+                        note_path.key("basis"),
+                    ),
                     cites: self.cites(&note.cites, &note_path.key("cites")),
                 }
             })
@@ -277,7 +324,13 @@ impl Reader {
         Issue {
             id: self.id(&dto.id, path.key("id")),
             title: dto.title.clone(),
-            category: self.keyword(&dto.category, Category::ALL, Category::as_str, Category::Other, path.key("category")),
+            category: self.keyword(
+                &dto.category,
+                Category::ALL,
+                Category::as_str,
+                Category::Other,
+                path.key("category"),
+            ),
             description: dto.description.clone(),
             options,
             cites: self.cites(&dto.cites, &path.key("cites")),
@@ -305,17 +358,32 @@ impl Reader {
             place: self.place(&dto.place, path.key("place")),
             attendees: self.ids(&dto.attendees, &path.key("attendees")),
             duration_minutes: dto.duration_minutes,
-            status: self.keyword(&dto.status, MeetingStatus::ALL, MeetingStatus::as_str, MeetingStatus::Held, status_path),
+            status: self.keyword(
+                &dto.status,
+                MeetingStatus::ALL,
+                MeetingStatus::as_str,
+                MeetingStatus::Held,
+                status_path,
+            ),
             settled: self.ids(&dto.settled, &path.key("settled")),
             left_open: self.ids(&dto.left_open, &path.key("left_open")),
             summary: dto.summary.clone(),
-            visibility: self.visibility(&dto.visibility, Visibility::Public, path.key("visibility")),
+            visibility: self.visibility(
+                &dto.visibility,
+                Visibility::Public,
+                path.key("visibility"),
+            ),
             cites: self.cites(&dto.cites, &path.key("cites")),
         }
     }
 
     pub(crate) fn draft(&mut self, dto: &DraftDto, path: &FieldPath) -> Draft {
-        let points = dto.points.iter().enumerate().map(|(idx, point)| self.point(point, &path.key("points").index(idx))).collect();
+        let points = dto
+            .points
+            .iter()
+            .enumerate()
+            .map(|(idx, point)| self.point(point, &path.key("points").index(idx)))
+            .collect();
         let lineage = dto
             .lineage
             .iter()
@@ -340,20 +408,32 @@ impl Reader {
                 }
             })
             .collect();
-        let stage = dto.stage.as_ref().map(|stage| self.keyword(stage, Stage::ALL, Stage::as_str, Stage::Framework, path.key("stage")));
+        let stage = dto.stage.as_ref().map(|stage| {
+            self.keyword(stage, Stage::ALL, Stage::as_str, Stage::Framework, path.key("stage"))
+        });
         Draft {
             id: self.id(&dto.id, path.key("id")),
             title: dto.title.clone(),
             date: self.optional_date(&dto.date, path.key("date")),
             author: dto.author.as_ref().map(|author| self.id(author, path.key("author"))),
-            status: self.keyword(&dto.status, DraftStatus::ALL, DraftStatus::as_str, DraftStatus::Proposed, path.key("status")),
+            status: self.keyword(
+                &dto.status,
+                DraftStatus::ALL,
+                DraftStatus::as_str,
+                DraftStatus::Proposed,
+                path.key("status"),
+            ),
             stage,
             parents: self.ids(&dto.parents, &path.key("parents")),
             point_count: dto.point_count,
             points,
             lineage,
             summary: dto.summary.clone(),
-            visibility: self.visibility(&dto.visibility, Visibility::Public, path.key("visibility")),
+            visibility: self.visibility(
+                &dto.visibility,
+                Visibility::Public,
+                path.key("visibility"),
+            ),
             cites: self.cites(&dto.cites, &path.key("cites")),
         }
     }
@@ -362,9 +442,12 @@ impl Reader {
         let settlement = match (&dto.option, &dto.brackets) {
             (None, None) => Settlement::Unspecified,
             (Some(option), None) => Settlement::Option(self.id(option, path.key("option"))),
-            (None, Some(brackets)) => Settlement::Bracketed(self.ids(brackets, &path.key("brackets"))),
+            (None, Some(brackets)) => {
+                Settlement::Bracketed(self.ids(brackets, &path.key("brackets")))
+            }
             (Some(_), Some(_)) => {
-                let message = "a point settles on one option or keeps brackets, not both".to_owned();
+                let message =
+                    "a point settles on one option or keeps brackets, not both".to_owned();
                 self.shape(path.key("brackets"), message);
                 Settlement::Unspecified
             }
@@ -391,7 +474,10 @@ impl Reader {
             },
             (None, Some(weight)) => Some(Importance::Weight(weight)),
             (Some(_), Some(_)) => {
-                self.shape(path.key("weight"), "give an importance level or a weight, not both".to_owned());
+                self.shape(
+                    path.key("weight"),
+                    "give an importance level or a weight, not both".to_owned(),
+                );
                 None
             }
         };
@@ -416,8 +502,16 @@ impl Reader {
             date: self.optional_date(&dto.date, path.key("date")),
             importance,
             stances,
-            confidence: self.basis(dto.confidence.as_deref(), Basis::Reported, path.key("confidence")),
-            visibility: self.visibility(&dto.visibility, Visibility::Public, path.key("visibility")),
+            confidence: self.basis(
+                dto.confidence.as_deref(),
+                Basis::Reported,
+                path.key("confidence"),
+            ),
+            visibility: self.visibility(
+                &dto.visibility,
+                Visibility::Public,
+                path.key("visibility"),
+            ),
             note: dto.note.clone(),
             cites: self.cites(&dto.cites, &path.key("cites")),
         }
@@ -430,9 +524,19 @@ impl Reader {
             statement: dto.statement.clone(),
             date: self.optional_date(&dto.date, path.key("date")),
             place: self.place(&dto.place, path.key("place")),
-            status: self.keyword(&dto.status, ClaimStatus::ALL, ClaimStatus::as_str, ClaimStatus::Unverified, path.key("status")),
+            status: self.keyword(
+                &dto.status,
+                ClaimStatus::ALL,
+                ClaimStatus::as_str,
+                ClaimStatus::Unverified,
+                path.key("status"),
+            ),
             disputes: dto.disputes.as_ref().map(|disputed| self.id(disputed, path.key("disputes"))),
-            visibility: self.visibility(&dto.visibility, Visibility::Public, path.key("visibility")),
+            visibility: self.visibility(
+                &dto.visibility,
+                Visibility::Public,
+                path.key("visibility"),
+            ),
             cites: self.cites(&dto.cites, &path.key("cites")),
         }
     }
@@ -440,11 +544,17 @@ impl Reader {
 
 fn parse_text_date(text: &str) -> Option<(Date, DatePrecision)> {
     let parts: Vec<&str> = text.split('-').collect();
-    let number = |part: &str, digits: usize| (part.len() == digits && part.bytes().all(|b| b.is_ascii_digit())).then(|| part.parse::<i16>().ok()).flatten();
+    let number = |part: &str, digits: usize| {
+        (part.len() == digits && part.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| part.parse::<i16>().ok())
+            .flatten()
+    };
     let (year, month, day, precision) = match parts.as_slice() {
         [year] => (number(year, 4)?, 1, 1, DatePrecision::Year),
         [year, month] => (number(year, 4)?, number(month, 2)?, 1, DatePrecision::Month),
-        [year, month, day] => (number(year, 4)?, number(month, 2)?, number(day, 2)?, DatePrecision::Exact),
+        [year, month, day] => {
+            (number(year, 4)?, number(month, 2)?, number(day, 2)?, DatePrecision::Exact)
+        }
         _ => return None,
     };
     let date = Date::new(year, i8::try_from(month).ok()?, i8::try_from(day).ok()?).ok()?;
@@ -455,9 +565,16 @@ fn write_cites(cites: &[Citation]) -> Vec<CitationDto> {
     cites
         .iter()
         .map(|cite| match &cite.section {
-            Some(section) if !cite.source.as_str().contains('#') => CitationDto::Text(format!("{}#{section}", cite.source)),
-            Some(section) => CitationDto::Table { source: cite.source.to_string(), section: Some(section.clone()) },
-            None if cite.source.as_str().contains('#') => CitationDto::Table { source: cite.source.to_string(), section: None },
+            Some(section) if !cite.source.as_str().contains('#') => {
+                CitationDto::Text(format!("{}#{section}", cite.source))
+            }
+            Some(section) => CitationDto::Table {
+                source: cite.source.to_string(),
+                section: Some(section.clone()),
+            },
+            None if cite.source.as_str().contains('#') => {
+                CitationDto::Table { source: cite.source.to_string(), section: None }
+            }
             None => CitationDto::Text(cite.source.to_string()),
         })
         .collect()
@@ -465,7 +582,11 @@ fn write_cites(cites: &[Citation]) -> Vec<CitationDto> {
 
 fn write_date(date: &FuzzyDate) -> DateDto {
     let plain = Datetime {
-        date: Some(TomlDate { year: date.date.year() as u16, month: date.date.month() as u8, day: date.date.day() as u8 }),
+        date: Some(TomlDate {
+            year: date.date.year() as u16,
+            month: date.date.month() as u8,
+            day: date.date.day() as u8,
+        }),
         time: None,
         offset: None,
     };
@@ -474,7 +595,8 @@ fn write_date(date: &FuzzyDate) -> DateDto {
     }
     DateDto::Detailed(DetailedDateDto {
         date: DatePartDto::Plain(plain),
-        precision: (date.precision != DatePrecision::Exact).then(|| date.precision.as_str().to_owned()),
+        precision: (date.precision != DatePrecision::Exact)
+            .then(|| date.precision.as_str().to_owned()),
         basis: (date.basis != Basis::Reported).then(|| date.basis.as_str().to_owned()),
     })
 }
@@ -484,7 +606,8 @@ fn write_place(place: &Option<Place>) -> Option<PlaceDto> {
         name: place.name.clone(),
         region: place.region.clone(),
         country: place.country.clone(),
-        precision: (place.precision != PlacePrecision::Exact).then(|| place.precision.as_str().to_owned()),
+        precision: (place.precision != PlacePrecision::Exact)
+            .then(|| place.precision.as_str().to_owned()),
     })
 }
 
@@ -529,11 +652,15 @@ fn write_scale(scale: &Scale) -> Option<ScaleDto> {
         return None;
     }
     let interval = |interval: Interval| [interval.low, interval.high];
-    let mut stances: Vec<(String, [f64; 2])> =
-        StanceLevel::ALL.iter().map(|level| (level.as_str().to_owned(), interval(scale.stance(*level)))).collect();
+    let mut stances: Vec<(String, [f64; 2])> = StanceLevel::ALL
+        .iter()
+        .map(|level| (level.as_str().to_owned(), interval(scale.stance(*level))))
+        .collect();
     stances.push(("unknown".to_owned(), interval(scale.unknown_stance)));
-    let mut importances: Vec<(String, [f64; 2])> =
-        ImportanceLevel::ALL.iter().map(|level| (level.as_str().to_owned(), interval(scale.importance(*level)))).collect();
+    let mut importances: Vec<(String, [f64; 2])> = ImportanceLevel::ALL
+        .iter()
+        .map(|level| (level.as_str().to_owned(), interval(scale.importance(*level))))
+        .collect();
     importances.push(("unknown".to_owned(), interval(scale.unknown_importance)));
     Some(ScaleDto {
         basis: Some(scale.basis.as_str().to_owned()),
@@ -554,7 +681,8 @@ fn write_source(source: &Source) -> SourceDto {
 }
 
 fn write_party(party: &Party) -> PartyDto {
-    let default_consent = if party.role == Role::Principal { Consent::Required } else { Consent::NotRequired };
+    let default_consent =
+        if party.role == Role::Principal { Consent::Required } else { Consent::NotRequired };
     let consent = (party.consent != default_consent).then(|| match &party.consent {
         Consent::Required => ConsentDto::Keyword("required".to_owned()),
         Consent::NotRequired => ConsentDto::Keyword("none".to_owned()),
@@ -568,7 +696,10 @@ fn write_party(party: &Party) -> PartyDto {
         interests: party
             .interests
             .iter()
-            .map(|interest| InterestDto { label: interest.label.clone(), cites: write_cites(&interest.cites) })
+            .map(|interest| InterestDto {
+                label: interest.label.clone(),
+                cites: write_cites(&interest.cites),
+            })
             .collect(),
         reservation: party.reservation.as_ref().map(|reservation| ReservationDto {
             value: reservation.value,
@@ -607,7 +738,11 @@ fn write_issue(issue: &Issue) -> IssueDto {
         category: issue.category.as_str().to_owned(),
         description: issue.description.clone(),
         cites: write_cites(&issue.cites),
-        options: issue.options.iter().map(|option| OptionDto { id: option.id.to_string(), label: option.label.clone() }).collect(),
+        options: issue
+            .options
+            .iter()
+            .map(|option| OptionDto { id: option.id.to_string(), label: option.label.clone() })
+            .collect(),
     }
 }
 

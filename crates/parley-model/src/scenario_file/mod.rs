@@ -38,8 +38,18 @@ impl Loaded {
 }
 
 /// The top-level tables of a scenario file, in the order they are written.
-const TOP_LEVEL_KEYS: [&str; 10] =
-    ["scenario", "scale", "sources", "parties", "issues", "tracks", "meetings", "drafts", "positions", "claims"];
+const TOP_LEVEL_KEYS: [&str; 10] = [
+    "scenario",
+    "scale",
+    "sources",
+    "parties",
+    "issues",
+    "tracks",
+    "meetings",
+    "drafts",
+    "positions",
+    "claims",
+];
 
 /// Reads a scenario from TOML text, validates it, and reports every problem found.
 pub fn read_scenario(text: &str) -> Loaded {
@@ -48,9 +58,13 @@ pub fn read_scenario(text: &str) -> Loaded {
         let mut diagnostics: Vec<Diagnostic> = syntax_errors
             .iter()
             .map(|error| {
-                let mut diagnostic =
-                    Diagnostic::error(DiagnosticKind::Syntax, FieldPath::root(), error.message().to_owned());
-                diagnostic.position = error.span().map(|span| TextPosition::of_offset(text, span.start));
+                let mut diagnostic = Diagnostic::error(
+                    DiagnosticKind::Syntax,
+                    FieldPath::root(),
+                    error.message().to_owned(),
+                );
+                diagnostic.position =
+                    error.span().map(|span| TextPosition::of_offset(text, span.start));
                 diagnostic
             })
             .collect();
@@ -70,34 +84,116 @@ pub fn read_scenario(text: &str) -> Loaded {
         let path = FieldPath::root().key(key.get_ref());
         match key.get_ref().as_ref() {
             "scenario" => {
-                if let Some(header) = read_entity::<dto::HeaderDto>(value, &path, text, &mut reader, &mut unreadable_ids) {
+                if let Some(header) = read_entity::<dto::HeaderDto>(
+                    value,
+                    &path,
+                    text,
+                    &mut reader,
+                    &mut unreadable_ids,
+                ) {
                     reader.header(&header, &mut scenario);
                 }
             }
             "scale" => {
-                if let Some(scale) = read_entity::<dto::ScaleDto>(value, &path, text, &mut reader, &mut unreadable_ids) {
+                if let Some(scale) = read_entity::<dto::ScaleDto>(
+                    value,
+                    &path,
+                    text,
+                    &mut reader,
+                    &mut unreadable_ids,
+                ) {
                     scenario.scale = reader.scale(&scale);
                 }
             }
-            "sources" => read_list(value, &path, text, &mut reader, &mut unreadable_ids, Reader::source, &mut scenario.sources),
-            "parties" => read_list(value, &path, text, &mut reader, &mut unreadable_ids, Reader::party, &mut scenario.parties),
-            "issues" => read_list(value, &path, text, &mut reader, &mut unreadable_ids, Reader::issue, &mut scenario.issues),
-            "tracks" => read_list(value, &path, text, &mut reader, &mut unreadable_ids, Reader::track, &mut scenario.tracks),
-            "meetings" => read_list(value, &path, text, &mut reader, &mut unreadable_ids, Reader::meeting, &mut scenario.meetings),
-            "drafts" => read_list(value, &path, text, &mut reader, &mut unreadable_ids, Reader::draft, &mut scenario.drafts),
-            "positions" => {
-                read_list(value, &path, text, &mut reader, &mut unreadable_ids, Reader::position, &mut scenario.positions)
-            }
-            "claims" => read_list(value, &path, text, &mut reader, &mut unreadable_ids, Reader::claim, &mut scenario.claims),
+            "sources" => read_list(
+                value,
+                &path,
+                text,
+                &mut reader,
+                &mut unreadable_ids,
+                Reader::source,
+                &mut scenario.sources,
+            ),
+            "parties" => read_list(
+                value,
+                &path,
+                text,
+                &mut reader,
+                &mut unreadable_ids,
+                Reader::party,
+                &mut scenario.parties,
+            ),
+            "issues" => read_list(
+                value,
+                &path,
+                text,
+                &mut reader,
+                &mut unreadable_ids,
+                Reader::issue,
+                &mut scenario.issues,
+            ),
+            "tracks" => read_list(
+                value,
+                &path,
+                text,
+                &mut reader,
+                &mut unreadable_ids,
+                Reader::track,
+                &mut scenario.tracks,
+            ),
+            "meetings" => read_list(
+                value,
+                &path,
+                text,
+                &mut reader,
+                &mut unreadable_ids,
+                Reader::meeting,
+                &mut scenario.meetings,
+            ),
+            "drafts" => read_list(
+                value,
+                &path,
+                text,
+                &mut reader,
+                &mut unreadable_ids,
+                Reader::draft,
+                &mut scenario.drafts,
+            ),
+            "positions" => read_list(
+                value,
+                &path,
+                text,
+                &mut reader,
+                &mut unreadable_ids,
+                Reader::position,
+                &mut scenario.positions,
+            ),
+            "claims" => read_list(
+                value,
+                &path,
+                text,
+                &mut reader,
+                &mut unreadable_ids,
+                Reader::claim,
+                &mut scenario.claims,
+            ),
             other => {
-                let message = format!("unknown table '{other}', expected one of: {}", TOP_LEVEL_KEYS.join(", "));
+                let message = format!(
+                    "unknown table '{other}', expected one of: {}",
+                    TOP_LEVEL_KEYS.join(", ")
+                );
                 reader.diagnostics.push(Diagnostic::error(DiagnosticKind::Shape, path, message));
             }
         }
     }
     if !document.contains_key("scenario") {
-        let message = "missing table [scenario], expected one with at least id and title".to_owned();
-        reader.diagnostics.push(Diagnostic::error(DiagnosticKind::Shape, FieldPath::root().key("scenario"), message));
+        let message =
+            "missing table [scenario], expected one with at least id and title".to_owned();
+        reader.diagnostics.push(Diagnostic::error(
+            DiagnosticKind::Shape,
+            FieldPath::root().key("scenario"),
+            message,
+        ));
     }
     let mut diagnostics = reader.diagnostics;
     // An entity that could not be read is missing from the scenario: references to it would
@@ -116,7 +212,8 @@ pub fn read_scenario(text: &str) -> Loaded {
     let scenario = if has_errors {
         None
     } else {
-        let (scenario, _) = ValidScenario::new(scenario).expect("no error was found, so validation passes");
+        let (scenario, _) =
+            ValidScenario::new(scenario).expect("no error was found, so validation passes");
         Some(scenario)
     };
     Loaded { scenario, diagnostics }
@@ -138,11 +235,17 @@ fn read_entity<T: for<'de> Deserialize<'de>>(
     match T::deserialize(value.clone().into_deserializer()) {
         Ok(entity) => Some(entity),
         Err(error) => {
-            let mut diagnostic = Diagnostic::error(DiagnosticKind::Shape, path.clone(), error.message().to_owned());
+            let mut diagnostic =
+                Diagnostic::error(DiagnosticKind::Shape, path.clone(), error.message().to_owned());
             let span = error.span().unwrap_or_else(|| value.span());
             diagnostic.position = Some(TextPosition::of_offset(text, span.start));
             reader.diagnostics.push(diagnostic);
-            if let Some(id) = value.get_ref().as_table().and_then(|table| table.get("id")).and_then(|id| id.get_ref().as_str()) {
+            if let Some(id) = value
+                .get_ref()
+                .as_table()
+                .and_then(|table| table.get("id"))
+                .and_then(|id| id.get_ref().as_str())
+            {
                 unreadable_ids.push(id.to_owned());
             }
             None
@@ -160,7 +263,10 @@ fn read_list<Dto: for<'de> Deserialize<'de>, T>(
     target: &mut Vec<T>,
 ) {
     let Some(items) = value.get_ref().as_array() else {
-        let message = format!("expected an array of tables ([[{path}]]), found a {}", value.get_ref().type_str());
+        let message = format!(
+            "expected an array of tables ([[{path}]]), found a {}",
+            value.get_ref().type_str()
+        );
         let mut diagnostic = Diagnostic::error(DiagnosticKind::Shape, path.clone(), message);
         diagnostic.position = Some(TextPosition::of_offset(text, value.span().start));
         reader.diagnostics.push(diagnostic);
@@ -174,7 +280,11 @@ fn read_list<Dto: for<'de> Deserialize<'de>, T>(
     }
 }
 
-fn record_spans(path: &FieldPath, value: &Spanned<DeValue<'_>>, spans: &mut HashMap<FieldPath, Range<usize>>) {
+fn record_spans(
+    path: &FieldPath,
+    value: &Spanned<DeValue<'_>>,
+    spans: &mut HashMap<FieldPath, Range<usize>>,
+) {
     spans.insert(path.clone(), value.span());
     match value.get_ref() {
         DeValue::Table(table) => {
@@ -193,7 +303,11 @@ fn record_spans(path: &FieldPath, value: &Spanned<DeValue<'_>>, spans: &mut Hash
 
 /// The position of a field, or of its nearest enclosing field that the file has (a missing
 /// field is reported at the table that lacks it).
-fn position_of(path: &FieldPath, spans: &HashMap<FieldPath, Range<usize>>, text: &str) -> Option<TextPosition> {
+fn position_of(
+    path: &FieldPath,
+    spans: &HashMap<FieldPath, Range<usize>>,
+    text: &str,
+) -> Option<TextPosition> {
     let mut current = Some(path.clone());
     while let Some(candidate) = current {
         if let Some(span) = spans.get(&candidate) {
@@ -203,4 +317,3 @@ fn position_of(path: &FieldPath, spans: &HashMap<FieldPath, Range<usize>>, text:
     }
     None
 }
-

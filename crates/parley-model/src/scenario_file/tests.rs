@@ -54,7 +54,8 @@ cites = ["report#One"]
 fn check(extra: &str, expect: Expect) {
     let text = format!("{BASE}{extra}");
     let loaded = read_scenario(&text);
-    let rendered: Vec<String> = loaded.diagnostics.iter().map(|diagnostic| diagnostic.render("t.toml")).collect();
+    let rendered: Vec<String> =
+        loaded.diagnostics.iter().map(|diagnostic| diagnostic.render("t.toml")).collect();
     expect.assert_eq(&rendered.join("\n"));
 }
 
@@ -66,7 +67,8 @@ fn the_base_scenario_is_valid() {
 #[test]
 fn syntax_errors_are_all_reported_with_their_position() {
     let loaded = read_scenario("[scenario]\nid = \nname = [1,\n");
-    let rendered: Vec<String> = loaded.diagnostics.iter().map(|diagnostic| diagnostic.render("t.toml")).collect();
+    let rendered: Vec<String> =
+        loaded.diagnostics.iter().map(|diagnostic| diagnostic.render("t.toml")).collect();
     expect![[r#"
         t.toml:2:6: error[syntax]: string values must be quoted, expected literal string
         t.toml:3:11: error[syntax]: unclosed array, expected `]`"#]]
@@ -78,21 +80,34 @@ fn syntax_errors_are_all_reported_with_their_position() {
 fn shape_errors_name_the_field_and_what_was_expected() {
     check(
         "\n[[claims]]\nid = \"c\"\nclaimant = \"a\"\nstatement = \"x\"\nstatus = \"contested\"\ncolour = 1\n",
-        expect!["t.toml:46:1: error[shape]: unknown field `colour`, expected one of `id`, `claimant`, `statement`, `date`, `place`, `status`, `disputes`, `visibility`, `cites` (at claims[0])"],
+        expect![
+            "t.toml:46:1: error[shape]: unknown field `colour`, expected one of `id`, `claimant`, `statement`, `date`, `place`, `status`, `disputes`, `visibility`, `cites` (at claims[0])"
+        ],
     );
     check(
         "\n[[tracks]]\nid = \"t2\"\nname = \"T\"\nparties = \"a\"\n",
-        expect![[r#"t.toml:44:11: error[shape]: invalid type: string "a", expected a sequence (at tracks[1])"#]],
+        expect![[
+            r#"t.toml:44:11: error[shape]: invalid type: string "a", expected a sequence (at tracks[1])"#
+        ]],
     );
     check(
         "\n[[claims]]\nid = \"c\"\nclaimant = \"a\"\nstatement = \"x\"\nstatus = \"rumoured\"\n",
-        expect!["t.toml:45:10: error[shape]: unknown value 'rumoured', expected one of: contested, confirmed, refuted, unverified (at claims[0].status)"],
+        expect![
+            "t.toml:45:10: error[shape]: unknown value 'rumoured', expected one of: contested, confirmed, refuted, unverified (at claims[0].status)"
+        ],
     );
     check(
         "\n[[claims]]\nid = \"c\"\nclaimant = \"a\"\nstatement = \"x\"\nstatus = \"contested\"\ndate = \"2025-13-01\"\n",
-        expect!["t.toml:46:8: error[shape]: invalid date '2025-13-01', expected YYYY-MM-DD, YYYY-MM or YYYY (at claims[0].date)"],
+        expect![
+            "t.toml:46:8: error[shape]: invalid date '2025-13-01', expected YYYY-MM-DD, YYYY-MM or YYYY (at claims[0].date)"
+        ],
     );
-    check("\n[extras]\nx = 1\n", expect!["t.toml:41:1: error[shape]: unknown table 'extras', expected one of: scenario, scale, sources, parties, issues, tracks, meetings, drafts, positions, claims (at extras)"]);
+    check(
+        "\n[extras]\nx = 1\n",
+        expect![
+            "t.toml:41:1: error[shape]: unknown table 'extras', expected one of: scenario, scale, sources, parties, issues, tracks, meetings, drafts, positions, claims (at extras)"
+        ],
+    );
 }
 
 #[test]
@@ -120,7 +135,9 @@ fn unknown_references() {
 fn a_stance_on_an_option_the_issue_does_not_have() {
     check(
         "\n[[positions]]\nparty = \"b\"\nissue = \"land\"\nstances = { keep = \"red-line\", share = \"preferred\" }\n",
-        expect!["t.toml:44:40: error[unknown-option]: issue 'land' has no option 'share' (at positions[1].stances.share)"],
+        expect![
+            "t.toml:44:40: error[unknown-option]: issue 'land' has no option 'share' (at positions[1].stances.share)"
+        ],
     );
 }
 
@@ -144,7 +161,9 @@ fn non_positive_weights() {
 fn a_meeting_attendee_who_is_no_partys_delegate() {
     check(
         "\n[[meetings]]\nid = \"m\"\ntrack = \"ab\"\nstatus = \"held\"\nattendees = [\"alice\", \"b\", \"mallory\"]\n",
-        expect!["t.toml:45:28: error[unknown-attendee]: attendee 'mallory' is no party's delegate (nor a party) (at meetings[0].attendees[2])"],
+        expect![
+            "t.toml:45:28: error[unknown-attendee]: attendee 'mallory' is no party's delegate (nor a party) (at meetings[0].attendees[2])"
+        ],
     );
 }
 
@@ -168,7 +187,9 @@ lineage = [{ parent = "v1", points = ["p1"], fate = "merged", into = "q1" }]
 "#;
     check(
         drafts,
-        expect![[r#"t.toml:54:11: error[lineage-gap]: lineage leaves point(s) p2 and 1 undescribed point(s) of parent 'v1' unaccounted for, expected an entry for each (points = "rest" with fate = "unknown" where the sources do not say) (at drafts[1].lineage)"#]],
+        expect![[
+            r#"t.toml:54:11: error[lineage-gap]: lineage leaves point(s) p2 and 1 undescribed point(s) of parent 'v1' unaccounted for, expected an entry for each (points = "rest" with fate = "unknown" where the sources do not say) (at drafts[1].lineage)"#
+        ]],
     );
     let fixed = drafts.replace(
         "lineage = [{ parent = \"v1\", points = [\"p1\"], fate = \"merged\", into = \"q1\" }]",
@@ -237,12 +258,19 @@ date = 2025-11-19
 fn five_different_mistakes_are_all_reported_with_line_and_column() {
     let text = BASE
         .replace("parties = [\"a\", \"b\"]", "parties = [\"a\", \"c\"]")
-        .replace("stances = { keep = \"preferred\", give = \"red-line\" }", "stances = { keep = \"preferred\", grant = \"red-line\" }")
+        .replace(
+            "stances = { keep = \"preferred\", give = \"red-line\" }",
+            "stances = { keep = \"preferred\", grant = \"red-line\" }",
+        )
         .replace("importance = \"high\"", "weight = -2.0")
-        .replace("delegates = [{ id = \"bob\", name = \"Bob\" }]", "delegates = [{ id = \"alice\", name = \"Bob\" }]")
+        .replace(
+            "delegates = [{ id = \"bob\", name = \"Bob\" }]",
+            "delegates = [{ id = \"alice\", name = \"Bob\" }]",
+        )
         + "\n[[meetings]]\nid = \"m\"\ntrack = \"ab\"\nstatus = \"held\"\nattendees = [\"carol\"]\n";
     let loaded = read_scenario(&text);
-    let rendered: Vec<String> = loaded.diagnostics.iter().map(|diagnostic| diagnostic.render("t.toml")).collect();
+    let rendered: Vec<String> =
+        loaded.diagnostics.iter().map(|diagnostic| diagnostic.render("t.toml")).collect();
     expect![[r#"
         t.toml:21:21: error[duplicate-id]: duplicate delegate id 'alice', first used at parties[0].delegates[0].id (at parties[1].delegates[0].id)
         t.toml:32:17: error[unknown-reference]: unknown party 'c' (at tracks[0].parties[1])
@@ -256,7 +284,9 @@ fn five_different_mistakes_are_all_reported_with_line_and_column() {
 fn a_reference_to_an_unreadable_entity_is_not_reported_twice() {
     check(
         "\n[[parties]]\nid = \"c\"\nname = 3\nrole = \"observer\"\n\n[[tracks]]\nid = \"ac\"\nname = \"A-C\"\nparties = [\"a\", \"c\"]\n",
-        expect!["t.toml:43:8: error[shape]: invalid type: integer `3`, expected a string (at parties[2])"],
+        expect![
+            "t.toml:43:8: error[shape]: invalid type: integer `3`, expected a string (at parties[2])"
+        ],
     );
 }
 
@@ -270,7 +300,12 @@ fn the_builtin_scenario_loads_without_warnings() {
 fn round_trip(scenario: &Scenario) -> Scenario {
     let text = write_scenario(scenario);
     let loaded = read_scenario(&text);
-    let errors: Vec<String> = loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.render("written.toml")).collect();
+    let errors: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.render("written.toml"))
+        .collect();
     assert_eq!(errors, Vec::<String>::new(), "the written text:\n{text}");
     loaded.scenario.expect("no errors").into_scenario()
 }
@@ -301,20 +336,31 @@ mod properties {
     }
 
     fn any_date() -> impl Strategy<Value = FuzzyDate> {
-        (1990i16..2030, 1i8..=12, 1i8..=28, 0usize..4, 0usize..3).prop_map(|(year, month, day, precision, basis)| {
-            let precision = DatePrecision::ALL[precision];
-            let (month, day) = match precision {
-                DatePrecision::Year => (1, 1),
-                DatePrecision::Month => (month, 1),
-                _ => (month, day),
-            };
-            FuzzyDate { date: Date::new(year, month, day).unwrap(), precision, basis: Basis::ALL[basis] }
-        })
+        (1990i16..2030, 1i8..=12, 1i8..=28, 0usize..4, 0usize..3).prop_map(
+            |(year, month, day, precision, basis)| {
+                let precision = DatePrecision::ALL[precision];
+                let (month, day) = match precision {
+                    DatePrecision::Year => (1, 1),
+                    DatePrecision::Month => (month, 1),
+                    _ => (month, day),
+                };
+                FuzzyDate {
+                    date: Date::new(year, month, day).unwrap(),
+                    precision,
+                    basis: Basis::ALL[basis],
+                }
+            },
+        )
     }
 
     fn any_place() -> impl Strategy<Value = Option<Place>> {
         proptest::option::of((any_text(), proptest::option::of(any_text()), 0usize..3).prop_map(
-            |(name, region, precision)| Place { name, region, country: None, precision: PlacePrecision::ALL[precision] },
+            |(name, region, precision)| Place {
+                name,
+                region,
+                country: None,
+                precision: PlacePrecision::ALL[precision],
+            },
         ))
     }
 
@@ -329,145 +375,236 @@ mod properties {
     fn any_scenario() -> impl Strategy<Value = Scenario> {
         let n_parties = 2usize..4;
         let n_issues = 1usize..4;
-        (n_parties, n_issues, any_text(), proptest::option::of(any_date()), any::<bool>()).prop_flat_map(
-            |(n_parties, n_issues, title, as_of, custom_scale)| {
-                let parties = vec((0usize..5, any_text(), proptest::option::of(0u32..=100), 0usize..3), n_parties);
+        (n_parties, n_issues, any_text(), proptest::option::of(any_date()), any::<bool>())
+            .prop_flat_map(|(n_parties, n_issues, title, as_of, custom_scale)| {
+                let parties = vec(
+                    (0usize..5, any_text(), proptest::option::of(0u32..=100), 0usize..3),
+                    n_parties,
+                );
                 let issues = vec((0usize..10, 1usize..4, any_text()), n_issues);
-                let positions = vec((0..n_parties, 0..n_issues, vec(any_stance(), 3), 0usize..5, proptest::option::of(any_date())), 0..6);
-                let claims = vec((0..n_parties, any_text(), 0usize..4, proptest::option::of(any_date()), any_place()), 0..3);
-                let drafts = vec((any_text(), 0usize..4, proptest::option::of(1u32..30), 0usize..6), 0..3);
-                (Just((n_parties, n_issues, title, as_of, custom_scale)), parties, issues, positions, claims, drafts)
-            },
-        )
-        .prop_map(|((n_parties, _n_issues, title, as_of, custom_scale), parties, issues, positions, claims, drafts)| {
-            let mut scenario = Scenario {
-                id: "random".to_owned(),
-                title,
-                as_of,
-                sources: vec![Source {
-                    id: id("s", 0),
-                    title: "Source".to_owned(),
-                    publisher: None,
-                    date: None,
-                    address: None,
-                    sections: vec!["One".to_owned()],
-                }],
-                ..Scenario::default()
-            };
-            if custom_scale {
-                scenario.scale = Scale { basis: Basis::Reported, ..Scale::default() };
-                scenario.scale.stances[1].high = 0.25;
-            }
-            for (party_idx, (role, name, reservation, consent)) in parties.into_iter().enumerate() {
-                scenario.parties.push(Party {
-                    id: id("p", party_idx),
-                    name,
-                    role: Role::ALL[role],
-                    consent: [Consent::Required, Consent::NotRequired, Consent::OnIssues(vec![id("i", 0)])][consent].clone(),
-                    delegates: vec![Delegate { id: id("d", party_idx), name: "D".to_owned(), title: None, cites: Vec::new() }],
-                    interests: vec![Interest { label: "peace".to_owned(), cites: vec![Citation { source: id("s", 0), section: Some("One".to_owned()) }] }],
-                    reservation: reservation.map(|value| Reservation { value: f64::from(value) / 100.0, basis: Basis::Assumed, note: None, cites: Vec::new() }),
-                    notes: Vec::new(),
-                    cites: Vec::new(),
-                });
-            }
-            for (issue_idx, (category, n_options, description)) in issues.into_iter().enumerate() {
-                scenario.issues.push(Issue {
-                    id: id("i", issue_idx),
-                    title: format!("Issue {issue_idx}"),
-                    category: Category::ALL[category],
-                    description,
-                    options: (0..n_options).map(|option_idx| IssueOption { id: id("o", option_idx), label: String::new() }).collect(),
-                    cites: Vec::new(),
-                });
-            }
-            let mut seen = std::collections::HashSet::new();
-            for (party_idx, issue_idx, stances, importance, date) in positions {
-                let date = date.map(|mut date| {
-                    if let Some(as_of) = as_of { date.date = date.date.min(as_of.date) }
-                    date
-                });
-                if !seen.insert((party_idx, issue_idx, date.map(|date| date.date))) {
-                    continue;
-                }
-                let n_options = scenario.issues[issue_idx].options.len();
-                scenario.positions.push(Position {
-                    party: id("p", party_idx),
-                    issue: id("i", issue_idx),
-                    date,
-                    importance: match importance {
-                        4 => Some(Importance::Weight(0.25)),
-                        level => Some(Importance::Level(ImportanceLevel::ALL[level])),
-                    },
-                    stances: stances.into_iter().take(n_options).enumerate().map(|(option_idx, stance)| (id("o", option_idx), stance)).collect(),
-                    confidence: Basis::Reported,
-                    visibility: Visibility::Public,
-                    note: None,
-                    cites: Vec::new(),
-                });
-            }
-            if n_parties >= 2 {
-                scenario.tracks.push(Track {
-                    id: id("t", 0),
-                    name: "T".to_owned(),
-                    parties: vec![id("p", 0), id("p", 1)],
-                    document: None,
-                    description: String::new(),
-                    cites: Vec::new(),
-                });
-            }
-            for (claim_idx, (claimant, statement, status, date, place)) in claims.into_iter().enumerate() {
-                let date = date.map(|mut date| {
-                    if let Some(as_of) = as_of { date.date = date.date.min(as_of.date) }
-                    date
-                });
-                scenario.claims.push(Claim {
-                    id: id("c", claim_idx),
-                    claimant: id("p", claimant),
-                    statement,
-                    date,
-                    place,
-                    status: ClaimStatus::ALL[status],
-                    disputes: None,
-                    visibility: Visibility::Track(id("t", 0)),
-                    cites: Vec::new(),
-                });
-            }
-            let n_drafts = drafts.len();
-            for (draft_idx, (summary, status, point_count, n_described)) in drafts.into_iter().enumerate() {
-                let n_described = n_described.min(point_count.unwrap_or(5) as usize);
-                let parents = if draft_idx > 0 { vec![id("v", draft_idx - 1)] } else { Vec::new() };
-                let lineage = parents
-                    .iter()
-                    .map(|parent| LineageEntry { parent: parent.clone(), points: PointSelection::Rest, fate: Fate::Unknown, into: None, cites: Vec::new() })
-                    .collect();
-                scenario.drafts.push(Draft {
-                    id: id("v", draft_idx),
-                    title: format!("Draft {draft_idx} of {n_drafts}"),
-                    date: None,
-                    author: Some(id("p", 0)),
-                    status: DraftStatus::ALL[status],
-                    stage: Some(Stage::Framework),
-                    parents,
-                    point_count,
-                    points: (0..n_described)
-                        .map(|point_idx| Point {
-                            id: id("pt", point_idx),
-                            number: Some(point_idx as u32 + 1),
-                            text: "Text".to_owned(),
-                            issue: Some(id("i", 0)),
-                            settlement: if point_idx % 2 == 0 { Settlement::Option(id("o", 0)) } else { Settlement::Unspecified },
+                let positions = vec(
+                    (
+                        0..n_parties,
+                        0..n_issues,
+                        vec(any_stance(), 3),
+                        0usize..5,
+                        proptest::option::of(any_date()),
+                    ),
+                    0..6,
+                );
+                let claims = vec(
+                    (
+                        0..n_parties,
+                        any_text(),
+                        0usize..4,
+                        proptest::option::of(any_date()),
+                        any_place(),
+                    ),
+                    0..3,
+                );
+                let drafts =
+                    vec((any_text(), 0usize..4, proptest::option::of(1u32..30), 0usize..6), 0..3);
+                (
+                    Just((n_parties, n_issues, title, as_of, custom_scale)),
+                    parties,
+                    issues,
+                    positions,
+                    claims,
+                    drafts,
+                )
+            })
+            .prop_map(
+                |(
+                    (n_parties, _n_issues, title, as_of, custom_scale),
+                    parties,
+                    issues,
+                    positions,
+                    claims,
+                    drafts,
+                )| {
+                    let mut scenario = Scenario {
+                        id: "random".to_owned(),
+                        title,
+                        as_of,
+                        sources: vec![Source {
+                            id: id("s", 0),
+                            title: "Source".to_owned(),
+                            publisher: None,
+                            date: None,
+                            address: None,
+                            sections: vec!["One".to_owned()],
+                        }],
+                        ..Scenario::default()
+                    };
+                    if custom_scale {
+                        scenario.scale = Scale { basis: Basis::Reported, ..Scale::default() };
+                        scenario.scale.stances[1].high = 0.25;
+                    }
+                    for (party_idx, (role, name, reservation, consent)) in
+                        parties.into_iter().enumerate()
+                    {
+                        scenario.parties.push(Party {
+                            id: id("p", party_idx),
+                            name,
+                            role: Role::ALL[role],
+                            consent: [
+                                Consent::Required,
+                                Consent::NotRequired,
+                                Consent::OnIssues(vec![id("i", 0)]),
+                            ][consent]
+                                .clone(),
+                            delegates: vec![Delegate {
+                                id: id("d", party_idx),
+                                name: "D".to_owned(),
+                                title: None,
+                                cites: Vec::new(),
+                            }],
+                            interests: vec![Interest {
+                                label: "peace".to_owned(),
+                                cites: vec![Citation {
+                                    source: id("s", 0),
+                                    section: Some("One".to_owned()),
+                                }],
+                            }],
+                            reservation: reservation.map(|value| Reservation {
+                                value: f64::from(value) / 100.0,
+                                basis: Basis::Assumed,
+                                note: None,
+                                cites: Vec::new(),
+                            }),
+                            notes: Vec::new(),
                             cites: Vec::new(),
-                        })
-                        .collect(),
-                    lineage,
-                    summary,
-                    visibility: Visibility::Private,
-                    cites: Vec::new(),
-                });
-            }
-            scenario
-        })
+                        });
+                    }
+                    for (issue_idx, (category, n_options, description)) in
+                        issues.into_iter().enumerate()
+                    {
+                        scenario.issues.push(Issue {
+                            id: id("i", issue_idx),
+                            title: format!("Issue {issue_idx}"),
+                            category: Category::ALL[category],
+                            description,
+                            options: (0..n_options)
+                                .map(|option_idx| IssueOption {
+                                    id: id("o", option_idx),
+                                    label: String::new(),
+                                })
+                                .collect(),
+                            cites: Vec::new(),
+                        });
+                    }
+                    let mut seen = std::collections::HashSet::new();
+                    for (party_idx, issue_idx, stances, importance, date) in positions {
+                        let date = date.map(|mut date| {
+                            if let Some(as_of) = as_of {
+                                date.date = date.date.min(as_of.date)
+                            }
+                            date
+                        });
+                        if !seen.insert((party_idx, issue_idx, date.map(|date| date.date))) {
+                            continue;
+                        }
+                        let n_options = scenario.issues[issue_idx].options.len();
+                        scenario.positions.push(Position {
+                            party: id("p", party_idx),
+                            issue: id("i", issue_idx),
+                            date,
+                            importance: match importance {
+                                4 => Some(Importance::Weight(0.25)),
+                                level => Some(Importance::Level(ImportanceLevel::ALL[level])),
+                            },
+                            stances: stances
+                                .into_iter()
+                                .take(n_options)
+                                .enumerate()
+                                .map(|(option_idx, stance)| (id("o", option_idx), stance))
+                                .collect(),
+                            confidence: Basis::Reported,
+                            visibility: Visibility::Public,
+                            note: None,
+                            cites: Vec::new(),
+                        });
+                    }
+                    if n_parties >= 2 {
+                        scenario.tracks.push(Track {
+                            id: id("t", 0),
+                            name: "T".to_owned(),
+                            parties: vec![id("p", 0), id("p", 1)],
+                            document: None,
+                            description: String::new(),
+                            cites: Vec::new(),
+                        });
+                    }
+                    for (claim_idx, (claimant, statement, status, date, place)) in
+                        claims.into_iter().enumerate()
+                    {
+                        let date = date.map(|mut date| {
+                            if let Some(as_of) = as_of {
+                                date.date = date.date.min(as_of.date)
+                            }
+                            date
+                        });
+                        scenario.claims.push(Claim {
+                            id: id("c", claim_idx),
+                            claimant: id("p", claimant),
+                            statement,
+                            date,
+                            place,
+                            status: ClaimStatus::ALL[status],
+                            disputes: None,
+                            visibility: Visibility::Track(id("t", 0)),
+                            cites: Vec::new(),
+                        });
+                    }
+                    let n_drafts = drafts.len();
+                    for (draft_idx, (summary, status, point_count, n_described)) in
+                        drafts.into_iter().enumerate()
+                    {
+                        let n_described = n_described.min(point_count.unwrap_or(5) as usize);
+                        let parents =
+                            if draft_idx > 0 { vec![id("v", draft_idx - 1)] } else { Vec::new() };
+                        let lineage = parents
+                            .iter()
+                            .map(|parent| LineageEntry {
+                                parent: parent.clone(),
+                                points: PointSelection::Rest,
+                                fate: Fate::Unknown,
+                                into: None,
+                                cites: Vec::new(),
+                            })
+                            .collect();
+                        scenario.drafts.push(Draft {
+                            id: id("v", draft_idx),
+                            title: format!("Draft {draft_idx} of {n_drafts}"),
+                            date: None,
+                            author: Some(id("p", 0)),
+                            status: DraftStatus::ALL[status],
+                            stage: Some(Stage::Framework),
+                            parents,
+                            point_count,
+                            points: (0..n_described)
+                                .map(|point_idx| Point {
+                                    id: id("pt", point_idx),
+                                    number: Some(point_idx as u32 + 1),
+                                    text: "Text".to_owned(),
+                                    issue: Some(id("i", 0)),
+                                    settlement: if point_idx % 2 == 0 {
+                                        Settlement::Option(id("o", 0))
+                                    } else {
+                                        Settlement::Unspecified
+                                    },
+                                    cites: Vec::new(),
+                                })
+                                .collect(),
+                            lineage,
+                            summary,
+                            visibility: Visibility::Private,
+                            cites: Vec::new(),
+                        });
+                    }
+                    scenario
+                },
+            )
     }
 
     proptest! {
@@ -498,4 +635,20 @@ mod properties {
             }
         }
     }
+}
+
+#[test]
+fn the_documented_example_is_valid() {
+    let doc = include_str!("../../../../docs/scenario-format.md");
+    let example = doc
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the doc has a TOML example");
+    let loaded = read_scenario(example);
+    let rendered: Vec<String> =
+        loaded.diagnostics.iter().map(|diagnostic| diagnostic.render("example")).collect();
+    assert_eq!(rendered, Vec::<String>::new());
+    let scenario = loaded.scenario.unwrap();
+    assert_eq!(scenario.scenario().drafts[1].lineage.len(), 2);
 }

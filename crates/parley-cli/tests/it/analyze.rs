@@ -1,0 +1,62 @@
+//! `parley analyze` on the built-in scenario: the terminal report and the JSON report.
+
+use insta_cmd::assert_cmd_snapshot;
+
+use crate::helpers::{data, parley};
+
+#[test]
+fn the_terminal_report_of_the_builtin_scenario() {
+    assert_cmd_snapshot!(parley().arg("analyze"));
+}
+
+#[test]
+fn the_json_report_of_the_builtin_scenario() {
+    let output = parley().args(["analyze", "--json"]).output().unwrap();
+    assert!(output.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    insta::assert_json_snapshot!(report);
+}
+
+#[test]
+fn the_report_shows_territory_and_nato_blocking_between_russia_and_ukraine() {
+    let output = parley().args(["analyze", "--json"]).output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut blocking: Vec<(String, String, String)> = report["blocking"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| {
+            let field = |name: &str| entry[name].as_str().unwrap().to_owned();
+            (field("issue"), field("blocking_party"), field("blocked_party"))
+        })
+        .collect();
+    blocking.sort();
+    let expected = [
+        ("donbas", "russia", "ukraine"),
+        ("donbas", "ukraine", "russia"),
+        ("nato", "ukraine", "russia"),
+    ];
+    let expected: Vec<(String, String, String)> =
+        expected.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())).collect();
+    assert_eq!(blocking, expected);
+    let contested: Vec<&str> = report["contested_claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["claim"]["id"].as_str().unwrap())
+        .collect();
+    assert!(contested.contains(&"pokrovsk-captured"));
+}
+
+#[test]
+fn colour_is_used_only_when_asked_for_or_on_a_terminal() {
+    let plain = parley().arg("analyze").output().unwrap();
+    assert!(!plain.stdout.contains(&0x1b));
+    let coloured = parley().args(["analyze", "--color", "always"]).output().unwrap();
+    assert!(coloured.stdout.contains(&0x1b));
+}
+
+#[test]
+fn a_file_with_errors_is_refused_with_every_error() {
+    assert_cmd_snapshot!(parley().current_dir(data("")).args(["analyze", "five-mistakes.toml"]));
+}

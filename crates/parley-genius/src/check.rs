@@ -1,0 +1,290 @@
+//! Semantic checks shared by the parser and [`crate::Scenario::new`]: a domain is well formed,
+//! and a profile evaluates exactly the domain's issues and values.
+//!
+//! A check reports a [`Problem`] at a [`Place`] in the data; the parser turns the place into
+//! the file position of the matching element, while `Scenario::new` only has the message.
+
+use std::collections::HashSet;
+
+use crate::model::{Domain, IssueEvaluator, IssueKind, Profile, ProfileIssue};
+
+/// The most options an integer issue may have, because the normalised view lists each one.
+pub(crate) const MAX_INTEGER_OPTIONS: i128 = 1_000_000;
+
+/// Where in a domain or profile a problem was found, by position in its lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// The root `<objective>`.
+    Objective,
+    /// The issue at this position.
+    Issue(usize),
+    /// The value (domain) or evaluation (profile) at the second position of the issue at the
+    /// first position.
+    Item(usize, usize),
+}
+
+/// One problem: where, which element, and a message that starts after the element's name.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Problem {
+    pub(crate) place: Place,
+    pub(crate) element: &'static str,
+    pub(crate) message: String,
+}
+
+impl Problem {
+    fn new(place: Place, element: &'static str, message: String) -> Problem {
+        Problem { place, element, message }
+    }
+
+    /// The problem as one line without a position: `<element> message`.
+    pub(crate) fn to_message(&self) -> String {
+        format!("<{}> {}", self.element, self.message)
+    }
+}
+
+/// Checks that issue names and indices are unique and that every issue has options.
+pub(crate) fn check_domain(domain: &Domain) -> Result<(), Problem> {
+    if domain.issues.is_empty() {
+        return Err(Problem::new(
+            Place::Objective,
+            "objective",
+            "has no <issue>, expected at least one".to_owned(),
+        ));
+    }
+    let mut seen_names = HashSet::new();
+    let mut seen_indices = HashSet::new();
+    for (issue_idx, issue) in domain.issues.iter().enumerate() {
+        let place = Place::Issue(issue_idx);
+        if !seen_names.insert(issue.name.as_str()) {
+            let message = format!("has name '{}', which an earlier <issue> has too", issue.name);
+            return Err(Problem::new(place, "issue", message));
+        }
+        if !seen_indices.insert(issue.index) {
+            let message = format!("has index '{}', which an earlier <issue> has too", issue.index);
+            return Err(Problem::new(place, "issue", message));
+        }
+        match &issue.kind {
+            IssueKind::Discrete { values } => {
+                if values.is_empty() {
+                    let message =
+                        format!("'{}' has no <item>, expected at least one value", issue.name);
+                    return Err(Problem::new(place, "issue", message));
+                }
+                let mut seen_values = HashSet::new();
+                for (value_idx, value) in values.iter().enumerate() {
+                    if !seen_values.insert(value.as_str()) {
+                        let message =
+                            format!("has value '{value}', which an earlier <item> has too");
+                        return Err(Problem::new(
+                            Place::Item(issue_idx, value_idx),
+                            "item",
+                            message,
+                        ));
+                    }
+                }
+            }
+            IssueKind::Integer { lower, upper } => {
+                check_bounds(place, &issue.name, *lower, *upper)?
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_bounds(place: Place, name: &str, lower: i64, upper: i64) -> Result<(), Problem> {
+    if lower > upper {
+        let message = format!(
+            "'{name}' has lowerbound '{lower}' above upperbound '{upper}', expected lowerbound <= upperbound"
+        );
+        return Err(Problem::new(place, "issue", message));
+    }
+    let n_options = i128::from(upper) - i128::from(lower) + 1;
+    if n_options > MAX_INTEGER_OPTIONS {
+        let message = format!(
+            "'{name}' has {n_options} options (lowerbound '{lower}', upperbound '{upper}'), at most {MAX_INTEGER_OPTIONS} are supported"
+        );
+        return Err(Problem::new(place, "issue", message));
+    }
+    Ok(())
+}
+
+/// Checks a profile on its own: numbers are finite, evaluations and weights are not negative,
+/// issues and values are not repeated, and either every issue has a weight or none has.
+pub(crate) fn check_profile(profile: &Profile) -> Result<(), Problem> {
+    let mut seen_names = HashSet::new();
+    let mut seen_indices = HashSet::new();
+    for (issue_idx, issue) in profile.issues.iter().enumerate() {
+        let place = Place::Issue(issue_idx);
+        if !seen_names.insert(issue.name.as_str()) {
+            let message = format!("has name '{}', which an earlier <issue> has too", issue.name);
+            return Err(Problem::new(place, "issue", message));
+        }
+        if !seen_indices.insert(issue.index) {
+            let message = format!("has index '{}', which an earlier <issue> has too", issue.index);
+            return Err(Problem::new(place, "issue", message));
+        }
+        if let Some(weight) = issue.weight
+            && !(weight.is_finite() && weight >= 0.0)
+        {
+            let message = format!(
+                "of issue '{}' has value '{weight}', expected a finite number that is not negative",
+                issue.name
+            );
+            return Err(Problem::new(place, "weight", message));
+        }
+        match &issue.evaluator {
+            IssueEvaluator::Discrete { evaluations } => {
+                let mut seen_values = HashSet::new();
+                for (value_idx, value_evaluation) in evaluations.iter().enumerate() {
+                    let item_place = Place::Item(issue_idx, value_idx);
+                    let value = &value_evaluation.value;
+                    if !seen_values.insert(value.as_str()) {
+                        let message =
+                            format!("has value '{value}', which an earlier <item> has too");
+                        return Err(Problem::new(item_place, "item", message));
+                    }
+                    let evaluation = value_evaluation.evaluation;
+                    if !(evaluation.is_finite() && evaluation >= 0.0) {
+                        let message = format!(
+                            "has evaluation '{evaluation}', expected a finite number that is not negative"
+                        );
+                        return Err(Problem::new(item_place, "item", message));
+                    }
+                }
+            }
+            IssueEvaluator::Integer(linear) => {
+                check_bounds(place, &issue.name, linear.lower, linear.upper)?;
+                if !(linear.slope.is_finite() && linear.offset.is_finite()) {
+                    let message = format!(
+                        "has slope '{}' and offset '{}', expected finite numbers",
+                        linear.slope, linear.offset
+                    );
+                    return Err(Problem::new(place, "evaluator", message));
+                }
+            }
+        }
+    }
+    let n_weighted = profile.issues.iter().filter(|issue| issue.weight.is_some()).count();
+    if n_weighted != 0 && n_weighted != profile.issues.len() {
+        let unweighted = profile.issues.iter().position(|issue| issue.weight.is_none());
+        if let Some(issue_idx) = unweighted {
+            let issue = &profile.issues[issue_idx];
+            let message = format!(
+                "has no <weight> for issue '{}' (index '{}'), expected a weight for every issue or for none",
+                issue.name, issue.index
+            );
+            return Err(Problem::new(Place::Objective, "objective", message));
+        }
+    }
+    for (name, value) in
+        [("reservation", profile.reservation), ("discount_factor", profile.discount_factor)]
+    {
+        if let Some(value) = value
+            && !value.is_finite()
+        {
+            let message = format!("has value '{value}', expected a finite number");
+            return Err(Problem::new(Place::Objective, name, message));
+        }
+    }
+    Ok(())
+}
+
+/// Checks that the profile evaluates exactly the domain's issues, by index and name, with the
+/// same kind, the same bounds and exactly the domain's values.
+pub(crate) fn check_profile_against_domain(
+    domain: &Domain,
+    profile: &Profile,
+) -> Result<(), Problem> {
+    for (issue_idx, issue) in profile.issues.iter().enumerate() {
+        check_issue_against_domain(domain, issue_idx, issue)?;
+    }
+    for domain_issue in &domain.issues {
+        if !profile.issues.iter().any(|issue| issue.index == domain_issue.index) {
+            let message = format!(
+                "has no <issue> for domain issue '{}' (index '{}'), expected one for every domain issue",
+                domain_issue.name, domain_issue.index
+            );
+            return Err(Problem::new(Place::Objective, "objective", message));
+        }
+    }
+    Ok(())
+}
+
+fn check_issue_against_domain(
+    domain: &Domain,
+    issue_idx: usize,
+    issue: &ProfileIssue,
+) -> Result<(), Problem> {
+    let place = Place::Issue(issue_idx);
+    let Some(domain_issue) = domain.issues.iter().find(|candidate| candidate.index == issue.index)
+    else {
+        let message = format!(
+            "'{}' has index '{}', which no issue of domain '{}' has",
+            issue.name, issue.index, domain.name
+        );
+        return Err(Problem::new(place, "issue", message));
+    };
+    if domain_issue.name != issue.name {
+        let message = format!(
+            "with index '{}' is named '{}' here but '{}' in the domain",
+            issue.index, issue.name, domain_issue.name
+        );
+        return Err(Problem::new(place, "issue", message));
+    }
+    match (&domain_issue.kind, &issue.evaluator) {
+        (IssueKind::Discrete { values }, IssueEvaluator::Discrete { evaluations }) => {
+            for (value_idx, value_evaluation) in evaluations.iter().enumerate() {
+                if !values.contains(&value_evaluation.value) {
+                    let message = format!(
+                        "has value '{}', which domain issue '{}' lacks",
+                        value_evaluation.value, issue.name
+                    );
+                    return Err(Problem::new(Place::Item(issue_idx, value_idx), "item", message));
+                }
+            }
+            for value in values {
+                if !evaluations.iter().any(|evaluation| &evaluation.value == value) {
+                    let message = format!(
+                        "'{}' has no <item> for the domain's value '{value}', expected one for every value",
+                        issue.name
+                    );
+                    return Err(Problem::new(place, "issue", message));
+                }
+            }
+            Ok(())
+        }
+        (IssueKind::Integer { lower, upper }, IssueEvaluator::Integer(linear)) => {
+            if (linear.lower, linear.upper) != (*lower, *upper) {
+                let message = format!(
+                    "'{}' has bounds '{}'..'{}' here but '{lower}'..'{upper}' in the domain",
+                    issue.name, linear.lower, linear.upper
+                );
+                return Err(Problem::new(place, "issue", message));
+            }
+            Ok(())
+        }
+        (domain_kind, evaluator) => {
+            let message = format!(
+                "'{}' has type '{}' here but '{}' in the domain",
+                issue.name,
+                evaluator_type_name(evaluator),
+                kind_type_name(domain_kind)
+            );
+            Err(Problem::new(place, "issue", message))
+        }
+    }
+}
+
+fn kind_type_name(kind: &IssueKind) -> &'static str {
+    match kind {
+        IssueKind::Discrete { .. } => "discrete",
+        IssueKind::Integer { .. } => "integer",
+    }
+}
+
+fn evaluator_type_name(evaluator: &IssueEvaluator) -> &'static str {
+    match evaluator {
+        IssueEvaluator::Discrete { .. } => "discrete",
+        IssueEvaluator::Integer(_) => "integer",
+    }
+}

@@ -1,0 +1,110 @@
+//! The crate's one error type, and the file position that most of its variants carry.
+
+use std::fmt;
+
+/// A `Result` whose error is this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A position in one of the files given to the parser: its name, then 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file name as the caller gave it.
+    pub file: String,
+    /// The line, counted from 1.
+    pub line: u32,
+    /// The column, counted from 1 in characters.
+    pub column: u32,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// Everything that can go wrong when reading GENIUS files.
+///
+/// Messages are lowercase, end without a period and quote the offending value.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The text is not well-formed XML.
+    #[error("{location}: malformed XML: {message}")]
+    MalformedXml {
+        /// Where the XML parser gave up.
+        location: Location,
+        /// The XML parser's own description.
+        message: String,
+    },
+    /// An element breaks the GENIUS format, or disagrees with the domain.
+    #[error("{location}: <{element}> {message}")]
+    InvalidElement {
+        /// The element's start tag.
+        location: Location,
+        /// The element's tag name.
+        element: String,
+        /// What is wrong and what was expected.
+        message: String,
+    },
+    /// An element is valid GENIUS but uses something this crate does not read,
+    /// such as a non-linear evaluator or a real-valued issue.
+    #[error("{location}: <{element}> {message}")]
+    Unsupported {
+        /// The element's start tag.
+        location: Location,
+        /// The element's tag name.
+        element: String,
+        /// What is unsupported.
+        message: String,
+    },
+    /// None of the files given to [`crate::parse_scenario`] is a domain.
+    #[error("no domain file among {}, expected exactly one", quote_all(files))]
+    NoDomain {
+        /// The names of all files given.
+        files: Vec<String>,
+    },
+    /// More than one of the files given to [`crate::parse_scenario`] is a domain.
+    #[error("several domain files: {}, expected exactly one", quote_all(files))]
+    SeveralDomains {
+        /// The names of the files that look like domains.
+        files: Vec<String>,
+    },
+    /// The files given to [`crate::parse_scenario`] hold a domain but no profile.
+    #[error("no profile file besides the domain '{domain_file}', expected at least one")]
+    NoProfile {
+        /// The name of the domain file.
+        domain_file: String,
+    },
+    /// Two profiles would get the same party id (the file name without its extension).
+    #[error("files '{first_file}' and '{second_file}' both give party id '{party}'")]
+    DuplicateParty {
+        /// The shared party id.
+        party: String,
+        /// The first file.
+        first_file: String,
+        /// The second file.
+        second_file: String,
+    },
+    /// The domain handed to [`crate::Scenario::new`] is not well formed.
+    #[error("domain is not well formed: {message}")]
+    InvalidDomain {
+        /// What is wrong.
+        message: String,
+    },
+    /// A profile handed to [`crate::Scenario::new`] does not fit the domain.
+    #[error("profile of party '{party}' does not fit the domain: {message}")]
+    ProfileMismatch {
+        /// The party whose profile is at fault.
+        party: String,
+        /// What does not fit.
+        message: String,
+    },
+}
+
+fn quote_all(files: &[String]) -> String {
+    if files.is_empty() {
+        return "no files".to_owned();
+    }
+    let quoted: Vec<String> = files.iter().map(|file| format!("'{file}'")).collect();
+    quoted.join(", ")
+}

@@ -1,0 +1,120 @@
+//! GENIUS-native plain data: a domain (issues and their options) and a utility profile
+//! (weights, evaluations, reservation value, discount factor).
+//!
+//! These types mirror the XML closely, so that writing and parsing again gives the same
+//! value back. Attributes that GENIUS itself ignores (`cost`, `description`, item
+//! indices, `number_of_issues`) are not kept.
+
+/// A negotiation domain: the issues on the table and the options of each.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Domain {
+    /// The `name` of the root `<objective>`; GENIUS files often just say `root`.
+    pub name: String,
+    /// The issues in file order.
+    pub issues: Vec<DomainIssue>,
+}
+
+/// One issue of a [`Domain`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct DomainIssue {
+    /// The issue's `name`, unique within the domain.
+    pub name: String,
+    /// The issue's `index`, unique within the domain; profiles refer to issues by it.
+    pub index: u32,
+    /// Which options the issue has.
+    pub kind: IssueKind,
+}
+
+/// The options of a [`DomainIssue`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum IssueKind {
+    /// `type="discrete"`: a list of named values, in file order, without duplicates.
+    Discrete {
+        /// The `value` of each `<item>`.
+        values: Vec<String>,
+    },
+    /// `type="integer"`: every integer from `lower` to `upper`, both included.
+    Integer {
+        /// The `lowerbound`.
+        lower: i64,
+        /// The `upperbound`, at least `lower`.
+        upper: i64,
+    },
+}
+
+/// One party's utility profile (a GENIUS `utility_space` with weights and evaluations).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    /// The issues in file order, each with its weight and evaluator.
+    pub issues: Vec<ProfileIssue>,
+    /// The `<reservation value=..>`, when the file has one.
+    pub reservation: Option<f64>,
+    /// The `<discount_factor value=..>` exactly as written, when the file has one.
+    ///
+    /// GENIUS treats a factor outside `(0, 1]`, including `0`, as `1`: no discount.
+    pub discount_factor: Option<f64>,
+}
+
+/// One issue of a [`Profile`]: which domain issue it is, its weight and its evaluator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileIssue {
+    /// The `index` of the domain issue this evaluates.
+    pub index: u32,
+    /// The `name` of the domain issue this evaluates.
+    pub name: String,
+    /// The `<weight>` with this issue's index, if any.
+    ///
+    /// The parser accepts a weight on every issue or on none; see
+    /// [`crate::Scenario::normalised_utilities`] for what a missing weight means.
+    pub weight: Option<f64>,
+    /// How the issue's options are evaluated.
+    pub evaluator: IssueEvaluator,
+}
+
+/// How a [`ProfileIssue`] turns options into evaluations.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IssueEvaluator {
+    /// `<item value=.. evaluation=..>` for every value of a discrete issue, in file order.
+    ///
+    /// Evaluations are raw, as written (often integers such as `370`): GENIUS divides them by
+    /// the issue's largest evaluation.
+    Discrete {
+        /// One entry per `<item>`.
+        evaluations: Vec<ValueEvaluation>,
+    },
+    /// `<evaluator ftype="linear" slope=.. offset=..>` of an integer issue.
+    Integer(LinearEvaluator),
+}
+
+/// The raw evaluation of one value of a discrete issue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueEvaluation {
+    /// The item's `value`, one of the domain issue's values.
+    pub value: String,
+    /// The item's `evaluation`: finite and not negative.
+    pub evaluation: f64,
+}
+
+/// A GENIUS linear evaluator of an integer issue.
+///
+/// GENIUS evaluates option `x` as `offset + slope * (x - lower)`, clamped to `[0, 1]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinearEvaluator {
+    /// The issue's `lowerbound`, repeated in the profile; it must equal the domain's.
+    pub lower: i64,
+    /// The issue's `upperbound`, repeated in the profile; it must equal the domain's.
+    pub upper: i64,
+    /// The evaluator's `slope`.
+    pub slope: f64,
+    /// The evaluator's `offset`: the evaluation of `lower`.
+    pub offset: f64,
+}
+
+impl LinearEvaluator {
+    /// The GENIUS evaluation of `option`: `offset + slope * (option - lower)`, clamped to `[0, 1]`.
+    pub fn evaluate(&self, option: i64) -> f64 {
+        // The difference is taken in i128 so that extreme bounds cannot overflow.
+        let steps = (i128::from(option) - i128::from(self.lower)) as f64;
+        (self.offset + self.slope * steps).clamp(0.0, 1.0)
+    }
+}

@@ -1,0 +1,350 @@
+//! Tests for reading whole scenarios and for the normalised view, on small hand-written XML.
+
+use std::fmt::Write as _;
+
+use expect_test::{Expect, expect};
+
+use super::{Scenario, parse_scenario, party_id};
+use crate::error::Error;
+use crate::model::{Domain, DomainIssue, IssueEvaluator, IssueKind, Profile};
+use crate::parse::{parse_domain, parse_profile};
+
+const DOMAIN: &str = r#"<negotiation_template>
+<utility_space>
+<objective index="0" name="Lunch">
+<issue index="1" name="Food" type="discrete">
+<item index="1" value="Soup"/>
+<item index="2" value="Fish"/>
+<item index="3" value="Salad"/>
+</issue>
+<issue index="2" name="Price" type="integer" lowerbound="8" upperbound="11">
+</issue>
+</objective>
+</utility_space>
+</negotiation_template>
+"#;
+
+/// Weights that do not add up to 1, and raw evaluations above 1.
+const PROFILE_A: &str = r#"<utility_space>
+<objective index="0" name="Lunch">
+<issue index="1" name="Food" type="discrete">
+<item index="1" value="Soup" evaluation="20"/>
+<item index="2" value="Fish" evaluation="80"/>
+<item index="3" value="Salad" evaluation="0"/>
+</issue>
+<issue index="2" name="Price" type="integer" lowerbound="8" upperbound="11">
+<evaluator ftype="linear" offset="1.0" slope="-0.5"/>
+</issue>
+<weight index="1" value="3"/>
+<weight index="2" value="1"/>
+</objective>
+<reservation value="0.3"/>
+</utility_space>
+"#;
+
+/// No weights at all, evaluations already at most 1, and issues in another order.
+const PROFILE_B: &str = r#"<utility_space>
+<objective index="0" name="Lunch">
+<issue index="2" name="Price" type="integer" lowerbound="8" upperbound="11">
+<evaluator ftype="linear" offset="0.4" slope="0.25"/>
+</issue>
+<issue index="1" name="Food" type="discrete">
+<item index="3" value="Salad" evaluation="0.5"/>
+<item index="1" value="Soup" evaluation="0.25"/>
+<item index="2" value="Fish" evaluation="0.25"/>
+</issue>
+</objective>
+</utility_space>
+"#;
+
+fn files(entries: &[(&str, &str)]) -> Vec<(String, String)> {
+    entries.iter().map(|(name, text)| ((*name).to_owned(), (*text).to_owned())).collect()
+}
+
+fn check_scenario(entries: &[(&str, &str)], expect: Expect) {
+    let actual = match parse_scenario(&files(entries)) {
+        Ok(scenario) => render_utilities(&scenario),
+        Err(error) => format!("error: {error}"),
+    };
+    expect.assert_eq(&actual);
+}
+
+fn render_utilities(scenario: &Scenario) -> String {
+    let mut res = String::new();
+    for party in scenario.normalised_utilities() {
+        let _ = writeln!(res, "{}", party.party);
+        for issue in party.issues {
+            let options: Vec<String> = issue
+                .options
+                .iter()
+                .map(|option| format!("{}={:.4}", option.label, option.value))
+                .collect();
+            let _ = writeln!(res, "  {} w={:.4}: {}", issue.name, issue.weight, options.join(" "));
+        }
+    }
+    res
+}
+
+/// The scenario with one profile replaced by an edited copy.
+fn check_edited_profile(from: &str, to: &str, expect: Expect) {
+    assert!(PROFILE_A.contains(from), "fixture lacks {from:?}");
+    let edited = PROFILE_A.replacen(from, to, 1);
+    check_scenario(&[("Lunch/domain.xml", DOMAIN), ("Lunch/a.xml", &edited)], expect);
+}
+
+#[test]
+fn normalises_with_genius_semantics() {
+    check_scenario(
+        &[("Lunch/a.xml", PROFILE_A), ("Lunch/domain.xml", DOMAIN), ("Lunch/b.xml", PROFILE_B)],
+        expect![[r#"
+            a
+              Food w=0.7500: Soup=0.2500 Fish=1.0000 Salad=0.0000
+              Price w=0.2500: 8=1.0000 9=0.5000 10=0.0000 11=0.0000
+            b
+              Food w=0.5000: Soup=0.5000 Fish=0.5000 Salad=1.0000
+              Price w=0.5000: 8=0.4000 9=0.6500 10=0.9000 11=1.0000
+        "#]],
+    );
+}
+
+#[test]
+fn keeps_raw_profile_data() {
+    let scenario = parse_scenario(&files(&[
+        ("Lunch/domain.xml", DOMAIN),
+        ("Lunch/a.xml", PROFILE_A),
+        ("Lunch/b.xml", PROFILE_B),
+    ]))
+    .unwrap();
+    assert_eq!(scenario.domain().name, "Lunch");
+    let parties: Vec<&str> = scenario.profiles().iter().map(|(party, _)| party.as_str()).collect();
+    assert_eq!(parties, ["a", "b"]);
+    let (_, profile_a) = &scenario.profiles()[0];
+    assert_eq!(profile_a.reservation, Some(0.3));
+    assert_eq!(profile_a.issues[0].weight, Some(3.0));
+    let (_, profile_b) = &scenario.profiles()[1];
+    assert_eq!(profile_b.issues[0].name, "Price");
+    assert_eq!(profile_b.issues[0].weight, None);
+}
+
+#[test]
+fn evaluates_tiny_maxima_and_zero_weights_as_genius_does() {
+    check_edited_profile(
+        r#"evaluation="80""#,
+        r#"evaluation="0.000001""#,
+        expect![[r#"
+            a
+              Food w=0.7500: Soup=1.0000 Fish=0.0000 Salad=0.0000
+              Price w=0.2500: 8=1.0000 9=0.5000 10=0.0000 11=0.0000
+        "#]],
+    );
+    let tiny = PROFILE_A.replacen(r#"evaluation="20""#, r#"evaluation="0.000001""#, 1).replacen(
+        r#"evaluation="80""#,
+        r#"evaluation="0.000002""#,
+        1,
+    );
+    check_scenario(
+        &[("domain.xml", DOMAIN), ("a.xml", &tiny)],
+        expect![[r#"
+            a
+              Food w=0.7500: Soup=0.0000 Fish=0.0000 Salad=0.0000
+              Price w=0.2500: 8=1.0000 9=0.5000 10=0.0000 11=0.0000
+        "#]],
+    );
+    let zero_weights = PROFILE_A
+        .replacen(r#"<weight index="1" value="3"/>"#, r#"<weight index="1" value="0"/>"#, 1)
+        .replacen(r#"<weight index="2" value="1"/>"#, r#"<weight index="2" value="0"/>"#, 1);
+    check_scenario(
+        &[("domain.xml", DOMAIN), ("a.xml", &zero_weights)],
+        expect![[r#"
+            a
+              Food w=0.0000: Soup=0.2500 Fish=1.0000 Salad=0.0000
+              Price w=0.0000: 8=1.0000 9=0.5000 10=0.0000 11=0.0000
+        "#]],
+    );
+}
+
+#[test]
+fn clamps_linear_evaluations_to_unit_interval() {
+    check_edited_profile(
+        r#"offset="1.0" slope="-0.5""#,
+        r#"offset="-0.5" slope="0.75""#,
+        expect![[r#"
+            a
+              Food w=0.7500: Soup=0.2500 Fish=1.0000 Salad=0.0000
+              Price w=0.2500: 8=0.0000 9=0.2500 10=1.0000 11=1.0000
+        "#]],
+    );
+}
+
+#[test]
+fn requires_exactly_one_domain_and_a_profile() {
+    check_scenario(
+        &[("a.xml", PROFILE_A), ("b.xml", PROFILE_B)],
+        expect!["error: no domain file among 'a.xml', 'b.xml', expected exactly one"],
+    );
+    check_scenario(&[], expect!["error: no domain file among no files, expected exactly one"]);
+    check_scenario(
+        &[("x/d1.xml", DOMAIN), ("x/a.xml", PROFILE_A), ("x/d2.xml", DOMAIN)],
+        expect!["error: several domain files: 'x/d1.xml', 'x/d2.xml', expected exactly one"],
+    );
+    check_scenario(
+        &[("x/d1.xml", DOMAIN)],
+        expect!["error: no profile file besides the domain 'x/d1.xml', expected at least one"],
+    );
+    check_scenario(
+        &[("x/d.xml", DOMAIN), ("x/a.xml", PROFILE_A), ("y/a.xml", PROFILE_B)],
+        expect!["error: files 'x/a.xml' and 'y/a.xml' both give party id 'a'"],
+    );
+    check_scenario(
+        &[("x/d.xml", DOMAIN), ("x/a.xml", "not xml")],
+        expect!["error: x/a.xml:1:1: malformed XML: unknown token"],
+    );
+}
+
+#[test]
+fn reports_profiles_that_do_not_fit_the_domain() {
+    check_edited_profile(
+        r#"value="Salad" evaluation="0""#,
+        r#"value="Pasta" evaluation="0""#,
+        expect![
+            "error: Lunch/a.xml:6:1: <item> has value 'Pasta', which domain issue 'Food' lacks"
+        ],
+    );
+    check_edited_profile(
+        "<item index=\"3\" value=\"Salad\" evaluation=\"0\"/>\n",
+        "",
+        expect![
+            "error: Lunch/a.xml:3:1: <issue> 'Food' has no <item> for the domain's value 'Salad', expected one for every value"
+        ],
+    );
+    check_edited_profile(
+        r#"index="1" name="Food""#,
+        r#"index="1" name="Dish""#,
+        expect![
+            "error: Lunch/a.xml:3:1: <issue> with index '1' is named 'Dish' here but 'Food' in the domain"
+        ],
+    );
+    check_edited_profile(
+        r#"index="2" name="Price""#,
+        r#"index="5" name="Price""#,
+        expect!["error: Lunch/a.xml:12:1: <weight> has index '2', but no <issue> has that index"],
+    );
+    check_edited_profile(
+        r#"upperbound="11">
+<evaluator"#,
+        r#"upperbound="12">
+<evaluator"#,
+        expect![
+            "error: Lunch/a.xml:8:1: <issue> 'Price' has bounds '8'..'12' here but '8'..'11' in the domain"
+        ],
+    );
+    check_edited_profile(
+        r#"<issue index="2" name="Price" type="integer" lowerbound="8" upperbound="11">
+<evaluator ftype="linear" offset="1.0" slope="-0.5"/>
+</issue>
+"#,
+        "",
+        expect!["error: Lunch/a.xml:9:1: <weight> has index '2', but no <issue> has that index"],
+    );
+    check_edited_profile(
+        r#"<issue index="2" name="Price" type="integer" lowerbound="8" upperbound="11">
+<evaluator ftype="linear" offset="1.0" slope="-0.5"/>
+</issue>
+"#,
+        r#"<issue index="2" name="Price" type="discrete"><item value="8" evaluation="1"/></issue>
+"#,
+        expect![
+            "error: Lunch/a.xml:8:1: <issue> 'Price' has type 'discrete' here but 'integer' in the domain"
+        ],
+    );
+}
+
+#[test]
+fn reports_missing_issue_at_the_objective() {
+    let without_price = PROFILE_A
+        .replacen(
+            r#"<issue index="2" name="Price" type="integer" lowerbound="8" upperbound="11">
+<evaluator ftype="linear" offset="1.0" slope="-0.5"/>
+</issue>
+"#,
+            "",
+            1,
+        )
+        .replacen("<weight index=\"2\" value=\"1\"/>\n", "", 1);
+    check_scenario(
+        &[("domain.xml", DOMAIN), ("a.xml", &without_price)],
+        expect![
+            "error: a.xml:2:1: <objective> has no <issue> for domain issue 'Price' (index '2'), expected one for every domain issue"
+        ],
+    );
+}
+
+#[test]
+fn reports_issue_the_domain_lacks_and_bad_domains() {
+    let renumbered = PROFILE_A
+        .replacen(r#"index="2" name="Price""#, r#"index="5" name="Price""#, 1)
+        .replacen(r#"<weight index="2""#, r#"<weight index="5""#, 1);
+    check_scenario(
+        &[("domain.xml", DOMAIN), ("a.xml", &renumbered)],
+        expect![
+            "error: a.xml:8:1: <issue> 'Price' has index '5', which no issue of domain 'Lunch' has"
+        ],
+    );
+    let bad_domain = DOMAIN.replacen(r#"value="Fish""#, r#"value="Soup""#, 1);
+    check_scenario(
+        &[("domain.xml", &bad_domain), ("a.xml", PROFILE_A)],
+        expect!["error: domain.xml:6:1: <item> has value 'Soup', which an earlier <item> has too"],
+    );
+}
+
+#[test]
+fn new_checks_hand_built_data() {
+    let domain = parse_domain("d.xml", DOMAIN).unwrap();
+    let profile = parse_profile("a.xml", PROFILE_A).unwrap();
+    let scenario = Scenario::new(domain.clone(), vec![("a".to_owned(), profile.clone())]).unwrap();
+    assert_eq!(
+        scenario.clone().into_parts(),
+        (domain.clone(), vec![("a".to_owned(), profile.clone())])
+    );
+
+    let mut bad_profile = profile.clone();
+    if let IssueEvaluator::Discrete { evaluations } = &mut bad_profile.issues[0].evaluator {
+        evaluations[0].evaluation = f64::NAN;
+    }
+    let error = Scenario::new(domain.clone(), vec![("a".to_owned(), bad_profile)]).unwrap_err();
+    expect!["profile of party 'a' does not fit the domain: <item> has evaluation 'NaN', expected a finite number that is not negative"]
+        .assert_eq(&error.to_string());
+
+    let mut partial_weights = profile.clone();
+    partial_weights.issues[1].weight = None;
+    let error = Scenario::new(domain.clone(), vec![("a".to_owned(), partial_weights)]).unwrap_err();
+    expect!["profile of party 'a' does not fit the domain: <objective> has no <weight> for issue 'Price' (index '2'), expected a weight for every issue or for none"]
+        .assert_eq(&error.to_string());
+
+    let twice = vec![("a".to_owned(), profile.clone()), ("a".to_owned(), profile.clone())];
+    let error = Scenario::new(domain.clone(), twice).unwrap_err();
+    expect!["profile of party 'a' does not fit the domain: the party id is used by an earlier profile too"]
+        .assert_eq(&error.to_string());
+
+    let bad_domain = Domain {
+        name: "x".to_owned(),
+        issues: vec![DomainIssue {
+            name: "n".to_owned(),
+            index: 1,
+            kind: IssueKind::Integer { lower: 2, upper: 1 },
+        }],
+    };
+    let error = Scenario::new(bad_domain, Vec::<(String, Profile)>::new()).unwrap_err();
+    assert!(matches!(error, Error::InvalidDomain { .. }));
+    expect!["domain is not well formed: <issue> 'n' has lowerbound '2' above upperbound '1', expected lowerbound <= upperbound"]
+        .assert_eq(&error.to_string());
+}
+
+#[test]
+fn party_id_is_file_stem() {
+    assert_eq!(party_id("y2011/Car/adg_deal.xml"), "adg_deal");
+    assert_eq!(party_id(r"y2011\Car\adg_deal2.xml"), "adg_deal2");
+    assert_eq!(party_id("profile"), "profile");
+    assert_eq!(party_id("a.b.xml"), "a.b");
+    assert_eq!(party_id(".xml"), ".xml");
+}

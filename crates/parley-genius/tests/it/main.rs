@@ -1,0 +1,6 @@
+//! The integration tests of `parley-genius`: the real ANAC scenarios, when present, and
+//! property tests through the public API.
+
+mod genius_scenarios;
+mod helpers;
+mod properties;

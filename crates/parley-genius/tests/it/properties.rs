@@ -1,0 +1,253 @@
+//! Property tests: no input makes the parser panic, and valid domains and profiles survive a
+//! write and parse round trip.
+
+use proptest::prelude::*;
+use proptest::sample::select;
+
+use parley_genius::{
+    Domain, DomainIssue, IssueEvaluator, IssueKind, LinearEvaluator, Profile, ProfileIssue,
+    Scenario, ValueEvaluation, parse_domain, parse_profile, parse_scenario, write_domain,
+    write_profile,
+};
+
+/// Characters XML 1.0 allows, with the ones that need escaping made likely.
+fn xml_char() -> impl Strategy<Value = char> {
+    prop_oneof![
+        select(vec!['&', '<', '>', '"', '\'', '\t', '\n', '\r', ' ', ';', '#']),
+        any::<char>().prop_filter("XML 1.0 allows it", |character| {
+            matches!(character, '\t' | '\n' | '\r' | '\u{20}'..='\u{FFFD}' | '\u{10000}'..)
+        }),
+    ]
+}
+
+fn xml_string() -> impl Strategy<Value = String> {
+    prop::collection::vec(xml_char(), 0..8).prop_map(String::from_iter)
+}
+
+fn finite() -> impl Strategy<Value = f64> {
+    prop_oneof![-10.0..10.0, any::<f64>().prop_filter("finite", |number| number.is_finite())]
+}
+
+fn not_negative() -> impl Strategy<Value = f64> {
+    finite().prop_map(f64::abs)
+}
+
+fn issue_kind() -> impl Strategy<Value = IssueKind> {
+    prop_oneof![
+        prop::collection::btree_set(xml_string(), 1..6)
+            .prop_map(|values| IssueKind::Discrete { values: values.into_iter().collect() })
+            .prop_shuffle_values(),
+        (any::<i64>(), 0..40_i64).prop_map(|(lower, span)| {
+            let lower = lower.min(i64::MAX - span);
+            IssueKind::Integer { lower, upper: lower + span }
+        }),
+    ]
+}
+
+trait ShuffleValues {
+    fn prop_shuffle_values(self) -> BoxedStrategy<IssueKind>;
+}
+
+impl<S: Strategy<Value = IssueKind> + 'static> ShuffleValues for S {
+    /// Shuffles discrete values, so that file order, not sorted order, is what round-trips.
+    fn prop_shuffle_values(self) -> BoxedStrategy<IssueKind> {
+        self.prop_flat_map(|kind| match kind {
+            IssueKind::Discrete { values } => Just(values)
+                .prop_shuffle()
+                .prop_map(|values| IssueKind::Discrete { values })
+                .boxed(),
+            other => Just(other).boxed(),
+        })
+        .boxed()
+    }
+}
+
+fn domain() -> impl Strategy<Value = Domain> {
+    (1..5_usize)
+        .prop_flat_map(|n_issues| {
+            (
+                xml_string(),
+                prop::collection::btree_set(xml_string(), n_issues),
+                prop::collection::btree_set(any::<u32>(), n_issues),
+                prop::collection::vec(issue_kind(), n_issues),
+            )
+        })
+        .prop_filter("as many names and indices as issues", |(_, names, indices, kinds)| {
+            names.len() == kinds.len() && indices.len() == kinds.len()
+        })
+        .prop_map(|(name, names, indices, kinds)| Domain {
+            name,
+            issues: names
+                .into_iter()
+                .zip(indices)
+                .zip(kinds)
+                .map(|((name, index), kind)| DomainIssue { name, index, kind })
+                .collect(),
+        })
+}
+
+fn profile_issue(issue: &DomainIssue, weighted: bool) -> BoxedStrategy<ProfileIssue> {
+    let weight = if weighted { not_negative().prop_map(Some).boxed() } else { Just(None).boxed() };
+    let evaluator = match &issue.kind {
+        IssueKind::Discrete { values } => {
+            let n_values = values.len();
+            (Just(values.clone()).prop_shuffle(), prop::collection::vec(not_negative(), n_values))
+                .prop_map(|(values, evaluations)| IssueEvaluator::Discrete {
+                    evaluations: values
+                        .into_iter()
+                        .zip(evaluations)
+                        .map(|(value, evaluation)| ValueEvaluation { value, evaluation })
+                        .collect(),
+                })
+                .boxed()
+        }
+        IssueKind::Integer { lower, upper } => {
+            let (lower, upper) = (*lower, *upper);
+            (finite(), finite())
+                .prop_map(move |(slope, offset)| {
+                    IssueEvaluator::Integer(LinearEvaluator { lower, upper, slope, offset })
+                })
+                .boxed()
+        }
+    };
+    let (index, name) = (issue.index, issue.name.clone());
+    (weight, evaluator)
+        .prop_map(move |(weight, evaluator)| ProfileIssue {
+            index,
+            name: name.clone(),
+            weight,
+            evaluator,
+        })
+        .boxed()
+}
+
+fn domain_and_profile() -> impl Strategy<Value = (Domain, Profile)> {
+    (domain(), any::<bool>()).prop_flat_map(|(domain, weighted)| {
+        let issues: Vec<_> =
+            domain.issues.iter().map(|issue| profile_issue(issue, weighted)).collect();
+        let profile = (
+            Just(issues).prop_flat_map(|issues| issues).prop_shuffle(),
+            prop::option::of(finite()),
+            prop::option::of(finite()),
+        )
+            .prop_map(|(issues, reservation, discount_factor)| Profile {
+                issues,
+                reservation,
+                discount_factor,
+            });
+        (Just(domain), profile)
+    })
+}
+
+/// Text edits that tend to keep a document XML-like while breaking it in many ways.
+fn fragment() -> impl Strategy<Value = String> {
+    prop_oneof![
+        select(vec![
+            "<",
+            ">",
+            "/>",
+            "</",
+            "\"",
+            "=",
+            "&",
+            "&amp;",
+            "&#0;",
+            "&#x110000;",
+            "<item",
+            "<issue",
+            "<weight",
+            "<objective",
+            "<evaluator",
+            "type=\"real\"",
+            "type=\"integer\"",
+            "lowerbound=\"",
+            "index=\"",
+            "value=\"",
+            "evaluation=\"",
+            "NaN",
+            "-1",
+            "1e999",
+            "9999999999999999999999",
+            "<!DOCTYPE x>",
+            "<!--",
+            "]]>",
+        ])
+        .prop_map(str::to_owned),
+        xml_string(),
+    ]
+}
+
+fn mutate(text: &str, start: usize, length: usize, insertion: &str) -> String {
+    let boundaries: Vec<usize> =
+        text.char_indices().map(|(position, _)| position).chain([text.len()]).collect();
+    let start = boundaries[start % boundaries.len()];
+    let end = boundaries
+        .iter()
+        .copied()
+        .find(|&position| position >= start + length)
+        .unwrap_or(text.len());
+    format!("{}{insertion}{}", &text[..start], &text[end..])
+}
+
+const SAMPLE_DOMAIN: &str = r#"<negotiation_template><utility_space><objective name="s">
+<issue index="1" name="a" type="discrete"><item value="x"/><item value="y"/></issue>
+<issue index="2" name="b" type="integer" lowerbound="1" upperbound="3"/>
+</objective></utility_space></negotiation_template>"#;
+
+const SAMPLE_PROFILE: &str = r#"<utility_space><reservation value="0.1"/><objective name="s">
+<issue index="1" name="a" type="discrete"><item value="x" evaluation="2"/><item value="y" evaluation="1"/></issue>
+<issue index="2" name="b" type="integer" lowerbound="1" upperbound="3"><evaluator ftype="linear" slope="0.5" offset="0"/></issue>
+<weight index="1" value="0.5"/><weight index="2" value="0.5"/>
+</objective><discount_factor value="1"/></utility_space>"#;
+
+fn parse_everything(text: &str) {
+    let _ = parse_domain("x.xml", text);
+    let _ = parse_profile("x.xml", text);
+    let files =
+        vec![("d.xml".to_owned(), SAMPLE_DOMAIN.to_owned()), ("x.xml".to_owned(), text.to_owned())];
+    if let Ok(scenario) = parse_scenario(&files) {
+        let _ = scenario.normalised_utilities();
+    }
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_text_never_panics(text in any::<String>()) {
+        parse_everything(&text);
+    }
+
+    #[test]
+    fn edited_documents_never_panic(
+        use_profile in any::<bool>(),
+        edits in prop::collection::vec((any::<usize>(), 0..12_usize, fragment()), 1..4),
+    ) {
+        let mut text = if use_profile { SAMPLE_PROFILE.to_owned() } else { SAMPLE_DOMAIN.to_owned() };
+        for (start, length, insertion) in &edits {
+            text = mutate(&text, *start, *length, insertion);
+        }
+        parse_everything(&text);
+    }
+
+    #[test]
+    fn valid_domains_and_profiles_round_trip((domain, profile) in domain_and_profile()) {
+        let domain_text = write_domain(&domain);
+        prop_assert_eq!(parse_domain("d.xml", &domain_text), Ok(domain.clone()));
+        let profile_text = write_profile(&domain, &profile);
+        prop_assert_eq!(parse_profile("p.xml", &profile_text), Ok(profile.clone()));
+
+        let files = vec![("d.xml".to_owned(), domain_text), ("p.xml".to_owned(), profile_text)];
+        let scenario = parse_scenario(&files).expect("written files read back as a scenario");
+        let built = Scenario::new(domain, vec![("p".to_owned(), profile)]).expect("a valid scenario");
+        prop_assert_eq!(&scenario, &built);
+
+        for party in scenario.normalised_utilities() {
+            let weight_sum: f64 = party.issues.iter().map(|issue| issue.weight).sum();
+            prop_assert!(weight_sum == 0.0 || (weight_sum - 1.0).abs() < 1e-9, "weights add up to {}", weight_sum);
+            for issue in &party.issues {
+                for option in &issue.options {
+                    prop_assert!((0.0..=1.0).contains(&option.value), "value {}", option.value);
+                }
+            }
+        }
+    }
+}

@@ -101,6 +101,39 @@ pub enum Error {
     },
 }
 
+/// What stops a Parley scenario from becoming a GENIUS scenario, or the other way round.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConversionError {
+    /// A GENIUS name cannot be a Parley id.
+    #[error("{what} {name:?} cannot be an id: {message}")]
+    InvalidId {
+        /// What the name names, e.g. "issue".
+        what: &'static str,
+        /// The name.
+        name: String,
+        /// Why it cannot be an id.
+        message: String,
+    },
+    /// A GENIUS weight of zero, which a Parley scenario cannot hold.
+    #[error("party '{party}' gives issue '{issue}' a weight of 0, expected a positive weight")]
+    ZeroWeight {
+        /// The party.
+        party: String,
+        /// The issue.
+        issue: String,
+    },
+    /// The Parley scenario has no party to write a profile for.
+    #[error("scenario '{scenario}' has no negotiating party to write a profile for")]
+    NoParty {
+        /// The scenario's id.
+        scenario: String,
+    },
+    /// The written files do not form a GENIUS scenario.
+    #[error("the written scenario is not valid GENIUS: {0}")]
+    Invalid(#[from] Error),
+}
+
 fn quote_all(files: &[String]) -> String {
     if files.is_empty() {
         return "no files".to_owned();

@@ -21,6 +21,7 @@
 #![warn(missing_docs)]
 #![warn(clippy::disallowed_methods, reason = "the crate does no I/O")]
 
+mod bridge;
 mod check;
 mod error;
 mod model;
@@ -28,7 +29,8 @@ mod parse;
 mod scenario;
 mod write;
 
-pub use error::{Error, Location, Result};
+pub use bridge::{from_model, to_model};
+pub use error::{ConversionError, Error, Location, Result};
 pub use model::{
     Domain, DomainIssue, IssueEvaluator, IssueKind, LinearEvaluator, Profile, ProfileIssue,
     ValueEvaluation,

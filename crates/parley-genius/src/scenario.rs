@@ -65,7 +65,9 @@ impl Scenario {
     /// * A discrete option's value is its evaluation divided by the largest evaluation of the
     ///   issue (GENIUS `EvaluatorDiscrete.normalize`; 0 when that largest is below `1e-5`).
     /// * An integer option's value is the linear evaluator's `offset + slope * (x - lower)`
-    ///   clamped to `[0, 1]` and not divided further (GENIUS `EvaluatorInteger`).
+    ///   clamped to `[0, 1]` (GENIUS `EvaluatorInteger`), then divided by the issue's largest
+    ///   such evaluation like a discrete issue's, so that every issue's best option is worth 1.
+    ///   On the public scenarios every integer evaluator already reaches 1.
     /// * Weights are divided by their sum so that they add up to 1; a profile without weights
     ///   gets equal weights. When every weight is 0, all stay 0.
     ///
@@ -111,7 +113,8 @@ pub struct OptionUtility {
     pub value: f64,
 }
 
-/// Below this largest evaluation GENIUS evaluates every value of a discrete issue as 0.
+/// Below this largest evaluation GENIUS evaluates every value of a discrete issue as 0; the
+/// same rule applies here to integer issues.
 const GENIUS_SMALLEST_MAX_EVALUATION: f64 = 0.00001;
 
 fn normalise_profile(domain: &Domain, profile: &Profile) -> Vec<IssueUtilities> {
@@ -164,10 +167,19 @@ fn normalise_profile(domain: &Domain, profile: &Profile) -> Vec<IssueUtilities> 
                 }
                 (IssueKind::Integer { lower, upper }, IssueEvaluator::Integer(linear)) => {
                     debug_assert!(i128::from(*upper) - i128::from(*lower) < MAX_INTEGER_OPTIONS);
-                    (*lower..=*upper)
-                        .map(|option| OptionUtility {
+                    let evaluations: Vec<(i64, f64)> =
+                        (*lower..=*upper).map(|option| (option, linear.evaluate(option))).collect();
+                    let max_evaluation =
+                        evaluations.iter().map(|(_, evaluation)| *evaluation).fold(0.0, f64::max);
+                    evaluations
+                        .into_iter()
+                        .map(|(option, evaluation)| OptionUtility {
                             label: option.to_string(),
-                            value: linear.evaluate(option),
+                            value: if max_evaluation < GENIUS_SMALLEST_MAX_EVALUATION {
+                                0.0
+                            } else {
+                                evaluation / max_evaluation
+                            },
                         })
                         .collect()
                 }

@@ -15,6 +15,7 @@ pub mod scale;
 pub mod scenario;
 pub mod scenario_file;
 pub mod stance;
+pub mod utility;
 pub mod validate;
 mod values;
 

@@ -199,6 +199,9 @@ pub struct Party {
     pub interests: Vec<Interest>,
     /// What no deal is worth to it, when known or assumed.
     pub reservation: Option<Reservation>,
+    /// How its utility shrinks over time, in (0, 1], as GENIUS profiles give it; kept and
+    /// reported, while the analysis is undiscounted.
+    pub discount_factor: Option<f64>,
     /// Sourced notes.
     pub notes: Vec<Note>,
     /// Where it comes from.

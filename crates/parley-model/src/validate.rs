@@ -325,6 +325,12 @@ impl<'a> Checker<'a> {
             }
             self.check_cites(&reservation.cites, path.key("reservation").key("cites"));
         }
+        if let Some(discount_factor) = party.discount_factor
+            && !(discount_factor.is_finite() && (0.0..=1.0).contains(&discount_factor))
+        {
+            let message = format!("discount factor {discount_factor} is outside [0, 1]");
+            self.error(Kind::OutOfRange, path.key("discount_factor"), message);
+        }
         for (interest_idx, interest) in party.interests.iter().enumerate() {
             self.check_cites(
                 &interest.cites,

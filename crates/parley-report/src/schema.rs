@@ -138,6 +138,8 @@ pub struct PartyReport {
     pub interests: Vec<String>,
     /// What no deal is worth to it.
     pub reservation: Option<ReservationReport>,
+    /// Its discount factor, when given (the analysis is undiscounted).
+    pub discount_factor: Option<f64>,
     /// Sourced notes.
     pub notes: Vec<String>,
     /// Citations.
@@ -475,6 +477,7 @@ pub fn build(scenario: &ValidScenario, warnings: &[Diagnostic], file_name: &str)
                 basis: reservation.basis.as_str(),
                 note: reservation.note.clone(),
             }),
+            discount_factor: party.discount_factor,
             notes: party.notes.iter().map(|note| note.text.clone()).collect(),
             cites: cites(&party.cites),
         })

@@ -227,3 +227,38 @@ fn real_discrete_and_integer_evaluations_match_genius() {
         Vacation_util4: Some(0.0) Some(1.0)"#]]
     .assert_eq(&kept.join("\n"));
 }
+
+#[test]
+fn every_real_scenario_converts_to_a_valid_parley_scenario_and_back() {
+    let Some(scenarios) = real_scenarios() else { return };
+    for (folder, scenario) in &scenarios {
+        let fallback_id = folder.name.rsplit('/').next().unwrap();
+        let model = parley_genius::to_model(scenario, fallback_id)
+            .unwrap_or_else(|error| panic!("{}: {error}", folder.name));
+        let text = parley_model::scenario_file::write_scenario(&model);
+        let loaded = parley_model::scenario_file::read_scenario(&text);
+        let rendered: Vec<String> =
+            loaded.diagnostics.iter().map(|d| d.render(&folder.name)).collect();
+        assert_eq!(rendered, Vec::<String>::new(), "{}", folder.name);
+        let valid = loaded.scenario.unwrap();
+        assert_eq!(
+            valid.scenario(),
+            &model,
+            "{}: the TOML round trip changed the scenario",
+            folder.name
+        );
+        let (domain, profiles) = parley_genius::from_model(&valid).unwrap();
+        let mut files =
+            vec![(format!("{}/domain.xml", folder.name), parley_genius::write_domain(&domain))];
+        for (party, profile) in &profiles {
+            files.push((
+                format!("{}/{party}.xml", folder.name),
+                parley_genius::write_profile(&domain, profile),
+            ));
+        }
+        let back = parley_genius::parse_scenario(&files)
+            .unwrap_or_else(|error| panic!("{}: {error}", folder.name));
+        let back = parley_genius::to_model(&back, "unused").unwrap();
+        assert_eq!(back, model, "{}: export then import changed the scenario", folder.name);
+    }
+}

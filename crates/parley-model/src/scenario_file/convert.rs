@@ -306,6 +306,7 @@ impl Reader {
             delegates,
             interests,
             reservation,
+            discount_factor: dto.discount_factor,
             notes,
             cites: self.cites(&dto.cites, &path.key("cites")),
         }
@@ -707,6 +708,7 @@ fn write_party(party: &Party) -> PartyDto {
             note: reservation.note.clone(),
             cites: write_cites(&reservation.cites),
         }),
+        discount_factor: party.discount_factor,
         cites: write_cites(&party.cites),
         delegates: party
             .delegates

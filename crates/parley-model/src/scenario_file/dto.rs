@@ -139,6 +139,8 @@ pub(crate) struct PartyDto {
     pub(crate) interests: Vec<InterestDto>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) reservation: Option<ReservationDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) discount_factor: Option<f64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) cites: Vec<CitationDto>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -472,6 +472,7 @@ mod properties {
                                 note: None,
                                 cites: Vec::new(),
                             }),
+                            discount_factor: reservation.map(|value| f64::from(value) / 200.0),
                             notes: Vec::new(),
                             cites: Vec::new(),
                         });
@@ -517,7 +518,9 @@ mod properties {
                                 .into_iter()
                                 .take(n_options)
                                 .enumerate()
-                                .map(|(option_idx, stance)| (id("o", option_idx), stance))
+                                .map(|(option_idx, stance)| {
+                                    (id("o", n_options - 1 - option_idx), stance)
+                                })
                                 .collect(),
                             confidence: Basis::Reported,
                             visibility: Visibility::Public,

@@ -1,0 +1,328 @@
+//! Between GENIUS and Parley: a GENIUS scenario as a Parley scenario (issues and options, one
+//! principal party per profile, exact weights and values), and a Parley scenario as GENIUS
+//! files (one profile per negotiating party, from its point-estimate utilities).
+
+use parley_model::scenario::{
+    Category, Consent, Issue, IssueOption, Party, Position, Reservation, Role,
+    Scenario as ModelScenario, Visibility,
+};
+use parley_model::stance::{Importance, Stance};
+use parley_model::utility::party_utilities;
+use parley_model::validate::ValidScenario;
+use parley_model::{Basis, Id};
+
+use crate::error::ConversionError;
+use crate::model::{
+    Domain, DomainIssue, IssueEvaluator, IssueKind, Profile, ProfileIssue, ValueEvaluation,
+};
+use crate::scenario::Scenario;
+
+/// GENIUS names root objectives this by default; such a name says nothing about the scenario.
+const DEFAULT_OBJECTIVE_NAME: &str = "root";
+
+fn id(what: &'static str, name: &str) -> Result<Id, ConversionError> {
+    Id::parse(name).map_err(|message| ConversionError::InvalidId {
+        what,
+        name: name.to_owned(),
+        message,
+    })
+}
+
+/// An id for a GENIUS name: the name without surrounding spaces. The name itself is kept as
+/// the label when it differs, so that writing the scenario back restores it.
+fn id_and_label(what: &'static str, name: &str) -> Result<(Id, String), ConversionError> {
+    let trimmed = name.trim();
+    let label = if trimmed == name { String::new() } else { name.to_owned() };
+    Ok((id(what, trimmed)?, label))
+}
+
+/// A GENIUS scenario as a Parley scenario. Its id is the domain's objective name, or
+/// `fallback_id` (e.g. the folder name) when that is GENIUS's default `root`.
+///
+/// Each profile becomes a principal party whose consent is required, with a reservation value
+/// and discount factor as the profile gives them, and one position per issue with the
+/// profile's raw weight (the model normalises weights) and exact option values
+/// ([`Scenario::normalised_utilities`]).
+pub fn to_model(scenario: &Scenario, fallback_id: &str) -> Result<ModelScenario, ConversionError> {
+    let domain = scenario.domain();
+    let scenario_id = if domain.name.is_empty() || domain.name == DEFAULT_OBJECTIVE_NAME {
+        fallback_id
+    } else {
+        &domain.name
+    };
+    let mut model = ModelScenario {
+        id: scenario_id.to_owned(),
+        title: scenario_id.to_owned(),
+        ..ModelScenario::default()
+    };
+    let utilities = scenario.normalised_utilities();
+    let Some(first) = utilities.first() else { return Ok(model) };
+    let mut issue_ids = Vec::new();
+    for issue in &first.issues {
+        let (issue_id, title) = id_and_label("issue", &issue.name)?;
+        let options = issue
+            .options
+            .iter()
+            .map(|option| {
+                let (option_id, label) = id_and_label("option", &option.label)?;
+                Ok(IssueOption { id: option_id, label })
+            })
+            .collect::<Result<Vec<_>, ConversionError>>()?;
+        let title = if title.is_empty() { issue_id.to_string() } else { title };
+        issue_ids.push(issue_id.clone());
+        model.issues.push(Issue {
+            id: issue_id,
+            title,
+            category: Category::Other,
+            description: String::new(),
+            options,
+            cites: Vec::new(),
+        });
+    }
+    for ((party_name, profile), party_utilities) in scenario.profiles().iter().zip(&utilities) {
+        let party_id = id("party", party_name)?;
+        model.parties.push(Party {
+            id: party_id.clone(),
+            name: party_name.clone(),
+            role: Role::Principal,
+            consent: Consent::Required,
+            delegates: Vec::new(),
+            interests: Vec::new(),
+            reservation: profile.reservation.map(|value| Reservation {
+                value,
+                basis: Basis::Stated,
+                note: None,
+                cites: Vec::new(),
+            }),
+            discount_factor: profile.discount_factor,
+            notes: Vec::new(),
+            cites: Vec::new(),
+        });
+        for (((issue, issue_id), model_issue), domain_issue) in
+            party_utilities.issues.iter().zip(&issue_ids).zip(&model.issues).zip(&domain.issues)
+        {
+            // The raw weight as the profile writes it (1 where it writes none, as NegMAS reads
+            // it): the model normalises weights itself, and keeping them raw makes writing the
+            // scenario back and reading it again exact.
+            let raw_weight = profile
+                .issues
+                .iter()
+                .find(|profile_issue| profile_issue.index == domain_issue.index)
+                .and_then(|profile_issue| profile_issue.weight)
+                .unwrap_or(1.0);
+            if raw_weight <= 0.0 {
+                return Err(ConversionError::ZeroWeight {
+                    party: party_name.clone(),
+                    issue: issue.name.clone(),
+                });
+            }
+            let stances = issue
+                .options
+                .iter()
+                .zip(&model_issue.options)
+                .map(|(option, model_option)| {
+                    (model_option.id.clone(), Stance::Value(option.value))
+                })
+                .collect();
+            model.positions.push(Position {
+                party: party_id.clone(),
+                issue: issue_id.clone(),
+                date: None,
+                importance: Some(Importance::Weight(raw_weight)),
+                stances,
+                confidence: Basis::Stated,
+                visibility: Visibility::Public,
+                note: None,
+                cites: Vec::new(),
+            });
+        }
+    }
+    Ok(model)
+}
+
+/// A Parley scenario as a GENIUS domain and one profile per negotiating party (those whose
+/// consent a deal needs), in the party order of the scenario. Weights and values are the
+/// point estimates of [`parley_model::utility`]: exact where the scenario records exact
+/// numbers, the middles of the scale's intervals where it records ordinal stances. GENIUS
+/// holds only issues and preferences: tracks, meetings, drafts and claims are left out.
+///
+/// The profile files are named after the party ids; the domain after the scenario's id,
+/// which names the root objective so that reading the files back restores it.
+pub fn from_model(
+    scenario: &ValidScenario,
+) -> Result<(Domain, Vec<(String, Profile)>), ConversionError> {
+    let record = scenario.scenario();
+    let domain = Domain {
+        name: record.id.clone(),
+        issues: record
+            .issues
+            .iter()
+            .enumerate()
+            .map(|(issue_idx, issue)| DomainIssue {
+                name: if issue.title != issue.id.as_str() && issue.title.trim() == issue.id.as_str()
+                {
+                    issue.title.clone()
+                } else {
+                    issue.id.to_string()
+                },
+                index: issue_idx as u32 + 1,
+                kind: IssueKind::Discrete {
+                    values: issue.options.iter().map(genius_value).collect(),
+                },
+            })
+            .collect(),
+    };
+    let utilities = party_utilities(scenario, None);
+    if utilities.is_empty() {
+        return Err(ConversionError::NoParty { scenario: record.id.clone() });
+    }
+    let profiles = utilities
+        .iter()
+        .map(|party| {
+            // Raw weights: GENIUS normalises them, and exact ones come back unchanged.
+            let weights: Vec<f64> =
+                party.raw_weights.iter().map(|interval| interval.middle()).collect();
+            let values = party.point_values();
+            let issues = domain
+                .issues
+                .iter()
+                .zip(&record.issues)
+                .enumerate()
+                .map(|(issue_idx, (domain_issue, issue))| ProfileIssue {
+                    index: domain_issue.index,
+                    name: domain_issue.name.clone(),
+                    weight: Some(weights[issue_idx]),
+                    evaluator: IssueEvaluator::Discrete {
+                        evaluations: issue
+                            .options
+                            .iter()
+                            .zip(&values[issue_idx])
+                            .map(|(option, value)| ValueEvaluation {
+                                value: genius_value(option),
+                                evaluation: *value,
+                            })
+                            .collect(),
+                    },
+                })
+                .collect();
+            let record_party = &record.parties[party.party_idx];
+            let profile = Profile {
+                issues,
+                reservation: party.reservation,
+                discount_factor: record_party.discount_factor,
+            };
+            (party.party.to_string(), profile)
+        })
+        .collect::<Vec<_>>();
+    Scenario::new(domain.clone(), profiles.clone())?;
+    Ok((domain, profiles))
+}
+
+/// The GENIUS value of an option: its label when that is the id with surrounding spaces
+/// (as [`to_model`] keeps it), otherwise its id.
+fn genius_value(option: &IssueOption) -> String {
+    if !option.label.is_empty() && option.label.trim() == option.id.as_str() {
+        option.label.clone()
+    } else {
+        option.id.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use parley_model::scenario_file::{read_scenario, write_scenario};
+
+    use super::*;
+    use crate::{parse_scenario, write_domain, write_profile};
+
+    const DOMAIN: &str = r#"<negotiation_template>
+<utility_space number_of_issues="2">
+<objective index="0" name="root" type="objective" etype="objective">
+<issue index="1" name="Price" type="discrete" etype="discrete" vtype="discrete">
+<item index="1" value="low "/><item index="2" value="high"/>
+</issue>
+<issue index="2" name="Days" type="integer" etype="integer" vtype="integer" lowerbound="1" upperbound="3"/>
+</objective>
+</utility_space>
+</negotiation_template>"#;
+
+    const BUYER: &str = r#"<utility_space>
+<objective index="0" name="root" type="objective" etype="objective">
+<issue index="1" name="Price" type="discrete" etype="discrete" vtype="discrete">
+<item index="1" value="low " evaluation="8"/><item index="2" value="high" evaluation="2"/>
+</issue>
+<issue index="2" name="Days" type="integer" etype="integer" vtype="integer" lowerbound="1" upperbound="3">
+<evaluator ftype="linear" offset="0.8" slope="-0.2"/>
+</issue>
+<weight index="1" value="3"/><weight index="2" value="1"/>
+</objective>
+<reservation value="0.25"/>
+<discount_factor value="0.9"/>
+</utility_space>"#;
+
+    fn genius() -> Scenario {
+        let files = [("deal/deal_domain.xml", DOMAIN), ("deal/buyer.xml", BUYER)];
+        let files: Vec<(String, String)> =
+            files.iter().map(|(name, text)| (name.to_string(), text.to_string())).collect();
+        parse_scenario(&files).unwrap()
+    }
+
+    fn valid(model: ModelScenario) -> ValidScenario {
+        let text = write_scenario(&model);
+        let loaded = read_scenario(&text);
+        assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+        loaded.scenario.unwrap()
+    }
+
+    #[test]
+    fn a_genius_scenario_becomes_a_scenario_with_exact_numbers() {
+        let model = to_model(&genius(), "deal").unwrap();
+        assert_eq!(model.id, "deal");
+        assert_eq!(model.issues[0].options[0].id.as_str(), "low");
+        assert_eq!(model.issues[0].options[0].label, "low ");
+        let ids: Vec<&str> =
+            model.issues[1].options.iter().map(|option| option.id.as_str()).collect();
+        assert_eq!(ids, ["1", "2", "3"]);
+        let buyer = &model.parties[0];
+        assert_eq!(
+            (buyer.id.as_str(), buyer.role, buyer.discount_factor),
+            ("buyer", Role::Principal, Some(0.9))
+        );
+        assert_eq!(buyer.reservation.as_ref().map(|reservation| reservation.value), Some(0.25));
+        let price = &model.positions[0];
+        assert_eq!(price.importance, Some(Importance::Weight(3.0)));
+        assert_eq!(price.stances[1].1, Stance::Value(0.25));
+        // The linear evaluator gives 0.8, 0.6, 0.4; divided by the largest: 1, 0.75, 0.5.
+        for ((_, stance), expected) in model.positions[1].stances.iter().zip([1.0, 0.75, 0.5]) {
+            let Stance::Value(value) = stance else { unreachable!("GENIUS values are exact") };
+            assert!((value - expected).abs() < 1e-12, "{value} {expected}");
+        }
+    }
+
+    #[test]
+    fn export_then_import_gives_the_same_scenario() {
+        let model = to_model(&genius(), "deal").unwrap();
+        let (domain, profiles) = from_model(&valid(model.clone())).unwrap();
+        let mut files = vec![("out/domain.xml".to_owned(), write_domain(&domain))];
+        for (party, profile) in &profiles {
+            files.push((format!("out/{party}.xml"), write_profile(&domain, profile)));
+        }
+        let back = to_model(&parse_scenario(&files).unwrap(), "out").unwrap();
+        assert_eq!(back, model);
+    }
+
+    #[test]
+    fn an_ordinal_scenario_is_written_with_its_point_estimates() {
+        let talks = read_scenario(parley_model::builtin::TALKS_2025_TOML).scenario.unwrap();
+        let (domain, profiles) = from_model(&talks).unwrap();
+        let parties: Vec<&str> = profiles.iter().map(|(party, _)| party.as_str()).collect();
+        assert_eq!(parties, ["russia", "ukraine", "europe"]);
+        assert_eq!(domain.issues.len(), 6);
+        let IssueEvaluator::Discrete { evaluations } = &profiles[0].1.issues[0].evaluator else {
+            unreachable!()
+        };
+        let values: Vec<f64> = evaluations.iter().map(|evaluation| evaluation.evaluation).collect();
+        // Russia on Donbas: preferred [0.8, 1], unknown [0, 1], red line [0, 0].
+        assert_eq!(values, [0.9, 0.5, 0.0]);
+    }
+}

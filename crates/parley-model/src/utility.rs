@@ -1,0 +1,237 @@
+//! From the record to numbers: each negotiating party's weights and option values, as
+//! intervals (from ordinal stances and importances, through the scenario's scale) and as
+//! point estimates (the middle of each interval), with the red lines that bind.
+//!
+//! A party's utility of an outcome is the weighted sum of its option values, with weights
+//! that sum to 1 and values in [0, 1]. Raw weight intervals come from importances (or exact
+//! weights); normalised weight intervals follow from them, and the point estimate normalises
+//! the middles of the raw intervals.
+
+use crate::scale::Interval;
+use crate::stance::{Importance, Stance};
+use crate::validate::ValidScenario;
+use crate::{Date, Id};
+
+/// Where a party's number for an issue or option comes from.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Provenance {
+    /// An exact number recorded in the scenario.
+    Exact,
+    /// An ordinal level mapped through the scale.
+    Scale,
+    /// Nothing is recorded: the scale's interval for unknowns.
+    Unknown,
+}
+
+/// One negotiating party's numbers.
+#[derive(Clone, PartialEq, Debug)]
+pub struct PartyUtilities {
+    /// The party's index in the scenario.
+    pub party_idx: usize,
+    /// The party's id.
+    pub party: Id,
+    /// The raw weight interval of each issue.
+    pub raw_weights: Vec<Interval>,
+    /// Where each issue's weight comes from.
+    pub weight_provenance: Vec<Provenance>,
+    /// The value interval of each option of each issue, `[issue][option]`.
+    pub values: Vec<Vec<Interval>>,
+    /// Where each option's value comes from, `[issue][option]`.
+    pub value_provenance: Vec<Vec<Provenance>>,
+    /// Options the party's red lines exclude from any deal, on the issues its consent is
+    /// needed on, `[issue][option]`.
+    pub red_lines: Vec<Vec<bool>>,
+    /// What no deal is worth to the party.
+    pub reservation: Option<f64>,
+}
+
+impl PartyUtilities {
+    /// The point estimate of each issue's weight: the middles of the raw intervals,
+    /// normalised to sum to 1.
+    pub fn point_weights(&self) -> Vec<f64> {
+        normalise(&self.raw_weights.iter().map(|interval| interval.middle()).collect::<Vec<f64>>())
+    }
+
+    /// The interval each normalised weight can take as the raw weights range over their
+    /// intervals.
+    pub fn weight_intervals(&self) -> Vec<Interval> {
+        let sum_low: f64 = self.raw_weights.iter().map(|interval| interval.low).sum();
+        let sum_high: f64 = self.raw_weights.iter().map(|interval| interval.high).sum();
+        self.raw_weights
+            .iter()
+            .map(|interval| {
+                let others_low = sum_low - interval.low;
+                let others_high = sum_high - interval.high;
+                Interval::new(
+                    interval.low / (interval.low + others_high),
+                    interval.high / (interval.high + others_low),
+                )
+            })
+            .collect()
+    }
+
+    /// The point estimate of each option's value: the middle of its interval.
+    pub fn point_values(&self) -> Vec<Vec<f64>> {
+        self.values
+            .iter()
+            .map(|options| options.iter().map(|interval| interval.middle()).collect())
+            .collect()
+    }
+
+    /// The point estimate of each option's weighted contribution to utility,
+    /// `[issue][option]`: the utility of an outcome is the sum of its options' contributions.
+    pub fn point_contributions(&self) -> Vec<Vec<f64>> {
+        let weights = self.point_weights();
+        self.point_values()
+            .into_iter()
+            .zip(weights)
+            .map(|(values, weight)| values.into_iter().map(|value| weight * value).collect())
+            .collect()
+    }
+
+    /// Whether every number is exact: no ordinal level and nothing unknown.
+    pub fn is_exact(&self) -> bool {
+        self.weight_provenance.iter().all(|provenance| *provenance == Provenance::Exact)
+            && self
+                .value_provenance
+                .iter()
+                .flatten()
+                .all(|provenance| *provenance == Provenance::Exact)
+    }
+}
+
+/// Divides numbers by their sum; all stay 0 when they sum to 0.
+fn normalise(numbers: &[f64]) -> Vec<f64> {
+    let sum: f64 = numbers.iter().sum();
+    if sum > 0.0 { numbers.iter().map(|number| number / sum).collect() } else { numbers.to_vec() }
+}
+
+/// The parties whose utilities the analysis compares: those whose consent a deal needs on
+/// some issue, or every party when no party's consent is needed.
+pub fn negotiating_parties(scenario: &ValidScenario) -> Vec<usize> {
+    let parties = &scenario.scenario().parties;
+    let consenting: Vec<usize> = (0..parties.len())
+        .filter(|&party_idx| parties[party_idx].consent.is_required_anywhere())
+        .collect();
+    if consenting.is_empty() { (0..parties.len()).collect() } else { consenting }
+}
+
+/// Every negotiating party's numbers, from each party's latest positions as of a date (all
+/// positions when `None`).
+pub fn party_utilities(scenario: &ValidScenario, as_of: Option<Date>) -> Vec<PartyUtilities> {
+    let record = scenario.scenario();
+    let scale = &record.scale;
+    let positions = scenario.current_positions(as_of);
+    negotiating_parties(scenario)
+        .into_iter()
+        .map(|party_idx| {
+            let party = &record.parties[party_idx];
+            let mut utilities = PartyUtilities {
+                party_idx,
+                party: party.id.clone(),
+                raw_weights: Vec::new(),
+                weight_provenance: Vec::new(),
+                values: Vec::new(),
+                value_provenance: Vec::new(),
+                red_lines: Vec::new(),
+                reservation: party.reservation.as_ref().map(|reservation| reservation.value),
+            };
+            for (issue_idx, issue) in record.issues.iter().enumerate() {
+                let position = positions[party_idx][issue_idx];
+                let (raw_weight, weight_provenance) = match position
+                    .and_then(|position| position.importance)
+                {
+                    Some(Importance::Weight(weight)) => {
+                        (Interval::new(weight, weight), Provenance::Exact)
+                    }
+                    Some(Importance::Level(level)) => (scale.importance(level), Provenance::Scale),
+                    None => (scale.unknown_importance, Provenance::Unknown),
+                };
+                utilities.raw_weights.push(raw_weight);
+                utilities.weight_provenance.push(weight_provenance);
+                let consent_needed = party.consent.is_required_on(&issue.id);
+                let mut values = Vec::new();
+                let mut provenance = Vec::new();
+                let mut red_lines = Vec::new();
+                for option in &issue.options {
+                    let stance = position.and_then(|position| position.stance_on(&option.id));
+                    let (value, source) = match stance {
+                        Some(Stance::Value(value)) => {
+                            (Interval::new(value, value), Provenance::Exact)
+                        }
+                        Some(Stance::Level(level)) => (scale.stance(level), Provenance::Scale),
+                        None => (scale.unknown_stance, Provenance::Unknown),
+                    };
+                    values.push(value);
+                    provenance.push(source);
+                    red_lines.push(consent_needed && stance.is_some_and(Stance::is_red_line));
+                }
+                utilities.values.push(values);
+                utilities.value_provenance.push(provenance);
+                utilities.red_lines.push(red_lines);
+            }
+            utilities
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::builtin::TALKS_2025_TOML;
+    use crate::scenario_file::read_scenario;
+
+    fn talks() -> ValidScenario {
+        read_scenario(TALKS_2025_TOML).scenario.unwrap()
+    }
+
+    #[test]
+    fn the_negotiating_parties_are_those_whose_consent_is_needed() {
+        let scenario = talks();
+        let ids: Vec<&str> = negotiating_parties(&scenario)
+            .into_iter()
+            .map(|party_idx| scenario.scenario().parties[party_idx].id.as_str())
+            .collect();
+        assert_eq!(ids, ["russia", "ukraine", "europe"]);
+    }
+
+    #[test]
+    fn point_weights_normalise_the_middles_of_the_raw_intervals() {
+        let scenario = talks();
+        let russia = &party_utilities(&scenario, None)[0];
+        // donbas critical [8, 16], nato high [4, 8], europe-seat medium [2, 4], borders high [4, 8],
+        // security-guarantees and financing unknown [1, 16].
+        let middles = [12.0, 6.0, 8.5, 8.5, 3.0, 6.0];
+        let sum: f64 = middles.iter().sum();
+        let expected: Vec<f64> = middles.iter().map(|middle| middle / sum).collect();
+        assert_eq!(russia.point_weights(), expected);
+        assert!((russia.point_weights().iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn weight_intervals_contain_the_point_estimate() {
+        let scenario = talks();
+        for party in party_utilities(&scenario, None) {
+            for (interval, point) in party.weight_intervals().into_iter().zip(party.point_weights())
+            {
+                assert!(interval.low <= point && point <= interval.high, "{interval:?} {point}");
+            }
+        }
+    }
+
+    #[test]
+    fn red_lines_bind_only_where_consent_is_needed() {
+        let scenario = talks();
+        let utilities = party_utilities(&scenario, None);
+        let (russia, ukraine, europe) = (&utilities[0], &utilities[1], &utilities[2]);
+        assert_eq!(russia.red_lines[0], [false, false, true]);
+        assert_eq!(ukraine.red_lines[1], [true, false]);
+        // Europe red-lines "no guarantees", an issue its consent is needed on.
+        assert_eq!(europe.red_lines[2], [true, false, false]);
+        assert_eq!(
+            europe.value_provenance[0],
+            [Provenance::Scale, Provenance::Unknown, Provenance::Unknown]
+        );
+        assert!(!russia.is_exact());
+    }
+}

@@ -36,14 +36,58 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Analyse a scenario: the built-in one when no file is named.
+    /// Analyse a scenario: the built-in one when none is named.
     Analyze {
-        /// A scenario file (TOML).
-        file: Option<PathBuf>,
+        /// A scenario file (TOML) or a GENIUS scenario folder (a domain and one profile per party).
+        scenario: Option<PathBuf>,
         /// Print the report as JSON (schema: docs/json-output.md).
         #[arg(long)]
         json: bool,
     },
     /// Print the built-in scenario's TOML, to start a scenario of your own from it.
     Example,
+    /// Import a scenario from another format.
+    Import {
+        /// The format.
+        #[command(subcommand)]
+        format: ImportFormat,
+    },
+    /// Export a scenario to another format.
+    Export {
+        /// The format.
+        #[command(subcommand)]
+        format: ExportFormat,
+    },
+}
+
+/// Formats `parley import` reads.
+#[derive(Subcommand, Debug)]
+pub enum ImportFormat {
+    /// A GENIUS scenario folder: one domain file and one profile per party.
+    Genius {
+        /// The folder.
+        dir: PathBuf,
+        /// The scenario file to write (TOML).
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Overwrite the output file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// Formats `parley export` writes.
+#[derive(Subcommand, Debug)]
+pub enum ExportFormat {
+    /// A GENIUS scenario folder: a domain file and one profile per negotiating party.
+    Genius {
+        /// The scenario file (TOML); the built-in scenario when none is named.
+        file: Option<PathBuf>,
+        /// The folder to write; created if missing.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Write into a folder that already holds files, replacing those of the same names.
+        #[arg(long)]
+        force: bool,
+    },
 }

@@ -2,38 +2,37 @@
 //! Only this crate prints.
 
 pub mod args;
+mod files;
 
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
-use parley_model::builtin::{TALKS_2025_FILE_NAME, TALKS_2025_TOML};
-use parley_model::diagnostic::Diagnostic;
-use parley_model::scenario_file::read_scenario;
-use parley_model::validate::ValidScenario;
+use anyhow::{Context, Result, bail};
+use parley_model::builtin::TALKS_2025_TOML;
+use parley_model::scenario_file::{read_scenario, write_scenario};
 use parley_report::terminal::RenderOptions;
 
-use args::{Args, ColorChoice, Command};
+use args::{Args, ColorChoice, Command, ExportFormat, ImportFormat};
+use files::{LoadedScenario, load, read_text, write_atomically};
 
-/// A scenario loaded without errors, with its warnings and the name it is reported under.
-struct LoadedScenario {
-    scenario: ValidScenario,
-    warnings: Vec<Diagnostic>,
-    file_name: String,
-}
-
-/// Runs a command and returns the exit code: 0 on success, 1 when the input has problems.
+/// Runs a command and returns the exit code: 0 on success, 1 when `check` finds errors.
 pub fn run(args: Args) -> Result<ExitCode> {
     match args.command {
         Command::Check { files } => check(&files),
-        Command::Analyze { file, json } => {
-            let loaded = load(file.as_deref())?;
+        Command::Analyze { scenario, json } => {
+            let loaded = load(scenario.as_deref())?;
             analyze(&loaded, json, args.color)
         }
         Command::Example => {
             print(TALKS_2025_TOML)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { format: ImportFormat::Genius { dir, output, force } } => {
+            import_genius(&dir, &output, force)
+        }
+        Command::Export { format: ExportFormat::Genius { file, output, force } } => {
+            export_genius(file.as_deref(), &output, force)
         }
     }
 }
@@ -45,26 +44,6 @@ fn print(text: &str) -> Result<()> {
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         result => result.context("cannot write to standard output"),
     }
-}
-
-fn read_text(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("cannot read '{}'", path.display()))
-}
-
-/// Loads a scenario file, or the built-in scenario when none is named.
-fn load(path: Option<&Path>) -> Result<LoadedScenario> {
-    let (text, file_name) = match path {
-        Some(path) => (read_text(path)?, path.display().to_string()),
-        None => (TALKS_2025_TOML.to_owned(), TALKS_2025_FILE_NAME.to_owned()),
-    };
-    let loaded = read_scenario(&text);
-    let Some(scenario) = loaded.scenario else {
-        let rendered: Vec<String> =
-            loaded.diagnostics.iter().map(|diagnostic| diagnostic.render(&file_name)).collect();
-        let n_errors = loaded.diagnostics.iter().filter(|diagnostic| diagnostic.is_error()).count();
-        anyhow::bail!("{file_name} has {n_errors} error(s):\n{}", rendered.join("\n"));
-    };
-    Ok(LoadedScenario { scenario, warnings: loaded.diagnostics, file_name })
 }
 
 fn check(files: &[std::path::PathBuf]) -> Result<ExitCode> {
@@ -87,6 +66,59 @@ fn check(files: &[std::path::PathBuf]) -> Result<ExitCode> {
     }
     print(&output)?;
     Ok(if n_files_with_errors > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+fn import_genius(dir: &Path, output: &Path, force: bool) -> Result<ExitCode> {
+    let scenario = files::read_genius_folder(dir)?;
+    let text = write_scenario(&scenario);
+    // What is written must read back without errors: check before touching the output.
+    let loaded = read_scenario(&text);
+    if loaded.has_errors() {
+        let rendered: Vec<String> =
+            loaded.diagnostics.iter().map(|d| d.render(&output.display().to_string())).collect();
+        bail!("the imported scenario is not valid:\n{}", rendered.join("\n"));
+    }
+    write_atomically(output, &text, force)?;
+    let n_parties = scenario.parties.len();
+    let n_issues = scenario.issues.len();
+    anstream::eprintln!("wrote '{}': {n_parties} parties, {n_issues} issues", output.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export_genius(file: Option<&Path>, output: &Path, force: bool) -> Result<ExitCode> {
+    let loaded = load(file)?;
+    let (domain, profiles) = parley_genius::from_model(&loaded.scenario)?;
+    let mut outputs = vec![(
+        format!("{}_domain.xml", loaded.scenario.scenario().id),
+        parley_genius::write_domain(&domain),
+    )];
+    for (party, profile) in &profiles {
+        outputs.push((format!("{party}.xml"), parley_genius::write_profile(&domain, profile)));
+    }
+    if outputs[1..].iter().any(|(name, _)| name == &outputs[0].0) {
+        outputs[0].0 = format!("_{}", outputs[0].0);
+    }
+    if output.is_dir()
+        && !force
+        && std::fs::read_dir(output).is_ok_and(|mut entries| entries.next().is_some())
+    {
+        bail!("'{}' is not empty; pass --force to write into it", output.display());
+    }
+    std::fs::create_dir_all(output)
+        .with_context(|| format!("cannot create '{}'", output.display()))?;
+    for (name, text) in &outputs {
+        write_atomically(&output.join(name), text, true)?;
+    }
+    let exact = parley_model::utility::party_utilities(&loaded.scenario, None)
+        .iter()
+        .all(|party| party.is_exact());
+    if !exact {
+        anstream::eprintln!(
+            "note: some values are point estimates (the middles of the scale's intervals) of ordinal or unknown stances"
+        );
+    }
+    anstream::eprintln!("wrote {} files to '{}'", outputs.len(), output.display());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn analyze(loaded: &LoadedScenario, json: bool, color: ColorChoice) -> Result<ExitCode> {

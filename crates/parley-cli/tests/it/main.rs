@@ -2,4 +2,5 @@
 
 mod analyze;
 mod check;
+mod genius;
 mod helpers;

@@ -1,0 +1,107 @@
+//! Reading scenarios from files and folders, and writing files so that a failure never
+//! leaves a half-written one behind.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use parley_model::builtin::{TALKS_2025_FILE_NAME, TALKS_2025_TOML};
+use parley_model::diagnostic::Diagnostic;
+use parley_model::scenario::Scenario;
+use parley_model::scenario_file::read_scenario;
+use parley_model::validate::ValidScenario;
+
+/// A scenario loaded without errors, with its warnings and the name it is reported under.
+pub(crate) struct LoadedScenario {
+    pub(crate) scenario: ValidScenario,
+    pub(crate) warnings: Vec<Diagnostic>,
+    pub(crate) file_name: String,
+}
+
+pub(crate) fn read_text(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read '{}'", path.display()))
+}
+
+/// Loads a scenario: a TOML file, a GENIUS folder, or the built-in scenario when none is named.
+pub(crate) fn load(path: Option<&Path>) -> Result<LoadedScenario> {
+    if let Some(path) = path
+        && path.is_dir()
+    {
+        let scenario = read_genius_folder(path)?;
+        let file_name = path.display().to_string();
+        return match ValidScenario::new(scenario) {
+            Ok((scenario, warnings)) => Ok(LoadedScenario { scenario, warnings, file_name }),
+            Err(diagnostics) => bail!("{}", render_errors(&file_name, &diagnostics)),
+        };
+    }
+    let (text, file_name) = match path {
+        Some(path) => (read_text(path)?, path.display().to_string()),
+        None => (TALKS_2025_TOML.to_owned(), TALKS_2025_FILE_NAME.to_owned()),
+    };
+    let loaded = read_scenario(&text);
+    match loaded.scenario {
+        Some(scenario) => Ok(LoadedScenario { scenario, warnings: loaded.diagnostics, file_name }),
+        None => bail!("{}", render_errors(&file_name, &loaded.diagnostics)),
+    }
+}
+
+fn render_errors(file_name: &str, diagnostics: &[Diagnostic]) -> String {
+    let rendered: Vec<String> =
+        diagnostics.iter().map(|diagnostic| diagnostic.render(file_name)).collect();
+    let n_errors = diagnostics.iter().filter(|diagnostic| diagnostic.is_error()).count();
+    format!("{file_name} has {n_errors} error(s):\n{}", rendered.join("\n"))
+}
+
+/// Reads a GENIUS scenario folder (its `.xml` files, not its subfolders) as a scenario whose
+/// id is the folder's name unless the domain names itself.
+pub(crate) fn read_genius_folder(dir: &Path) -> Result<Scenario> {
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot list '{}'", dir.display()))?;
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for entry in entries {
+        let path = entry.with_context(|| format!("cannot list '{}'", dir.display()))?.path();
+        if path.is_file()
+            && path.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("xml"))
+        {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    if paths.is_empty() {
+        bail!(
+            "'{}' holds no .xml files, expected a GENIUS domain and one profile per party",
+            dir.display()
+        );
+    }
+    let files = paths
+        .iter()
+        .map(|path| Ok((path.display().to_string(), read_text(path)?)))
+        .collect::<Result<Vec<(String, String)>>>()?;
+    let genius = parley_genius::parse_scenario(&files)?;
+    let fallback_id = dir
+        .canonicalize()
+        .ok()
+        .and_then(|dir| dir.file_name().map(|name| name.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "genius".to_owned());
+    parley_genius::to_model(&genius, &fallback_id)
+        .with_context(|| format!("cannot import '{}'", dir.display()))
+}
+
+/// Writes a file whole or not at all: into a temporary file beside it, then renamed over it.
+pub(crate) fn write_atomically(path: &Path, text: &str, force: bool) -> Result<()> {
+    if path.exists() && !force {
+        bail!("'{}' exists; pass --force to overwrite it", path.display());
+    }
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut temporary = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot write in '{}'", dir.display()))?;
+    temporary
+        .write_all(text.as_bytes())
+        .and_then(|()| temporary.as_file().sync_all())
+        .with_context(|| format!("cannot write '{}'", path.display()))?;
+    temporary.persist(path).with_context(|| format!("cannot write '{}'", path.display()))?;
+    Ok(())
+}

@@ -1,0 +1,116 @@
+//! `parley import genius`, `parley export genius` and `parley analyze DIR` on GENIUS folders.
+
+use std::path::{Path, PathBuf};
+
+use crate::helpers::parley;
+
+/// A small GENIUS scenario folder of our own: a domain and two profiles.
+fn write_small_genius_folder(dir: &Path) {
+    let domain = r#"<negotiation_template><utility_space number_of_issues="2"><objective index="0" name="root" type="objective" etype="objective">
+<issue index="1" name="Price" type="discrete" etype="discrete" vtype="discrete"><item index="1" value="low"/><item index="2" value="high"/></issue>
+<issue index="2" name="Delivery" type="discrete" etype="discrete" vtype="discrete"><item index="1" value="fast"/><item index="2" value="slow"/></issue>
+</objective></utility_space></negotiation_template>"#;
+    let profile = |low: u32, high: u32, fast: u32, slow: u32| {
+        format!(
+            r#"<utility_space><objective index="0" name="root" type="objective" etype="objective">
+<issue index="1" name="Price" type="discrete" etype="discrete" vtype="discrete"><item index="1" value="low" evaluation="{low}"/><item index="2" value="high" evaluation="{high}"/></issue>
+<issue index="2" name="Delivery" type="discrete" etype="discrete" vtype="discrete"><item index="1" value="fast" evaluation="{fast}"/><item index="2" value="slow" evaluation="{slow}"/></issue>
+<weight index="1" value="0.6"/><weight index="2" value="0.4"/>
+</objective><reservation value="0.2"/><discount_factor value="0.95"/></utility_space>"#
+        )
+    };
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("shop_domain.xml"), domain).unwrap();
+    std::fs::write(dir.join("buyer.xml"), profile(10, 2, 8, 4)).unwrap();
+    std::fs::write(dir.join("seller.xml"), profile(1, 5, 3, 6)).unwrap();
+}
+
+fn run_ok(args: &[&std::ffi::OsStr]) -> String {
+    let output = parley().args(args).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn import_then_export_then_import_gives_the_same_file() {
+    let temp = tempfile::tempdir().unwrap();
+    let folder = temp.path().join("shop");
+    write_small_genius_folder(&folder);
+    let first: PathBuf = temp.path().join("shop.toml");
+    run_ok(&[
+        "import".as_ref(),
+        "genius".as_ref(),
+        folder.as_os_str(),
+        "-o".as_ref(),
+        first.as_os_str(),
+    ]);
+    let exported = temp.path().join("exported");
+    run_ok(&[
+        "export".as_ref(),
+        "genius".as_ref(),
+        first.as_os_str(),
+        "-o".as_ref(),
+        exported.as_os_str(),
+    ]);
+    let second = temp.path().join("again.toml");
+    run_ok(&[
+        "import".as_ref(),
+        "genius".as_ref(),
+        exported.as_os_str(),
+        "-o".as_ref(),
+        second.as_os_str(),
+    ]);
+    let first_text = std::fs::read_to_string(&first).unwrap();
+    assert_eq!(std::fs::read_to_string(&second).unwrap(), first_text);
+    assert!(first_text.contains("discount_factor = 0.95"));
+}
+
+#[test]
+fn analyze_reads_a_genius_folder_directly() {
+    let temp = tempfile::tempdir().unwrap();
+    let folder = temp.path().join("shop");
+    write_small_genius_folder(&folder);
+    let report: serde_json::Value =
+        serde_json::from_str(&run_ok(&["analyze".as_ref(), folder.as_os_str(), "--json".as_ref()]))
+            .unwrap();
+    assert_eq!(report["parties"], serde_json::json!(["buyer", "seller"]));
+    assert_eq!(report["scenario"]["id"], "shop");
+}
+
+#[test]
+fn an_existing_output_is_not_overwritten_without_force() {
+    let temp = tempfile::tempdir().unwrap();
+    let folder = temp.path().join("shop");
+    write_small_genius_folder(&folder);
+    let output = temp.path().join("kept.toml");
+    std::fs::write(&output, "precious").unwrap();
+    let result = parley()
+        .args([
+            "import".as_ref(),
+            "genius".as_ref(),
+            folder.as_os_str(),
+            "-o".as_ref(),
+            output.as_os_str(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(result.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("pass --force"));
+    assert_eq!(std::fs::read_to_string(&output).unwrap(), "precious");
+}
+
+#[test]
+fn a_broken_profile_is_named_with_its_line_and_column() {
+    let temp = tempfile::tempdir().unwrap();
+    let folder = temp.path().join("shop");
+    write_small_genius_folder(&folder);
+    let broken = std::fs::read_to_string(folder.join("seller.xml"))
+        .unwrap()
+        .replace("evaluation=\"5\"", "evaluation=\"five\"");
+    std::fs::write(folder.join("seller.xml"), broken).unwrap();
+    let result = parley().args(["analyze".as_ref(), folder.as_os_str()]).output().unwrap();
+    assert_eq!(result.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(stderr.contains("seller.xml:2:"), "{stderr}");
+    assert!(stderr.contains("'five'"), "{stderr}");
+}

@@ -1,1 +1,116 @@
-//! Placeholder.
+//! Exact analysis of additive multi-party multi-issue utility spaces.
+//!
+//! An outcome picks one option per issue, and each party's utility is the sum of its
+//! per-issue contributions. Everything here is exact: small spaces are enumerated, large ones
+//! are solved with algorithms that exploit additivity, and nothing is ever sampled.
+//!
+//! - [`space`] holds the validated input, [`space::UtilitySpace`].
+//! - [`frontier`] computes Pareto frontiers by dynamic programming over issues.
+//! - [`solutions`] computes the Nash, Kalai-Smorodinsky, egalitarian and utilitarian
+//!   outcomes, by branch and bound where possible.
+//! - [`zone`] decides whether an agreement zone exists and counts it.
+//! - [`blocking`] finds the smallest sets of concessions that open a zone.
+//! - [`brute_force`] is the exhaustive reference enumerator.
+//!
+//! Utilities are always summed over issues in issue order starting from `0.0`, so that every
+//! algorithm computes bit-identical utilities for the same outcome and comparisons are exact.
+#![warn(clippy::disallowed_methods, reason = "the engine does no I/O")]
+#![warn(missing_docs)]
+
+pub mod blocking;
+pub mod brute_force;
+pub mod control;
+pub mod frontier;
+pub mod outcome_set;
+pub(crate) mod pareto;
+pub(crate) mod search;
+pub mod solutions;
+pub mod space;
+pub mod zone;
+
+/// Everything that can go wrong in the engine.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Error {
+    /// The space has no parties.
+    #[error("a utility space needs at least one party")]
+    NoParties,
+    /// The space has no issues.
+    #[error("a utility space needs at least one issue")]
+    NoIssues,
+    /// An issue has no options.
+    #[error("issue {issue_idx} has no options")]
+    NoOptions {
+        /// The issue without options.
+        issue_idx: usize,
+    },
+    /// An issue has more options than an outcome can index.
+    #[error("issue {issue_idx} has '{n_options}' options, more than the limit of 65536")]
+    TooManyOptions {
+        /// The issue.
+        issue_idx: usize,
+        /// Its number of options.
+        n_options: usize,
+    },
+    /// A party's table does not match the option counts.
+    #[error("party {party_idx} gives '{found}' {what}, expected {expected}")]
+    ShapeMismatch {
+        /// The party.
+        party_idx: usize,
+        /// What was counted, such as "issues of contributions" or "options of red lines on issue 2".
+        what: String,
+        /// How many were given.
+        found: usize,
+        /// How many the option counts call for.
+        expected: usize,
+    },
+    /// A contribution is NaN or infinite.
+    #[error(
+        "contribution of party {party_idx} to option {option_idx} of issue {issue_idx} is not finite: '{value}'"
+    )]
+    NonFiniteContribution {
+        /// The party.
+        party_idx: usize,
+        /// The issue.
+        issue_idx: usize,
+        /// The option.
+        option_idx: usize,
+        /// The bad value.
+        value: f64,
+    },
+    /// A reservation value is NaN or infinite.
+    #[error("reservation of party {party_idx} is not finite: '{value}'")]
+    NonFiniteReservation {
+        /// The party.
+        party_idx: usize,
+        /// The bad value.
+        value: f64,
+    },
+    /// A thread count of zero was asked for.
+    #[error("thread count must be at least 1, got '{n_threads}'")]
+    ZeroThreads {
+        /// The bad thread count.
+        n_threads: usize,
+    },
+    /// The thread pool could not be built.
+    #[error("cannot build the engine thread pool: {message}")]
+    ThreadPool {
+        /// Rayon's message.
+        message: String,
+    },
+    /// The space has too many outcomes to enumerate.
+    #[error(
+        "the space has '{n_outcomes}' outcomes, more than the limit of {limit} for enumeration"
+    )]
+    TooLarge {
+        /// The number of outcomes to enumerate.
+        n_outcomes: f64,
+        /// The limit.
+        limit: f64,
+    },
+    /// The caller set the cancel flag.
+    #[error("the computation was cancelled")]
+    Cancelled,
+}
+
+/// The engine's result type.
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,221 @@
+//! Bargaining solutions on the zone's Pareto frontier: Nash, Kalai-Smorodinsky, egalitarian
+//! and utilitarian.
+//!
+//! Every solution is the set of frontier outcomes whose score is within a tie tolerance of
+//! the best score: `1e-12`, scaled by the best score's magnitude when that exceeds 1. Ties
+//! are never broken; results are sorted by outcome. An empty zone gives empty solutions.
+
+use rayon::ThreadPool;
+
+use crate::Result;
+use crate::control::Control;
+use crate::frontier::{frontier_with_rules, pareto_frontier};
+use crate::outcome_set::OutcomeSet;
+use crate::search::{
+    Objective, egalitarian_value, maximise, nash_value, tie_tolerance, utilitarian_value,
+};
+use crate::space::{Scope, UtilitySpace};
+
+/// All four solutions of one space.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Solutions {
+    /// Frontier outcomes maximising `prod_p (u_p - d_p)`, with `d` the disagreement point.
+    pub nash: OutcomeSet,
+    /// Frontier outcomes minimising the spread of normalised gains (see [`kalai_smorodinsky`]).
+    pub kalai_smorodinsky: OutcomeSet,
+    /// Frontier outcomes maximising `min_p (u_p - d_p)`.
+    pub egalitarian: OutcomeSet,
+    /// Frontier outcomes maximising `sum_p u_p`.
+    pub utilitarian: OutcomeSet,
+}
+
+/// Computes the zone frontier by dynamic programming, then all four solutions on it.
+pub fn solutions(
+    space: &UtilitySpace,
+    pool: &ThreadPool,
+    control: &Control<'_>,
+) -> Result<Solutions> {
+    let frontier = pareto_frontier(space, Scope::Zone, pool, control)?;
+    Ok(solutions_on_frontier(space, &frontier))
+}
+
+/// All four solutions on an already computed zone frontier.
+pub fn solutions_on_frontier(space: &UtilitySpace, frontier: &OutcomeSet) -> Solutions {
+    let disagreement = space.disagreement();
+    Solutions {
+        nash: best_of(frontier, |utilities| nash_value(utilities, disagreement)),
+        kalai_smorodinsky: best_of(frontier, |utilities| {
+            -kalai_smorodinsky_spread(space, utilities)
+        }),
+        egalitarian: best_of(frontier, |utilities| egalitarian_value(utilities, disagreement)),
+        utilitarian: best_of(frontier, utilitarian_value),
+    }
+}
+
+/// The Nash outcomes, by branch and bound without building the frontier where that is exact.
+///
+/// The search covers outcomes where every party gains over its disagreement point, where the
+/// product is monotone. When some frontier outcome could have a negative factor with a
+/// non-negligible product (a party whose reservation is its disagreement point but does not
+/// constrain the zone), or the best product is not clearly positive, the answer is taken
+/// from the frontier instead.
+pub fn nash(space: &UtilitySpace, pool: &ThreadPool, control: &Control<'_>) -> Result<OutcomeSet> {
+    let rules = space.rules(Scope::Zone);
+    let disagreement = space.disagreement();
+    let n_parties = space.n_parties();
+    // Frontier outcomes below a disagreement point are impossible for parties whose point is
+    // their lowest utility and, up to the zone tolerance, for constraining parties.
+    let gains_bounded_below = (0..n_parties).all(|party_idx| {
+        disagreement[party_idx] == space.lowest()[party_idx]
+            || (space.constrains_zone(party_idx)
+                && space.reservation(party_idx) == Some(disagreement[party_idx]))
+    });
+    if gains_bounded_below {
+        let objective = Objective::Nash { disagreement: disagreement.to_vec() };
+        if let Some(optimum) = maximise(space, &rules, &objective, None, control)? {
+            // A product with a factor in [-1e-12, 0) is at most this large in magnitude.
+            let negative_reach = (0..n_parties)
+                .map(|party_idx| {
+                    let above = (space.best()[party_idx] - disagreement[party_idx]).abs();
+                    let below = (disagreement[party_idx] - space.lowest()[party_idx]).abs();
+                    above.max(below) + 1.0
+                })
+                .fold(1e-12, |product, span| product * span);
+            if optimum.best - tie_tolerance(optimum.best) > negative_reach {
+                return Ok(optimum.outcomes);
+            }
+        }
+    }
+    let frontier = frontier_with_rules(space, &rules, pool, control)?;
+    Ok(best_of(&frontier, |utilities| nash_value(utilities, disagreement)))
+}
+
+/// The egalitarian outcomes, by branch and bound without building the frontier.
+pub fn egalitarian(space: &UtilitySpace, control: &Control<'_>) -> Result<OutcomeSet> {
+    let objective = Objective::Egalitarian {
+        parties: (0..space.n_parties()).collect(),
+        offsets: space.disagreement().to_vec(),
+    };
+    optimum_outcomes(space, &objective, control)
+}
+
+/// The utilitarian outcomes, by branch and bound without building the frontier.
+pub fn utilitarian(space: &UtilitySpace, control: &Control<'_>) -> Result<OutcomeSet> {
+    optimum_outcomes(space, &Objective::Utilitarian, control)
+}
+
+/// The Kalai-Smorodinsky outcomes: frontier outcomes minimising `max_p g_p - min_p g_p`,
+/// with `g_p = (u_p - d_p) / (M_p - d_p)` and `M_p` the party's best utility.
+///
+/// Parties with `M_p <= d_p` can gain nothing and are left out of the spread; if no party
+/// is left, every frontier outcome has spread 0. Minimising a spread is not monotone, so this
+/// builds the frontier.
+pub fn kalai_smorodinsky(
+    space: &UtilitySpace,
+    pool: &ThreadPool,
+    control: &Control<'_>,
+) -> Result<OutcomeSet> {
+    let frontier = pareto_frontier(space, Scope::Zone, pool, control)?;
+    Ok(best_of(&frontier, |utilities| -kalai_smorodinsky_spread(space, utilities)))
+}
+
+fn optimum_outcomes(
+    space: &UtilitySpace,
+    objective: &Objective,
+    control: &Control<'_>,
+) -> Result<OutcomeSet> {
+    let rules = space.rules(Scope::Zone);
+    Ok(match maximise(space, &rules, objective, None, control)? {
+        Some(optimum) => optimum.outcomes,
+        None => OutcomeSet::empty(space.n_issues(), space.n_parties()),
+    })
+}
+
+/// `max_p g_p - min_p g_p` over the parties that can gain.
+pub(crate) fn kalai_smorodinsky_spread(space: &UtilitySpace, utilities: &[f64]) -> f64 {
+    let mut max_gain = f64::NEG_INFINITY;
+    let mut min_gain = f64::INFINITY;
+    for (party_idx, utility) in utilities.iter().enumerate() {
+        let point = space.disagreement()[party_idx];
+        let range = space.best()[party_idx] - point;
+        if range > 0.0 {
+            let gain = (utility - point) / range;
+            max_gain = max_gain.max(gain);
+            min_gain = min_gain.min(gain);
+        }
+    }
+    if max_gain == f64::NEG_INFINITY { 0.0 } else { max_gain - min_gain }
+}
+
+/// The outcomes whose score is within the tie tolerance of the best score.
+fn best_of(set: &OutcomeSet, score: impl Fn(&[f64]) -> f64) -> OutcomeSet {
+    let best = set.iter().map(|(_, utilities)| score(utilities)).fold(f64::NEG_INFINITY, f64::max);
+    let threshold = best - tie_tolerance(best);
+    set.retain_by_utilities(|utilities| score(utilities) >= threshold)
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{Expect, expect};
+
+    use super::*;
+    use crate::control::build_thread_pool;
+    use crate::space::PartySpec;
+
+    /// Two parties over one issue whose options give the listed `(u_0, u_1)` pairs.
+    fn check(points: &[(f64, f64)], reservations: [Option<f64>; 2], expect: Expect) {
+        let parties = (0..2)
+            .map(|party_idx| PartySpec {
+                contributions: vec![
+                    points
+                        .iter()
+                        .map(|&(first, second)| if party_idx == 0 { first } else { second })
+                        .collect(),
+                ],
+                reservation: reservations[party_idx],
+                constrains_zone: true,
+                red_lines: vec![vec![false; points.len()]],
+            })
+            .collect();
+        let space = UtilitySpace::new(vec![points.len()], parties).unwrap();
+        let pool = build_thread_pool(1).unwrap();
+        let found = solutions(&space, &pool, &Control::none()).unwrap();
+        let options =
+            |set: &OutcomeSet| set.iter().map(|(outcome, _)| outcome[0]).collect::<Vec<_>>();
+        let actual = format!(
+            "nash {:?} ks {:?} egalitarian {:?} utilitarian {:?}",
+            options(&found.nash),
+            options(&found.kalai_smorodinsky),
+            options(&found.egalitarian),
+            options(&found.utilitarian)
+        );
+        expect.assert_eq(&actual);
+    }
+
+    #[test]
+    fn symmetric_ties_are_all_reported() {
+        check(
+            &[(1.0, 0.0), (0.0, 1.0), (0.5, 0.5), (0.75, 0.25), (0.25, 0.75)],
+            [None, None],
+            expect!["nash [2] ks [2] egalitarian [2] utilitarian [0, 1, 2, 3, 4]"],
+        );
+    }
+
+    #[test]
+    fn reservations_move_the_disagreement_point() {
+        check(
+            &[(1.0, 0.0), (0.0, 1.0), (0.5, 0.5), (0.75, 0.25), (0.25, 0.75)],
+            [Some(0.5), None],
+            expect!["nash [3] ks [3] egalitarian [3] utilitarian [0, 2, 3]"],
+        );
+    }
+
+    #[test]
+    fn empty_zone_gives_empty_solutions() {
+        check(
+            &[(1.0, 0.0), (0.0, 1.0)],
+            [Some(0.75), Some(0.75)],
+            expect!["nash [] ks [] egalitarian [] utilitarian []"],
+        );
+    }
+}

@@ -1,0 +1,77 @@
+//! Whether an agreement zone exists, and how many outcomes it holds.
+
+use rayon::ThreadPool;
+
+use crate::Result;
+use crate::brute_force::{allowed_product, enumerate};
+use crate::control::Control;
+use crate::frontier::allowed_options;
+use crate::search::{Objective, maximise};
+use crate::space::{Rules, Scope, UtilitySpace};
+
+/// Above this many red-line-free outcomes, [`zone_size`] does not count by default.
+pub const DEFAULT_COUNT_LIMIT: f64 = 1e8;
+
+/// The size of the agreement zone, when it could be counted.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ZoneSize {
+    /// The exact number of outcomes in the zone.
+    Counted(u64),
+    /// Counting would have meant enumerating this many red-line-free outcomes, over the limit.
+    NotCounted {
+        /// The number of outcomes that cross no red line.
+        n_candidates: f64,
+    },
+}
+
+/// Whether the agreement zone has at least one outcome, decided exactly by branch and bound.
+pub fn zone_exists(space: &UtilitySpace, control: &Control<'_>) -> Result<bool> {
+    zone_exists_with(space, &space.rules(Scope::Zone), control)
+}
+
+pub(crate) fn zone_exists_with(
+    space: &UtilitySpace,
+    rules: &Rules,
+    control: &Control<'_>,
+) -> Result<bool> {
+    if allowed_options(space, rules).iter().any(Vec::is_empty) {
+        return Ok(false);
+    }
+    let parties: Vec<usize> = (0..space.n_parties())
+        .filter(|&party_idx| rules.thresholds[party_idx].is_finite())
+        .collect();
+    if parties.is_empty() {
+        return Ok(true);
+    }
+    // Maximising the smallest margin above the thresholds, stopping at the first outcome
+    // that clears them all, reuses the egalitarian bounds for feasibility.
+    let offsets = parties.iter().map(|&party_idx| rules.thresholds[party_idx]).collect();
+    let objective = Objective::Egalitarian { parties, offsets };
+    Ok(maximise(space, rules, &objective, Some(0.0), control)?.is_some())
+}
+
+/// The exact number of outcomes in the zone, if at most `count_limit` red-line-free outcomes
+/// need enumerating ([`DEFAULT_COUNT_LIMIT`] is a sensible limit).
+///
+/// Without constraining reservations the count is a product and needs no enumeration.
+pub fn zone_size(
+    space: &UtilitySpace,
+    count_limit: f64,
+    pool: &ThreadPool,
+    control: &Control<'_>,
+) -> Result<ZoneSize> {
+    let rules = space.rules(Scope::Zone);
+    let n_candidates = allowed_product(space, &rules);
+    if rules.thresholds.iter().all(|threshold| !threshold.is_finite())
+        && n_candidates < u64::MAX as f64
+    {
+        let count =
+            allowed_options(space, &rules).iter().map(|options| options.len() as u64).product();
+        return Ok(ZoneSize::Counted(count));
+    }
+    if n_candidates > count_limit {
+        return Ok(ZoneSize::NotCounted { n_candidates });
+    }
+    let counts = enumerate(space, &rules, pool, control, || 0u64, |count, _, _| *count += 1)?;
+    Ok(ZoneSize::Counted(counts.into_iter().sum()))
+}

@@ -1,0 +1,4 @@
+//! Integration tests: every exact algorithm against a plain exhaustive reference.
+
+mod helpers;
+mod properties;

@@ -16,6 +16,32 @@ pub struct Args {
     pub command: Command,
 }
 
+/// Options of the analysis.
+#[derive(clap::Args, Debug, Clone)]
+pub struct AnalysisArgs {
+    /// Robustness samples to draw from the intervals (0 skips the robustness analysis).
+    #[arg(long, default_value_t = 1000)]
+    pub samples: usize,
+    /// The seed of the robustness samples.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Threads to use (default: PARLEY_MAX_THREADS, else every core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Use each party's latest positions as of this date (YYYY-MM-DD).
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// The largest set of concessions the no-deal analysis looks for.
+    #[arg(long, default_value_t = 3)]
+    pub max_concessions: usize,
+    /// Report how long each step took (in the JSON, `timings`).
+    #[arg(long)]
+    pub timings: bool,
+    /// Skip the numeric analysis: report the record only.
+    #[arg(long)]
+    pub record_only: bool,
+}
+
 /// When to colour the output.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ColorChoice {
@@ -43,6 +69,9 @@ pub enum Command {
         /// Print the report as JSON (schema: docs/json-output.md).
         #[arg(long)]
         json: bool,
+        /// How the analysis runs.
+        #[command(flatten)]
+        analysis: AnalysisArgs,
     },
     /// Print the built-in scenario's TOML, to start a scenario of your own from it.
     Example,

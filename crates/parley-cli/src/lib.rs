@@ -4,7 +4,7 @@
 pub mod args;
 mod files;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -13,16 +13,16 @@ use parley_model::builtin::TALKS_2025_TOML;
 use parley_model::scenario_file::{read_scenario, write_scenario};
 use parley_report::terminal::RenderOptions;
 
-use args::{Args, ColorChoice, Command, ExportFormat, ImportFormat};
+use args::{AnalysisArgs, Args, ColorChoice, Command, ExportFormat, ImportFormat};
 use files::{LoadedScenario, load, read_text, write_atomically};
 
 /// Runs a command and returns the exit code: 0 on success, 1 when `check` finds errors.
 pub fn run(args: Args) -> Result<ExitCode> {
     match args.command {
         Command::Check { files } => check(&files),
-        Command::Analyze { scenario, json } => {
+        Command::Analyze { scenario, json, analysis } => {
             let loaded = load(scenario.as_deref())?;
-            analyze(&loaded, json, args.color)
+            analyze(&loaded, json, &analysis, args.color)
         }
         Command::Example => {
             print(TALKS_2025_TOML)?;
@@ -121,9 +121,76 @@ fn export_genius(file: Option<&Path>, output: &Path, force: bool) -> Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
-fn analyze(loaded: &LoadedScenario, json: bool, color: ColorChoice) -> Result<ExitCode> {
-    let report =
-        parley_report::schema::build(&loaded.scenario, &loaded.warnings, &loaded.file_name);
+/// The thread count: the flag, else `PARLEY_MAX_THREADS`, else every core.
+fn thread_count(flag: Option<usize>) -> Result<usize> {
+    if let Some(n_threads) = flag {
+        return Ok(n_threads);
+    }
+    match std::env::var("PARLEY_MAX_THREADS") {
+        Ok(text) => text.trim().parse().with_context(|| {
+            format!("PARLEY_MAX_THREADS is '{text}', expected a number of threads")
+        }),
+        Err(_) => Ok(std::thread::available_parallelism().map_or(1, usize::from)),
+    }
+}
+
+fn run_analysis(
+    loaded: &LoadedScenario,
+    args: &AnalysisArgs,
+    show_progress: bool,
+) -> Result<parley_analysis::Analysis> {
+    let as_of = match &args.as_of {
+        Some(text) => Some(
+            text.parse::<parley_model::Date>()
+                .with_context(|| format!("--as-of '{text}' is not a date, expected YYYY-MM-DD"))?,
+        ),
+        None => loaded.scenario.scenario().as_of.map(|date| date.date),
+    };
+    let pool = parley_engine::control::build_thread_pool(thread_count(args.threads)?)?;
+    let start = std::time::Instant::now();
+    let clock = || start.elapsed();
+    let options = parley_analysis::AnalysisOptions {
+        as_of,
+        robustness_samples: args.samples,
+        seed: args.seed,
+        max_concessions: args.max_concessions,
+        clock: args.timings.then_some(&clock as &dyn Fn() -> std::time::Duration),
+        ..parley_analysis::AnalysisOptions::default()
+    };
+    let bar = indicatif::ProgressBar::new(args.samples as u64);
+    if show_progress && args.samples > 0 {
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "robustness {bar:40} {pos}/{len} samples ({eta} left)",
+            )
+            .expect("the template is valid"),
+        );
+    } else {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let progress = |done: u64, _total: u64| bar.set_position(done);
+    let control = parley_engine::control::Control { cancel: None, progress: Some(&progress) };
+    let analysis = parley_analysis::analyze(&loaded.scenario, &options, &pool, &control)
+        .with_context(|| format!("cannot analyse '{}'", loaded.file_name))?;
+    bar.finish_and_clear();
+    Ok(analysis)
+}
+
+fn analyze(
+    loaded: &LoadedScenario,
+    json: bool,
+    args: &AnalysisArgs,
+    color: ColorChoice,
+) -> Result<ExitCode> {
+    let show_progress = std::io::stderr().is_terminal();
+    let analysis =
+        if args.record_only { None } else { Some(run_analysis(loaded, args, show_progress)?) };
+    let report = parley_report::schema::build(
+        &loaded.scenario,
+        &loaded.warnings,
+        &loaded.file_name,
+        analysis.as_ref().map(|analysis| (analysis, args.max_concessions)),
+    );
     if json {
         let mut text =
             serde_json::to_string_pretty(&report).context("cannot serialize the report")?;

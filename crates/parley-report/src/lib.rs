@@ -6,5 +6,6 @@
 #![warn(missing_docs)]
 #![warn(clippy::disallowed_methods, reason = "reports are built as values; the caller writes them")]
 
+pub mod analysis;
 pub mod schema;
 pub mod terminal;

@@ -12,7 +12,7 @@ use parley_model::validate::ValidScenario;
 use parley_model::{Basis, FuzzyDate, Id, Place};
 
 /// Serializes a list of pairs as a JSON object, keeping the list's order.
-fn as_map<S: serde::Serializer, V: Serialize>(
+pub(crate) fn as_map<S: serde::Serializer, V: Serialize>(
     pairs: &[(String, V)],
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
@@ -29,7 +29,8 @@ pub struct Report {
     pub format: &'static str,
     /// The scenario's id, title, description and date.
     pub scenario: ScenarioSummary,
-    /// The party ids, in the scenario's order.
+    /// The ids of the negotiating parties (those whose consent a deal needs), in the
+    /// scenario's order: the parties the analysis's utilities are keyed by.
     pub parties: Vec<String>,
     /// The parties in full.
     pub party_details: Vec<PartyReport>,
@@ -55,6 +56,9 @@ pub struct Report {
     pub assumptions: Vec<AssumptionReport>,
     /// The warnings found while loading the scenario.
     pub warnings: Vec<String>,
+    /// The analysis, when it was run.
+    #[serde(flatten)]
+    pub analysis: Option<crate::analysis::AnalysisReport>,
 }
 
 /// The scenario's header.
@@ -446,8 +450,14 @@ fn stance_cell(position: &Position) -> StanceCell {
     }
 }
 
-/// Builds the report of a scenario, with the warnings found while loading it.
-pub fn build(scenario: &ValidScenario, warnings: &[Diagnostic], file_name: &str) -> Report {
+/// Builds the report of a scenario, with the warnings found while loading it and its analysis
+/// when one was run (with the largest concession set it looked for).
+pub fn build(
+    scenario: &ValidScenario,
+    warnings: &[Diagnostic],
+    file_name: &str,
+    analysis: Option<(&parley_analysis::Analysis, usize)>,
+) -> Report {
     let record = scenario.scenario();
     let as_of = record.as_of.map(|date| date.date);
     let party_details = record
@@ -568,7 +578,10 @@ pub fn build(scenario: &ValidScenario, warnings: &[Diagnostic], file_name: &str)
             description: record.description.clone(),
             as_of: date(&record.as_of),
         },
-        parties: record.parties.iter().map(|party| party.id.to_string()).collect(),
+        parties: parley_model::utility::negotiating_parties(scenario)
+            .into_iter()
+            .map(|party_idx| record.parties[party_idx].id.to_string())
+            .collect(),
         party_details,
         issues,
         tracks,
@@ -598,6 +611,9 @@ pub fn build(scenario: &ValidScenario, warnings: &[Diagnostic], file_name: &str)
             .map(|assumption| AssumptionReport { path: assumption.path, what: assumption.what })
             .collect(),
         warnings: warnings.iter().map(|warning| warning.render(file_name)).collect(),
+        analysis: analysis.map(|(analysis, max_concessions)| {
+            crate::analysis::build(record, analysis, max_concessions)
+        }),
     }
 }
 

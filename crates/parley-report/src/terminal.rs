@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use anstyle::{AnsiColor, Style};
 
+use crate::analysis::{AnalysisReport, ConcessionReport, OutcomeReport};
 use crate::schema::{ConsentReport, Report, StanceCell};
 
 /// Options for rendering.
@@ -72,6 +73,9 @@ pub fn render(report: &Report, options: RenderOptions) -> String {
     matrix(&mut out, report);
     blocking(&mut out, report);
     claims(&mut out, report);
+    if let Some(analysis) = &report.analysis {
+        analysis_sections(&mut out, analysis);
+    }
     assumptions(&mut out, report);
     if !report.warnings.is_empty() {
         out.heading("Warnings");
@@ -193,7 +197,8 @@ fn matrix(out: &mut Out, report: &Report) {
     out.heading("Stances (party x issue)");
     out.line("  P preferred, A acceptable, W workable, O objection, S strong objection, X red line, . unknown;");
     out.line("  0-9 exact value in tenths; importance: L low, M medium, H high, C critical, # exact weight");
-    let party_width = report.parties.iter().map(String::len).max().unwrap_or(0).max(5);
+    let party_width =
+        report.party_details.iter().map(|party| party.id.len()).max().unwrap_or(0).max(5);
     let column_widths: Vec<usize> =
         report.issues.iter().map(|issue| issue.id.len().max(issue.options.len() + 2)).collect();
     let mut header = format!("  {:party_width$}", "");
@@ -201,7 +206,7 @@ fn matrix(out: &mut Out, report: &Report) {
         let _ = write!(header, "  {:width$}", issue.id);
     }
     out.line(&header);
-    for party in &report.parties {
+    for party in report.party_details.iter().map(|party| &party.id) {
         out.text.push_str(&format!("  {party:party_width$}"));
         for (issue, width) in report.issues.iter().zip(&column_widths) {
             out.text.push_str("  ");
@@ -313,4 +318,190 @@ fn assumptions(out: &mut Out, report: &Report) {
         .collect();
     out.line(&format!("  scale ({}): stances {}", report.scale.basis, stances.join(", ")));
     out.line(&format!("  scale ({}): raw weights {}", report.scale.basis, importances.join(", ")));
+}
+
+/// A count as it reads: exact below a million, in scientific notation above.
+fn count(value: f64) -> String {
+    if value < 1e6 { format!("{value:.0}") } else { format!("{value:.2e}") }
+}
+
+fn percent(share: f64) -> String {
+    format!("{:.1}%", share * 100.0)
+}
+
+fn utilities(outcome: &OutcomeReport) -> String {
+    let parts: Vec<String> =
+        outcome.utilities.iter().map(|(party, utility)| format!("{party} {utility:.3}")).collect();
+    parts.join(", ")
+}
+
+fn analysis_sections(out: &mut Out, analysis: &AnalysisReport) {
+    out.heading("Analysis (exact, on point estimates)");
+    let zone = match (analysis.agreement_zone.exists, analysis.agreement_zone.size) {
+        (false, _) => "no agreement zone".to_owned(),
+        (true, Some(size)) => format!("an agreement zone of {} outcome(s)", count(size as f64)),
+        (true, None) => "an agreement zone (not counted)".to_owned(),
+    };
+    out.line(&format!("  {} outcomes; {zone}", count(analysis.outcomes)));
+    out.line(&format!(
+        "  Pareto frontier: {} outcome(s) in the zone, {} over all outcomes",
+        analysis.pareto_frontier.len(),
+        analysis.unrestricted_pareto_frontier.len()
+    ));
+    let disagreement: Vec<String> =
+        analysis.disagreement.iter().map(|(party, value)| format!("{party} {value:.3}")).collect();
+    out.line(&format!("  disagreement point: {}", disagreement.join(", ")));
+    out.line("  weights (point estimate; * from the scale, ? unrecorded, otherwise exact):");
+    for (party, model) in &analysis.utility_model.parties {
+        let weights: Vec<String> = model
+            .weights
+            .iter()
+            .zip(&model.weight_sources)
+            .map(|((issue, weight), (_, source))| {
+                let mark = match *source {
+                    "scale" => "*",
+                    "unknown" => "?",
+                    _ => "",
+                };
+                format!("{issue} {weight:.3}{mark}")
+            })
+            .collect();
+        out.line(&format!("    {party}: {}", weights.join(", ")));
+    }
+
+    out.heading("Packages");
+    let solutions = [
+        ("Nash", &analysis.solutions.nash),
+        ("Kalai-Smorodinsky", &analysis.solutions.kalai),
+        ("egalitarian", &analysis.solutions.egalitarian),
+        ("utilitarian", &analysis.solutions.utilitarian),
+    ];
+    for (name, outcomes) in solutions {
+        let Some(first) = outcomes.first() else {
+            out.line(&format!("  {name}: none (no agreement zone)"));
+            continue;
+        };
+        let ties = if outcomes.len() > 1 {
+            format!(" ({} tied; the first shown)", outcomes.len())
+        } else {
+            String::new()
+        };
+        out.styled(Style::new().bold(), &format!("  {name}"));
+        out.line(&format!("{ties}: {}", utilities(first)));
+        let options: Vec<String> =
+            first.outcome.iter().map(|(issue, option)| format!("{issue}={option}")).collect();
+        out.line(&format!("      {}", options.join(", ")));
+        if !first.unknown_stances.is_empty() {
+            let unknown: Vec<String> = first
+                .unknown_stances
+                .iter()
+                .map(|unknown| format!("{} on {}={}", unknown.party, unknown.issue, unknown.option))
+                .collect();
+            out.line(&format!("      rests on unrecorded stances: {}", unknown.join("; ")));
+        }
+    }
+
+    out.heading("What blocks a deal");
+    for conflict in &analysis.no_deal.issue_conflicts {
+        out.line(&format!(
+            "  {}: the red lines of {} leave no option every party allows",
+            conflict.issue,
+            conflict.parties.join(", ")
+        ));
+    }
+    match analysis.no_deal.minimal_concession_sets.as_slice() {
+        [] => out.line(&format!(
+            "  no set of up to {} concessions opens an agreement zone",
+            analysis.no_deal.max_concessions
+        )),
+        [only] if only.is_empty() => {
+            out.line("  nothing: an agreement zone exists without concessions")
+        }
+        sets => {
+            out.line(&format!(
+                "  smallest sets of concessions that open an agreement zone ({}):",
+                sets.len()
+            ));
+            for set in sets {
+                let concessions: Vec<String> = set
+                    .iter()
+                    .map(|concession| match concession {
+                        ConcessionReport::LiftRedLine { party, issue } => {
+                            format!("{party} lifts its red lines on {issue}")
+                        }
+                        ConcessionReport::DropReservation { party } => {
+                            format!("{party} drops its reservation")
+                        }
+                    })
+                    .collect();
+                out.line(&format!("    {}", concessions.join(" + ")));
+            }
+        }
+    }
+
+    if !analysis.draft_evaluations.is_empty() {
+        out.heading("Drafts evaluated");
+    }
+    for evaluation in &analysis.draft_evaluations {
+        let settled = if evaluation.settled_issues.is_empty() {
+            "settles no issue".to_owned()
+        } else {
+            format!("settles {}", evaluation.settled_issues.join(", "))
+        };
+        out.styled(Style::new().bold(), &format!("  {}", evaluation.draft));
+        out.line(&format!(
+            ": {}; {settled}; {} completion(s); distance to frontier {:.3}",
+            evaluation.acceptance,
+            count(evaluation.completions),
+            evaluation.distance_to_frontier
+        ));
+        for party in &evaluation.parties {
+            let mut notes = Vec::new();
+            if !party.objections.is_empty() {
+                notes.push(format!("objects to {}", party.objections.join(", ")));
+            }
+            if !party.red_lines_crossed.is_empty() {
+                notes.push(format!("red lines crossed: {}", party.red_lines_crossed.join(", ")));
+            }
+            if party.rejects {
+                notes.push("rejects it".to_owned());
+            }
+            let notes =
+                if notes.is_empty() { String::new() } else { format!("; {}", notes.join("; ")) };
+            let [low, high] = party.utility_range;
+            out.line(&format!("      {}: utility {low:.3} to {high:.3}{notes}", party.party));
+        }
+    }
+
+    if let Some(robustness) = &analysis.robustness {
+        out.heading(&format!(
+            "Robustness ({} samples from the intervals, seed {})",
+            robustness.samples, robustness.seed
+        ));
+        out.line(&format!(
+            "  agreement zone in {} of samples",
+            percent(robustness.zone_exists_share)
+        ));
+        for (draft, shares) in &robustness.drafts {
+            out.line(&format!(
+                "  {draft}: acceptable whatever the open points in {}, for some settlement of them in {}",
+                percent(shares.accepted),
+                percent(shares.possible)
+            ));
+        }
+        if let Some(stability) = &robustness.nash_stability {
+            let issues: Vec<String> = stability
+                .0
+                .iter()
+                .map(|(issue, share)| format!("{issue} {}", percent(*share)))
+                .collect();
+            out.line(&format!("  Nash package kept, issue by issue: {}", issues.join(", ")));
+        }
+    }
+    if !analysis.timings.is_empty() {
+        out.heading("Timings");
+        for (step, seconds) in &analysis.timings {
+            out.line(&format!("  {step}: {:.3} ms", seconds * 1000.0));
+        }
+    }
 }

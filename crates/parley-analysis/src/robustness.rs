@@ -1,0 +1,200 @@
+//! Robustness to what the record leaves uncertain: seeded samples of every party's weights and
+//! option values from their intervals (exact numbers stay exact; red lines and reservations
+//! stay as recorded), each analysed exactly. Reports how often an agreement zone exists, how
+//! often each draft is acceptable, and how stable the Nash package is, issue by issue.
+//!
+//! Sample `k` draws from `ChaCha8Rng::seed_from_u64(seed)` on stream `k`, so results are the
+//! same for a seed whatever the number of threads.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use parley_engine::control::Control;
+use parley_engine::outcome_set::OutcomeSet;
+use parley_engine::space::UtilitySpace;
+use parley_model::scale::Interval;
+use parley_model::utility::PartyUtilities;
+use parley_model::validate::ValidScenario;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::ThreadPool;
+use rayon::prelude::*;
+
+use crate::drafts::Acceptance;
+use crate::{AnalysisOptions, Result};
+
+/// What the samples show.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Robustness {
+    /// How many samples were drawn.
+    pub n_samples: usize,
+    /// The seed.
+    pub seed: u64,
+    /// In how many samples an agreement zone exists.
+    pub n_with_zone: usize,
+    /// For each draft, in how many samples every completion is in the zone.
+    pub n_draft_accepted: Vec<usize>,
+    /// For each draft, in how many samples some completion is in the zone.
+    pub n_draft_possible: Vec<usize>,
+    /// For each issue and option, the share of samples whose Nash package picks the option
+    /// (a sample with tied packages counts each of its k packages 1/k); samples without a
+    /// zone count for none.
+    pub nash_option_shares: Vec<Vec<f64>>,
+    /// For each issue, the share of samples whose Nash package keeps the option of the
+    /// point-estimate Nash package (its first when tied); `None` without a Nash package.
+    pub nash_stability: Option<Vec<f64>>,
+}
+
+struct SampleResult {
+    has_zone: bool,
+    draft_acceptance: Vec<Acceptance>,
+    nash_shares: Vec<Vec<f64>>,
+}
+
+fn draw(rng: &mut ChaCha8Rng, interval: Interval) -> f64 {
+    if interval.high > interval.low {
+        interval.low + (interval.high - interval.low) * rng.random::<f64>()
+    } else {
+        interval.low
+    }
+}
+
+/// One sample's contributions, `[party][issue][option]`.
+fn sample_contributions(parties: &[PartyUtilities], rng: &mut ChaCha8Rng) -> Vec<Vec<Vec<f64>>> {
+    parties
+        .iter()
+        .map(|party| {
+            let raw: Vec<f64> =
+                party.raw_weights.iter().map(|interval| draw(rng, *interval)).collect();
+            let sum: f64 = raw.iter().sum();
+            party
+                .values
+                .iter()
+                .zip(&raw)
+                .map(|(options, raw_weight)| {
+                    let weight = if sum > 0.0 { raw_weight / sum } else { 0.0 };
+                    options.iter().map(|interval| weight * draw(rng, *interval)).collect()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn analyse_sample(
+    scenario: &ValidScenario,
+    parties: &[PartyUtilities],
+    sample_idx: usize,
+    seed: u64,
+    pool: &ThreadPool,
+    control: &Control<'_>,
+) -> Result<SampleResult> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(sample_idx as u64);
+    let space =
+        crate::compile::space_with(scenario, parties, sample_contributions(parties, &mut rng))?;
+    let has_zone = parley_engine::zone::zone_exists(&space, control)?;
+    let draft_acceptance = (0..scenario.scenario().drafts.len())
+        .map(|draft_idx| crate::drafts::acceptance(scenario, &space, draft_idx, control))
+        .collect::<Result<Vec<_>>>()?;
+    let nash = if has_zone {
+        parley_engine::solutions::nash(&space, pool, control)?
+    } else {
+        empty(&space)
+    };
+    Ok(SampleResult { has_zone, draft_acceptance, nash_shares: option_shares(&space, &nash) })
+}
+
+fn empty(space: &UtilitySpace) -> OutcomeSet {
+    OutcomeSet::empty(space.n_issues(), space.n_parties())
+}
+
+/// The share of a set's outcomes that pick each option, `[issue][option]`.
+fn option_shares(space: &UtilitySpace, outcomes: &OutcomeSet) -> Vec<Vec<f64>> {
+    let mut shares: Vec<Vec<f64>> =
+        space.option_counts().iter().map(|&n_options| vec![0.0; n_options]).collect();
+    let n_outcomes = outcomes.len();
+    for (outcome, _) in outcomes.iter() {
+        for (issue_idx, &option_idx) in outcome.iter().enumerate() {
+            shares[issue_idx][usize::from(option_idx)] += 1.0 / n_outcomes as f64;
+        }
+    }
+    shares
+}
+
+/// Draws the samples and analyses each exactly.
+pub(crate) fn sample(
+    scenario: &ValidScenario,
+    parties: &[PartyUtilities],
+    space: &UtilitySpace,
+    point_nash: &OutcomeSet,
+    options: &AnalysisOptions<'_>,
+    pool: &ThreadPool,
+    control: &Control<'_>,
+) -> Result<Robustness> {
+    let (n_samples, seed) = (options.robustness_samples, options.seed);
+    let n_done = AtomicU64::new(0);
+    let results: Vec<SampleResult> = pool.install(|| {
+        (0..n_samples)
+            .into_par_iter()
+            .map(|sample_idx| {
+                let res =
+                    analyse_sample(scenario, parties, sample_idx, seed, pool, &Control::none());
+                let done = n_done.fetch_add(1, Ordering::Relaxed) + 1;
+                if let Some(progress) = control.progress {
+                    progress(done, n_samples as u64);
+                }
+                if let Some(cancel) = control.cancel
+                    && cancel.load(Ordering::Relaxed)
+                {
+                    return Err(parley_engine::Error::Cancelled.into());
+                }
+                res
+            })
+            .collect::<Result<Vec<SampleResult>>>()
+    })?;
+    let n_drafts = scenario.scenario().drafts.len();
+    let mut robustness = Robustness {
+        n_samples,
+        seed,
+        n_with_zone: 0,
+        n_draft_accepted: vec![0; n_drafts],
+        n_draft_possible: vec![0; n_drafts],
+        nash_option_shares: space
+            .option_counts()
+            .iter()
+            .map(|&n_options| vec![0.0; n_options])
+            .collect(),
+        nash_stability: None,
+    };
+    // Reduced in sample order, so the sums do not depend on the thread count.
+    for res in &results {
+        robustness.n_with_zone += usize::from(res.has_zone);
+        for (draft_idx, acceptance) in res.draft_acceptance.iter().enumerate() {
+            robustness.n_draft_accepted[draft_idx] +=
+                usize::from(*acceptance == Acceptance::Accepted);
+            robustness.n_draft_possible[draft_idx] +=
+                usize::from(*acceptance != Acceptance::Rejected);
+        }
+        for (totals, shares) in robustness.nash_option_shares.iter_mut().zip(&res.nash_shares) {
+            for (total, share) in totals.iter_mut().zip(shares) {
+                *total += share;
+            }
+        }
+    }
+    // Divided once at the end, so that whole counts give exact shares.
+    for total in robustness.nash_option_shares.iter_mut().flatten() {
+        *total /= n_samples as f64;
+    }
+    if !point_nash.is_empty() {
+        let reference = point_nash.outcome(0);
+        robustness.nash_stability = Some(
+            reference
+                .iter()
+                .enumerate()
+                .map(|(issue_idx, &option_idx)| {
+                    robustness.nash_option_shares[issue_idx][usize::from(option_idx)]
+                })
+                .collect(),
+        );
+    }
+    Ok(robustness)
+}

@@ -1,0 +1,174 @@
+//! Tests of the analysis on the built-in scenario and small scenarios of our own.
+
+use parley_engine::blocking::Concession;
+use parley_engine::control::{Control, build_thread_pool};
+use parley_model::builtin::TALKS_2025_TOML;
+use parley_model::scenario_file::read_scenario;
+use parley_model::validate::ValidScenario;
+
+use crate::drafts::Acceptance;
+use crate::{Analysis, AnalysisOptions, analyze};
+
+fn load(text: &str) -> ValidScenario {
+    let loaded = read_scenario(text);
+    assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+    loaded.scenario.unwrap()
+}
+
+fn run(scenario: &ValidScenario, n_threads: usize, samples: usize) -> Analysis {
+    let options =
+        AnalysisOptions { robustness_samples: samples, seed: 7, ..AnalysisOptions::default() };
+    analyze(scenario, &options, &build_thread_pool(n_threads).unwrap(), &Control::none()).unwrap()
+}
+
+/// Two principals who each red-line the other's only acceptable option on one issue, and a
+/// draft that settles both issues.
+const STANDOFF: &str = r#"
+[scenario]
+id = "standoff"
+title = "Standoff"
+
+[[parties]]
+id = "north"
+name = "North"
+role = "principal"
+reservation = { value = 0.2 }
+
+[[parties]]
+id = "south"
+name = "South"
+role = "principal"
+reservation = { value = 0.2 }
+
+[[issues]]
+id = "port"
+title = "Port"
+category = "territory"
+options = [{ id = "north" }, { id = "south" }]
+
+[[issues]]
+id = "fees"
+title = "Fees"
+category = "other"
+options = [{ id = "low" }, { id = "high" }]
+
+[[positions]]
+party = "north"
+issue = "port"
+importance = "critical"
+stances = { north = "preferred", south = "red-line" }
+
+[[positions]]
+party = "south"
+issue = "port"
+importance = "critical"
+stances = { north = "red-line", south = "preferred" }
+
+[[positions]]
+party = "north"
+issue = "fees"
+importance = "low"
+stances = { low = "preferred", high = "acceptable" }
+
+[[positions]]
+party = "south"
+issue = "fees"
+importance = "low"
+stances = { low = "workable", high = "preferred" }
+
+[[drafts]]
+id = "fees-only"
+title = "Fees only"
+status = "proposed"
+points = [{ id = "fees", issue = "fees", option = "high" }]
+"#;
+
+#[test]
+fn the_builtin_scenario_has_a_zone_only_through_unrecorded_stances() {
+    let scenario = load(TALKS_2025_TOML);
+    let analysis = run(&scenario, 1, 0);
+    assert!(analysis.zone_exists);
+    let donbas_compromise = 1;
+    for (outcome, _) in analysis.frontier.iter() {
+        assert_eq!(
+            usize::from(outcome[0]),
+            donbas_compromise,
+            "every zone outcome compromises on Donbas"
+        );
+    }
+    assert_eq!(analysis.blocking.minimal_concession_sets, vec![Vec::<Concession>::new()]);
+}
+
+#[test]
+fn the_early_us_plan_is_rejected_because_it_crosses_ukraines_red_lines() {
+    let scenario = load(TALKS_2025_TOML);
+    let analysis = run(&scenario, 1, 0);
+    let early = &analysis.drafts[0];
+    assert_eq!(early.acceptance, Acceptance::Rejected);
+    let ukraine = &early.parties[1];
+    assert!(ukraine.rejects);
+    assert_eq!(ukraine.objections.iter().filter(|objection| objection.red_line).count(), 2);
+    assert_eq!(analysis.drafts[2].acceptance, Acceptance::DependsOnOpenPoints);
+}
+
+#[test]
+fn the_branch_and_bound_packages_agree_with_the_frontier() {
+    let scenario = load(TALKS_2025_TOML);
+    let analysis = run(&scenario, 1, 0);
+    let from_frontier =
+        parley_engine::solutions::solutions_on_frontier(&analysis.space, &analysis.frontier);
+    assert_eq!(analysis.solutions, from_frontier);
+}
+
+#[test]
+fn a_standoff_has_no_zone_and_the_smallest_concessions_lift_a_red_line_and_the_reservation() {
+    let scenario = load(STANDOFF);
+    let analysis = run(&scenario, 1, 50);
+    assert!(!analysis.zone_exists);
+    assert!(analysis.frontier.is_empty() && analysis.solutions.nash.is_empty());
+    assert_eq!(analysis.blocking.issue_conflicts.len(), 1);
+    // Lifting its red line gives the port to the other side, which leaves the conceding party
+    // at most 1.5 / 13.5 * 0.9 = 0.1 (critical port, low fees), below its reservation of 0.2:
+    // it must drop that too.
+    assert_eq!(
+        analysis.blocking.minimal_concession_sets,
+        vec![
+            vec![
+                Concession::LiftRedLine { party_idx: 0, issue_idx: 0 },
+                Concession::DropReservation { party_idx: 0 }
+            ],
+            vec![
+                Concession::LiftRedLine { party_idx: 1, issue_idx: 0 },
+                Concession::DropReservation { party_idx: 1 }
+            ],
+        ]
+    );
+    assert_eq!(analysis.drafts[0].acceptance, Acceptance::Rejected);
+    let robustness = analysis.robustness.unwrap();
+    assert_eq!((robustness.n_with_zone, robustness.nash_stability), (0, None));
+}
+
+#[test]
+fn a_draft_that_settles_everything_inside_the_zone_is_accepted() {
+    let text = STANDOFF.replace(
+        "north = \"preferred\", south = \"red-line\"",
+        "north = \"preferred\", south = \"workable\"",
+    ) + "\n[[drafts]]\nid = \"all\"\ntitle = \"All\"\nstatus = \"proposed\"\npoints = [{ id = \"port\", issue = \"port\", option = \"south\" }, { id = \"fees\", issue = \"fees\", option = \"high\" }]\n";
+    let scenario = load(&text);
+    let analysis = run(&scenario, 1, 0);
+    let all = &analysis.drafts[1];
+    assert_eq!(all.acceptance, Acceptance::Accepted);
+    assert_eq!(all.n_completions, 1.0);
+    let (low, high) = all.parties[0].utility_range;
+    assert_eq!(low, high);
+}
+
+#[test]
+fn robustness_is_the_same_for_a_seed_whatever_the_thread_count() {
+    let scenario = load(TALKS_2025_TOML);
+    let one = run(&scenario, 1, 200).robustness.unwrap();
+    let two = run(&scenario, 2, 200).robustness.unwrap();
+    assert_eq!(one, two);
+    let shares_sum: f64 = one.nash_option_shares[0].iter().sum();
+    assert!((shares_sum - one.n_with_zone as f64 / 200.0).abs() < 1e-12);
+}

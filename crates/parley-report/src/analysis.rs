@@ -1,0 +1,537 @@
+//! The analysis part of the report: utilities, zone, frontiers, packages, the no-deal
+//! analysis, draft evaluations and robustness, keyed by ids rather than indices.
+
+use serde::Serialize;
+
+use parley_analysis::Analysis;
+use parley_analysis::drafts::DraftEvaluation;
+use parley_engine::blocking::Concession;
+use parley_engine::outcome_set::OutcomeSet;
+use parley_engine::zone::ZoneSize;
+use parley_model::scenario::Scenario;
+use parley_model::utility::Provenance;
+
+use crate::schema::as_map;
+
+/// An outcome with each party's utility.
+#[derive(Serialize, Debug, Clone)]
+pub struct OutcomeReport {
+    /// The option of each issue.
+    #[serde(serialize_with = "as_map")]
+    pub outcome: Vec<(String, String)>,
+    /// Each negotiating party's utility.
+    #[serde(serialize_with = "as_map")]
+    pub utilities: Vec<(String, f64)>,
+    /// The chosen options on which a party's stance is not recorded (valued at the middle of
+    /// the scale's unknown interval): the outcome's standing rests on them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unknown_stances: Vec<UnknownStance>,
+}
+
+/// A chosen option on which a party's stance is not recorded.
+#[derive(Serialize, Debug, Clone)]
+pub struct UnknownStance {
+    /// The party.
+    pub party: String,
+    /// The issue.
+    pub issue: String,
+    /// The option.
+    pub option: String,
+}
+
+/// The four bargaining solutions, each with all its tied outcomes.
+#[derive(Serialize, Debug)]
+pub struct SolutionsReport {
+    /// Maximising the product of gains over the disagreement point.
+    pub nash: Vec<OutcomeReport>,
+    /// Kalai-Smorodinsky: the most even normalised gains.
+    pub kalai: Vec<OutcomeReport>,
+    /// Maximising the smallest gain.
+    pub egalitarian: Vec<OutcomeReport>,
+    /// Maximising the sum of utilities.
+    pub utilitarian: Vec<OutcomeReport>,
+}
+
+/// The agreement zone.
+#[derive(Serialize, Debug)]
+pub struct ZoneReport {
+    /// Whether it has an outcome.
+    pub exists: bool,
+    /// How many outcomes it holds, when counted.
+    pub size: Option<u64>,
+    /// When not counted: how many outcomes cross no red line.
+    pub candidates_not_counted: Option<f64>,
+}
+
+/// One party's numbers, as the analysis uses them.
+#[derive(Serialize, Debug)]
+pub struct PartyModelReport {
+    /// What no deal is worth to the party.
+    pub reservation: Option<f64>,
+    /// Whether every number is exact (no ordinal level, nothing unknown).
+    pub exact: bool,
+    /// The point estimate of each issue's weight (they sum to 1).
+    #[serde(serialize_with = "as_map")]
+    pub weights: Vec<(String, f64)>,
+    /// The interval each weight can take.
+    #[serde(serialize_with = "as_map")]
+    pub weight_intervals: Vec<(String, [f64; 2])>,
+    /// Where each weight comes from: `exact`, `scale` or `unknown`.
+    #[serde(serialize_with = "as_map")]
+    pub weight_sources: Vec<(String, &'static str)>,
+    /// The point estimate of each option's value.
+    #[serde(serialize_with = "as_map")]
+    pub values: Vec<(String, IssueValues)>,
+    /// The interval each option's value can take.
+    #[serde(serialize_with = "as_map")]
+    pub value_intervals: Vec<(String, IssueIntervals)>,
+    /// The options its red lines exclude, on the issues its consent is needed on.
+    #[serde(serialize_with = "as_map")]
+    pub red_lines: Vec<(String, Vec<String>)>,
+}
+
+/// Option values of one issue.
+#[derive(Serialize, Debug)]
+pub struct IssueValues(#[serde(serialize_with = "as_map")] pub Vec<(String, f64)>);
+
+/// Option value intervals of one issue.
+#[derive(Serialize, Debug)]
+pub struct IssueIntervals(#[serde(serialize_with = "as_map")] pub Vec<(String, [f64; 2])>);
+
+/// The numbers behind every result.
+#[derive(Serialize, Debug)]
+pub struct UtilityModelReport {
+    /// How the numbers were made: point estimates are the middles of the scale's intervals.
+    pub method: &'static str,
+    /// Each negotiating party's numbers.
+    #[serde(serialize_with = "as_map")]
+    pub parties: Vec<(String, PartyModelReport)>,
+}
+
+/// A concession that would help open an agreement zone.
+#[derive(Serialize, Debug)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ConcessionReport {
+    /// A party lifts its red lines on an issue.
+    LiftRedLine {
+        /// The party.
+        party: String,
+        /// The issue.
+        issue: String,
+    },
+    /// A party stops insisting on its reservation value.
+    DropReservation {
+        /// The party.
+        party: String,
+    },
+}
+
+/// Why there is no deal.
+#[derive(Serialize, Debug)]
+pub struct NoDealReport {
+    /// The issues on which red lines leave no option every party allows, with those parties.
+    pub issue_conflicts: Vec<IssueConflictReport>,
+    /// Every smallest set of concessions that opens an agreement zone; `[[]]` when a zone exists,
+    /// `[]` when no set of at most `max_concessions` does.
+    pub minimal_concession_sets: Vec<Vec<ConcessionReport>>,
+    /// The largest set size looked for.
+    pub max_concessions: usize,
+}
+
+/// An issue whose red lines leave no commonly allowed option.
+#[derive(Serialize, Debug)]
+pub struct IssueConflictReport {
+    /// The issue.
+    pub issue: String,
+    /// The parties with red lines on it.
+    pub parties: Vec<String>,
+}
+
+/// One party's view of a draft.
+#[derive(Serialize, Debug)]
+pub struct DraftPartyReport {
+    /// The party.
+    pub party: String,
+    /// Its least and most utility over the draft's completions.
+    pub utility_range: [f64; 2],
+    /// The points it objects to.
+    pub objections: Vec<String>,
+    /// The points that cross its red lines.
+    pub red_lines_crossed: Vec<String>,
+    /// Whether no completion is acceptable to it.
+    pub rejects: bool,
+}
+
+/// A draft's evaluation.
+#[derive(Serialize, Debug)]
+pub struct DraftEvaluationReport {
+    /// The draft.
+    pub draft: String,
+    /// The issues it settles on one option.
+    pub settled_issues: Vec<String>,
+    /// The issues it leaves open or bracketed.
+    pub open_issues: Vec<String>,
+    /// Issues its points settle on different options.
+    pub contradictions: Vec<String>,
+    /// How many outcomes agree with it.
+    pub completions: f64,
+    /// `accepted` (every completion in the zone), `depends-on-open-points`, or `rejected`.
+    pub acceptance: &'static str,
+    /// Distance in utility space from its best completions to the Pareto frontier.
+    pub distance_to_frontier: f64,
+    /// Each negotiating party's view.
+    pub parties: Vec<DraftPartyReport>,
+}
+
+/// What the robustness samples show.
+#[derive(Serialize, Debug)]
+pub struct RobustnessReport {
+    /// How many samples.
+    pub samples: usize,
+    /// Their seed.
+    pub seed: u64,
+    /// The share of samples with an agreement zone.
+    pub zone_exists_share: f64,
+    /// Per draft: the shares of samples in which every (`accepted`) or some (`possible`)
+    /// completion is in the zone.
+    #[serde(serialize_with = "as_map")]
+    pub drafts: Vec<(String, DraftShares)>,
+    /// Per issue: the share of samples whose Nash package keeps the point-estimate Nash
+    /// package's option; null without a Nash package.
+    pub nash_stability: Option<IssueShares>,
+    /// Per issue and option: the share of samples whose Nash package picks it.
+    #[serde(serialize_with = "as_map")]
+    pub nash_option_shares: Vec<(String, IssueShares)>,
+}
+
+/// Shares of samples for a draft.
+#[derive(Serialize, Debug)]
+pub struct DraftShares {
+    /// Every completion in the zone.
+    pub accepted: f64,
+    /// Some completion in the zone.
+    pub possible: f64,
+}
+
+/// Shares keyed by option or issue.
+#[derive(Serialize, Debug)]
+pub struct IssueShares(#[serde(serialize_with = "as_map")] pub Vec<(String, f64)>);
+
+/// All analysis fields of the report.
+#[derive(Serialize, Debug)]
+pub struct AnalysisReport {
+    /// The number of outcomes.
+    pub outcomes: f64,
+    /// Each party's disagreement point.
+    #[serde(serialize_with = "as_map")]
+    pub disagreement: Vec<(String, f64)>,
+    /// Each party's best utility over all outcomes.
+    #[serde(serialize_with = "as_map")]
+    pub best: Vec<(String, f64)>,
+    /// The numbers behind every result.
+    pub utility_model: UtilityModelReport,
+    /// The agreement zone.
+    pub agreement_zone: ZoneReport,
+    /// The Pareto frontier of the zone.
+    pub pareto_frontier: Vec<OutcomeReport>,
+    /// The Pareto frontier of all outcomes.
+    pub unrestricted_pareto_frontier: Vec<OutcomeReport>,
+    /// The bargaining solutions.
+    pub solutions: SolutionsReport,
+    /// Why there is no deal.
+    pub no_deal: NoDealReport,
+    /// Each draft's evaluation.
+    pub draft_evaluations: Vec<DraftEvaluationReport>,
+    /// What the robustness samples show, when drawn.
+    pub robustness: Option<RobustnessReport>,
+    /// Seconds each step took, when asked for.
+    #[serde(serialize_with = "as_map", skip_serializing_if = "Vec::is_empty")]
+    pub timings: Vec<(String, f64)>,
+}
+
+fn provenance(provenance: Provenance) -> &'static str {
+    match provenance {
+        Provenance::Exact => "exact",
+        Provenance::Scale => "scale",
+        Provenance::Unknown => "unknown",
+    }
+}
+
+struct Names<'a> {
+    record: &'a Scenario,
+    parties: Vec<String>,
+    analysis: &'a Analysis,
+}
+
+impl Names<'_> {
+    fn issue(&self, issue_idx: usize) -> String {
+        self.record.issues[issue_idx].id.to_string()
+    }
+
+    fn option(&self, issue_idx: usize, option_idx: usize) -> String {
+        self.record.issues[issue_idx].options[option_idx].id.to_string()
+    }
+
+    fn outcome(&self, outcome: &[u16], utilities: &[f64]) -> OutcomeReport {
+        OutcomeReport {
+            outcome: outcome
+                .iter()
+                .enumerate()
+                .map(|(issue_idx, &option_idx)| {
+                    (self.issue(issue_idx), self.option(issue_idx, usize::from(option_idx)))
+                })
+                .collect(),
+            utilities: self.parties.iter().cloned().zip(utilities.iter().copied()).collect(),
+            unknown_stances: self
+                .analysis
+                .parties
+                .iter()
+                .flat_map(|party| {
+                    outcome.iter().enumerate().filter_map(move |(issue_idx, &option_idx)| {
+                        let option_idx = usize::from(option_idx);
+                        (party.value_provenance[issue_idx][option_idx] == Provenance::Unknown).then(
+                            || UnknownStance {
+                                party: party.party.to_string(),
+                                issue: self.issue(issue_idx),
+                                option: self.option(issue_idx, option_idx),
+                            },
+                        )
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    fn outcomes(&self, set: &OutcomeSet) -> Vec<OutcomeReport> {
+        set.iter().map(|(outcome, utilities)| self.outcome(outcome, utilities)).collect()
+    }
+
+    fn per_party(&self, values: &[f64]) -> Vec<(String, f64)> {
+        self.parties.iter().cloned().zip(values.iter().copied()).collect()
+    }
+}
+
+/// The analysis fields of the report.
+pub fn build(record: &Scenario, analysis: &Analysis, max_concessions: usize) -> AnalysisReport {
+    let names = Names {
+        record,
+        parties: analysis.parties.iter().map(|party| party.party.to_string()).collect(),
+        analysis,
+    };
+    let space = &analysis.space;
+    let utility_model = UtilityModelReport {
+        method: "weights and values are exact where the scenario records numbers; ordinal stances and importances take the middle of the scale's interval (unknown ones the scale's unknown interval), and each party's raw weights are normalised to sum to 1",
+        parties: analysis
+            .parties
+            .iter()
+            .map(|party| {
+                let issue_ids = record.issues.iter().map(|issue| issue.id.to_string());
+                let values = party.point_values();
+                let report = PartyModelReport {
+                    reservation: party.reservation,
+                    exact: party.is_exact(),
+                    weights: issue_ids.clone().zip(party.point_weights()).collect(),
+                    weight_intervals: issue_ids
+                        .clone()
+                        .zip(party.weight_intervals())
+                        .map(|(issue, interval)| (issue, [interval.low, interval.high]))
+                        .collect(),
+                    weight_sources: issue_ids
+                        .clone()
+                        .zip(party.weight_provenance.iter().map(|source| provenance(*source)))
+                        .collect(),
+                    values: record
+                        .issues
+                        .iter()
+                        .zip(&values)
+                        .map(|(issue, values)| {
+                            let options = issue.options.iter().map(|option| option.id.to_string());
+                            (
+                                issue.id.to_string(),
+                                IssueValues(options.zip(values.iter().copied()).collect()),
+                            )
+                        })
+                        .collect(),
+                    value_intervals: record
+                        .issues
+                        .iter()
+                        .zip(&party.values)
+                        .map(|(issue, intervals)| {
+                            let options = issue.options.iter().map(|option| option.id.to_string());
+                            let intervals =
+                                intervals.iter().map(|interval| [interval.low, interval.high]);
+                            (issue.id.to_string(), IssueIntervals(options.zip(intervals).collect()))
+                        })
+                        .collect(),
+                    red_lines: record
+                        .issues
+                        .iter()
+                        .zip(&party.red_lines)
+                        .filter(|(_, red_lines)| red_lines.iter().any(|red_line| *red_line))
+                        .map(|(issue, red_lines)| {
+                            let options = issue
+                                .options
+                                .iter()
+                                .zip(red_lines)
+                                .filter(|(_, red_line)| **red_line)
+                                .map(|(option, _)| option.id.to_string())
+                                .collect();
+                            (issue.id.to_string(), options)
+                        })
+                        .collect(),
+                };
+                (party.party.to_string(), report)
+            })
+            .collect(),
+    };
+    let (size, candidates_not_counted) = match analysis.zone_size {
+        ZoneSize::Counted(size) => (Some(size), None),
+        ZoneSize::NotCounted { n_candidates } => (None, Some(n_candidates)),
+    };
+    let concession = |concession: &Concession| match *concession {
+        Concession::LiftRedLine { party_idx, issue_idx } => ConcessionReport::LiftRedLine {
+            party: names.parties[party_idx].clone(),
+            issue: names.issue(issue_idx),
+        },
+        Concession::DropReservation { party_idx } => {
+            ConcessionReport::DropReservation { party: names.parties[party_idx].clone() }
+        }
+    };
+    AnalysisReport {
+        outcomes: space.n_outcomes(),
+        disagreement: names.per_party(space.disagreement()),
+        best: names.per_party(space.best()),
+        utility_model,
+        agreement_zone: ZoneReport { exists: analysis.zone_exists, size, candidates_not_counted },
+        pareto_frontier: names.outcomes(&analysis.frontier),
+        unrestricted_pareto_frontier: names.outcomes(&analysis.unrestricted_frontier),
+        solutions: SolutionsReport {
+            nash: names.outcomes(&analysis.solutions.nash),
+            kalai: names.outcomes(&analysis.solutions.kalai_smorodinsky),
+            egalitarian: names.outcomes(&analysis.solutions.egalitarian),
+            utilitarian: names.outcomes(&analysis.solutions.utilitarian),
+        },
+        no_deal: NoDealReport {
+            issue_conflicts: analysis
+                .blocking
+                .issue_conflicts
+                .iter()
+                .map(|conflict| IssueConflictReport {
+                    issue: names.issue(conflict.issue_idx),
+                    parties: conflict
+                        .party_idxs
+                        .iter()
+                        .map(|&party_idx| names.parties[party_idx].clone())
+                        .collect(),
+                })
+                .collect(),
+            minimal_concession_sets: analysis
+                .blocking
+                .minimal_concession_sets
+                .iter()
+                .map(|set| set.iter().map(concession).collect())
+                .collect(),
+            max_concessions,
+        },
+        draft_evaluations: record
+            .drafts
+            .iter()
+            .zip(&analysis.drafts)
+            .map(|(draft, evaluation)| draft_report(&names, draft, evaluation))
+            .collect(),
+        robustness: analysis.robustness.as_ref().map(|robustness| RobustnessReport {
+            samples: robustness.n_samples,
+            seed: robustness.seed,
+            zone_exists_share: robustness.n_with_zone as f64 / robustness.n_samples as f64,
+            drafts: record
+                .drafts
+                .iter()
+                .enumerate()
+                .map(|(draft_idx, draft)| {
+                    let share = |count: usize| count as f64 / robustness.n_samples as f64;
+                    let shares = DraftShares {
+                        accepted: share(robustness.n_draft_accepted[draft_idx]),
+                        possible: share(robustness.n_draft_possible[draft_idx]),
+                    };
+                    (draft.id.to_string(), shares)
+                })
+                .collect(),
+            nash_stability: robustness.nash_stability.as_ref().map(|stability| {
+                IssueShares(
+                    (0..stability.len())
+                        .map(|issue_idx| (names.issue(issue_idx), stability[issue_idx]))
+                        .collect(),
+                )
+            }),
+            nash_option_shares: robustness
+                .nash_option_shares
+                .iter()
+                .enumerate()
+                .map(|(issue_idx, shares)| {
+                    let options = (0..shares.len()).map(|option_idx| {
+                        (names.option(issue_idx, option_idx), shares[option_idx])
+                    });
+                    (names.issue(issue_idx), IssueShares(options.collect()))
+                })
+                .collect(),
+        }),
+        timings: analysis
+            .timings
+            .iter()
+            .map(|(step, duration)| ((*step).to_owned(), duration.as_secs_f64()))
+            .collect(),
+    }
+}
+
+fn draft_report(
+    names: &Names<'_>,
+    draft: &parley_model::scenario::Draft,
+    evaluation: &DraftEvaluation,
+) -> DraftEvaluationReport {
+    let settled_issues = (0..evaluation.allowed_options.len())
+        .filter(|&issue_idx| {
+            evaluation.allowed_options[issue_idx].len() == 1
+                && names.record.issues[issue_idx].options.len() > 1
+        })
+        .map(|issue_idx| names.issue(issue_idx))
+        .collect();
+    let open_issues = (0..evaluation.allowed_options.len())
+        .filter(|&issue_idx| evaluation.allowed_options[issue_idx].len() > 1)
+        .map(|issue_idx| names.issue(issue_idx))
+        .collect();
+    let point_id = |point_idx: usize| draft.points[point_idx].id.to_string();
+    DraftEvaluationReport {
+        draft: draft.id.to_string(),
+        settled_issues,
+        open_issues,
+        contradictions: evaluation
+            .contradictions
+            .iter()
+            .map(|&issue_idx| names.issue(issue_idx))
+            .collect(),
+        completions: evaluation.n_completions,
+        acceptance: evaluation.acceptance.as_str(),
+        distance_to_frontier: evaluation.distance_to_frontier,
+        parties: names
+            .parties
+            .iter()
+            .zip(&evaluation.parties)
+            .map(|(party, view)| DraftPartyReport {
+                party: party.clone(),
+                utility_range: [view.utility_range.0, view.utility_range.1],
+                objections: view
+                    .objections
+                    .iter()
+                    .map(|objection| point_id(objection.point_idx))
+                    .collect(),
+                red_lines_crossed: view
+                    .objections
+                    .iter()
+                    .filter(|objection| objection.red_line)
+                    .map(|objection| point_id(objection.point_idx))
+                    .collect(),
+                rejects: view.rejects,
+            })
+            .collect(),
+    }
+}

@@ -37,7 +37,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
 }
 
-fn print(text: &str) -> Result<()> {
+pub(crate) fn print(text: &str) -> Result<()> {
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
         // A closed pipe (e.g. `parley analyze | head`) is not an error.

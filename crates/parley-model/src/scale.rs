@@ -78,4 +78,17 @@ impl Scale {
     pub fn importance(&self, level: ImportanceLevel) -> Interval {
         self.importances[level as usize]
     }
+
+    /// Each stance level's keyword and value interval, then `unknown` and its interval: the
+    /// mapping as files and reports name it.
+    pub fn named_stances(&self) -> Vec<(&'static str, Interval)> {
+        let levels = StanceLevel::ALL.iter().map(|level| (level.as_str(), self.stance(*level)));
+        levels.chain([("unknown", self.unknown_stance)]).collect()
+    }
+
+    /// Each importance level's keyword and raw weight interval, then `unknown` and its interval.
+    pub fn named_importances(&self) -> Vec<(&'static str, Interval)> {
+        let levels = ImportanceLevel::ALL.iter().map(|level| (level.as_str(), self.importance(*level)));
+        levels.chain([("unknown", self.unknown_importance)]).collect()
+    }
 }

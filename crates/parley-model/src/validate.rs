@@ -226,21 +226,14 @@ impl<'a> Checker<'a> {
     fn check_scale(&mut self) {
         let scale = &self.scenario.scale;
         let path = FieldPath::root().key("scale");
-        let stance_levels = crate::stance::StanceLevel::ALL.iter().map(|level| level.as_str());
-        let stances = stance_levels.zip(scale.stances).chain([("unknown", scale.unknown_stance)]);
-        for (name, interval) in stances.collect::<Vec<_>>() {
+        for (name, interval) in scale.named_stances() {
             let field = path.key("stances").key(name);
             self.check_interval(interval, field, 0.0, 1.0, true);
         }
-        let importance_levels =
-            crate::stance::ImportanceLevel::ALL.iter().map(|level| level.as_str());
-        let importances =
-            importance_levels.zip(scale.importances).chain([("unknown", scale.unknown_importance)]);
-        for (name, interval) in importances.collect::<Vec<_>>() {
+        for (name, interval) in scale.named_importances() {
             let field = path.key("importances").key(name);
             if interval.low <= 0.0 {
-                let message =
-                    format!("weight {} is not positive, expected a weight above 0", interval.low);
+                let message = format!("weight {} is not positive, expected a weight above 0", interval.low);
                 self.error(Kind::NonPositiveWeight, field.clone(), message);
             }
             self.check_interval(interval, field, 0.0, f64::INFINITY, false);

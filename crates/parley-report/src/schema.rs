@@ -7,7 +7,7 @@ use parley_model::diagnostic::Diagnostic;
 use parley_model::overview;
 use parley_model::scale::Interval;
 use parley_model::scenario::{Citation, Consent, Meeting, Position, Visibility};
-use parley_model::stance::{Importance, ImportanceLevel, Stance, StanceLevel};
+use parley_model::stance::{Importance, Stance};
 use parley_model::validate::ValidScenario;
 use parley_model::{Basis, FuzzyDate, Id, Place};
 
@@ -417,10 +417,6 @@ fn claim(claim: &parley_model::scenario::Claim) -> ClaimReport {
     }
 }
 
-fn interval(interval: Interval) -> [f64; 2] {
-    [interval.low, interval.high]
-}
-
 /// A stance as JSON: the level keyword, or the exact value.
 pub fn stance_value(stance: Stance) -> serde_json::Value {
     match stance {
@@ -554,16 +550,10 @@ pub fn build(
         })
         .collect();
     let scale = &record.scale;
-    let mut stances: Vec<(String, [f64; 2])> = StanceLevel::ALL
-        .iter()
-        .map(|level| (level.as_str().to_owned(), interval(scale.stance(*level))))
-        .collect();
-    stances.push(("unknown".to_owned(), interval(scale.unknown_stance)));
-    let mut importances: Vec<(String, [f64; 2])> = ImportanceLevel::ALL
-        .iter()
-        .map(|level| (level.as_str().to_owned(), interval(scale.importance(*level))))
-        .collect();
-    importances.push(("unknown".to_owned(), interval(scale.unknown_importance)));
+    let named = |intervals: Vec<(&str, Interval)>| {
+        intervals.into_iter().map(|(name, interval)| (name.to_owned(), [interval.low, interval.high])).collect()
+    };
+    let (stances, importances) = (named(scale.named_stances()), named(scale.named_importances()));
     let stance_matrix = overview::stance_matrix(scenario, as_of)
         .into_iter()
         .flatten()

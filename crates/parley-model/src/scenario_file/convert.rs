@@ -652,17 +652,10 @@ fn write_scale(scale: &Scale) -> Option<ScaleDto> {
     if scale == &Scale::default() {
         return None;
     }
-    let interval = |interval: Interval| [interval.low, interval.high];
-    let mut stances: Vec<(String, [f64; 2])> = StanceLevel::ALL
-        .iter()
-        .map(|level| (level.as_str().to_owned(), interval(scale.stance(*level))))
-        .collect();
-    stances.push(("unknown".to_owned(), interval(scale.unknown_stance)));
-    let mut importances: Vec<(String, [f64; 2])> = ImportanceLevel::ALL
-        .iter()
-        .map(|level| (level.as_str().to_owned(), interval(scale.importance(*level))))
-        .collect();
-    importances.push(("unknown".to_owned(), interval(scale.unknown_importance)));
+    let named = |intervals: Vec<(&str, Interval)>| {
+        intervals.into_iter().map(|(name, interval)| (name.to_owned(), [interval.low, interval.high])).collect()
+    };
+    let (stances, importances) = (named(scale.named_stances()), named(scale.named_importances()));
     Some(ScaleDto {
         basis: Some(scale.basis.as_str().to_owned()),
         stances: OrderedMap(stances),

@@ -58,7 +58,7 @@ pub enum ColorChoice {
 pub enum Command {
     /// Check scenario files and report every problem, with its line and column.
     Check {
-        /// The scenario files (TOML).
+        /// The scenario files (TOML) or GENIUS scenario folders.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },

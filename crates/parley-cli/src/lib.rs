@@ -51,14 +51,25 @@ fn check(files: &[std::path::PathBuf]) -> Result<ExitCode> {
     let mut output = String::new();
     for path in files {
         let file_name = path.display().to_string();
-        let text = read_text(path)?;
-        let loaded = read_scenario(&text);
-        for diagnostic in &loaded.diagnostics {
+        let (mut n_errors, diagnostics) = if path.is_dir() {
+            // A GENIUS folder: its XML is read until the first problem, then the scenario it
+            // gives is validated like a TOML one.
+            match files::read_genius_folder(path) {
+                Ok(scenario) => (0, parley_model::validate::validate(&scenario)),
+                Err(error) => {
+                    output.push_str(&format!("{file_name}: error: {error:#}\n"));
+                    (1, Vec::new())
+                }
+            }
+        } else {
+            (0, read_scenario(&read_text(path)?).diagnostics)
+        };
+        for diagnostic in &diagnostics {
             output.push_str(&diagnostic.render(&file_name));
             output.push('\n');
         }
-        let n_errors = loaded.diagnostics.iter().filter(|diagnostic| diagnostic.is_error()).count();
-        let n_warnings = loaded.diagnostics.len() - n_errors;
+        n_errors += diagnostics.iter().filter(|diagnostic| diagnostic.is_error()).count();
+        let n_warnings = diagnostics.iter().filter(|diagnostic| !diagnostic.is_error()).count();
         if n_errors > 0 {
             n_files_with_errors += 1;
         }

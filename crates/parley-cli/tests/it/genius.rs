@@ -114,3 +114,18 @@ fn a_broken_profile_is_named_with_its_line_and_column() {
     assert!(stderr.contains("seller.xml:2:"), "{stderr}");
     assert!(stderr.contains("'five'"), "{stderr}");
 }
+
+#[test]
+fn check_reads_genius_folders_too() {
+    let temp = tempfile::tempdir().unwrap();
+    let folder = temp.path().join("shop");
+    write_small_genius_folder(&folder);
+    let clean = parley().args(["check".as_ref(), folder.as_os_str()]).output().unwrap();
+    assert!(clean.status.success());
+    assert!(String::from_utf8_lossy(&clean.stdout).ends_with("shop: 0 error(s), 0 warning(s)\n"));
+    std::fs::write(folder.join("seller.xml"), "<utility_space><objective").unwrap();
+    let broken = parley().args(["check".as_ref(), folder.as_os_str()]).output().unwrap();
+    assert_eq!(broken.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&broken.stdout);
+    assert!(stdout.contains("seller.xml:1:") && stdout.contains(": 1 error(s)"), "{stdout}");
+}

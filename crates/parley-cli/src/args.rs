@@ -69,6 +69,12 @@ pub enum Command {
         /// Print the report as JSON (schema: docs/json-output.md).
         #[arg(long)]
         json: bool,
+        /// Also write the report as one self-contained HTML page with plots.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+        /// Overwrite the HTML file if it exists.
+        #[arg(long)]
+        force: bool,
         /// How the analysis runs.
         #[command(flatten)]
         analysis: AnalysisArgs,

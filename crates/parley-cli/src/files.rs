@@ -102,6 +102,31 @@ pub(crate) fn write_atomically(path: &Path, text: &str, force: bool) -> Result<(
         .write_all(text.as_bytes())
         .and_then(|()| temporary.as_file().sync_all())
         .with_context(|| format!("cannot write '{}'", path.display()))?;
+    // The temporary file is private to its owner; the file it becomes keeps the permissions of
+    // the file it replaces, or gets the usual ones for a new file.
+    let permissions = match std::fs::metadata(path) {
+        Ok(metadata) => metadata.permissions(),
+        Err(_) => default_permissions(),
+    };
+    temporary
+        .as_file()
+        .set_permissions(permissions)
+        .with_context(|| format!("cannot set the permissions of '{}'", path.display()))?;
     temporary.persist(path).with_context(|| format!("cannot write '{}'", path.display()))?;
     Ok(())
+}
+
+#[cfg(unix)]
+fn default_permissions() -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::Permissions::from_mode(0o644)
+}
+
+#[cfg(not(unix))]
+fn default_permissions() -> std::fs::Permissions {
+    let mut permissions = std::fs::metadata(".")
+        .map(|metadata| metadata.permissions())
+        .expect("the working folder exists");
+    permissions.set_readonly(false);
+    permissions
 }

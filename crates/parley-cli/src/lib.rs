@@ -20,9 +20,9 @@ use files::{LoadedScenario, load, read_text, write_atomically};
 pub fn run(args: Args) -> Result<ExitCode> {
     match args.command {
         Command::Check { files } => check(&files),
-        Command::Analyze { scenario, json, analysis } => {
+        Command::Analyze { scenario, json, html, force, analysis } => {
             let loaded = load(scenario.as_deref())?;
-            analyze(&loaded, json, &analysis, args.color)
+            analyze(&loaded, json, html.as_deref().map(|path| (path, force)), &analysis, args.color)
         }
         Command::Example => {
             print(TALKS_2025_TOML)?;
@@ -190,6 +190,7 @@ fn run_analysis(
 fn analyze(
     loaded: &LoadedScenario,
     json: bool,
+    html: Option<(&Path, bool)>,
     args: &AnalysisArgs,
     color: ColorChoice,
 ) -> Result<ExitCode> {
@@ -202,6 +203,10 @@ fn analyze(
         &loaded.file_name,
         analysis.as_ref().map(|analysis| (analysis, args.max_concessions)),
     );
+    if let Some((path, force)) = html {
+        write_atomically(path, &parley_report::html::render(&report), force)?;
+        anstream::eprintln!("wrote '{}'", path.display());
+    }
     if json {
         let mut text =
             serde_json::to_string_pretty(&report).context("cannot serialize the report")?;

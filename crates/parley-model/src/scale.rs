@@ -88,7 +88,8 @@ impl Scale {
 
     /// Each importance level's keyword and raw weight interval, then `unknown` and its interval.
     pub fn named_importances(&self) -> Vec<(&'static str, Interval)> {
-        let levels = ImportanceLevel::ALL.iter().map(|level| (level.as_str(), self.importance(*level)));
+        let levels =
+            ImportanceLevel::ALL.iter().map(|level| (level.as_str(), self.importance(*level)));
         levels.chain([("unknown", self.unknown_importance)]).collect()
     }
 }

@@ -233,7 +233,8 @@ impl<'a> Checker<'a> {
         for (name, interval) in scale.named_importances() {
             let field = path.key("importances").key(name);
             if interval.low <= 0.0 {
-                let message = format!("weight {} is not positive, expected a weight above 0", interval.low);
+                let message =
+                    format!("weight {} is not positive, expected a weight above 0", interval.low);
                 self.error(Kind::NonPositiveWeight, field.clone(), message);
             }
             self.check_interval(interval, field, 0.0, f64::INFINITY, false);

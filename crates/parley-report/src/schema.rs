@@ -551,7 +551,10 @@ pub fn build(
         .collect();
     let scale = &record.scale;
     let named = |intervals: Vec<(&str, Interval)>| {
-        intervals.into_iter().map(|(name, interval)| (name.to_owned(), [interval.low, interval.high])).collect()
+        intervals
+            .into_iter()
+            .map(|(name, interval)| (name.to_owned(), [interval.low, interval.high]))
+            .collect()
     };
     let (stances, importances) = (named(scale.named_stances()), named(scale.named_importances()));
     let stance_matrix = overview::stance_matrix(scenario, as_of)

@@ -60,3 +60,32 @@ fn colour_is_used_only_when_asked_for_or_on_a_terminal() {
 fn a_file_with_errors_is_refused_with_every_error() {
     assert_cmd_snapshot!(parley().current_dir(data("")).args(["analyze", "five-mistakes.toml"]));
 }
+
+#[test]
+fn html_writes_one_self_contained_page() {
+    let temp = tempfile::tempdir().unwrap();
+    let page = temp.path().join("report.html");
+    let output = parley()
+        .args([
+            "analyze".as_ref(),
+            "--samples".as_ref(),
+            "20".as_ref(),
+            "--html".as_ref(),
+            page.as_os_str(),
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("Pareto frontier") && html.contains("<svg"));
+    assert!(!html.contains("src=\"http") && !html.contains("<script"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&page).unwrap().permissions().mode() & 0o777, 0o644);
+    }
+    let again =
+        parley().args(["analyze".as_ref(), "--html".as_ref(), page.as_os_str()]).output().unwrap();
+    assert_eq!(again.status.code(), Some(2), "an existing page is kept without --force");
+}

@@ -653,7 +653,10 @@ fn write_scale(scale: &Scale) -> Option<ScaleDto> {
         return None;
     }
     let named = |intervals: Vec<(&str, Interval)>| {
-        intervals.into_iter().map(|(name, interval)| (name.to_owned(), [interval.low, interval.high])).collect()
+        intervals
+            .into_iter()
+            .map(|(name, interval)| (name.to_owned(), [interval.low, interval.high]))
+            .collect()
     };
     let (stances, importances) = (named(scale.named_stances()), named(scale.named_importances()));
     Some(ScaleDto {

@@ -1,0 +1,567 @@
+//! The analysis sections of the HTML report: the agreement zone, the packages, the Pareto
+//! frontier plots, what blocks a deal, the drafts' evaluations, robustness, and the numbers
+//! of the utility model.
+
+use maud::{Markup, PreEscaped, html};
+
+use super::plot::{self, PackageKind, Panel};
+use super::{count, issue_title, option_label, party_color, party_name, share_bar};
+use crate::analysis::{AnalysisReport, ConcessionReport, OutcomeReport};
+use crate::schema::Report;
+
+/// All points drawn on the page's frontier plots, over every panel and both frontiers: the
+/// cap that keeps a large frontier's page small and quick to open.
+const POINT_BUDGET: usize = 8_000;
+/// The fewest points a frontier keeps on a panel, however many panels there are.
+const MIN_POINTS_PER_SERIES: usize = 150;
+
+pub(super) fn sections(report: &Report, analysis: &AnalysisReport) -> Markup {
+    html! {
+        (zone(report, analysis))
+        (packages(report, analysis))
+        (frontier(report, analysis))
+        (no_deal(report, analysis))
+        (evaluations(report, analysis))
+        (robustness(report, analysis))
+    }
+}
+
+/// A party's value in a per-party list.
+fn of(values: &[(String, f64)], party: &str) -> Option<f64> {
+    values.iter().find(|(id, _)| id == party).map(|(_, value)| *value)
+}
+
+fn zone(report: &Report, analysis: &AnalysisReport) -> Markup {
+    let zone = &analysis.agreement_zone;
+    let reservation =
+        |party: &str| super::party(report, party).and_then(|party| party.reservation.as_ref());
+    html! {
+        section #zone {
+            h2 { "Agreement zone" }
+            div.kpis {
+                div.kpi { b { (count(analysis.outcomes)) } span { "possible outcomes (one option per issue)" } }
+                div.kpi {
+                    b {
+                        @match (zone.exists, zone.size) {
+                            (false, _) => "none",
+                            (true, Some(size)) => (count(size as f64)),
+                            (true, None) => "exists",
+                        }
+                    }
+                    span {
+                        @match (zone.exists, zone.size) {
+                            (false, _) => "no outcome crosses no red line and meets every reservation",
+                            (true, Some(_)) => "outcomes in the agreement zone",
+                            (true, None) => "agreement zone (not counted)",
+                        }
+                    }
+                }
+                div.kpi { b { (analysis.pareto_frontier.len()) } span { "Pareto-optimal outcomes in the zone" } }
+                div.kpi { b { (analysis.unrestricted_pareto_frontier.len()) } span { "Pareto-optimal outcomes overall" } }
+            }
+            @if let Some(candidates) = zone.candidates_not_counted {
+                p.small.muted { "The zone was not counted: " (count(candidates)) " outcomes cross no red line." }
+            }
+            p.small.muted {
+                "The agreement zone holds the outcomes that cross no consenting party's red line and give every party at least its disagreement value: "
+                "its reservation where one is recorded (and not below its lowest utility), otherwise its lowest utility."
+            }
+            div.scroll {
+                table {
+                    thead { tr { th { "Party" } th.num { "Disagreement value" } th.num { "Best possible" } th { "Reservation" } } }
+                    tbody {
+                        @for party in &report.parties {
+                            tr {
+                                td style="white-space:nowrap" { span.swatch-party style=(format!("background:{}", party_color(report, party))) {} (party_name(report, party)) }
+                                td.num { (of(&analysis.disagreement, party).map_or("—".to_owned(), |value| format!("{value:.3}"))) }
+                                td.num { (of(&analysis.best, party).map_or("—".to_owned(), |value| format!("{value:.3}"))) }
+                                td {
+                                    @match reservation(party) {
+                                        Some(reservation) => {
+                                            (format!("{:.2}", reservation.value))
+                                            @if crate::schema::is_assumed(reservation.basis) { (super::assumed_mark()) }
+                                        },
+                                        None => span.muted { "none recorded" },
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The packages of each kind.
+fn solutions(analysis: &AnalysisReport) -> [(PackageKind, &Vec<OutcomeReport>); 4] {
+    let solutions = &analysis.solutions;
+    [
+        (PackageKind::Nash, &solutions.nash),
+        (PackageKind::Kalai, &solutions.kalai),
+        (PackageKind::Egalitarian, &solutions.egalitarian),
+        (PackageKind::Utilitarian, &solutions.utilitarian),
+    ]
+}
+
+/// A utility as a number with a bar on [0, 1].
+fn utility(report: &Report, party: &str, value: f64) -> Markup {
+    let width = format!(
+        "width:{:.1}%;background:{}",
+        value.clamp(0.0, 1.0) * 100.0,
+        party_color(report, party)
+    );
+    html! {
+        div.utilbar { div.bar { span style=(width) {} } span.num { (format!("{value:.3}")) } }
+    }
+}
+
+/// An outcome's options, issue by issue.
+fn outcome_options(report: &Report, outcome: &OutcomeReport) -> Markup {
+    html! {
+        ul.plain.small {
+            @for (issue, option) in &outcome.outcome {
+                li { span.muted { (issue_title(report, issue)) ": " } (option_label(report, issue, option)) }
+            }
+        }
+        @if !outcome.unknown_stances.is_empty() {
+            p.small style="color:#8a5a00" {
+                "Rests on unrecorded stances: "
+                (outcome.unknown_stances.iter().map(|unknown| format!("{} on {}", party_name(report, &unknown.party), option_label(report, &unknown.issue, &unknown.option))).collect::<Vec<_>>().join("; "))
+            }
+        }
+    }
+}
+
+/// The groups of packages (two or more) whose first outcomes give every party the same utility.
+fn coinciding(analysis: &AnalysisReport) -> Vec<Vec<&'static str>> {
+    // Each group: the utilities it shares and the names of its packages.
+    type Group<'a> = (&'a [(String, f64)], Vec<&'static str>);
+    let mut groups: Vec<Group<'_>> = Vec::new();
+    for (kind, outcomes) in solutions(analysis) {
+        let Some(first) = outcomes.first() else { continue };
+        let same = |utilities: &[(String, f64)]| {
+            utilities.iter().zip(&first.utilities).all(|(a, b)| (a.1 - b.1).abs() < 1e-9)
+        };
+        match groups.iter_mut().find(|(utilities, _)| same(utilities)) {
+            Some((_, names)) => names.push(kind.name()),
+            None => groups.push((&first.utilities, vec![kind.name()])),
+        }
+    }
+    groups.into_iter().map(|(_, names)| names).filter(|names| names.len() > 1).collect()
+}
+
+fn packages(report: &Report, analysis: &AnalysisReport) -> Markup {
+    html! {
+        section #packages {
+            h2 { "Packages" }
+            p.small.muted {
+                "Four standard bargaining solutions, each taken among the Pareto-optimal outcomes of the agreement zone. "
+                "Nash maximises the product of gains over the disagreement point; Kalai-Smorodinsky makes gains most even relative to what each party could gain at best; "
+                "egalitarian maximises the smallest gain; utilitarian maximises the sum of utilities."
+            }
+            @for group in coinciding(analysis) {
+                p.small { strong { (group.join(" = ")) } ": the same utilities, so their markers on the frontier plots sit on one spot." }
+            }
+            @if !analysis.agreement_zone.exists {
+                p { strong { "No packages: there is no agreement zone." } " See " a href="#no-deal" { "what blocks a deal" } "." }
+            } @else {
+                div.scroll {
+                    table {
+                        thead {
+                            tr {
+                                th { "Package" }
+                                @for party in &report.parties { th { (party_name(report, party)) } }
+                            }
+                        }
+                        tbody {
+                            @for (kind, outcomes) in solutions(analysis) {
+                                @for (idx, outcome) in outcomes.iter().enumerate() {
+                                    tr {
+                                        th {
+                                            span.legend style="margin:0" { span { (plot::legend_marker(kind)) (kind.name()) } }
+                                            @if outcomes.len() > 1 { span.small.muted { "tie " (idx + 1) " of " (outcomes.len()) } }
+                                            details { summary.small { "options" } (outcome_options(report, outcome)) }
+                                        }
+                                        @for party in &report.parties {
+                                            td style="min-width:120px" {
+                                                @match of(&outcome.utilities, party) { Some(value) => (utility(report, party, value)), None => "—" }
+                                            }
+                                        }
+                                    }
+                                }
+                                @if outcomes.is_empty() {
+                                    tr { th { (kind.name()) } td colspan=(report.parties.len()) { span.muted { "none" } } }
+                                }
+                            }
+                            tr {
+                                th.muted { "Disagreement point" }
+                                @for party in &report.parties {
+                                    td.num { (of(&analysis.disagreement, party).map_or("—".to_owned(), |value| format!("{value:.3}"))) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn frontier(report: &Report, analysis: &AnalysisReport) -> Markup {
+    let parties = &report.parties;
+    let pairs: Vec<(usize, usize)> = (0..parties.len())
+        .flat_map(|first| (first + 1..parties.len()).map(move |second| (first, second)))
+        .collect();
+    let two = parties.len() == 2;
+    let cap = (POINT_BUDGET / (2 * pairs.len().max(1))).max(MIN_POINTS_PER_SERIES);
+    let project = |outcomes: &[OutcomeReport], first: &str, second: &str| -> Vec<(f64, f64)> {
+        outcomes
+            .iter()
+            .filter_map(|outcome| {
+                Some((of(&outcome.utilities, first)?, of(&outcome.utilities, second)?))
+            })
+            .collect()
+    };
+    let panels: Vec<(String, plot::Drawn)> = pairs
+        .iter()
+        .map(|&(first_idx, second_idx)| {
+            let (first, second) = (&parties[first_idx], &parties[second_idx]);
+            let packages = solutions(analysis)
+                .into_iter()
+                .map(|(kind, outcomes)| {
+                    let points = outcomes
+                        .iter()
+                        .filter_map(|outcome| {
+                            let point =
+                                (of(&outcome.utilities, first)?, of(&outcome.utilities, second)?);
+                            let utilities: Vec<String> = outcome
+                                .utilities
+                                .iter()
+                                .map(|(party, value)| {
+                                    format!("{} {value:.3}", party_name(report, party))
+                                })
+                                .collect();
+                            Some((point, format!("{}: {}", kind.name(), utilities.join(", "))))
+                        })
+                        .collect();
+                    (kind, points)
+                })
+                .collect();
+            let panel = Panel {
+                x_label: party_name(report, first),
+                y_label: party_name(report, second),
+                zone: project(&analysis.pareto_frontier, first, second),
+                all: project(&analysis.unrestricted_pareto_frontier, first, second),
+                connect: two,
+                packages,
+                disagreement: (
+                    of(&analysis.disagreement, first).unwrap_or(0.0),
+                    of(&analysis.disagreement, second).unwrap_or(0.0),
+                ),
+                size: if two { (560, 460) } else { (480, 420) },
+                cap,
+            };
+            let title = format!("{} × {}", party_name(report, first), party_name(report, second));
+            (title, plot::draw(&panel))
+        })
+        .collect();
+    let drawn_text = |(shown, of): (usize, usize)| {
+        if shown == of {
+            format!("all {of} points drawn")
+        } else {
+            format!("{shown} of {of} points drawn")
+        }
+    };
+    html! {
+        section #frontier {
+            h2 { "Pareto frontier" }
+            @if pairs.is_empty() {
+                p.muted { "A frontier needs at least two negotiating parties." }
+            } @else {
+                p.small.muted {
+                    @if two {
+                        "Each point is a Pareto-optimal outcome: no other outcome is better for one party without being worse for the other. "
+                    } @else {
+                        "One panel per pair of parties. Each point is a Pareto-optimal outcome of all "
+                        (parties.len()) " parties seen from two of them, so points may lie behind one another: "
+                        "a point that looks dominated in one panel is better for a third party. "
+                    }
+                    "Teal points form the frontier of the agreement zone, grey rings the frontier of all outcomes (ignoring red lines and reservations); "
+                    "the dashed lines mark each party's disagreement value. Hover a marker for its utilities."
+                }
+                div.legend {
+                    @for kind in PackageKind::ALL { span { (plot::legend_marker(kind)) (kind.name()) } }
+                    (plot::legend_other())
+                }
+                div class={ "panels" @if two { " single" } } {
+                    @for (title, drawn) in &panels {
+                        figure.panel {
+                            (PreEscaped(&drawn.svg))
+                            figcaption {
+                                @if !two { strong { (title) } br; }
+                                "Zone frontier: " (drawn_text(drawn.zone)) "; frontier of all outcomes: " (drawn_text(drawn.all)) "."
+                                @if drawn.zone.0 < drawn.zone.1 || drawn.all.0 < drawn.all.1 {
+                                    " Points that would overlap at this size are drawn once"
+                                    "; past " (cap) " a frontier is thinned evenly."
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn concession(report: &Report, concession: &ConcessionReport) -> String {
+    match concession {
+        ConcessionReport::LiftRedLine { party, issue } => {
+            format!(
+                "{} lifts its red lines on {}",
+                party_name(report, party),
+                issue_title(report, issue)
+            )
+        }
+        ConcessionReport::DropReservation { party } => {
+            format!("{} drops its reservation", party_name(report, party))
+        }
+    }
+}
+
+fn no_deal(report: &Report, analysis: &AnalysisReport) -> Markup {
+    let no_deal = &analysis.no_deal;
+    html! {
+        section #no-deal {
+            h2 { "What blocks a deal" }
+            @if !no_deal.issue_conflicts.is_empty() {
+                h3 { "Issues no option can settle" }
+                ul {
+                    @for conflict in &no_deal.issue_conflicts {
+                        li {
+                            strong { (issue_title(report, &conflict.issue)) } ": the red lines of "
+                            (super::party_list(report, &conflict.parties)) " leave no option every party allows."
+                        }
+                    }
+                }
+            }
+            @match no_deal.minimal_concession_sets.as_slice() {
+                [] => p { "No set of up to " (no_deal.max_concessions) " concessions opens an agreement zone." },
+                [only] if only.is_empty() => p { "Nothing: an agreement zone exists without concessions." },
+                sets => {
+                    h3 { "Smallest sets of concessions that open an agreement zone (" (sets.len()) ")" }
+                    p.small.muted { "Each line is one way to open a zone; every concession in it is needed, and no smaller set works." }
+                    ol {
+                        @for set in sets {
+                            li { (set.iter().map(|item| concession(report, item)).collect::<Vec<_>>().join(" + ")) }
+                        }
+                    }
+                },
+            }
+        }
+    }
+}
+
+fn evaluations(report: &Report, analysis: &AnalysisReport) -> Markup {
+    html! {
+        section #evaluations {
+            h2 { "Draft evaluations" }
+            @if analysis.draft_evaluations.is_empty() {
+                p.muted { "No drafts to evaluate." }
+            } @else {
+                p.small.muted {
+                    "A draft's completions are the outcomes that agree with what it settles. "
+                    "Bars show each party's utility over the completions on a scale of 0 to 1; the black tick is its disagreement value."
+                }
+            }
+            @for evaluation in &analysis.draft_evaluations {
+                @let title = report.drafts.iter().find(|draft| draft.id == evaluation.draft).map_or(evaluation.draft.as_str(), |draft| draft.title.as_str());
+                div.card style="margin-bottom:12px" {
+                    h3 {
+                        (title) " "
+                        span class={ "badge acc-" (evaluation.acceptance) } { (evaluation.acceptance) }
+                    }
+                    p.small.muted {
+                        code { (evaluation.draft) } " · " (count(evaluation.completions)) " completion(s) · distance to frontier "
+                        (format!("{:.3}", evaluation.distance_to_frontier))
+                    }
+                    p.small {
+                        strong { "Settles: " }
+                        @if evaluation.settled_issues.is_empty() { span.muted { "nothing" } }
+                        @else { (evaluation.settled_issues.iter().map(|id| issue_title(report, id)).collect::<Vec<_>>().join(", ")) }
+                        br;
+                        strong { "Leaves open: " }
+                        @if evaluation.open_issues.is_empty() { span.muted { "nothing" } }
+                        @else { (evaluation.open_issues.iter().map(|id| issue_title(report, id)).collect::<Vec<_>>().join(", ")) }
+                        @if !evaluation.contradictions.is_empty() {
+                            br; strong style="color:#8c1d18" { "Contradicts itself on: " }
+                            (evaluation.contradictions.iter().map(|id| issue_title(report, id)).collect::<Vec<_>>().join(", "))
+                        }
+                    }
+                    div.scroll {
+                        table.eval {
+                            thead { tr { th { "Party" } th.rangecell { "Utility over the completions" } th { "Objects to (points)" } } }
+                            tbody {
+                                @for party in &evaluation.parties {
+                                    tr {
+                                        td {
+                                            (party_name(report, &party.party)) br;
+                                            @if party.rejects { span.badge.acc-rejected { "rejects" } }
+                                            @else { span.badge.acc-accepted { "can accept" } }
+                                        }
+                                        td.rangecell {
+                                            (super::diagram::range_bar(party.utility_range[0], party.utility_range[1], of(&analysis.disagreement, &party.party), party_color(report, &party.party)))
+                                            span.small.num { (format!("{:.3} – {:.3}", party.utility_range[0], party.utility_range[1])) }
+                                        }
+                                        td.small {
+                                            @if party.objections.is_empty() { span.muted { "—" } }
+                                            @else { (party.objections.join(", ")) }
+                                            @if !party.red_lines_crossed.is_empty() {
+                                                br; strong style="color:#8c1d18" { "red lines crossed: " } (party.red_lines_crossed.join(", "))
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn robustness(report: &Report, analysis: &AnalysisReport) -> Markup {
+    html! {
+        section #robustness {
+            h2 { "Robustness" }
+            @match &analysis.robustness {
+                None => p.muted { "No samples were drawn (robustness analysis skipped)." },
+                Some(robustness) => {
+                    p.small.muted {
+                        (robustness.samples) " samples, seed " (robustness.seed) ": each draws every weight and value uniformly from its interval "
+                        "(exact figures, red lines and reservations stay as recorded) and is analysed exactly. "
+                        "Shares show how often a result holds."
+                    }
+                    h3 { "Agreement zone" }
+                    (share_bar("zone exists", "share of samples with an agreement zone", robustness.zone_exists_share, ""))
+                    @if !robustness.drafts.is_empty() {
+                        h3 { "Drafts" }
+                        p.small.muted { "How often each draft is acceptable to every consenting party: whatever its open points are settled on, or for some settlement of them." }
+                        @for (draft, shares) in &robustness.drafts {
+                            @let title = report.drafts.iter().find(|candidate| &candidate.id == draft).map_or(draft.as_str(), |found| found.title.as_str());
+                            h4 { (title) }
+                            (share_bar("whatever the open points", "every completion is in the zone", shares.accepted, ""))
+                            (share_bar("for some settlement", "some completion is in the zone", shares.possible, "possible"))
+                        }
+                    }
+                    @if let Some(stability) = &robustness.nash_stability {
+                        h3 { "Nash package, issue by issue" }
+                        p.small.muted { "How often the sampled Nash package keeps the point estimate's option on each issue." }
+                        @for (issue, share) in &stability.0 {
+                            (share_bar(issue_title(report, issue), issue, *share, ""))
+                        }
+                    }
+                    @if !robustness.nash_option_shares.is_empty() {
+                        details {
+                            summary { "Which option the sampled Nash packages pick, per issue" }
+                            @for (issue, shares) in &robustness.nash_option_shares {
+                                h4 { (issue_title(report, issue)) }
+                                @for (option, share) in &shares.0 {
+                                    (share_bar(option_label(report, issue, option), option, *share, "possible"))
+                                }
+                            }
+                        }
+                    }
+                },
+            }
+            @if !analysis.timings.is_empty() {
+                details {
+                    summary { "Timings" }
+                    ul.plain.small { @for (step, seconds) in &analysis.timings { li { (step) ": " (format!("{:.3} ms", seconds * 1000.0)) } } }
+                }
+            }
+        }
+    }
+}
+
+/// The numbers each party's utility rests on.
+pub(super) fn utility_model(report: &Report, analysis: &AnalysisReport) -> Markup {
+    let model = &analysis.utility_model;
+    html! {
+        h3 { "The utility model" }
+        p.small.muted { (capitalised(model.method)) ". A party's utility of an outcome is the sum over issues of weight × value of the chosen option." }
+        div.scroll {
+            table {
+                thead {
+                    tr {
+                        th { "Issue" }
+                        @for (party, _) in &model.parties { th.num { (party_name(report, party)) } }
+                    }
+                }
+                tbody {
+                    @for issue in &report.issues {
+                        tr {
+                            td { (issue.title) }
+                            @for (_, numbers) in &model.parties {
+                                @let weight = of(&numbers.weights, &issue.id);
+                                @let interval = numbers.weight_intervals.iter().find(|(id, _)| *id == issue.id).map(|(_, interval)| *interval);
+                                @let source = numbers.weight_sources.iter().find(|(id, _)| *id == issue.id).map_or("", |(_, source)| *source);
+                                td.num title=(interval.map_or(String::new(), |[low, high]| format!("interval [{low:.3}, {high:.3}], {source}"))) {
+                                    (weight.map_or("—".to_owned(), |weight| format!("{weight:.3}")))
+                                    @match source { "scale" => sup { "s" }, "unknown" => sup { "?" }, _ => {} }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        p.small.muted { "Point-estimate weights (they sum to 1 for each party): " sup { "s" } " from the scale, " sup { "?" } " importance not recorded, otherwise exact." }
+        details {
+            summary { "Each party's option values and red lines" }
+            @for (party, numbers) in &model.parties {
+                h4 {
+                    (party_name(report, party))
+                    @if numbers.exact { " " span.badge { "all figures exact" } }
+                    @if let Some(reservation) = numbers.reservation { " " span.small.muted { "reservation " (format!("{reservation:.2}")) } }
+                }
+                div.scroll {
+                    table {
+                        thead { tr { th { "Issue" } th { "Option values (point estimate, interval)" } th { "Red lines" } } }
+                        tbody {
+                            @for (issue, values) in &numbers.values {
+                                @let intervals = numbers.value_intervals.iter().find(|(id, _)| id == issue).map(|(_, intervals)| &intervals.0);
+                                @let red_lines = numbers.red_lines.iter().find(|(id, _)| id == issue).map(|(_, options)| options);
+                                tr {
+                                    td { (issue_title(report, issue)) }
+                                    td.small {
+                                        @for (idx, (option, value)) in values.0.iter().enumerate() {
+                                            @if idx > 0 { "; " }
+                                            (option_label(report, issue, option)) " " strong { (format!("{value:.2}")) }
+                                            @if let Some([low, high]) = intervals.and_then(|intervals| intervals.iter().find(|(id, _)| id == option)).map(|(_, interval)| *interval) {
+                                                @if low < high { span.muted { (format!(" [{low:.2}, {high:.2}]")) } }
+                                            }
+                                        }
+                                    }
+                                    td.small {
+                                        @match red_lines {
+                                            Some(options) => (options.iter().map(|option| option_label(report, issue, option)).collect::<Vec<_>>().join("; ")),
+                                            None => span.muted { "—" },
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A sentence with its first letter in upper case.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or(String::new(), |first| first.to_uppercase().chain(chars).collect())
+}

@@ -81,6 +81,10 @@ pub enum Command {
     },
     /// Print the built-in scenario's TOML, to start a scenario of your own from it.
     Example,
+    /// Simulate a negotiation of a scenario: the built-in one when none is named.
+    Simulate(crate::simulate::SimulateArgs),
+    /// Run a tournament over scenarios x strategies x seeds; writes results.csv, results.json and report.html.
+    Tournament(crate::simulate::TournamentArgs),
     /// Import a scenario from another format.
     Import {
         /// The format.

@@ -3,6 +3,7 @@
 
 pub mod args;
 mod files;
+mod simulate;
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -28,6 +29,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
             print(TALKS_2025_TOML)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Simulate(sim_args) => {
+            let loaded = load(sim_args.scenario.as_deref())?;
+            simulate::simulate(&sim_args, &loaded)
+        }
+        Command::Tournament(tournament_args) => simulate::tournament(&tournament_args),
         Command::Import { format: ImportFormat::Genius { dir, output, force } } => {
             import_genius(&dir, &output, force)
         }
@@ -133,7 +139,7 @@ fn export_genius(file: Option<&Path>, output: &Path, force: bool) -> Result<Exit
 }
 
 /// The thread count: the flag, else `PARLEY_MAX_THREADS`, else every core.
-fn thread_count(flag: Option<usize>) -> Result<usize> {
+pub(crate) fn thread_count(flag: Option<usize>) -> Result<usize> {
     if let Some(n_threads) = flag {
         return Ok(n_threads);
     }

@@ -4,3 +4,4 @@ mod analyze;
 mod check;
 mod genius;
 mod helpers;
+mod simulate;

@@ -1,0 +1,76 @@
+//! `parley simulate` and `parley tournament` on the built-in scenario and a GENIUS folder.
+
+use crate::helpers::parley;
+
+fn json_without_elapsed(args: &[&str]) -> serde_json::Value {
+    let output = parley().args(args).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let mut json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    json.as_object_mut().unwrap().remove("elapsed_seconds");
+    json
+}
+
+#[test]
+fn a_simulation_of_the_builtin_scenario_reaches_the_nash_package() {
+    let json = json_without_elapsed(&["simulate", "--json"]);
+    let summary = &json["summary"];
+    assert_eq!(json["parties"], serde_json::json!(["russia", "ukraine", "europe"]));
+    assert_eq!(summary["agreement_options"][0], "compromise");
+    assert_eq!(summary["distance_to_nash"], 0.0);
+    assert!(summary["rounds"].as_u64().unwrap() <= json["deadline_rounds"].as_u64().unwrap());
+}
+
+#[test]
+fn the_same_seed_gives_the_same_transcript_for_every_protocol() {
+    for protocol in
+        ["alternating-offers", "single-text-hill-climbing", "single-text-veto", "shuttle"]
+    {
+        let args = [
+            "simulate",
+            "--json",
+            "--protocol",
+            protocol,
+            "--strategies",
+            "random,boulware",
+            "--seed",
+            "3",
+        ];
+        assert_eq!(json_without_elapsed(&args), json_without_elapsed(&args), "{protocol}");
+    }
+}
+
+#[test]
+fn an_unknown_strategy_is_named_in_the_error() {
+    let output = parley().args(["simulate", "--strategies", "boulware,stubborn"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("'stubborn'"));
+}
+
+#[test]
+fn a_tournament_writes_its_csv_json_and_html() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("results");
+    let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/talks-2025.toml");
+    let output = parley()
+        .args([
+            "tournament",
+            scenario,
+            "--seeds",
+            "2",
+            "--strategies",
+            "boulware,conceder",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let csv = std::fs::read_to_string(out.join("results.csv")).unwrap();
+    // Two seeds of four ordered strategy pairs, plus the header.
+    assert_eq!(csv.lines().count(), 1 + 2 * 4, "{csv}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    assert!(json.is_object());
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("Agreement rate per strategy") && html.contains("<svg"));
+}

@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 #![warn(clippy::disallowed_methods, reason = "the model does no I/O: inputs arrive as values")]
 
+pub mod access;
 pub mod builtin;
 pub mod diagnostic;
 pub mod overview;

@@ -1,0 +1,233 @@
+//! Tests of the access rules: each viewer against records of each visibility.
+
+use super::*;
+use crate::builtin::TALKS_2025_TOML;
+use crate::scenario_file::read_scenario;
+use crate::stance::{Stance, StanceLevel};
+
+/// Two principals, a mediator and an observer; positions private to each principal, one
+/// shared with the mediated track, one public; a private draft of each principal, the second
+/// revising the first; a private claim.
+const SECRETS: &str = r#"
+[scenario]
+id = "secrets"
+title = "Secrets"
+
+[[parties]]
+id = "north"
+name = "North"
+role = "principal"
+reservation = { value = 0.3 }
+delegates = [{ id = "nadia", name = "Nadia" }]
+
+[[parties]]
+id = "south"
+name = "South"
+role = "principal"
+reservation = { value = 0.4 }
+
+[[parties]]
+id = "league"
+name = "League"
+role = "mediator"
+
+[[parties]]
+id = "press"
+name = "Press"
+role = "observer"
+
+[[issues]]
+id = "port"
+title = "Port"
+category = "territory"
+options = [{ id = "north" }, { id = "south" }, { id = "shared" }]
+
+[[tracks]]
+id = "north-track"
+name = "League and North"
+parties = ["league", "north"]
+
+[[tracks]]
+id = "south-track"
+name = "League and South"
+parties = ["league", "south"]
+
+[[meetings]]
+id = "north-round"
+track = "north-track"
+status = "held"
+attendees = ["nadia", "league"]
+left_open = ["port"]
+summary = "North said it could live with a shared port."
+visibility = "private"
+
+[[drafts]]
+id = "north-proposal"
+title = "North's proposal"
+author = "north"
+status = "proposed"
+visibility = "private"
+points = [{ id = "port", issue = "port", option = "north" }]
+
+[[drafts]]
+id = "league-text"
+title = "League's text"
+author = "league"
+status = "proposed"
+parents = ["north-proposal"]
+points = [{ id = "port", issue = "port", brackets = ["north", "shared"] }]
+lineage = [{ parent = "north-proposal", points = ["port"], fate = "amended", into = "port" }]
+
+[[positions]]
+party = "north"
+issue = "port"
+stances = { north = "preferred", south = "red-line", shared = "workable" }
+visibility = "private"
+
+[[positions]]
+party = "south"
+issue = "port"
+stances = { north = "red-line", south = "preferred", shared = "objection" }
+visibility = { track = "south-track" }
+
+[[positions]]
+party = "south"
+issue = "port"
+date = 2025-01-01
+stances = { shared = "acceptable" }
+
+[[claims]]
+id = "ships"
+claimant = "south"
+statement = "North moved ships into the port."
+status = "unverified"
+visibility = "private"
+"#;
+
+fn secrets() -> ValidScenario {
+    let loaded = read_scenario(SECRETS);
+    assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+    loaded.scenario.unwrap()
+}
+
+fn party(id: &str) -> Viewer {
+    Viewer::Party(Id::parse(id).unwrap())
+}
+
+/// What a viewer sees, in one line per kind of record.
+fn summary(viewer: &Viewer) -> String {
+    let visible = visible_to(&secrets(), viewer);
+    let record = visible.scenario();
+    let positions: Vec<String> = record
+        .positions
+        .iter()
+        .map(|position| {
+            format!(
+                "{}{}",
+                position.party,
+                position.date.map_or(String::new(), |date| format!("@{}", date.date))
+            )
+        })
+        .collect();
+    let drafts: Vec<String> = record
+        .drafts
+        .iter()
+        .map(|draft| format!("{}<{}>", draft.id, draft.parents.len()))
+        .collect();
+    let reservations: Vec<String> = record
+        .parties
+        .iter()
+        .filter_map(|party| {
+            party
+                .reservation
+                .as_ref()
+                .map(|reservation| format!("{}={}", party.id, reservation.value))
+        })
+        .collect();
+    let meeting = &record.meetings[0];
+    format!(
+        "positions {positions:?}; drafts {drafts:?}; claims {}; reservations {reservations:?}; meeting left open {}",
+        record.claims.len(),
+        meeting.left_open.len()
+    )
+}
+
+#[test]
+fn a_mediator_sees_everything() {
+    assert_eq!(
+        summary(&Viewer::Mediator),
+        r#"positions ["north", "south", "south@2025-01-01"]; drafts ["north-proposal<0>", "league-text<1>"]; claims 1; reservations ["north=0.3", "south=0.4"]; meeting left open 1"#
+    );
+}
+
+#[test]
+fn a_delegate_sees_its_own_private_records_and_its_tracks_shared_ones() {
+    assert_eq!(
+        summary(&party("north")),
+        r#"positions ["north", "south@2025-01-01"]; drafts ["north-proposal<0>", "league-text<1>"]; claims 0; reservations ["north=0.3"]; meeting left open 1"#
+    );
+    assert_eq!(
+        summary(&party("south")),
+        r#"positions ["south", "south@2025-01-01"]; drafts ["league-text<0>"]; claims 1; reservations ["south=0.4"]; meeting left open 0"#
+    );
+}
+
+#[test]
+fn an_observer_sees_only_what_is_public() {
+    let expected = r#"positions ["south@2025-01-01"]; drafts ["league-text<0>"]; claims 0; reservations []; meeting left open 0"#;
+    assert_eq!(summary(&Viewer::Observer), expected);
+    assert_eq!(summary(&party("press")), expected);
+}
+
+#[test]
+fn a_private_meeting_keeps_its_existence_but_not_its_details() {
+    let visible = visible_to(&secrets(), &party("south"));
+    let meeting = &visible.scenario().meetings[0];
+    assert_eq!(meeting.id.as_str(), "north-round");
+    assert!(meeting.attendees.is_empty() && !meeting.summary.contains("shared port"));
+}
+
+#[test]
+fn another_partys_private_data_changes_nothing_in_a_view() {
+    let original = secrets();
+    let mut changed = original.scenario().clone();
+    changed.positions[0].stances =
+        vec![(Id::parse("south").unwrap(), Stance::Level(StanceLevel::Preferred))];
+    changed.parties[0].reservation.as_mut().unwrap().value = 0.9;
+    changed.drafts[0].title = "North's real proposal".to_owned();
+    let (changed, _) = ValidScenario::new(changed).unwrap();
+    for viewer in [party("south"), Viewer::Observer] {
+        assert_eq!(
+            visible_to(&original, &viewer).scenario(),
+            visible_to(&changed, &viewer).scenario(),
+            "{viewer:?}"
+        );
+    }
+    assert_ne!(
+        visible_to(&original, &party("north")).scenario(),
+        visible_to(&changed, &party("north")).scenario()
+    );
+}
+
+#[test]
+fn the_public_view_of_the_builtin_scenario_hides_the_kremlin_meetings_details_and_the_reservations()
+{
+    let talks = read_scenario(TALKS_2025_TOML).scenario.unwrap();
+    let public = visible_to(&talks, &Viewer::Observer);
+    let kremlin = public
+        .scenario()
+        .meetings
+        .iter()
+        .find(|meeting| meeting.id.as_str() == "kremlin-meeting")
+        .unwrap();
+    assert!(kremlin.left_open.is_empty());
+    assert!(public.scenario().parties.iter().all(|party| party.reservation.is_none()));
+    let russia = visible_to(&talks, &party("russia"));
+    let kremlin = russia
+        .scenario()
+        .meetings
+        .iter()
+        .find(|meeting| meeting.id.as_str() == "kremlin-meeting")
+        .unwrap();
+    assert_eq!(kremlin.left_open.len(), 1);
+}

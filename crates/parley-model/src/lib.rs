@@ -10,6 +10,7 @@
 
 pub mod access;
 pub mod builtin;
+pub mod change;
 pub mod diagnostic;
 pub mod overview;
 pub mod scale;

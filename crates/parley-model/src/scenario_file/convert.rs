@@ -630,12 +630,12 @@ fn non_default_basis(basis: Basis, default: Basis) -> Option<String> {
 
 pub(crate) fn write_file(scenario: &Scenario) -> FileDto {
     FileDto {
-        scenario: HeaderDto {
+        scenario: Some(HeaderDto {
             id: scenario.id.clone(),
             title: scenario.title.clone(),
             description: scenario.description.clone(),
             as_of: scenario.as_of.as_ref().map(write_date),
-        },
+        }),
         scale: write_scale(&scenario.scale),
         sources: scenario.sources.iter().map(write_source).collect(),
         parties: scenario.parties.iter().map(write_party).collect(),

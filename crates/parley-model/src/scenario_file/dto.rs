@@ -353,7 +353,8 @@ pub(crate) struct ClaimDto {
 /// hide the problems of the others.
 #[derive(Serialize, Debug, Default)]
 pub(crate) struct FileDto {
-    pub(crate) scenario: HeaderDto,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) scenario: Option<HeaderDto>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) scale: Option<ScaleDto>,
     #[serde(skip_serializing_if = "Vec::is_empty")]

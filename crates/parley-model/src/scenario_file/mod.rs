@@ -51,26 +51,125 @@ const TOP_LEVEL_KEYS: [&str; 10] = [
     "claims",
 ];
 
+/// What reading a document gives before validation: the scenario as far as it could be read,
+/// the problems found, the ids of entities that could not be read, and the span of each path.
+struct Document {
+    scenario: Scenario,
+    diagnostics: Vec<Diagnostic>,
+    unreadable_ids: Vec<String>,
+    spans: HashMap<FieldPath, Range<usize>>,
+    has_header: bool,
+    has_scale: bool,
+}
+
 /// Reads a scenario from TOML text, validates it, and reports every problem found.
 pub fn read_scenario(text: &str) -> Loaded {
+    let Some(document) = read_document(text) else {
+        return Loaded { scenario: None, diagnostics: syntax_diagnostics(text) };
+    };
+    let Document { scenario, mut diagnostics, unreadable_ids, spans, has_header, .. } = document;
+    if !has_header {
+        let message =
+            "missing table [scenario], expected one with at least id and title".to_owned();
+        diagnostics.push(Diagnostic::error(
+            DiagnosticKind::Shape,
+            FieldPath::root().key("scenario"),
+            message,
+        ));
+    }
+    // An entity that could not be read is missing from the scenario: references to it would
+    // only repeat its own error, so they are left out.
+    diagnostics.extend(validate(&scenario).into_iter().filter(|diagnostic| {
+        diagnostic.kind != DiagnosticKind::UnknownReference
+            || !unreadable_ids.iter().any(|id| diagnostic.message.ends_with(&format!("'{id}'")))
+    }));
+    place(&mut diagnostics, &spans, text);
+    let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+    let scenario = if has_errors {
+        None
+    } else {
+        let (scenario, _) =
+            ValidScenario::new(scenario).expect("no error was found, so validation passes");
+        Some(scenario)
+    };
+    Loaded { scenario, diagnostics }
+}
+
+/// A part of a scenario, read on its own: some entities, and the header or the scale when the
+/// text has them. It is not validated: references resolve only once it is merged into a
+/// scenario (see [`crate::change`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fragment {
+    /// The entities, in the collections of a scenario.
+    pub scenario: Scenario,
+    /// Whether the text has a `[scenario]` header (its fields are then in `scenario`).
+    pub has_header: bool,
+    /// Whether the text has a `[scale]` (it is then in `scenario.scale`).
+    pub has_scale: bool,
+}
+
+/// Reads a fragment of a scenario: the same format as a scenario file, with no table required.
+/// Problems of shape are reported with their line and column; references are not checked.
+pub fn read_fragment(text: &str) -> Result<Fragment, Vec<Diagnostic>> {
+    let Some(document) = read_document(text) else { return Err(syntax_diagnostics(text)) };
+    let Document { scenario, mut diagnostics, spans, has_header, has_scale, .. } = document;
+    if diagnostics.is_empty() {
+        return Ok(Fragment { scenario, has_header, has_scale });
+    }
+    place(&mut diagnostics, &spans, text);
+    Err(diagnostics)
+}
+
+/// Writes a fragment so that [`read_fragment`] reads it back.
+pub fn write_fragment(fragment: &Fragment) -> String {
+    let mut file = convert::write_file(&fragment.scenario);
+    if !fragment.has_header {
+        file.scenario = None;
+    }
+    if fragment.has_scale && file.scale.is_none() {
+        file.scale = Some(dto::ScaleDto::default());
+    } else if !fragment.has_scale {
+        file.scale = None;
+    }
+    toml::to_string(&file).expect("a fragment always serializes")
+}
+
+fn syntax_diagnostics(text: &str) -> Vec<Diagnostic> {
+    let (_, syntax_errors) = DeTable::parse_recoverable(text);
+    let mut diagnostics: Vec<Diagnostic> = syntax_errors
+        .iter()
+        .map(|error| {
+            let mut diagnostic = Diagnostic::error(
+                DiagnosticKind::Syntax,
+                FieldPath::root(),
+                error.message().to_owned(),
+            );
+            diagnostic.position =
+                error.span().map(|span| TextPosition::of_offset(text, span.start));
+            diagnostic
+        })
+        .collect();
+    diagnostics.sort_by_key(|diagnostic| diagnostic.position);
+    diagnostics.dedup();
+    diagnostics
+}
+
+/// Fills in the line and column of every diagnostic from the spans, then sorts them.
+fn place(diagnostics: &mut [Diagnostic], spans: &HashMap<FieldPath, Range<usize>>, text: &str) {
+    for diagnostic in diagnostics.iter_mut() {
+        if diagnostic.position.is_none() {
+            diagnostic.position = position_of(&diagnostic.path, spans, text);
+        }
+    }
+    diagnostics.sort_by_key(|diagnostic| diagnostic.position);
+}
+
+/// Reads every table of a document into a scenario, recording problems of shape; `None` when
+/// the text is not valid TOML.
+fn read_document(text: &str) -> Option<Document> {
     let (document, syntax_errors) = DeTable::parse_recoverable(text);
     if !syntax_errors.is_empty() {
-        let mut diagnostics: Vec<Diagnostic> = syntax_errors
-            .iter()
-            .map(|error| {
-                let mut diagnostic = Diagnostic::error(
-                    DiagnosticKind::Syntax,
-                    FieldPath::root(),
-                    error.message().to_owned(),
-                );
-                diagnostic.position =
-                    error.span().map(|span| TextPosition::of_offset(text, span.start));
-                diagnostic
-            })
-            .collect();
-        diagnostics.sort_by_key(|diagnostic| diagnostic.position);
-        diagnostics.dedup();
-        return Loaded { scenario: None, diagnostics };
+        return None;
     }
     let document = document.into_inner();
     let mut spans = HashMap::new();
@@ -186,37 +285,14 @@ pub fn read_scenario(text: &str) -> Loaded {
             }
         }
     }
-    if !document.contains_key("scenario") {
-        let message =
-            "missing table [scenario], expected one with at least id and title".to_owned();
-        reader.diagnostics.push(Diagnostic::error(
-            DiagnosticKind::Shape,
-            FieldPath::root().key("scenario"),
-            message,
-        ));
-    }
-    let mut diagnostics = reader.diagnostics;
-    // An entity that could not be read is missing from the scenario: references to it would
-    // only repeat its own error, so they are left out.
-    diagnostics.extend(validate(&scenario).into_iter().filter(|diagnostic| {
-        diagnostic.kind != DiagnosticKind::UnknownReference
-            || !unreadable_ids.iter().any(|id| diagnostic.message.ends_with(&format!("'{id}'")))
-    }));
-    for diagnostic in &mut diagnostics {
-        if diagnostic.position.is_none() {
-            diagnostic.position = position_of(&diagnostic.path, &spans, text);
-        }
-    }
-    diagnostics.sort_by_key(|diagnostic| diagnostic.position);
-    let has_errors = diagnostics.iter().any(Diagnostic::is_error);
-    let scenario = if has_errors {
-        None
-    } else {
-        let (scenario, _) =
-            ValidScenario::new(scenario).expect("no error was found, so validation passes");
-        Some(scenario)
-    };
-    Loaded { scenario, diagnostics }
+    Some(Document {
+        has_header: document.contains_key("scenario"),
+        has_scale: document.contains_key("scale"),
+        scenario,
+        diagnostics: reader.diagnostics,
+        unreadable_ids,
+        spans,
+    })
 }
 
 /// Writes a scenario as TOML text that [`read_scenario`] reads back to the same scenario.

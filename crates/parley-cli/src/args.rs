@@ -85,6 +85,8 @@ pub enum Command {
     Simulate(crate::simulate::SimulateArgs),
     /// Run a tournament over scenarios x strategies x seeds; writes results.csv, results.json and report.html.
     Tournament(crate::simulate::TournamentArgs),
+    /// Work on the record's database: verify, import, export, backup, add-user.
+    Db(crate::db::DbArgs),
     /// Import a scenario from another format.
     Import {
         /// The format.

@@ -2,6 +2,7 @@
 //! Only this crate prints.
 
 pub mod args;
+mod db;
 mod files;
 mod simulate;
 
@@ -34,6 +35,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             simulate::simulate(&sim_args, &loaded)
         }
         Command::Tournament(tournament_args) => simulate::tournament(&tournament_args),
+        Command::Db(db_args) => db::run(db_args),
         Command::Import { format: ImportFormat::Genius { dir, output, force } } => {
             import_genius(&dir, &output, force)
         }

@@ -2,6 +2,7 @@
 
 mod analyze;
 mod check;
+mod db;
 mod genius;
 mod helpers;
 mod simulate;

@@ -1,0 +1,199 @@
+//! `parley db ...`: the record's database from the command line: verify its hash chain,
+//! import and export scenario files, back it up while a server writes, and add users.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand};
+use parley_model::scenario_file::read_scenario;
+use parley_store::Store;
+use parley_store::users::Role;
+
+use crate::files::{read_text, write_atomically};
+
+/// The database when `--database` is not given.
+const DEFAULT_DATABASE: &str = "./parley.db";
+
+/// `parley db`: work on the record's database.
+#[derive(Args, Debug)]
+pub struct DbArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: DbCommand,
+}
+
+/// The `parley db` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum DbCommand {
+    /// Recompute the hash chain and name the first event edited, removed or reordered (exit 1).
+    Verify {
+        /// A SQLite file or a postgres:// URL.
+        #[arg(long, default_value = DEFAULT_DATABASE)]
+        database: String,
+    },
+    /// Record a scenario file (TOML) as one import event, after checking it.
+    Import {
+        /// The scenario file.
+        file: PathBuf,
+        /// A SQLite file (created if missing) or a postgres:// URL.
+        #[arg(long, default_value = DEFAULT_DATABASE)]
+        database: String,
+        /// Who records the import, as the log names its author.
+        #[arg(long, default_value = "cli")]
+        author: String,
+    },
+    /// Write the current record as a scenario file (TOML); importing it gives the same state.
+    Export {
+        /// The scenario file to write.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// A SQLite file or a postgres:// URL.
+        #[arg(long, default_value = DEFAULT_DATABASE)]
+        database: String,
+        /// Overwrite the output file if it exists.
+        #[arg(long)]
+        force: bool,
+        /// The record as of this time (RFC 3339, e.g. 2025-12-01T12:00:00Z) instead of now.
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+    /// Copy the database into a new SQLite file, consistent as of one moment; safe while a
+    /// server writes.
+    Backup {
+        /// The backup file to create; never overwritten.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// A SQLite file or a postgres:// URL.
+        #[arg(long, default_value = DEFAULT_DATABASE)]
+        database: String,
+    },
+    /// Add a user and print its API token, once.
+    AddUser {
+        /// The user's name.
+        name: String,
+        /// mediator, observer or delegate:PARTY.
+        #[arg(long)]
+        role: String,
+        /// A SQLite file or a postgres:// URL.
+        #[arg(long, default_value = DEFAULT_DATABASE)]
+        database: String,
+    },
+}
+
+/// Runs a `parley db` command: exit code 0 on success, 1 when `verify` finds the log broken.
+pub(crate) fn run(args: DbArgs) -> Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(run_async(args.command))
+}
+
+async fn run_async(command: DbCommand) -> Result<ExitCode> {
+    match command {
+        DbCommand::Verify { database } => {
+            // Verifying never creates a database: a mistyped path is an error, not an empty log.
+            let store = open_existing(&database).await?;
+            let report = store.verify().await.context("cannot verify the log")?;
+            crate::print(&format!("{}: {report}\n", store.database()))?;
+            store.close().await;
+            Ok(if report.is_ok() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        DbCommand::Import { file, database, author } => {
+            let file_name = file.display().to_string();
+            let text = read_text(&file)?;
+            let loaded = read_scenario(&text);
+            let Some(scenario) = loaded.scenario else {
+                let rendered: Vec<String> = loaded
+                    .diagnostics
+                    .iter()
+                    .map(|diagnostic| diagnostic.render(&file_name))
+                    .collect();
+                let n_errors =
+                    loaded.diagnostics.iter().filter(|diagnostic| diagnostic.is_error()).count();
+                bail!(
+                    "{file_name} has {n_errors} error(s); nothing was imported:\n{}",
+                    rendered.join("\n")
+                );
+            };
+            let store = open(&database).await?;
+            let appended = store
+                .import(&author, scenario.into_scenario())
+                .await
+                .with_context(|| format!("cannot import '{file_name}'"))?;
+            crate::print(&format!(
+                "imported '{file_name}' into {} as event {} ({})\n",
+                store.database(),
+                appended.seq,
+                appended.hash
+            ))?;
+            store.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        DbCommand::Export { output, database, force, as_of } => {
+            let as_of = as_of
+                .map(|text| {
+                    text.parse::<jiff::Timestamp>().with_context(|| {
+                        format!(
+                            "invalid time '{text}', expected RFC 3339 such as 2025-12-01T12:00:00Z"
+                        )
+                    })
+                })
+                .transpose()?;
+            let store = open_existing(&database).await?;
+            let text = store.export(as_of).await.context("cannot export the record")?;
+            write_atomically(&output, &text, force)?;
+            crate::print(&format!("wrote '{}'\n", output.display()))?;
+            store.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        DbCommand::Backup { output, database } => {
+            let store = open_existing(&database).await?;
+            store
+                .backup(&output)
+                .await
+                .with_context(|| format!("cannot back up {}", store.database()))?;
+            crate::print(&format!(
+                "backed up {} to '{}' (a SQLite file)\n",
+                store.database(),
+                output.display()
+            ))?;
+            store.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        DbCommand::AddUser { name, role, database } => {
+            let role = Role::parse(&role)?;
+            let store = open_existing(&database).await?;
+            let user = store.create_user(&name, &role).await?;
+            let token = store.issue_token(user.id).await?;
+            crate::print(&format!(
+                "added user '{}' ({}), id {}\nAPI token (shown once, keep it safe):\n{token}\n",
+                user.name, user.role, user.id
+            ))?;
+            store.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn open(database: &str) -> Result<Store> {
+    Store::open(database).await.map_err(anyhow::Error::from)
+}
+
+/// Opens a database that must exist already: a SQLite file is not created.
+async fn open_existing(database: &str) -> Result<Store> {
+    let sqlite_path = match database.strip_prefix("sqlite://").or(database.strip_prefix("sqlite:"))
+    {
+        Some(rest) => Some(rest.split('?').next().unwrap_or_default()),
+        None if !database.contains("://") => Some(database),
+        None => None,
+    };
+    if let Some(path) = sqlite_path
+        && !path.starts_with(':')
+        && !Path::new(path).exists()
+    {
+        bail!("database '{database}' does not exist");
+    }
+    open(database).await
+}

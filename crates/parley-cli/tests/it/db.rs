@@ -1,0 +1,105 @@
+//! `parley db`: import, verify (intact and tampered), export, backup and add-user on SQLite.
+
+use crate::helpers::parley;
+
+fn run_ok(args: &[&std::ffi::OsStr]) -> String {
+    let output = parley().args(args).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn import_verify_export_and_backup_keep_the_record() {
+    let temp = tempfile::tempdir().unwrap();
+    let database = temp.path().join("parley.db");
+    let scenario = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/talks-2025.toml"
+    ));
+    let db = database.as_os_str();
+    run_ok(&["db".as_ref(), "import".as_ref(), scenario.as_os_str(), "--database".as_ref(), db]);
+    assert!(
+        run_ok(&["db".as_ref(), "verify".as_ref(), "--database".as_ref(), db])
+            .contains("the log is intact: 1 event(s)")
+    );
+    let exported = temp.path().join("exported.toml");
+    run_ok(&[
+        "db".as_ref(),
+        "export".as_ref(),
+        "-o".as_ref(),
+        exported.as_os_str(),
+        "--database".as_ref(),
+        db,
+    ]);
+    let analysis = |path: &std::path::Path| {
+        run_ok(&[
+            "analyze".as_ref(),
+            path.as_os_str(),
+            "--json".as_ref(),
+            "--samples".as_ref(),
+            "0".as_ref(),
+        ])
+    };
+    assert_eq!(
+        analysis(&exported).replace(exported.to_str().unwrap(), "FILE"),
+        analysis(scenario).replace(scenario.to_str().unwrap(), "FILE")
+    );
+    let backup = temp.path().join("backup.db");
+    run_ok(&[
+        "db".as_ref(),
+        "backup".as_ref(),
+        "-o".as_ref(),
+        backup.as_os_str(),
+        "--database".as_ref(),
+        db,
+    ]);
+    assert!(
+        run_ok(&["db".as_ref(), "verify".as_ref(), "--database".as_ref(), backup.as_os_str()])
+            .contains("intact")
+    );
+    let token = run_ok(&[
+        "db".as_ref(),
+        "add-user".as_ref(),
+        "alice".as_ref(),
+        "--role".as_ref(),
+        "delegate:ukraine".as_ref(),
+        "--database".as_ref(),
+        db,
+    ]);
+    assert!(token.contains("parley_"));
+}
+
+#[test]
+fn verify_names_an_edited_event_and_exits_with_one() {
+    let temp = tempfile::tempdir().unwrap();
+    let database = temp.path().join("parley.db");
+    let scenario = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/talks-2025.toml"
+    ));
+    run_ok(&[
+        "db".as_ref(),
+        "import".as_ref(),
+        scenario.as_os_str(),
+        "--database".as_ref(),
+        database.as_os_str(),
+    ]);
+    // Edit the stored event behind the store's back, as an intruder with file access would.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        use sqlx::Connection;
+        let url = format!("sqlite://{}", database.display());
+        let mut connection = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query("UPDATE events SET payload = replace(payload, 'Vladimir Putin', 'V. Putin') WHERE seq = 1")
+            .execute(&mut connection)
+            .await
+            .unwrap();
+    });
+    let output = parley()
+        .args(["db".as_ref(), "verify".as_ref(), "--database".as_ref(), database.as_os_str()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("event 1") && stdout.contains("was edited"), "{stdout}");
+}

@@ -1,0 +1,280 @@
+//! Users, their roles and API tokens, and the sign-in rate limiter. Users are not part of the
+//! negotiation record: they live in their own tables, outside the event log. A token is shown
+//! once, when it is issued; the database keeps only its SHA-256.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use parley_model::Id;
+use parley_model::access::Viewer;
+
+use crate::chain::{format_time, secret_hash};
+use crate::{Error, Result, Store, with_pool};
+
+/// What a user may see.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Role {
+    /// Sees everything.
+    Mediator,
+    /// A delegate of this party: sees what is public, what is shared with a track the party
+    /// sits on, and the party's own private records.
+    Delegate(Id),
+    /// Sees what is public.
+    Observer,
+}
+
+impl Role {
+    /// Parses `mediator`, `observer` or `delegate:PARTY`.
+    pub fn parse(text: &str) -> Result<Role> {
+        match text {
+            "mediator" => Ok(Role::Mediator),
+            "observer" => Ok(Role::Observer),
+            _ => text
+                .strip_prefix("delegate:")
+                .and_then(|party| Id::parse(party).ok())
+                .map(Role::Delegate)
+                .ok_or_else(|| Error::InvalidRole(text.to_owned())),
+        }
+    }
+
+    /// Whom the access rules see: the one mapping from roles to viewers.
+    pub fn viewer(&self) -> Viewer {
+        match self {
+            Role::Mediator => Viewer::Mediator,
+            Role::Delegate(party) => Viewer::Party(party.clone()),
+            Role::Observer => Viewer::Observer,
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Role::Mediator => formatter.write_str("mediator"),
+            Role::Delegate(party) => write!(formatter, "delegate:{party}"),
+            Role::Observer => formatter.write_str("observer"),
+        }
+    }
+}
+
+/// A user.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct User {
+    /// Its id.
+    pub id: i64,
+    /// Its name, unique.
+    pub name: String,
+    /// Its role.
+    pub role: Role,
+    /// When it was created.
+    pub created_at: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    name: String,
+    role: String,
+    created_at: String,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = Error;
+
+    fn try_from(row: UserRow) -> Result<User> {
+        Ok(User {
+            id: row.id,
+            name: row.name,
+            role: Role::parse(&row.role)?,
+            created_at: row.created_at,
+        })
+    }
+}
+
+/// What an issued token starts with, so that a leaked one is recognisable.
+const TOKEN_PREFIX: &str = "parley_";
+
+impl Store {
+    /// Creates a user. A delegate's party must be in the current record, when there is one.
+    pub async fn create_user(&self, name: &str, role: &Role) -> Result<User> {
+        let valid_name = !name.is_empty()
+            && name.chars().count() <= 64
+            && !name.chars().any(|character| character.is_whitespace() || character.is_control());
+        if !valid_name {
+            return Err(Error::InvalidUserName(name.to_owned()));
+        }
+        if let Role::Delegate(party) = role {
+            match self.state(None).await {
+                Ok(snapshot) => {
+                    let parties = &snapshot.scenario.scenario().parties;
+                    if !parties.iter().any(|candidate| &candidate.id == party) {
+                        let known: Vec<&str> =
+                            parties.iter().map(|party| party.id.as_str()).collect();
+                        return Err(Error::UnknownParty {
+                            party: party.to_string(),
+                            known: known.join(", "),
+                        });
+                    }
+                }
+                Err(Error::Empty) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        let created_at = format_time(jiff::Timestamp::now());
+        let inserted: std::result::Result<(i64,), sqlx::Error> = with_pool!(&self.inner.backend, pool, _postgres => {
+            sqlx::query_as("INSERT INTO users (name, role, created_at) VALUES ($1, $2, $3) RETURNING id")
+                .bind(name)
+                .bind(role.to_string())
+                .bind(&created_at)
+                .fetch_one(pool)
+                .await
+        });
+        let (id,) = inserted.map_err(|error| match &error {
+            sqlx::Error::Database(database_error) if database_error.is_unique_violation() => {
+                Error::UserExists(name.to_owned())
+            }
+            _ => Error::Database(error),
+        })?;
+        Ok(User { id, name: name.to_owned(), role: role.clone(), created_at })
+    }
+
+    /// Every user, by id.
+    pub async fn users(&self) -> Result<Vec<User>> {
+        let rows: Vec<UserRow> = with_pool!(&self.inner.backend, pool, _postgres => {
+            sqlx::query_as("SELECT id, name, role, created_at FROM users ORDER BY id").fetch_all(pool).await?
+        });
+        rows.into_iter().map(User::try_from).collect()
+    }
+
+    /// Issues a new token for a user and returns it: the only time it is seen. The database
+    /// keeps its SHA-256 only.
+    pub async fn issue_token(&self, user_id: i64) -> Result<String> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|_| Error::Random)?;
+        let token = format!("{TOKEN_PREFIX}{}", hex::encode(bytes));
+        let created_at = format_time(jiff::Timestamp::now());
+        let inserted = with_pool!(&self.inner.backend, pool, _postgres => {
+            // One statement, so a missing user inserts nothing.
+            sqlx::query(
+                "INSERT INTO tokens (user_id, token_hash, created_at) \
+                 SELECT id, $2, $3 FROM users WHERE id = $1",
+            )
+            .bind(user_id)
+            .bind(secret_hash(&token))
+            .bind(&created_at)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        if inserted == 0 {
+            return Err(Error::UnknownUser(user_id));
+        }
+        Ok(token)
+    }
+
+    /// The user a token belongs to, `None` when it is unknown or revoked.
+    pub async fn authenticate(&self, token: &str) -> Result<Option<User>> {
+        if !token.starts_with(TOKEN_PREFIX) {
+            return Ok(None);
+        }
+        let row: Option<UserRow> = with_pool!(&self.inner.backend, pool, _postgres => {
+            sqlx::query_as(
+                "SELECT users.id, users.name, users.role, users.created_at \
+                 FROM tokens JOIN users ON users.id = tokens.user_id \
+                 WHERE tokens.token_hash = $1 AND tokens.revoked_at IS NULL",
+            )
+            .bind(secret_hash(token))
+            .fetch_optional(pool)
+            .await?
+        });
+        row.map(User::try_from).transpose()
+    }
+
+    /// Revokes every token of a user; returns how many were revoked.
+    pub async fn revoke_tokens(&self, user_id: i64) -> Result<u64> {
+        let revoked_at = format_time(jiff::Timestamp::now());
+        let n_revoked = with_pool!(&self.inner.backend, pool, _postgres => {
+            sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                .bind(&revoked_at)
+                .bind(user_id)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(n_revoked)
+    }
+}
+
+/// A token bucket per key (a remote address, a user name): each key may try `burst` times at
+/// once, then once per `interval`. The clock is passed in, so tests need not wait. It is kept
+/// in memory: each server limits the sign-ins it sees.
+#[derive(Debug)]
+pub struct RateLimiter {
+    burst: f64,
+    interval: Duration,
+    buckets: Mutex<HashMap<String, Bucket>>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Bucket {
+    tokens: f64,
+    updated: Instant,
+}
+
+/// How many keys are kept before full buckets are forgotten.
+const MAX_KEYS: usize = 10_000;
+
+impl RateLimiter {
+    /// A limiter that allows `burst` attempts at once, then one per `interval`.
+    pub fn new(burst: u32, interval: Duration) -> RateLimiter {
+        RateLimiter {
+            burst: f64::from(burst.max(1)),
+            interval: interval.max(Duration::from_nanos(1)),
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Whether the key may try now; a `true` uses up one attempt.
+    pub fn check(&self, key: &str, now: Instant) -> bool {
+        let mut buckets = self.buckets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let refill = |bucket: &Bucket| {
+            let elapsed = now.saturating_duration_since(bucket.updated);
+            (bucket.tokens + elapsed.as_secs_f64() / self.interval.as_secs_f64()).min(self.burst)
+        };
+        if buckets.len() >= MAX_KEYS && !buckets.contains_key(key) {
+            // A full bucket is the same as no bucket: forgetting it changes nothing.
+            buckets.retain(|_, bucket| refill(bucket) < self.burst);
+        }
+        let bucket =
+            buckets.entry(key.to_owned()).or_insert(Bucket { tokens: self.burst, updated: now });
+        bucket.tokens = refill(bucket);
+        bucket.updated = now.max(bucket.updated);
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_through_text() {
+        for text in ["mediator", "observer", "delegate:ukraine"] {
+            assert_eq!(Role::parse(text).unwrap().to_string(), text);
+        }
+        for bad in ["admin", "delegate:", "Mediator", ""] {
+            assert!(matches!(Role::parse(bad), Err(Error::InvalidRole(_))), "{bad}");
+        }
+        assert_eq!(
+            Role::parse("delegate:russia").unwrap().viewer(),
+            Viewer::Party(Id::parse("russia").unwrap())
+        );
+    }
+}

@@ -1,0 +1,122 @@
+//! Users, tokens and roles; what each viewer sees; the sign-in rate limiter.
+
+use std::time::{Duration, Instant};
+
+use parley_model::Id;
+use parley_model::access::Viewer;
+use parley_store::Error;
+use parley_store::users::{RateLimiter, Role};
+
+use crate::helpers::{TestDb, seeded, upsert};
+
+/// A private position of Ukraine on NATO, recorded after the built-in scenario.
+const PRIVATE_POSITION: &str = "[[positions]]\nparty = \"ukraine\"\nissue = \"nato\"\ndate = 2025-12-01\nstances = { renounce = \"workable\", keep = \"preferred\" }\nvisibility = \"private\"\nnote = \"PRIVATE-MARKER\"\n";
+
+fn has_private_position(snapshot: &parley_store::log::Snapshot) -> bool {
+    snapshot.scenario.scenario().positions.iter().any(|position| {
+        position.note.as_deref().is_some_and(|note| note.contains("PRIVATE-MARKER"))
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_viewer_sees_only_what_the_rules_allow() {
+    for db in TestDb::all().await {
+        let store = seeded(&db).await;
+        store.append("mediator", &upsert(PRIVATE_POSITION)).await.unwrap();
+        let party = |id: &str| Viewer::Party(Id::parse(id).unwrap());
+        let sees = |viewer: Viewer| {
+            let store = store.clone();
+            async move { has_private_position(&store.state_for(&viewer, None).await.unwrap()) }
+        };
+        assert!(sees(Viewer::Mediator).await);
+        assert!(sees(party("ukraine")).await);
+        assert!(!sees(party("russia")).await);
+        assert!(!sees(Viewer::Observer).await);
+        // The same through users' roles, and as of a time.
+        let russia =
+            store.create_user("ivan", &Role::parse("delegate:russia").unwrap()).await.unwrap();
+        let snapshot =
+            store.state_for(&russia.role.viewer(), Some(jiff::Timestamp::now())).await.unwrap();
+        assert!(!has_private_position(&snapshot));
+        let all = store.state(None).await.unwrap();
+        assert!(has_private_position(&all));
+        // Reservations are private to their party.
+        let observer = store.state_for(&Viewer::Observer, None).await.unwrap();
+        assert!(
+            observer.scenario.scenario().parties.iter().all(|party| party.reservation.is_none())
+        );
+        db.finish().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_are_stored_hashed_and_authenticate_their_user() {
+    for db in TestDb::all().await {
+        let store = seeded(&db).await;
+        let user =
+            store.create_user("olena", &Role::parse("delegate:ukraine").unwrap()).await.unwrap();
+        let token = store.issue_token(user.id).await.unwrap();
+        assert!(token.starts_with("parley_") && token.len() == 7 + 64, "{token}");
+        let found = store.authenticate(&token).await.unwrap().unwrap();
+        assert_eq!(
+            (found.id, found.role.viewer()),
+            (user.id, Viewer::Party(Id::parse("ukraine").unwrap()))
+        );
+        assert_eq!(store.authenticate("parley_0000").await.unwrap(), None);
+        assert_eq!(store.authenticate("").await.unwrap(), None);
+
+        // The token itself is nowhere in the database: a backup holds every table, tokens too.
+        let backup = db.dir.path().join("check.db");
+        store.backup(&backup).await.unwrap();
+        let bytes = std::fs::read(&backup).unwrap();
+        assert!(!bytes.windows(token.len() - 7).any(|window| window == &token.as_bytes()[7..]));
+        let checked = parley_store::Store::open(&backup.display().to_string()).await.unwrap();
+        assert_eq!(checked.users().await.unwrap().len(), 1);
+
+        assert_eq!(store.revoke_tokens(user.id).await.unwrap(), 1);
+        assert_eq!(store.authenticate(&token).await.unwrap(), None);
+        assert!(matches!(store.issue_token(999).await, Err(Error::UnknownUser(999))));
+        db.finish().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn users_are_checked_when_created() {
+    for db in TestDb::all().await {
+        let store = seeded(&db).await;
+        store.create_user("alice", &Role::Mediator).await.unwrap();
+        assert!(matches!(
+            store.create_user("alice", &Role::Observer).await,
+            Err(Error::UserExists(_))
+        ));
+        assert!(matches!(
+            store.create_user("a b", &Role::Observer).await,
+            Err(Error::InvalidUserName(_))
+        ));
+        let error =
+            store.create_user("bob", &Role::parse("delegate:narnia").unwrap()).await.unwrap_err();
+        assert!(
+            error.to_string().starts_with("unknown party 'narnia', expected one of: us, russia"),
+            "{error}"
+        );
+        assert_eq!(store.users().await.unwrap().len(), 1);
+        db.finish().await;
+    }
+}
+
+#[test]
+fn the_rate_limiter_allows_a_burst_then_one_per_interval() {
+    let limiter = RateLimiter::new(3, Duration::from_secs(10));
+    let start = Instant::now();
+    let results: Vec<bool> = (0..4).map(|_| limiter.check("1.2.3.4", start)).collect();
+    assert_eq!(results, [true, true, true, false]);
+    // Other keys have their own bucket.
+    assert!(limiter.check("5.6.7.8", start));
+    assert!(!limiter.check("1.2.3.4", start + Duration::from_secs(9)));
+    assert!(limiter.check("1.2.3.4", start + Duration::from_secs(11)));
+    assert!(!limiter.check("1.2.3.4", start + Duration::from_secs(12)));
+    // A long pause refills the bucket to its burst, no more.
+    let later = start + Duration::from_secs(3600);
+    let results: Vec<bool> = (0..4).map(|_| limiter.check("1.2.3.4", later)).collect();
+    assert_eq!(results, [true, true, true, false]);
+}

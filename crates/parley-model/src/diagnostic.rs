@@ -1,32 +1,38 @@
 //! Problems found in a scenario: each with a kind, a severity, the path of the field at
 //! fault and, once the scenario format has resolved the path, a line and column.
 
+use std::borrow::Cow;
 use std::fmt;
+
+use smallvec::SmallVec;
 
 /// One step of a path into a scenario: a key of a table or an index into a list.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub enum PathSegment {
     /// A key, e.g. `parties` or an option id in a table of stances.
-    Key(String),
+    Key(Cow<'static, str>),
     /// An index into a list, from 0.
     Index(usize),
 }
 
 /// The path of a field in a scenario, e.g. `parties[2].delegates[0].id`. The same path names
 /// the field in a TOML file, a JSON request and an error message.
+///
+/// Validation builds a path for every field it checks, so a path of a few steps with literal
+/// keys is built without touching the heap.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, Default)]
-pub struct FieldPath(pub Vec<PathSegment>);
+pub struct FieldPath(pub SmallVec<[PathSegment; 6]>);
 
 impl FieldPath {
     /// The path of the whole scenario.
     pub fn root() -> FieldPath {
-        FieldPath(Vec::new())
+        FieldPath(SmallVec::new())
     }
 
     /// This path followed by a key.
-    pub fn key(&self, key: &str) -> FieldPath {
+    pub fn key(&self, key: impl Into<Cow<'static, str>>) -> FieldPath {
         let mut segments = self.0.clone();
-        segments.push(PathSegment::Key(key.to_owned()));
+        segments.push(PathSegment::Key(key.into()));
         FieldPath(segments)
     }
 
@@ -40,7 +46,7 @@ impl FieldPath {
     /// This path without its last step, or `None` at the root.
     pub fn parent(&self) -> Option<FieldPath> {
         let (_, rest) = self.0.split_last()?;
-        Some(FieldPath(rest.to_vec()))
+        Some(FieldPath(rest.iter().cloned().collect()))
     }
 }
 

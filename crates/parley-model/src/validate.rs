@@ -1,7 +1,9 @@
 //! Validation: every check on a [`Scenario`], reported all at once as diagnostics, and the
 //! [`ValidScenario`] that the analysis takes once no error remains.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind as Kind, FieldPath};
 use crate::scale::Interval;
@@ -108,13 +110,13 @@ struct Checker<'a> {
     claims: HashMap<&'a Id, usize>,
 }
 
-fn root(collection: &str, index: usize) -> FieldPath {
+fn root(collection: &'static str, index: usize) -> FieldPath {
     FieldPath::root().key(collection).index(index)
 }
 
 /// The first index of each id; later duplicates are reported by `check_unique`.
 fn index_by_id<'a, T>(items: &'a [T], id: impl Fn(&'a T) -> &'a Id) -> HashMap<&'a Id, usize> {
-    let mut index = HashMap::new();
+    let mut index = HashMap::default();
     for (item_idx, item) in items.iter().enumerate() {
         index.entry(id(item)).or_insert(item_idx);
     }
@@ -123,7 +125,7 @@ fn index_by_id<'a, T>(items: &'a [T], id: impl Fn(&'a T) -> &'a Id) -> HashMap<&
 
 impl<'a> Checker<'a> {
     fn new(scenario: &'a Scenario) -> Checker<'a> {
-        let mut delegates = HashMap::new();
+        let mut delegates = HashMap::default();
         for (party_idx, party) in scenario.parties.iter().enumerate() {
             for delegate in &party.delegates {
                 delegates.entry(&delegate.id).or_insert(party_idx);
@@ -152,7 +154,7 @@ impl<'a> Checker<'a> {
 
     /// Reports ids that appear more than once, at every repeat.
     fn check_unique<'b>(&mut self, what: &str, ids: impl IntoIterator<Item = (&'b Id, FieldPath)>) {
-        let mut seen: HashMap<&Id, FieldPath> = HashMap::new();
+        let mut seen: HashMap<&Id, FieldPath> = HashMap::default();
         for (id, path) in ids {
             match seen.get(id) {
                 Some(first) => {
@@ -661,7 +663,7 @@ impl<'a> Checker<'a> {
     }
 
     fn check_positions(&mut self) {
-        let mut seen: HashMap<(&Id, &Id, Option<Date>), usize> = HashMap::new();
+        let mut seen: HashMap<(&Id, &Id, Option<Date>), usize> = HashMap::default();
         for (position_idx, position) in self.scenario.positions.iter().enumerate() {
             let path = root("positions", position_idx);
             self.check_party_ref(&position.party, path.key("party"));
@@ -693,7 +695,7 @@ impl<'a> Checker<'a> {
         let issue = &self.scenario.issues[issue_idx];
         let mut seen = BTreeSet::new();
         for (option, stance) in &position.stances {
-            let stance_path = path.key("stances").key(option.as_str());
+            let stance_path = path.key("stances").key(option.to_string());
             if issue.option_index(option).is_none() {
                 let message = format!("issue '{}' has no option '{option}'", issue.id);
                 self.error(Kind::UnknownOption, stance_path.clone(), message);

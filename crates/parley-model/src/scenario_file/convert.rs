@@ -195,7 +195,7 @@ impl Reader {
                 "unknown" => scale.unknown_stance = interval,
                 _ => match StanceLevel::parse(name) {
                     Ok(level) => scale.stances[level as usize] = interval,
-                    Err(message) => self.shape(path.key("stances").key(name), message),
+                    Err(message) => self.shape(path.key("stances").key(name.clone()), message),
                 },
             }
         }
@@ -205,7 +205,7 @@ impl Reader {
                 "unknown" => scale.unknown_importance = interval,
                 _ => match ImportanceLevel::parse(name) {
                     Ok(level) => scale.importances[level as usize] = interval,
-                    Err(message) => self.shape(path.key("importances").key(name), message),
+                    Err(message) => self.shape(path.key("importances").key(name.clone()), message),
                 },
             }
         }
@@ -484,7 +484,7 @@ impl Reader {
         };
         let mut stances = Vec::new();
         for (option, stance) in &dto.stances.0 {
-            let stance_path = path.key("stances").key(option);
+            let stance_path = path.key("stances").key(option.clone());
             let stance = match stance {
                 StanceDto::Value(value) => Stance::Value(*value),
                 StanceDto::Level(level) => match StanceLevel::parse(level) {

@@ -174,13 +174,13 @@ fn read_document(text: &str) -> Option<Document> {
     let document = document.into_inner();
     let mut spans = HashMap::new();
     for (key, value) in document.iter() {
-        record_spans(&FieldPath::root().key(key.get_ref()), value, &mut spans);
+        record_spans(&FieldPath::root().key(key.get_ref().to_string()), value, &mut spans);
     }
     let mut reader = Reader { diagnostics: Vec::new() };
     let mut scenario = Scenario::default();
     let mut unreadable_ids = Vec::new();
     for (key, value) in document.iter() {
-        let path = FieldPath::root().key(key.get_ref());
+        let path = FieldPath::root().key(key.get_ref().to_string());
         match key.get_ref().as_ref() {
             "scenario" => {
                 if let Some(header) = read_entity::<dto::HeaderDto>(
@@ -365,7 +365,7 @@ fn record_spans(
     match value.get_ref() {
         DeValue::Table(table) => {
             for (key, child) in table.iter() {
-                record_spans(&path.key(key.get_ref()), child, spans);
+                record_spans(&path.key(key.get_ref().to_string()), child, spans);
             }
         }
         DeValue::Array(array) => {

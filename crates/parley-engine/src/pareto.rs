@@ -1,8 +1,11 @@
 //! Non-dominated filters over sorted point sets, specialised for 1, 2, 3 and more parties.
 //!
 //! A point is dominated when another point is at least as good for every party and better
-//! for one. Points with identical utility vectors never dominate each other, so all copies of
-//! a non-dominated vector are kept.
+//! for one, comparing utilities rounded to a resolution of 2^-30 (about 1e-9): utilities
+//! that are equal in exact arithmetic often differ in the last bit of their floating-point
+//! sums, and such a tie must not pass for domination. Points with equal rounded utilities are
+//! ties and are all kept. Two tied utilities straddle a rounding boundary, and so stay apart,
+//! only when a boundary falls within their difference of about 1e-16: about once in 1e7 pairs.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -23,6 +26,34 @@ pub(crate) fn compare_desc(left: &[f64], right: &[f64]) -> Ordering {
 /// Sorting guarantees that every dominator of a point comes before it, so one forward sweep
 /// suffices. Utilities must not contain `-0.0`, which would break grouping of equal vectors.
 pub(crate) fn sweep_sorted(n_parties: usize, utilities: &[f64]) -> Vec<usize> {
+    let snapped: Vec<f64> = utilities.iter().map(|&utility| snap(utility)).collect();
+    let n_points = utilities.len() / n_parties;
+    let point = |point_idx: usize| &snapped[point_idx * n_parties..(point_idx + 1) * n_parties];
+    // Snapping keeps each coordinate's order but can make a first coordinate equal and so
+    // change the lexicographic order; sorting again (stably) restores it.
+    let mut order: Vec<usize> = (0..n_points).collect();
+    order.sort_by(|&left, &right| compare_desc(point(left), point(right)));
+    let sorted: Vec<f64> =
+        order.iter().flat_map(|&point_idx| point(point_idx).iter().copied()).collect();
+    let mut kept: Vec<usize> =
+        sweep_exact(n_parties, &sorted).into_iter().map(|sorted_idx| order[sorted_idx]).collect();
+    kept.sort_unstable();
+    kept
+}
+
+/// The resolution at which utilities are compared: 2^-30, about 1e-9.
+const RESOLUTION: f64 = 1.0 / (1u64 << 30) as f64;
+
+/// A utility rounded to the comparison resolution. Utilities equal in exact arithmetic but
+/// summed in different orders differ by about 1e-16; rounded, they are equal. The sum with 0.0
+/// turns -0.0 into 0.0, which the sweeps need.
+fn snap(utility: f64) -> f64 {
+    (utility / RESOLUTION).round() * RESOLUTION + 0.0
+}
+
+/// Positions of the exactly non-dominated points among flat `utilities` sorted by
+/// [`compare_desc`].
+fn sweep_exact(n_parties: usize, utilities: &[f64]) -> Vec<usize> {
     let n_points = utilities.len() / n_parties;
     let point = |point_idx: usize| &utilities[point_idx * n_parties..(point_idx + 1) * n_parties];
     let mut kept = Vec::new();
@@ -183,6 +214,14 @@ mod tests {
             ],
             expect!["[0, 1, 2, 3, 5]"],
         );
+    }
+
+    #[test]
+    fn a_difference_in_the_last_bit_is_a_tie_not_a_domination() {
+        let sum = 0.1 + 0.2;
+        assert!(sum > 0.3);
+        check(2, &[sum, 0.5, 0.3, 0.5, 0.2, 0.6, 0.3, 0.4], expect!["[0, 1, 2]"]);
+        check(3, &[sum, 0.5, 0.1, 0.3, 0.5, 0.1, 0.3 - 1e-9, 0.5, 0.1], expect!["[0, 1]"]);
     }
 
     #[test]

@@ -11,33 +11,7 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/../.." && pwd)"
-venv="$here/.venv"
+# shellcheck source=../prepare-comparison.sh
+source "$here/../prepare-comparison.sh"
 
-python="${PYTHON:-}"
-if [[ -z "$python" ]]; then
-    for candidate in python3.11 python3.12 python3.13 python3.10 python3; do
-        if command -v "$candidate" >/dev/null 2>&1; then python="$candidate"; break; fi
-    done
-fi
-[[ -n "$python" ]] || { echo "run.sh: no python3 found (set PYTHON)" >&2; exit 2; }
-
-if [[ ! -x "$venv/bin/python" ]]; then
-    echo "run.sh: creating $venv with $python" >&2
-    "$python" -m venv "$venv"
-fi
-# Install (again) only when requirements.txt changed since the last install.
-stamp="$venv/.requirements.installed"
-if [[ ! -f "$stamp" ]] || ! cmp -s "$here/requirements.txt" "$stamp"; then
-    echo "run.sh: installing $(grep -v '^#' "$here/requirements.txt" | xargs) into $venv" >&2
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
-    cp "$here/requirements.txt" "$stamp"
-fi
-
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target}"
-if [[ "${SKIP_BUILD:-0}" != "1" ]]; then
-    echo "run.sh: building parley (release, $CARGO_TARGET_DIR)" >&2
-    (cd "$repo" && cargo build --release --quiet -p parley-cli)
-fi
-
-exec "$venv/bin/python" "$here/compare.py" --parley "$CARGO_TARGET_DIR/release/parley" "$@"
+exec "$venv/bin/python" "$here/compare.py" --parley "$parley" "$@"

@@ -56,6 +56,9 @@ pub(crate) fn frontier_with_rules(
     if allowed_options.iter().any(Vec::is_empty) {
         return Ok(OutcomeSet::empty(n_issues, n_parties));
     }
+    if is_small(&allowed_options) {
+        return Ok(small_frontier_of(space, rules, &allowed_options));
+    }
     let pruning = ThresholdPruning::new(space, rules, &allowed_options);
 
     let mut layer_utilities = vec![0.0; n_parties];
@@ -114,6 +117,79 @@ pub(crate) fn frontier_with_rules(
 }
 
 /// Per issue, the options no red line excludes under `rules`, in increasing order.
+/// Up to this many allowed outcomes, a frontier is enumerated on the calling thread: on small
+/// spaces the set-up of the layered search and of the thread pool costs more than the work.
+const SMALL_SPACE: usize = 32;
+
+fn is_small(allowed_options: &[Vec<u16>]) -> bool {
+    let mut n_outcomes: usize = 1;
+    for options in allowed_options {
+        n_outcomes = n_outcomes.saturating_mul(options.len());
+        if n_outcomes > SMALL_SPACE {
+            return false;
+        }
+    }
+    true
+}
+
+/// The frontier of a small space: every allowed outcome that meets the thresholds, then the
+/// non-dominated ones among them.
+pub(crate) fn small_frontier_of(
+    space: &UtilitySpace,
+    rules: &Rules,
+    allowed_options: &[Vec<u16>],
+) -> OutcomeSet {
+    let (n_issues, n_parties) = (space.n_issues(), space.n_parties());
+    let mut outcomes = Vec::new();
+    let mut utilities = Vec::new();
+    let mut position = vec![0usize; n_issues];
+    let mut outcome: Vec<u16> = allowed_options.iter().map(|options| options[0]).collect();
+    let mut point = vec![0.0; n_parties];
+    loop {
+        space.utilities_into(&outcome, &mut point);
+        if rules.meets_thresholds(&point) {
+            outcomes.extend_from_slice(&outcome);
+            utilities.extend_from_slice(&point);
+        }
+        // The next outcome in odometer order, the last issue turning fastest.
+        let mut issue_idx = n_issues;
+        loop {
+            if issue_idx == 0 {
+                let kept = crate::pareto::non_dominated(n_parties, &utilities);
+                let kept_outcomes = kept
+                    .iter()
+                    .flat_map(|&idx| outcomes[idx * n_issues..(idx + 1) * n_issues].iter().copied())
+                    .collect();
+                let kept_utilities = kept
+                    .iter()
+                    .flat_map(|&idx| {
+                        utilities[idx * n_parties..(idx + 1) * n_parties].iter().copied()
+                    })
+                    .collect();
+                return OutcomeSet::from_unsorted(
+                    n_issues,
+                    n_parties,
+                    kept_outcomes,
+                    kept_utilities,
+                );
+            }
+            issue_idx -= 1;
+            position[issue_idx] += 1;
+            if position[issue_idx] < allowed_options[issue_idx].len() {
+                outcome[issue_idx] = allowed_options[issue_idx][position[issue_idx]];
+                break;
+            }
+            position[issue_idx] = 0;
+            outcome[issue_idx] = allowed_options[issue_idx][0];
+        }
+    }
+}
+
+/// Whether a space with these rules is small enough to enumerate on the calling thread.
+pub(crate) fn is_small_space(space: &UtilitySpace, rules: &Rules) -> bool {
+    is_small(&allowed_options(space, rules))
+}
+
 pub(crate) fn allowed_options(space: &UtilitySpace, rules: &Rules) -> Vec<Vec<u16>> {
     (0..space.n_issues())
         .map(|issue_idx| {

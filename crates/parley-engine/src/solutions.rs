@@ -9,7 +9,7 @@ use rayon::ThreadPool;
 
 use crate::Result;
 use crate::control::Control;
-use crate::frontier::{frontier_with_rules, pareto_frontier};
+use crate::frontier::{frontier_with_rules, is_small_space, pareto_frontier};
 use crate::outcome_set::OutcomeSet;
 use crate::search::{
     Objective, egalitarian_value, maximise, nash_value, tie_tolerance, utilitarian_value,
@@ -62,6 +62,10 @@ pub fn solutions_on_frontier(space: &UtilitySpace, frontier: &OutcomeSet) -> Sol
 pub fn nash(space: &UtilitySpace, pool: &ThreadPool, control: &Control<'_>) -> Result<OutcomeSet> {
     let rules = space.rules(Scope::Zone);
     let disagreement = space.disagreement();
+    if is_small_space(space, &rules) {
+        let frontier = frontier_with_rules(space, &rules, pool, control)?;
+        return Ok(best_of(&frontier, |utilities| nash_value(utilities, disagreement)));
+    }
     let n_parties = space.n_parties();
     // Frontier outcomes below a disagreement point are impossible for parties whose point is
     // their lowest utility and, up to the zone tolerance, for constraining parties.
@@ -92,6 +96,11 @@ pub fn nash(space: &UtilitySpace, pool: &ThreadPool, control: &Control<'_>) -> R
 
 /// The egalitarian outcomes, by branch and bound without building the frontier.
 pub fn egalitarian(space: &UtilitySpace, control: &Control<'_>) -> Result<OutcomeSet> {
+    if let Some(frontier) = small_zone_frontier(space) {
+        return Ok(best_of(&frontier, |utilities| {
+            egalitarian_value(utilities, space.disagreement())
+        }));
+    }
     let objective = Objective::Egalitarian {
         parties: (0..space.n_parties()).collect(),
         offsets: space.disagreement().to_vec(),
@@ -101,7 +110,23 @@ pub fn egalitarian(space: &UtilitySpace, control: &Control<'_>) -> Result<Outcom
 
 /// The utilitarian outcomes, by branch and bound without building the frontier.
 pub fn utilitarian(space: &UtilitySpace, control: &Control<'_>) -> Result<OutcomeSet> {
+    if let Some(frontier) = small_zone_frontier(space) {
+        return Ok(best_of(&frontier, utilitarian_value));
+    }
     optimum_outcomes(space, &Objective::Utilitarian, control)
+}
+
+/// The zone frontier of a small space, enumerated on the calling thread; `None` for a large one.
+fn small_zone_frontier(space: &UtilitySpace) -> Option<OutcomeSet> {
+    let rules = space.rules(Scope::Zone);
+    if !is_small_space(space, &rules) {
+        return None;
+    }
+    let allowed = crate::frontier::allowed_options(space, &rules);
+    if allowed.iter().any(Vec::is_empty) {
+        return Some(OutcomeSet::empty(space.n_issues(), space.n_parties()));
+    }
+    Some(crate::frontier::small_frontier_of(space, &rules, &allowed))
 }
 
 /// The Kalai-Smorodinsky outcomes: frontier outcomes minimising `max_p g_p - min_p g_p`,

@@ -15,7 +15,10 @@ compares, like with like:
   egalitarian              pareto_frontier + kalai_points    (NegMAS's "Kalai" is Kalai 1977)
   utilitarian              pareto_frontier + max_welfare_points
 
-Frontiers and solutions are compared as sets of utility vectors (tolerance --tol).
+Frontiers and solutions are compared as sets of utility vectors (tolerance --tol);
+every outcome NegMAS returns must also be one Parley lists, unless an outcome Parley
+lists dominates it exactly (rational arithmetic on Parley's numbers) or beyond Parley's
+1e-12 tie margin: differences in the last bits of the sums are not mismatches.
 Each NegMAS step is timed in-process (time.perf_counter, best of --repeat runs,
 caches cleared before each run) and divided by Parley's own in-process timing
 (best of --repeat runs of the binary).  See docs/negmas-comparison.md.
@@ -28,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import itertools
 import json
 import math
 import os
@@ -81,6 +83,7 @@ NEGMAS_SOLUTION = {
     "utilitarian": max_welfare_points,
 }
 NEGMAS_EPS = 1e-12  # the default eps of the NegMAS functions used
+TIE_MARGIN = 1e-12  # Parley's tie tolerance (relative above 1)
 
 
 # --------------------------------------------------------------------------- scenarios
@@ -418,8 +421,8 @@ def compare_sets(name: str, parley_v, negmas_v, tol: float, problems: list[str],
         # dominator (dominated in exact arithmetic): a NegMAS artefact, not a mismatch.
         kept = [v for v in only_n if not artefact(v)]
         if notes is not None and len(kept) < len(only_n):
-            notes.append(f"{name}: {len(only_n) - len(kept)} point(s) only NegMAS keeps are dominated or outside "
-                         "the zone in exact arithmetic (rounding in NegMAS's float sums): not a mismatch")
+            notes.append(f"{name}: {len(only_n) - len(kept)} point(s) only NegMAS keeps are dominated by a point "
+                         "Parley lists (exactly or beyond the 1e-12 tie margin) or outside the zone: rounding, not a mismatch")
         only_n = kept
     if not only_p and not only_n:
         return True
@@ -484,6 +487,10 @@ class ExactFilter:
         return self._cache[o]
 
     def excluded(self, o: tuple) -> bool:
+        """Outside the zone in exact arithmetic, or dominated by a listed outcome either
+        exactly or with Parley's tie margin (better by more than 1e-12, relative above 1,
+        for one party, and worse by no more than that for any): differences below the
+        tie margin or in the last bits of the sums are not taken for mismatches."""
         import numpy as np
 
         e = self.utils(o)
@@ -492,8 +499,14 @@ class ExactFilter:
         if not len(self.f_vec):
             return False
         fo = np.asarray([float(x) for x in e])
-        cand = np.nonzero(np.all(self.f_vec >= fo - 1e-9, axis=1))[0]
-        return any(_dominates(self.utils(self.f_out[c]), e) for c in cand)
+        margin = TIE_MARGIN * np.maximum(1.0, np.abs(fo))
+        cand = np.nonzero(np.all(self.f_vec >= fo - margin - 1e-15, axis=1))[0]
+        for c in cand:
+            if np.any(self.f_vec[c] > fo + margin):
+                return True  # dominated with the tie margin
+            if _dominates(self.utils(self.f_out[c]), e):
+                return True  # dominated in exact arithmetic
+        return False
 
 
 def outcome_level(step: str, listed_entries: list[dict], negmas_outcomes: list[tuple], filt: ExactFilter,
@@ -519,11 +532,11 @@ def outcome_level(step: str, listed_entries: list[dict], negmas_outcomes: list[t
         twins = [q for q in l_out if filt.utils(q) == e]
         genuine.append((o, e, twins[:1]))
     if artefacts:
-        notes.append(f"{step}: {artefacts} NegMAS outcome(s) Parley does not list are dominated or outside "
-                     "the zone in exact arithmetic (rounding in NegMAS's float sums): not a mismatch")
+        notes.append(f"{step}: {artefacts} NegMAS outcome(s) Parley does not list are dominated by an outcome Parley "
+                     "lists (exactly or beyond the 1e-12 tie margin) or outside the zone: rounding, not a mismatch")
     if genuine:
         lines = [f"{step} (outcome level): {len(genuine)} outcome(s) NegMAS returns are missing from Parley's list, "
-                 "though no outcome Parley lists dominates them in exact arithmetic"]
+                 "though no outcome Parley lists dominates them, exactly or beyond the 1e-12 tie margin"]
         for o, e, twins in genuine[:3]:
             t = f"; exactly tied with listed {twins[0]}" if twins else ""
             lines.append(f"    {o}: exact utilities {fmt_vec(tuple(float(x) for x in e))}{t}")

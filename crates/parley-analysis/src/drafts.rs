@@ -8,7 +8,8 @@
 use parley_engine::control::Control;
 use parley_engine::outcome_set::OutcomeSet;
 use parley_engine::space::{PartySpec, Scope, UtilitySpace};
-use parley_model::scenario::Settlement;
+use parley_model::Date;
+use parley_model::scenario::{Position, Settlement};
 use parley_model::stance::{Stance, StanceLevel};
 use parley_model::utility::PartyUtilities;
 use parley_model::validate::ValidScenario;
@@ -159,21 +160,26 @@ fn objects_to(scenario: &ValidScenario, stance: Option<Stance>) -> bool {
 /// Evaluates every draft of the scenario.
 pub(crate) fn evaluate_drafts(
     scenario: &ValidScenario,
+    as_of: Option<Date>,
     parties: &[PartyUtilities],
     space: &UtilitySpace,
     frontier: &OutcomeSet,
     pool: &ThreadPool,
     control: &Control<'_>,
 ) -> Result<Vec<DraftEvaluation>> {
+    // The same positions as the utilities: each party's latest as of the analysis's date.
+    let positions = scenario.current_positions(as_of);
     (0..scenario.scenario().drafts.len())
         .map(|draft_idx| {
-            evaluate_draft(scenario, parties, space, frontier, draft_idx, pool, control)
+            evaluate_draft(scenario, &positions, parties, space, frontier, draft_idx, pool, control)
         })
         .collect()
 }
 
+#[allow(clippy::too_many_arguments, reason = "the analysis's shared inputs, passed through once")]
 fn evaluate_draft(
     scenario: &ValidScenario,
+    positions: &[Vec<Option<&Position>>],
     parties: &[PartyUtilities],
     space: &UtilitySpace,
     frontier: &OutcomeSet,
@@ -185,7 +191,6 @@ fn evaluate_draft(
     let draft = &record.drafts[draft_idx];
     let (allowed, contradictions) = allowed_options(scenario, draft_idx);
     let restricted = restricted_space(space, &allowed)?;
-    let positions = scenario.current_positions(None);
     let views: Vec<PartyView> = parties
         .iter()
         .enumerate()
@@ -252,15 +257,21 @@ fn evaluate_draft(
     })
 }
 
-/// Whether a draft's completions lie in the zone of a space (e.g. a sampled one).
+/// The options each issue may take under each draft, `[draft][issue][..]`.
+pub(crate) fn allowed_options_of_drafts(scenario: &ValidScenario) -> Vec<Vec<Vec<usize>>> {
+    (0..scenario.scenario().drafts.len())
+        .map(|draft_idx| allowed_options(scenario, draft_idx).0)
+        .collect()
+}
+
+/// Whether the completions of a draft (its allowed options) lie in the zone of a space, e.g.
+/// a sampled one.
 pub(crate) fn acceptance(
-    scenario: &ValidScenario,
     space: &UtilitySpace,
-    draft_idx: usize,
+    allowed: &[Vec<usize>],
     control: &Control<'_>,
 ) -> Result<Acceptance> {
-    let (allowed, _) = allowed_options(scenario, draft_idx);
-    restricted_acceptance(&restricted_space(space, &allowed)?, control)
+    restricted_acceptance(&restricted_space(space, allowed)?, control)
 }
 
 fn lowest_utility(space: &UtilitySpace, party_idx: usize) -> f64 {

@@ -151,7 +151,15 @@ pub fn analyze(
         Ok(parley_engine::blocking::blocking(&space, options.max_concessions, control)?)
     })?;
     let drafts = timed(options, &mut timings, "drafts", || {
-        drafts::evaluate_drafts(scenario, &parties, &space, &unrestricted_frontier, pool, control)
+        drafts::evaluate_drafts(
+            scenario,
+            options.as_of,
+            &parties,
+            &space,
+            &unrestricted_frontier,
+            pool,
+            control,
+        )
     })?;
     let robustness = if options.robustness_samples == 0 {
         None

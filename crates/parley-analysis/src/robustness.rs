@@ -82,6 +82,7 @@ fn sample_contributions(parties: &[PartyUtilities], rng: &mut ChaCha8Rng) -> Vec
 fn analyse_sample(
     scenario: &ValidScenario,
     parties: &[PartyUtilities],
+    draft_options: &[Vec<Vec<usize>>],
     sample_idx: usize,
     seed: u64,
     pool: &ThreadPool,
@@ -92,8 +93,9 @@ fn analyse_sample(
     let space =
         crate::compile::space_with(scenario, parties, sample_contributions(parties, &mut rng))?;
     let has_zone = parley_engine::zone::zone_exists(&space, control)?;
-    let draft_acceptance = (0..scenario.scenario().drafts.len())
-        .map(|draft_idx| crate::drafts::acceptance(scenario, &space, draft_idx, control))
+    let draft_acceptance = draft_options
+        .iter()
+        .map(|allowed| crate::drafts::acceptance(&space, allowed, control))
         .collect::<Result<Vec<_>>>()?;
     let nash = if has_zone {
         parley_engine::solutions::nash(&space, pool, control)?
@@ -132,12 +134,20 @@ pub(crate) fn sample(
 ) -> Result<Robustness> {
     let (n_samples, seed) = (options.robustness_samples, options.seed);
     let n_done = AtomicU64::new(0);
+    let draft_options = crate::drafts::allowed_options_of_drafts(scenario);
     let results: Vec<SampleResult> = pool.install(|| {
         (0..n_samples)
             .into_par_iter()
             .map(|sample_idx| {
-                let res =
-                    analyse_sample(scenario, parties, sample_idx, seed, pool, &Control::none());
+                let res = analyse_sample(
+                    scenario,
+                    parties,
+                    &draft_options,
+                    sample_idx,
+                    seed,
+                    pool,
+                    &Control::none(),
+                );
                 let done = n_done.fetch_add(1, Ordering::Relaxed) + 1;
                 if let Some(progress) = control.progress {
                     progress(done, n_samples as u64);

@@ -172,3 +172,21 @@ fn robustness_is_the_same_for_a_seed_whatever_the_thread_count() {
     let shares_sum: f64 = one.nash_option_shares[0].iter().sum();
     assert!((shares_sum - one.n_with_zone as f64 / 200.0).abs() < 1e-12);
 }
+
+#[test]
+fn draft_objections_follow_the_analysis_date() {
+    let text = STANDOFF.replace(
+        "[[positions]]\nparty = \"north\"\nissue = \"fees\"",
+        "[[positions]]\nparty = \"north\"\nissue = \"fees\"\ndate = 2025-01-01",
+    ) + "\n[[positions]]\nparty = \"north\"\nissue = \"fees\"\ndate = 2025-06-01\nstances = { low = \"preferred\", high = \"red-line\" }\n";
+    let scenario = load(&text);
+    let objects_at = |as_of: Option<parley_model::Date>| {
+        let options =
+            AnalysisOptions { as_of, robustness_samples: 0, ..AnalysisOptions::default() };
+        let analysis =
+            analyze(&scenario, &options, &build_thread_pool(1).unwrap(), &Control::none()).unwrap();
+        analysis.drafts[0].parties[0].objections.len()
+    };
+    assert_eq!(objects_at(Some(parley_model::Date::new(2025, 3, 1).unwrap())), 0);
+    assert_eq!(objects_at(None), 1);
+}

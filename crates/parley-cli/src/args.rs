@@ -87,6 +87,8 @@ pub enum Command {
     Tournament(crate::simulate::TournamentArgs),
     /// Work on the record's database: verify, import, export, backup, add-user.
     Db(crate::db::DbArgs),
+    /// Serve the record: the web pages, the JSON API and live updates.
+    Serve(crate::serve::ServeArgs),
     /// Import a scenario from another format.
     Import {
         /// The format.

@@ -13,7 +13,7 @@ use parley_store::users::Role;
 use crate::files::{read_text, write_atomically};
 
 /// The database when `--database` is not given.
-const DEFAULT_DATABASE: &str = "./parley.db";
+pub(crate) const DEFAULT_DATABASE: &str = "./parley.db";
 
 /// `parley db`: work on the record's database.
 #[derive(Args, Debug)]

@@ -4,6 +4,7 @@
 pub mod args;
 mod db;
 mod files;
+mod serve;
 mod simulate;
 
 use std::io::{IsTerminal, Write};
@@ -36,6 +37,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
         Command::Tournament(tournament_args) => simulate::tournament(&tournament_args),
         Command::Db(db_args) => db::run(db_args),
+        Command::Serve(serve_args) => serve::run(serve_args),
         Command::Import { format: ImportFormat::Genius { dir, output, force } } => {
             import_genius(&dir, &output, force)
         }

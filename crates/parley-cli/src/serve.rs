@@ -1,0 +1,66 @@
+//! `parley serve`: the server over a database (a SQLite file by default, created and seeded
+//! with the built-in scenario on first start), on loopback unless told otherwise.
+
+use std::net::{IpAddr, SocketAddr};
+
+use anyhow::{Context, Result};
+use clap::Args;
+use parley_server::{ServerOptions, Started};
+
+/// `parley serve`'s options.
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// A SQLite file (created and seeded with the built-in scenario if missing) or a
+    /// postgres:// URL.
+    #[arg(long, default_value = crate::db::DEFAULT_DATABASE)]
+    pub database: String,
+    /// The port to listen on (0: any free port).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// The address to listen on; the default serves this machine only.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+    /// Requests each client may make per second, on average (0: no limit).
+    #[arg(long, default_value_t = ServerOptions::default().requests_per_second)]
+    pub rate_limit: u32,
+    /// Robustness samples each analysis draws.
+    #[arg(long, default_value_t = ServerOptions::default().robustness_samples)]
+    pub samples: usize,
+    /// Threads for analyses (default: PARLEY_MAX_THREADS, else every core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+/// Runs the server until the process is stopped.
+pub(crate) fn run(args: ServeArgs) -> Result<std::process::ExitCode> {
+    let options = ServerOptions {
+        requests_per_second: args.rate_limit,
+        robustness_samples: args.samples,
+        analysis_threads: crate::thread_count(args.threads)?,
+        ..ServerOptions::default()
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let address = SocketAddr::new(args.bind, args.port);
+    runtime
+        .block_on(parley_server::serve(&args.database, address, options, announce))
+        .with_context(|| format!("cannot serve '{}'", args.database))?;
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+fn announce(started: &Started) {
+    let url = format!("http://{}", started.address);
+    let mut text =
+        format!("Parley serves {} at {url}/ (API: {url}/api/openapi.json)\n", started.database);
+    match &started.first_token {
+        Some(token) => text.push_str(&format!(
+            "A mediator account was created. Sign in with this link (shown once):\n  {url}/sign-in?token={token}\n"
+        )),
+        None => text.push_str("Sign in with a token from `parley db add-user NAME --role ROLE`.\n"),
+    }
+    text.push_str("Press Ctrl-C to stop.\n");
+    // The message is best effort: the server runs whether or not it could be printed.
+    let _ = crate::print(&text);
+}

@@ -1,0 +1,134 @@
+//! Parley's server: the JSON API (`/api/v1`, described at `/api/openapi.json`), the web pages
+//! and live updates, over the event-sourced record of [`parley_store`].
+//!
+//! Confidentiality is enforced in one place: every read on behalf of a user goes through
+//! [`state::AppState::view`], which asks the store for the record as that user's role may see
+//! it; every answer (JSON, page, analysis, fingerprint, live event) is computed from that view.
+
+mod api;
+mod auth;
+mod diff;
+mod entities;
+mod error;
+mod live;
+mod openapi;
+mod pages;
+mod session;
+mod state;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use parley_model::scenario::Scenario;
+use parley_store::Store;
+use parley_store::users::Role;
+
+pub use state::{AppState, ServerOptions};
+
+/// What can stop the server.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] parley_store::Error),
+    /// The address could not be bound.
+    #[error("cannot listen on {address}")]
+    Bind {
+        /// The address.
+        address: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The server stopped on an I/O error.
+    #[error("the server stopped")]
+    Serve(#[source] std::io::Error),
+    /// The analysis thread pool could not be built.
+    #[error("cannot start the analysis threads: {0}")]
+    ThreadPool(String),
+}
+
+/// The built-in scenario, which a new database starts with.
+pub fn builtin_scenario() -> Scenario {
+    parley_model::scenario_file::read_scenario(parley_model::builtin::TALKS_2025_TOML)
+        .scenario
+        .expect("the built-in scenario is valid")
+        .into_scenario()
+}
+
+/// The whole application: API, pages, sign-in, with the body and rate limits.
+pub fn router(state: AppState) -> Router {
+    let body_limit = state.inner.options.body_limit;
+    Router::new()
+        .merge(api::routes())
+        .merge(pages::routes())
+        .merge(session::routes())
+        .route("/api/openapi.json", get(openapi::serve_document))
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), limit_rate))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .with_state(state)
+}
+
+async fn not_found(request: Request) -> Response {
+    error::ApiError::new(
+        axum::http::StatusCode::NOT_FOUND,
+        format!("nothing at {}: see /api/openapi.json", request.uri().path()),
+    )
+    .into_response()
+}
+
+/// Refuses a client's requests beyond its rate; a client is its token, or its address.
+async fn limit_rate(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let client = match auth::request_token(&parts.headers) {
+        // Keyed by a prefix: enough to tell tokens apart, and a wrong token costs no memory
+        // beyond its bucket.
+        Some(token) => format!("token:{}", token.get(..24).unwrap_or(token)),
+        None => format!("address:{}", auth::client_address(&parts)),
+    };
+    if !state.allow_request(&client) {
+        return error::ApiError::too_many_requests(1).into_response();
+    }
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// What `parley serve` opened.
+pub struct Started {
+    /// The address it listens on.
+    pub address: SocketAddr,
+    /// The database.
+    pub database: String,
+    /// The first mediator's token, when this start created the first user.
+    pub first_token: Option<String>,
+}
+
+/// Opens (and on first start seeds) the database, binds the address, and serves until the
+/// process ends; `on_start` is told where, once the server accepts connections.
+pub async fn serve(
+    database: &str,
+    address: SocketAddr,
+    options: ServerOptions,
+    on_start: impl FnOnce(&Started),
+) -> Result<(), Error> {
+    let store = Store::open_or_seed(database, &builtin_scenario(), "parley serve").await?;
+    let first_token = if store.users().await?.is_empty() {
+        let user = store.create_user("mediator", &Role::Mediator).await?;
+        Some(store.issue_token(user.id).await?)
+    } else {
+        None
+    };
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|source| Error::Bind { address, source })?;
+    let address = listener.local_addr().map_err(Error::Serve)?;
+    let state = AppState::new(store.clone(), options)?;
+    tokio::spawn(state.clone().watch_head());
+    on_start(&Started { address, database: store.database().to_owned(), first_token });
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .await
+        .map_err(Error::Serve)
+}

@@ -1,0 +1,137 @@
+//! The OpenAPI 3.1 document of the JSON API, served at `/api/openapi.json`: built from the
+//! same list of collections as the routes, so the two cannot drift apart.
+
+use axum::Json;
+use serde_json::{Map, Value, json};
+
+use crate::entities::Kind;
+
+fn error_responses() -> Value {
+    let error = json!({ "$ref": "#/components/responses/Error" });
+    json!({ "400": error, "401": error, "403": error, "404": error, "429": error })
+}
+
+fn read(summary: &str, tag: &str) -> Value {
+    let mut responses = error_responses();
+    responses["200"] = json!({ "description": "OK", "content": { "application/json": { "schema": { "type": "object" } } } });
+    responses["304"] =
+        json!({ "description": "Not modified since the ETag sent in If-None-Match" });
+    json!({ "summary": summary, "tags": [tag], "parameters": [{ "$ref": "#/components/parameters/AsOf" }], "responses": responses })
+}
+
+fn write(summary: &str, tag: &str, created: bool) -> Value {
+    let mut responses = error_responses();
+    responses[if created { "201" } else { "200" }] = json!({ "description": "Recorded as a new event; the body holds the entity as the caller now sees it" });
+    responses["409"] = json!({ "$ref": "#/components/responses/Error" });
+    responses["413"] = json!({ "$ref": "#/components/responses/Error" });
+    responses["422"] = json!({ "$ref": "#/components/responses/Error" });
+    json!({
+        "summary": summary,
+        "tags": [tag],
+        "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "description": "The entity in the scenario file's shape (docs/scenario-format.md)" } } } },
+        "responses": responses,
+    })
+}
+
+/// The document.
+pub(crate) fn document() -> Value {
+    let mut paths = Map::new();
+    paths.insert(
+        "/api/v1/me".into(),
+        json!({ "get": read("The signed-in user and role", "session") }),
+    );
+    paths.insert("/api/v1/record".into(), json!({ "get": read("The record as the caller may see it, as a report (the JSON of `parley analyze --json`, without the analysis)", "record") }));
+    paths.insert("/api/v1/analysis".into(), json!({ "get": read("The report with the analysis of the caller's view: zone, frontier, packages, blocking, drafts, robustness; cached per view", "analysis") }));
+    paths.insert("/api/v1/stance-matrix".into(), json!({ "get": read("Each party's latest stance on each issue, and the blocking issues", "record") }));
+    paths.insert(
+        "/api/v1/timeline".into(),
+        json!({ "get": read("Tracks and meetings in date order", "record") }),
+    );
+    paths.insert("/api/v1/events".into(), json!({ "get": {
+        "summary": "The event log (mediators only): `after` (sequence number) and `limit` (at most 1000)",
+        "tags": ["log"],
+        "parameters": [
+            { "name": "after", "in": "query", "schema": { "type": "integer", "minimum": 0 } },
+            { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 1000 } }
+        ],
+        "responses": error_responses(),
+    } }));
+    paths.insert("/api/v1/live".into(), json!({ "get": {
+        "summary": "Server-sent events: `ready`, then `change` whenever what the caller may see changes (data: the view's fingerprint)",
+        "tags": ["live"],
+        "responses": { "200": { "description": "text/event-stream" } },
+    } }));
+    paths.insert(
+        "/api/v1/drafts/{from}/diff/{to}".into(),
+        json!({ "get": {
+        "summary": "The difference between two drafts: changed fields and points side by side",
+        "tags": ["drafts"],
+        "parameters": [
+            { "name": "from", "in": "path", "required": true, "schema": { "type": "string" } },
+            { "name": "to", "in": "path", "required": true, "schema": { "type": "string" } },
+            { "$ref": "#/components/parameters/AsOf" }
+        ],
+        "responses": error_responses(),
+    } }),
+    );
+    for kind in Kind::ALL {
+        let key = kind.key();
+        let one = kind.singular();
+        paths.insert(
+            format!("/api/v1/{key}"),
+            json!({
+                "get": read(&format!("The {key} the caller may see, in the file's shape"), key),
+                "post": write(&format!("Record a new {one}; the server assigns its id (a mediator may give one)"), key, true),
+            }),
+        );
+        if let Kind::Entity(_) = kind {
+            let id = json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } });
+            let mut get = read(&format!("One {one}"), key);
+            get["parameters"].as_array_mut().expect("a list").push(id.clone());
+            let mut put = write(&format!("Change a {one} (a new event)"), key, false);
+            put["parameters"] = json!([id.clone()]);
+            let delete = json!({ "summary": format!("Remove a {one} (mediators only; a new event)"), "tags": [key], "parameters": [id], "responses": error_responses() });
+            paths.insert(
+                format!("/api/v1/{key}/{{id}}"),
+                json!({ "get": get, "put": put, "delete": delete }),
+            );
+        }
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Parley API",
+            "version": "1",
+            "description": "The record of a negotiation and its analysis. Authenticate with 'Authorization: Bearer <token>' (tokens from `parley db add-user`). Every read answers what the caller's role may see; `as_of` gives the record as it stood at a time. Errors are JSON: { error: { status, message, field, problems } }."
+        },
+        "servers": [{ "url": "/" }],
+        "security": [{ "bearer": [] }],
+        "paths": paths,
+        "components": {
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
+            "parameters": {
+                "AsOf": { "name": "as_of", "in": "query", "required": false, "schema": { "type": "string" }, "description": "RFC 3339 time or a date (the end of that day, UTC)" }
+            },
+            "responses": {
+                "Error": {
+                    "description": "An error",
+                    "content": { "application/json": { "schema": {
+                        "type": "object",
+                        "required": ["error"],
+                        "properties": { "error": { "type": "object", "required": ["status", "message"], "properties": {
+                            "status": { "type": "integer" },
+                            "message": { "type": "string" },
+                            "field": { "type": "string", "description": "The field at fault, as a path in the request" },
+                            "problems": { "type": "array", "items": { "type": "object", "properties": {
+                                "field": { "type": "string" }, "kind": { "type": "string" }, "message": { "type": "string" } } } }
+                        } } }
+                    } } }
+                }
+            }
+        }
+    })
+}
+
+pub(crate) async fn serve_document() -> Json<Value> {
+    Json(document())
+}

@@ -1,0 +1,295 @@
+//! What every request shares: the store, the views of the record computed so far (one per
+//! viewer, log version and time asked for), the analysis thread pool, the live-update channel
+//! and the rate limiters.
+//!
+//! Every read on behalf of a user goes through [`AppState::view`], which asks the store for
+//! the record as that viewer may see it ([`parley_store::Store::state_for`]); everything a
+//! response holds (pages, JSON, analyses, counts, fingerprints) is computed from that view.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use parley_model::access::Viewer;
+use parley_model::validate::ValidScenario;
+use parley_report::schema::Report;
+use parley_store::Store;
+use parley_store::users::RateLimiter;
+use sha2::{Digest, Sha256};
+use tokio::sync::broadcast;
+
+use crate::error::ApiError;
+
+/// How the server behaves; [`ServerOptions::default`] is what `parley serve` uses.
+#[derive(Clone, Debug)]
+pub struct ServerOptions {
+    /// Requests each client (token or address) may make per second, on average; 0 for no limit.
+    pub requests_per_second: u32,
+    /// Requests a client may make at once before the average applies.
+    pub request_burst: u32,
+    /// Sign-in attempts an address may make at once, then one per `sign_in_interval`.
+    pub sign_in_burst: u32,
+    /// See `sign_in_burst`.
+    pub sign_in_interval: Duration,
+    /// The largest request body accepted, in bytes.
+    pub body_limit: usize,
+    /// Robustness samples each analysis draws.
+    pub robustness_samples: usize,
+    /// Threads of the analysis pool.
+    pub analysis_threads: usize,
+    /// How often the server looks for events written by other processes.
+    pub poll_interval: Duration,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        ServerOptions {
+            requests_per_second: 1000,
+            request_burst: 2000,
+            sign_in_burst: 10,
+            sign_in_interval: Duration::from_secs(6),
+            body_limit: 1 << 20,
+            robustness_samples: 1000,
+            analysis_threads: std::thread::available_parallelism().map_or(1, usize::from),
+            poll_interval: Duration::from_millis(500),
+        }
+    }
+}
+
+/// The record as one viewer may see it, at one log version and time, with what has been
+/// computed from it so far.
+pub(crate) struct View {
+    /// What the viewer may see.
+    pub(crate) scenario: ValidScenario,
+    /// The log version it was replayed to; shown to mediators only.
+    pub(crate) version: u64,
+    /// A digest of what the viewer may see: it changes when, and only when, the view does, so
+    /// it serves as the ETag and the live-update signal without telling of hidden events.
+    pub(crate) fingerprint: String,
+    /// The record's report (no analysis), computed once.
+    record: OnceLock<Arc<Report>>,
+    record_json: OnceLock<axum::body::Bytes>,
+    /// The report with the analysis, computed once.
+    analysis: OnceLock<Result<(Arc<Report>, axum::body::Bytes), String>>,
+    /// Other answers computed from the view, by name.
+    answers: Mutex<HashMap<String, axum::body::Bytes>>,
+}
+
+impl View {
+    fn new(scenario: ValidScenario, version: u64) -> View {
+        let text = parley_model::scenario_file::write_scenario(scenario.scenario());
+        let digest = Sha256::digest(text.as_bytes());
+        View {
+            scenario,
+            version,
+            fingerprint: hex::encode(&digest[..12]),
+            record: OnceLock::new(),
+            record_json: OnceLock::new(),
+            analysis: OnceLock::new(),
+            answers: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The report of the record as the viewer sees it, without the analysis.
+    pub(crate) fn record(&self) -> Arc<Report> {
+        self.record
+            .get_or_init(|| {
+                Arc::new(parley_report::schema::build(&self.scenario, &[], "record", None))
+            })
+            .clone()
+    }
+
+    /// An answer computed from the view once and kept with it.
+    pub(crate) fn cached(
+        &self,
+        name: &str,
+        compute: impl FnOnce(&View) -> axum::body::Bytes,
+    ) -> axum::body::Bytes {
+        let kept =
+            self.answers.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get(name).cloned();
+        if let Some(kept) = kept {
+            return kept;
+        }
+        let answer = compute(self);
+        let mut answers = self.answers.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        // A view's answers are few (one per page and collection), but diffs are many.
+        if answers.len() >= 256 {
+            answers.clear();
+        }
+        answers.entry(name.to_owned()).or_insert(answer).clone()
+    }
+
+    /// The report as JSON.
+    pub(crate) fn record_json(&self) -> axum::body::Bytes {
+        self.record_json
+            .get_or_init(|| {
+                serde_json::to_vec(&*self.record()).expect("a report serializes").into()
+            })
+            .clone()
+    }
+}
+
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+struct ViewKey {
+    viewer: String,
+    head: u64,
+    as_of: Option<String>,
+}
+
+/// The state shared by every request; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub(crate) inner: Arc<Shared>,
+}
+
+pub(crate) struct Shared {
+    pub(crate) store: Store,
+    pub(crate) options: ServerOptions,
+    views: Mutex<HashMap<ViewKey, Arc<View>>>,
+    pool: rayon::ThreadPool,
+    /// Sends the head's sequence number whenever the log grows.
+    pub(crate) live: broadcast::Sender<u64>,
+    pub(crate) sign_in_limiter: RateLimiter,
+    pub(crate) request_limiter: Option<RateLimiter>,
+}
+
+/// How many views are kept before the cache starts over.
+const MAX_VIEWS: usize = 512;
+
+/// The key of a viewer in the cache.
+pub(crate) fn viewer_key(viewer: &Viewer) -> String {
+    match viewer {
+        Viewer::Mediator => "mediator".to_owned(),
+        Viewer::Party(party) => format!("party:{party}"),
+        Viewer::Observer => "observer".to_owned(),
+    }
+}
+
+impl AppState {
+    /// The state of a server over a store.
+    pub fn new(store: Store, options: ServerOptions) -> Result<AppState, crate::Error> {
+        let pool = parley_engine::control::build_thread_pool(options.analysis_threads.max(1))
+            .map_err(|error| crate::Error::ThreadPool(error.to_string()))?;
+        let (live, _) = broadcast::channel(64);
+        let request_limiter = (options.requests_per_second > 0).then(|| {
+            RateLimiter::new(
+                options.request_burst.max(options.requests_per_second),
+                Duration::from_secs(1) / options.requests_per_second,
+            )
+        });
+        Ok(AppState {
+            inner: Arc::new(Shared {
+                sign_in_limiter: RateLimiter::new(options.sign_in_burst, options.sign_in_interval),
+                request_limiter,
+                store,
+                options,
+                views: Mutex::new(HashMap::new()),
+                pool,
+                live,
+            }),
+        })
+    }
+
+    pub(crate) fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The record as a viewer may see it, now or as of a time.
+    pub(crate) async fn view(
+        &self,
+        viewer: &Viewer,
+        as_of: Option<jiff::Timestamp>,
+    ) -> Result<Arc<View>, ApiError> {
+        let head = self.inner.store.head().await?.map_or(0, |head| head.seq);
+        let key =
+            ViewKey { viewer: viewer_key(viewer), head, as_of: as_of.map(|time| time.to_string()) };
+        if let Some(view) = self.lock_views().get(&key) {
+            return Ok(view.clone());
+        }
+        let snapshot = self.inner.store.state_for(viewer, as_of).await?;
+        let view = Arc::new(View::new(snapshot.scenario, snapshot.version));
+        let mut views = self.lock_views();
+        if views.len() >= MAX_VIEWS {
+            views.retain(|kept, _| kept.head >= head);
+            if views.len() >= MAX_VIEWS {
+                views.clear();
+            }
+        }
+        Ok(views.entry(key).or_insert(view).clone())
+    }
+
+    fn lock_views(&self) -> std::sync::MutexGuard<'_, HashMap<ViewKey, Arc<View>>> {
+        self.inner.views.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The report with the analysis of a view: computed once per view, on the analysis pool,
+    /// off the async threads.
+    pub(crate) async fn analysis(
+        &self,
+        view: Arc<View>,
+    ) -> Result<(Arc<Report>, axum::body::Bytes), ApiError> {
+        if let Some(done) = view.analysis.get() {
+            return done.clone().map_err(ApiError::internal);
+        }
+        let state = self.clone();
+        let result = tokio::task::spawn_blocking(move || {
+            view.analysis.get_or_init(|| state.run_analysis(&view.scenario)).clone()
+        })
+        .await
+        .map_err(ApiError::internal)?;
+        result
+            .map_err(|message| ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, message))
+    }
+
+    fn run_analysis(
+        &self,
+        scenario: &ValidScenario,
+    ) -> Result<(Arc<Report>, axum::body::Bytes), String> {
+        let options = parley_analysis::AnalysisOptions {
+            as_of: scenario.scenario().as_of.map(|date| date.date),
+            robustness_samples: self.inner.options.robustness_samples,
+            ..parley_analysis::AnalysisOptions::default()
+        };
+        let control = parley_engine::control::Control::none();
+        let analysis = parley_analysis::analyze(scenario, &options, &self.inner.pool, &control)
+            .map_err(|error| format!("the record cannot be analysed: {error}"))?;
+        let report = parley_report::schema::build(
+            scenario,
+            &[],
+            "record",
+            Some((&analysis, options.max_concessions)),
+        );
+        let json = serde_json::to_vec(&report).map_err(|error| error.to_string())?;
+        Ok((Arc::new(report), json.into()))
+    }
+
+    /// Tells live listeners that the log may have grown.
+    pub(crate) fn announce(&self, head: u64) {
+        // No listener is not an error.
+        let _ = self.inner.live.send(head);
+    }
+
+    /// Whether a client may make one more request now.
+    pub(crate) fn allow_request(&self, client: &str) -> bool {
+        self.inner
+            .request_limiter
+            .as_ref()
+            .is_none_or(|limiter| limiter.check(client, Instant::now()))
+    }
+
+    /// Watches the log for events other processes write (`parley db import` while the server
+    /// runs) and announces them.
+    pub(crate) async fn watch_head(self) {
+        let mut last = None;
+        loop {
+            if let Ok(head) = self.inner.store.head().await {
+                let seq = head.map_or(0, |head| head.seq);
+                if last.is_some_and(|last| last != seq) {
+                    self.announce(seq);
+                }
+                last = Some(seq);
+            }
+            tokio::time::sleep(self.inner.options.poll_interval).await;
+        }
+    }
+}

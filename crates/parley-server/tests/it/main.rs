@@ -1,0 +1,5 @@
+//! Integration tests of the server: the API through its router, on SQLite always and on
+//! PostgreSQL when PARLEY_PG_URL names one.
+
+mod api;
+mod harness;

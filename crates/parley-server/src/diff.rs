@@ -217,6 +217,7 @@ points = [
 lineage = [
   { parent = "d1", points = ["p1"], fate = "amended", into = "q1" },
   { parent = "d1", points = ["p3"], fate = "dropped" },
+  { parent = "d1", points = "rest", fate = "unknown" },
 ]
 "#;
         let loaded = parley_model::scenario_file::read_scenario(text);
@@ -229,7 +230,7 @@ lineage = [
             statuses,
             [
                 ("changed", Some("amended")),
-                ("same", None),
+                ("same", Some("unknown")),
                 ("removed", Some("dropped")),
                 ("added", None)
             ]

@@ -3,3 +3,7 @@
 
 mod api;
 mod harness;
+mod limits;
+mod roles;
+mod samples;
+mod sign_in;

@@ -40,6 +40,7 @@ impl Who {
 /// A server and its users' tokens. Dropping it drops its PostgreSQL database.
 pub(crate) struct TestServer {
     pub(crate) router: axum::Router,
+    pub(crate) store: Store,
     /// `sqlite` or `postgres`, for messages.
     pub(crate) backend: &'static str,
     pub(crate) mediator: String,
@@ -210,6 +211,7 @@ impl TestServer {
         let mut tokens = tokens.into_iter();
         TestServer {
             router: parley_server::router(state),
+            store,
             backend,
             mediator: tokens.next().unwrap(),
             ukraine: tokens.next().unwrap(),
@@ -308,6 +310,14 @@ impl TestServer {
         answer.json()["entity"]["id"].as_str().unwrap_or_default().to_owned()
     }
 
+    /// Opens the live-update stream as a user.
+    pub(crate) async fn listen(&self, token: &str) -> Live {
+        let request = TestServer::request(Method::GET, "/api/v1/live", Some(token), None);
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        Live { body: response.into_body(), buffer: String::new() }
+    }
+
     /// Every text value of the database's users and tokens tables, and every byte of a SQLite
     /// database's files, as text: what someone who copies the database gets.
     pub(crate) async fn stored_secrets(&self) -> (Vec<String>, String) {
@@ -360,6 +370,22 @@ pub(crate) struct Live {
 }
 
 impl Live {
+    /// Whether the stream ends within `wait`, with no event before its end.
+    pub(crate) async fn ends_within(&mut self, wait: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, self.body.frame()).await {
+                Ok(None) => return self.buffer.trim().is_empty(),
+                Ok(Some(frame)) => {
+                    if let Some(bytes) = frame.unwrap().data_ref() {
+                        self.buffer.push_str(&String::from_utf8_lossy(bytes));
+                    }
+                }
+                Err(_) => return false,
+            }
+        }
+    }
+
     /// The next event's name and data; `None` when none comes within `wait` or the stream
     /// ends. Keep-alive comments are skipped.
     pub(crate) async fn next_event(&mut self, wait: Duration) -> Option<(String, String)> {

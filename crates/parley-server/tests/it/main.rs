@@ -3,6 +3,7 @@
 
 mod api;
 mod harness;
+mod leaks;
 mod limits;
 mod roles;
 mod samples;

@@ -1,5 +1,6 @@
-//! A server over a fresh database, with a user of each role, driven through its router: on
-//! SQLite always, and on a new PostgreSQL database too when `PARLEY_PG_URL` names a server.
+//! A server over a fresh database, with a user of each role, driven through its router: a new
+//! SQLite file always, and a new schema of the PostgreSQL database `PARLEY_PG_URL` names when
+//! it is set.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -93,23 +94,41 @@ enum TestDatabase {
     Postgres(PostgresDatabase),
 }
 
+/// A PostgreSQL schema of its own, in the database `PARLEY_PG_URL` names: the store's tables
+/// are created in it, and dropping it is quick (dropping a whole database takes seconds).
 struct PostgresDatabase {
     admin_url: String,
-    name: String,
+    schema: String,
     url: String,
+}
+
+impl PostgresDatabase {
+    async fn create(admin_url: &str) -> PostgresDatabase {
+        let mut random = [0u8; 8];
+        getrandom::fill(&mut random).unwrap();
+        let schema = format!("parley_server_test_{}", hex::encode(random));
+        let mut admin = sqlx::PgConnection::connect(admin_url).await.unwrap();
+        sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut admin).await.unwrap();
+        admin.close().await.unwrap();
+        // Every connection of the store looks for its tables in the schema first.
+        let separator = if admin_url.contains('?') { '&' } else { '?' };
+        let url = format!("{admin_url}{separator}options=-c%20search_path%3D{schema}");
+        PostgresDatabase { admin_url: admin_url.to_owned(), schema, url }
+    }
 }
 
 impl Drop for PostgresDatabase {
     fn drop(&mut self) {
-        // Dropped on a runtime's thread, maybe while a failed test unwinds: the database is
+        // Dropped on a runtime's thread, maybe while a failed test unwinds: the schema is
         // dropped from a thread of its own, with a runtime of its own.
-        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        let (admin_url, schema) = (self.admin_url.clone(), self.schema.clone());
         let dropped = std::thread::spawn(move || {
             let runtime =
                 tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
             runtime.block_on(async {
                 let mut admin = sqlx::PgConnection::connect(&admin_url).await?;
-                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                sqlx::query("SET lock_timeout = '20s'").execute(&mut admin).await?;
+                sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
                     .execute(&mut admin)
                     .await?;
                 admin.close().await
@@ -117,28 +136,14 @@ impl Drop for PostgresDatabase {
         })
         .join();
         if !matches!(dropped, Ok(Ok(()))) && !std::thread::panicking() {
-            panic!("cannot drop the test database {}: {dropped:?}", self.name);
+            panic!("cannot drop the test schema {}: {dropped:?}", self.schema);
         }
     }
 }
 
-/// The admin URL of the PostgreSQL server under test, when there is one.
+/// The URL of the PostgreSQL server under test, when there is one.
 fn postgres_url() -> Option<String> {
     std::env::var("PARLEY_PG_URL").ok().filter(|url| !url.is_empty())
-}
-
-/// The URL with its database name replaced.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, format!("?{query}")),
-        None => (url, String::new()),
-    };
-    let scheme_end = base.find("://").map_or(0, |index| index + 3);
-    let base = match base[scheme_end..].find('/') {
-        Some(index) => &base[..scheme_end + index],
-        None => base,
-    };
-    format!("{base}/{name}{query}")
 }
 
 impl TestServer {
@@ -162,14 +167,7 @@ impl TestServer {
         let mut servers = vec![TestServer::sqlite_with(options()).await];
         match postgres_url() {
             Some(admin_url) => {
-                let mut random = [0u8; 8];
-                getrandom::fill(&mut random).unwrap();
-                let name = format!("parley_server_test_{}", hex::encode(random));
-                let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
-                sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.unwrap();
-                admin.close().await.unwrap();
-                let url = with_database(&admin_url, &name);
-                let database = TestDatabase::Postgres(PostgresDatabase { admin_url, name, url });
+                let database = TestDatabase::Postgres(PostgresDatabase::create(&admin_url).await);
                 servers.push(TestServer::over("postgres", database, options()).await);
             }
             None => {

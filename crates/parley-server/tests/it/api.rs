@@ -532,3 +532,30 @@ async fn the_diff_of_two_drafts_shows_their_points_side_by_side() {
         assert_eq!(answer.message(), "no draft 'nope'");
     }
 }
+
+#[tokio::test]
+async fn a_bad_query_or_method_is_answered_in_json() {
+    let server = TestServer::sqlite().await;
+    for (path, field) in [
+        ("/api/v1/events?after=x", "after"),
+        ("/api/v1/events?limit=-1", "limit"),
+        ("/api/v1/claims?as_of=2025-12-01&as_of=2025-12-02", "as_of"),
+        ("/api/v1/analysis?as_of=yesterday", "as_of"),
+    ] {
+        let answer = server.get(path, &server.mediator).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{path}: {}", answer.text);
+        assert_eq!(answer.json()["error"]["field"], field, "{path}: {}", answer.text);
+        assert!(answer.message().contains(field), "{path}: {}", answer.text);
+    }
+    for (method, path, allowed) in [
+        (Method::PATCH, "/api/v1/claims/pokrovsk-captured", "GET,HEAD,PUT,DELETE"),
+        (Method::POST, "/api/v1/record", "GET,HEAD"),
+        (Method::DELETE, "/api/v1/positions", "GET,HEAD,POST"),
+    ] {
+        let answer = server.call_as(Who::Mediator, method.clone(), path, None).await;
+        assert_eq!(answer.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+        assert_eq!(answer.header("allow"), Some(allowed), "{method} {path}");
+        assert_eq!(answer.json()["error"]["status"], 405, "{method} {path}");
+        assert!(answer.message().contains(&format!("{method} {path}")), "{}", answer.text);
+    }
+}

@@ -32,10 +32,16 @@ async fn a_body_over_the_limit_is_refused() {
 async fn a_client_over_its_request_rate_is_told_when_to_come_back() {
     let options = || ServerOptions { requests_per_second: 1, request_burst: 3, ..test_options() };
     for server in TestServer::all_with(options).await {
-        for _ in 0..3 {
-            assert_eq!(server.get("/api/v1/me", &server.russia).await.status, StatusCode::OK);
-        }
-        let answer = server.get("/api/v1/me", &server.russia).await;
+        // Three at once, then one a second: a slow machine may earn one more in between.
+        let mut n_allowed = 0;
+        let answer = loop {
+            let answer = server.get("/api/v1/me", &server.russia).await;
+            if answer.status != StatusCode::OK || n_allowed == 10 {
+                break answer;
+            }
+            n_allowed += 1;
+        };
+        assert!((3..=4).contains(&n_allowed), "{n_allowed} requests allowed");
         assert_eq!(answer.status, StatusCode::TOO_MANY_REQUESTS, "{}", answer.text);
         assert_eq!(answer.header("retry-after"), Some("1"));
         assert_eq!(answer.json()["error"]["status"], 429);
@@ -50,10 +56,16 @@ async fn a_client_over_its_request_rate_is_told_when_to_come_back() {
             let request = TestServer::request(Method::GET, "/api/v1/record", None, None);
             server.send(TestServer::from_address(request, address))
         };
-        for _ in 0..3 {
-            assert_eq!(from([10, 0, 0, 1]).await.status, StatusCode::UNAUTHORIZED);
-        }
-        assert_eq!(from([10, 0, 0, 1]).await.status, StatusCode::TOO_MANY_REQUESTS);
+        let mut n_allowed = 0;
+        let answer = loop {
+            let answer = from([10, 0, 0, 1]).await;
+            if answer.status != StatusCode::UNAUTHORIZED || n_allowed == 10 {
+                break answer;
+            }
+            n_allowed += 1;
+        };
+        assert!((3..=4).contains(&n_allowed), "{n_allowed} requests allowed");
+        assert_eq!(answer.status, StatusCode::TOO_MANY_REQUESTS, "{}", answer.text);
         assert_eq!(from([10, 0, 0, 2]).await.status, StatusCode::UNAUTHORIZED);
         // The allowance comes back with time.
         tokio::time::sleep(std::time::Duration::from_millis(1100)).await;

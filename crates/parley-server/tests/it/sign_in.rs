@@ -12,7 +12,9 @@ use crate::harness::{TestServer, Who, test_options};
 
 /// A sign-in form sent from an address.
 fn sign_in_form(token: &str, next: &str, address: [u8; 4]) -> Request<Body> {
-    let body = format!("token={token}&next={}", next.replace('/', "%2F"));
+    let next =
+        next.replace('/', "%2F").replace('\r', "%0D").replace('\n', "%0A").replace(' ', "%20");
+    let body = format!("token={token}&next={next}");
     let request = Request::builder()
         .method(Method::POST)
         .uri("/sign-in")
@@ -118,6 +120,11 @@ async fn a_browser_signs_in_with_a_cookie_and_out_again() {
         let request = Request::get("/").header("cookie", &session).body(Body::empty());
         assert_eq!(server.send(request.unwrap()).await.status, StatusCode::OK);
 
+        // A `next` that cannot be a Location goes home.
+        let answer =
+            server.send(sign_in_form(&server.russia, "/\r\nX-Evil: 1", [10, 1, 0, 1])).await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text);
+        assert_eq!(answer.header("location"), Some("/"));
         // The link `parley serve` prints signs in at once; `next` stays on this site.
         let link = format!("/sign-in?token={}&next=//evil.example", server.mediator);
         let answer = server.send(Request::get(link).body(Body::empty()).unwrap()).await;

@@ -173,6 +173,31 @@ async fn every_role_gets_the_right_status_from_every_operation() {
             }
         }
         assert_eq!(n_checked, operations.len() * Who::ALL.len());
+        // And on ids that name nothing: 404 to every signed-in role, but a mediator's PUT
+        // records a new entity under that id.
+        for operation in operations.iter().filter(|operation| operation.path.contains("{id}")) {
+            let collection = samples::collection_of(&operation.path);
+            for who in Who::ALL {
+                let path = operation.path.replace("{id}", &format!("missing-{n_checked}"));
+                n_checked += 1;
+                let body =
+                    (operation.method == Method::PUT).then(|| samples::new_entity(collection));
+                let answer =
+                    server.call_as(who, operation.method.clone(), &path, body.as_ref()).await;
+                let want = match (who, &operation.method) {
+                    _ if !who.is_signed_in() => StatusCode::UNAUTHORIZED,
+                    (Who::Mediator, &Method::PUT) => StatusCode::CREATED,
+                    _ => StatusCode::NOT_FOUND,
+                };
+                if answer.status != want {
+                    problems.push(format!(
+                        "{who:?} {} {path}: {} instead of {want}: {}",
+                        operation.method, answer.status, answer.text
+                    ));
+                }
+                check_answer(who, operation, &answer, &mut problems);
+            }
+        }
         assert!(problems.is_empty(), "{}: {}", server.backend, problems.join("\n"));
     }
 }

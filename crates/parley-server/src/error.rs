@@ -159,7 +159,8 @@ impl IntoResponse for ApiError {
             error: Inner {
                 status: self.status.as_u16(),
                 message: &self.message,
-                field: self.field.as_deref(),
+                // An empty path is the whole body: no one field is at fault.
+                field: self.field.as_deref().filter(|field| !field.is_empty()),
                 problems: &self.problems,
             },
         };

@@ -110,6 +110,12 @@ struct Checker<'a> {
     claims: HashMap<&'a Id, usize>,
 }
 
+/// Whether a record that depends on another (a revision of a draft, a counter-claim) is kept
+/// apart from it: not public, and kept by another party than the record it depends on.
+fn kept_apart(visibility: &Visibility, owner: Option<&Id>, other_owner: Option<&Id>) -> bool {
+    *visibility != Visibility::Public && owner != other_owner
+}
+
 fn root(collection: &'static str, index: usize) -> FieldPath {
     FieldPath::root().key(collection).index(index)
 }
@@ -150,6 +156,21 @@ impl<'a> Checker<'a> {
 
     fn warning(&mut self, kind: Kind, path: FieldPath, message: String) {
         self.diagnostics.push(Diagnostic::warning(kind, path, message));
+    }
+
+    /// A rule between a record and one it revises or disputes: an error, unless the two are
+    /// kept apart (see [`kept_apart`]), when it is a warning. The other party may not see the
+    /// dependent record, so its changes to its own record cannot depend on it: a refusal
+    /// would tell it that the hidden record exists.
+    fn cross_record(&mut self, apart: bool, kind: Kind, path: FieldPath, message: String) {
+        if apart {
+            let message = format!(
+                "{message} (a warning: the records are kept by different parties, and one may not see the other)"
+            );
+            self.warning(kind, path, message);
+        } else {
+            self.error(kind, path, message);
+        }
     }
 
     /// Reports ids that appear more than once, at every repeat.
@@ -497,6 +518,8 @@ impl<'a> Checker<'a> {
                 continue;
             };
             let parent_draft = &self.scenario.drafts[parent_draft_idx];
+            let apart =
+                kept_apart(&draft.visibility, draft.author.as_ref(), parent_draft.author.as_ref());
             if let (Some(date), Some(parent_date)) = (draft.date, parent_draft.date)
                 && date.date < parent_date.date
             {
@@ -504,9 +527,9 @@ impl<'a> Checker<'a> {
                     "draft '{}' is dated {}, before its parent '{}' dated {}",
                     draft.id, date.date, parent, parent_date.date
                 );
-                self.error(Kind::DateOrder, path.key("date"), message);
+                self.cross_record(apart, Kind::DateOrder, path.key("date"), message);
             }
-            self.check_lineage_of_parent(draft, parent_draft, path);
+            self.check_lineage_of_parent(draft, parent_draft, path, apart);
         }
         for (entry_idx, entry) in draft.lineage.iter().enumerate() {
             let entry_path = path.key("lineage").index(entry_idx);
@@ -562,7 +585,15 @@ impl<'a> Checker<'a> {
     }
 
     /// Every point of the parent must be accounted for exactly once by the draft's lineage.
-    fn check_lineage_of_parent(&mut self, draft: &Draft, parent: &Draft, draft_path: &FieldPath) {
+    /// `apart`: the draft and its parent are kept apart (see [`kept_apart`]), so what ties
+    /// the lineage to the parent's points is only a warning.
+    fn check_lineage_of_parent(
+        &mut self,
+        draft: &Draft,
+        parent: &Draft,
+        draft_path: &FieldPath,
+        apart: bool,
+    ) {
         let mut accounted: BTreeMap<&Id, usize> = BTreeMap::new();
         let mut rest_entry = None;
         for (entry_idx, entry) in
@@ -583,7 +614,7 @@ impl<'a> Checker<'a> {
                         if !parent.points.iter().any(|candidate| &candidate.id == point) {
                             let message =
                                 format!("parent draft '{}' has no point '{point}'", parent.id);
-                            self.error(Kind::UnknownReference, point_path, message);
+                            self.cross_record(apart, Kind::UnknownReference, point_path, message);
                         } else if let Some(first) = accounted.insert(point, entry_idx) {
                             let message = format!(
                                 "point '{point}' of parent '{}' is accounted for twice, first by lineage[{first}]",
@@ -634,7 +665,7 @@ impl<'a> Checker<'a> {
             missing.join(" and "),
             parent.id
         );
-        self.error(Kind::LineageGap, draft_path.key("lineage"), message);
+        self.cross_record(apart, Kind::LineageGap, draft_path.key("lineage"), message);
     }
 
     fn check_draft_cycles(&mut self) {
@@ -738,7 +769,12 @@ impl<'a> Checker<'a> {
                                 "counter-claim '{}' is dated {}, before the claim '{}' it disputes, dated {}",
                                 claim.id, date.date, disputed_claim.id, disputed_date.date
                             );
-                            self.error(Kind::DateOrder, path.key("date"), message);
+                            let apart = kept_apart(
+                                &claim.visibility,
+                                Some(&claim.claimant),
+                                Some(&disputed_claim.claimant),
+                            );
+                            self.cross_record(apart, Kind::DateOrder, path.key("date"), message);
                         }
                     }
                 }

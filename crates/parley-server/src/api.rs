@@ -8,7 +8,8 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -18,6 +19,7 @@ use parley_model::change::{Change, Collection, apply};
 use parley_model::scenario_file::Fragment;
 use parley_model::validate::ValidScenario;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::auth::Caller;
@@ -55,7 +57,53 @@ pub(crate) fn routes() -> Router<AppState> {
             );
         }
     }
-    router
+    router.method_not_allowed_fallback(method_not_allowed)
+}
+
+/// A method a route does not have: the API's own error (axum adds the `Allow` header).
+async fn method_not_allowed(request: Request) -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!(
+            "{} {} is not an operation of the API: see /api/openapi.json",
+            request.method(),
+            request.uri().path()
+        ),
+    )
+}
+
+/// A query string, refused with the API's errors (axum's own are plain text) naming the
+/// parameter at fault.
+pub(crate) struct ApiQuery<T>(pub(crate) T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<ApiQuery<T>, ApiError> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(query)) => Ok(ApiQuery(query)),
+            Err(rejection) => {
+                let text = rejection.body_text();
+                let detail =
+                    text.strip_prefix("Failed to deserialize query string: ").unwrap_or(&text);
+                Err(ApiError::bad_request(
+                    query_field(detail),
+                    format!("the query string cannot be read: {detail}"),
+                ))
+            }
+        }
+    }
+}
+
+/// The parameter a query error names: `after: invalid digit` or ``duplicate field `as_of` ``.
+fn query_field(detail: &str) -> &str {
+    if let Some((_, rest)) = detail.split_once('`') {
+        return rest.split_once('`').map_or("", |(name, _)| name);
+    }
+    match detail.split_once(": ") {
+        Some((name, _)) if !name.contains(' ') => name,
+        _ => "",
+    }
 }
 
 /// The query of every read.
@@ -170,7 +218,7 @@ async fn me(caller: Caller) -> Json<Value> {
 async fn record(
     State(state): State<AppState>,
     caller: Caller,
-    Query(query): Query<ReadQuery>,
+    ApiQuery(query): ApiQuery<ReadQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let view = state.view(&caller.viewer, query.time()?).await?;
@@ -180,7 +228,7 @@ async fn record(
 async fn analysis(
     State(state): State<AppState>,
     caller: Caller,
-    Query(query): Query<ReadQuery>,
+    ApiQuery(query): ApiQuery<ReadQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let view = state.view(&caller.viewer, query.time()?).await?;
@@ -191,7 +239,7 @@ async fn analysis(
 async fn stance_matrix(
     State(state): State<AppState>,
     caller: Caller,
-    Query(query): Query<ReadQuery>,
+    ApiQuery(query): ApiQuery<ReadQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let view = state.view(&caller.viewer, query.time()?).await?;
@@ -211,7 +259,7 @@ async fn stance_matrix(
 async fn timeline(
     State(state): State<AppState>,
     caller: Caller,
-    Query(query): Query<ReadQuery>,
+    ApiQuery(query): ApiQuery<ReadQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let view = state.view(&caller.viewer, query.time()?).await?;
@@ -232,7 +280,7 @@ struct EventsQuery {
 async fn events(
     State(state): State<AppState>,
     caller: Caller,
-    Query(query): Query<EventsQuery>,
+    ApiQuery(query): ApiQuery<EventsQuery>,
 ) -> Result<Json<Value>, ApiError> {
     if !caller.is_mediator() {
         return Err(ApiError::forbidden(
@@ -262,7 +310,7 @@ async fn draft_diff(
     State(state): State<AppState>,
     caller: Caller,
     Path((from, to)): Path<(String, String)>,
-    Query(query): Query<ReadQuery>,
+    ApiQuery(query): ApiQuery<ReadQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let view = state.view(&caller.viewer, query.time()?).await?;
@@ -275,7 +323,7 @@ async fn list(
     kind: Kind,
     State(state): State<AppState>,
     caller: Caller,
-    Query(query): Query<ReadQuery>,
+    ApiQuery(query): ApiQuery<ReadQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let view = state.view(&caller.viewer, query.time()?).await?;
@@ -296,7 +344,7 @@ async fn read(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Query(query): Query<ReadQuery>,
+    ApiQuery(query): ApiQuery<ReadQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let kind = Kind::Entity(collection);

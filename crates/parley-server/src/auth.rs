@@ -152,7 +152,13 @@ pub(crate) fn encode_component(text: &str) -> String {
 /// Where to go after signing in: a path on this server, never another site.
 pub(crate) fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(next) if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') => {
+        // A control character cannot go in the Location header.
+        Some(next)
+            if next.starts_with('/')
+                && !next.starts_with("//")
+                && !next.contains('\\')
+                && !next.chars().any(char::is_control) =>
+        {
             next
         }
         _ => "/",
@@ -191,6 +197,7 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+        assert_eq!(safe_next(Some("/\r\nSet-Cookie: a=b")), "/");
         assert_eq!(encode_component("/a b?c=d&e"), "/a%20b%3Fc%3Dd%26e");
     }
 }

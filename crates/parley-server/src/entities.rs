@@ -5,12 +5,12 @@
 //!
 //! Who may write what is decided here too ([`authorize`]): mediators anything; a party's
 //! delegates their party's positions, claims and drafts, meetings of the tracks it sits on,
-//! and new sources; observers nothing.
+//! and new sources, each only where they may see it in full; observers nothing.
 
 use parley_model::Id;
 use parley_model::access::Viewer;
 use parley_model::change::Collection;
-use parley_model::scenario::Scenario;
+use parley_model::scenario::{Scenario, Visibility};
 use parley_model::scenario_file::{Fragment, read_fragment, write_fragment};
 use serde_json::{Map, Value};
 
@@ -256,14 +256,25 @@ pub(crate) fn authorize(
             .any(|candidate| &candidate.id == track && candidate.parties.contains(party))
     };
     let own = |owner: Option<&Id>| owner == Some(party);
+    // A delegate writes only what it may see in full: a record shared with a track it does not
+    // sit on would be written blind, and a meeting it sees redacted would lose its details.
+    let sees = |visibility: &Visibility| match visibility {
+        Visibility::Public | Visibility::Private => true,
+        Visibility::Track(track) => sits_on(track),
+    };
     let allowed = match kind {
-        Kind::Positions => new.positions.iter().all(|position| &position.party == party),
-        Kind::Entity(Collection::Claims) => new.claims.iter().all(|claim| &claim.claimant == party),
+        Kind::Positions => new
+            .positions
+            .iter()
+            .all(|position| &position.party == party && sees(&position.visibility)),
+        Kind::Entity(Collection::Claims) => {
+            new.claims.iter().all(|claim| &claim.claimant == party && sees(&claim.visibility))
+        }
         Kind::Entity(Collection::Drafts) => {
-            new.drafts.iter().all(|draft| own(draft.author.as_ref()))
+            new.drafts.iter().all(|draft| own(draft.author.as_ref()) && sees(&draft.visibility))
         }
         Kind::Entity(Collection::Meetings) => {
-            new.meetings.iter().all(|meeting| sits_on(&meeting.track))
+            new.meetings.iter().all(|meeting| sits_on(&meeting.track) && sees(&meeting.visibility))
         }
         Kind::Entity(Collection::Sources) => !replaced,
         Kind::Entity(Collection::Parties | Collection::Issues | Collection::Tracks) => false,
@@ -272,16 +283,18 @@ pub(crate) fn authorize(
         return Ok(());
     }
     Err(ApiError::forbidden(match kind {
-        Kind::Positions => format!("a delegate of '{party}' records positions of '{party}' only"),
-        Kind::Entity(Collection::Claims) => {
-            format!("a delegate of '{party}' records claims made by '{party}' only")
-        }
-        Kind::Entity(Collection::Drafts) => {
-            format!("a delegate of '{party}' records drafts written by '{party}' only")
-        }
-        Kind::Entity(Collection::Meetings) => {
-            format!("a delegate of '{party}' records meetings of tracks '{party}' sits on only")
-        }
+        Kind::Positions => format!(
+            "a delegate of '{party}' records positions of '{party}' only, visible to '{party}'"
+        ),
+        Kind::Entity(Collection::Claims) => format!(
+            "a delegate of '{party}' records claims made by '{party}' only, visible to '{party}'"
+        ),
+        Kind::Entity(Collection::Drafts) => format!(
+            "a delegate of '{party}' records drafts written by '{party}' only, visible to '{party}'"
+        ),
+        Kind::Entity(Collection::Meetings) => format!(
+            "a delegate of '{party}' records meetings of tracks '{party}' sits on only, visible to '{party}'"
+        ),
         Kind::Entity(Collection::Sources) => {
             "a delegate can add sources, not change them".to_owned()
         }

@@ -103,20 +103,10 @@ impl ApiError {
             .filter(|diagnostic| diagnostic.is_error())
             .map(|diagnostic| {
                 let path = diagnostic.path.to_string();
-                let mut field = match prefix {
+                let field = match prefix {
                     Some(prefix) => relative_field(&path, prefix),
                     None => path,
                 };
-                // The reader reports an unknown field at the table that has it: name the field.
-                if let Some(name) = diagnostic
-                    .message
-                    .strip_prefix("unknown field `")
-                    .and_then(|rest| rest.split_once('`'))
-                    .map(|(name, _)| name)
-                {
-                    field =
-                        if field.is_empty() { name.to_owned() } else { format!("{field}.{name}") };
-                }
                 Problem {
                     field,
                     kind: diagnostic.kind.as_str(),
@@ -159,7 +149,8 @@ impl IntoResponse for ApiError {
             error: Inner {
                 status: self.status.as_u16(),
                 message: &self.message,
-                field: self.field.as_deref(),
+                // An empty path is the whole body: no one field is at fault.
+                field: self.field.as_deref().filter(|field| !field.is_empty()),
                 problems: &self.problems,
             },
         };

@@ -11,20 +11,32 @@ fn error_responses() -> Value {
     json!({ "400": error, "401": error, "403": error, "404": error, "429": error })
 }
 
-fn read(summary: &str, tag: &str) -> Value {
+/// The answers of a read from the caller's view: the JSON, or 304 while the ETag holds.
+fn read_responses() -> Value {
     let mut responses = error_responses();
     responses["200"] = json!({ "description": "OK", "content": { "application/json": { "schema": { "type": "object" } } } });
     responses["304"] =
         json!({ "description": "Not modified since the ETag sent in If-None-Match" });
-    json!({ "summary": summary, "tags": [tag], "parameters": [{ "$ref": "#/components/parameters/AsOf" }], "responses": responses })
+    responses
 }
 
+fn read(summary: &str, tag: &str) -> Value {
+    json!({ "summary": summary, "tags": [tag], "parameters": [{ "$ref": "#/components/parameters/AsOf" }], "responses": read_responses() })
+}
+
+/// A write: `created` for POST (201 only); a PUT answers 200 for a changed entity and 201 for
+/// one a mediator records under a new id.
 fn write(summary: &str, tag: &str, created: bool) -> Value {
     let mut responses = error_responses();
-    responses[if created { "201" } else { "200" }] = json!({ "description": "Recorded as a new event; the body holds the entity as the caller now sees it" });
-    responses["409"] = json!({ "$ref": "#/components/responses/Error" });
-    responses["413"] = json!({ "$ref": "#/components/responses/Error" });
-    responses["422"] = json!({ "$ref": "#/components/responses/Error" });
+    let recorded = json!({ "description": "Recorded as a new event; the body holds the entity as the caller now sees it" });
+    responses["201"] = recorded.clone();
+    if !created {
+        responses["200"] = recorded;
+    }
+    let error = json!({ "$ref": "#/components/responses/Error" });
+    for status in ["409", "413", "415", "422"] {
+        responses[status] = error.clone();
+    }
     json!({
         "summary": summary,
         "tags": [tag],
@@ -47,6 +59,8 @@ pub(crate) fn document() -> Value {
         "/api/v1/timeline".into(),
         json!({ "get": read("Tracks and meetings in date order", "record") }),
     );
+    let mut events_responses = error_responses();
+    events_responses["200"] = json!({ "description": "The events, in order", "content": { "application/json": { "schema": { "type": "object", "properties": { "items": { "type": "array", "items": { "type": "object" } } } } } } });
     paths.insert("/api/v1/events".into(), json!({ "get": {
         "summary": "The event log (mediators only): `after` (sequence number) and `limit` (at most 1000)",
         "tags": ["log"],
@@ -54,12 +68,14 @@ pub(crate) fn document() -> Value {
             { "name": "after", "in": "query", "schema": { "type": "integer", "minimum": 0 } },
             { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 1000 } }
         ],
-        "responses": error_responses(),
+        "responses": events_responses,
     } }));
+    let mut live_responses = error_responses();
+    live_responses["200"] = json!({ "description": "The event stream", "content": { "text/event-stream": { "schema": { "type": "string" } } } });
     paths.insert("/api/v1/live".into(), json!({ "get": {
         "summary": "Server-sent events: `ready`, then `change` whenever what the caller may see changes (data: the view's fingerprint)",
         "tags": ["live"],
-        "responses": { "200": { "description": "text/event-stream" } },
+        "responses": live_responses,
     } }));
     paths.insert(
         "/api/v1/drafts/{from}/diff/{to}".into(),
@@ -71,7 +87,7 @@ pub(crate) fn document() -> Value {
             { "name": "to", "in": "path", "required": true, "schema": { "type": "string" } },
             { "$ref": "#/components/parameters/AsOf" }
         ],
-        "responses": error_responses(),
+        "responses": read_responses(),
     } }),
     );
     for kind in Kind::ALL {
@@ -90,7 +106,10 @@ pub(crate) fn document() -> Value {
             get["parameters"].as_array_mut().expect("a list").push(id.clone());
             let mut put = write(&format!("Change a {one} (a new event)"), key, false);
             put["parameters"] = json!([id.clone()]);
-            let delete = json!({ "summary": format!("Remove a {one} (mediators only; a new event)"), "tags": [key], "parameters": [id], "responses": error_responses() });
+            let mut removed = error_responses();
+            removed["200"] = json!({ "description": "Removed, as a new event" });
+            removed["422"] = json!({ "$ref": "#/components/responses/Error" });
+            let delete = json!({ "summary": format!("Remove a {one} (mediators only; a new event)"), "tags": [key], "parameters": [id], "responses": removed });
             paths.insert(
                 format!("/api/v1/{key}/{{id}}"),
                 json!({ "get": get, "put": put, "delete": delete }),

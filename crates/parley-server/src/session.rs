@@ -67,8 +67,12 @@ async fn finish(state: &AppState, address: &str, token: &str, next: Option<&str>
         )
             .into_response(),
         Err(error) => {
-            let status = error.status;
-            (status, pages::sign_in(next, Some(&error.message))).into_response()
+            let mut response =
+                (error.status, pages::sign_in(next, Some(&error.message))).into_response();
+            if let Some(seconds) = error.retry_after {
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            }
+            response
         }
     }
 }

@@ -668,3 +668,51 @@ fn messages_speak_of_tables_not_of_the_readers_types() {
     );
     assert_eq!(super::plain_message("expected struct Other"), "expected struct Other");
 }
+
+#[test]
+fn rules_between_records_kept_apart_by_different_parties_are_warnings() {
+    // B's private revision of A's draft and B's private counter-claim: A may not see them, so
+    // A's changes to its own records cannot be refused because of them.
+    check(
+        r#"
+[[drafts]]
+id = "v1"
+title = "V1"
+status = "superseded"
+author = "a"
+date = 2025-11-20
+points = [{ id = "p1", text = "One" }, { id = "p2", text = "Two" }]
+
+[[drafts]]
+id = "v2"
+title = "V2"
+status = "proposed"
+author = "b"
+visibility = "private"
+date = 2025-11-10
+parents = ["v1"]
+lineage = [{ parent = "v1", points = ["p1", "p9"], fate = "dropped" }]
+
+[[claims]]
+id = "c1"
+claimant = "a"
+statement = "X happened."
+status = "contested"
+date = 2025-11-20
+
+[[claims]]
+id = "c2"
+claimant = "b"
+statement = "X did not happen."
+status = "contested"
+disputes = "c1"
+visibility = "private"
+date = 2025-11-19
+"#,
+        expect![[r#"
+            t.toml:55:8: warning[date-order]: draft 'v2' is dated 2025-11-10, before its parent 'v1' dated 2025-11-20 (a warning: the records are kept by different parties, and one may not see the other) (at drafts[1].date)
+            t.toml:57:11: warning[lineage-gap]: lineage leaves point(s) p2 of parent 'v1' unaccounted for, expected an entry for each (points = "rest" with fate = "unknown" where the sources do not say) (a warning: the records are kept by different parties, and one may not see the other) (at drafts[1].lineage)
+            t.toml:57:45: warning[unknown-reference]: parent draft 'v1' has no point 'p9' (a warning: the records are kept by different parties, and one may not see the other) (at drafts[1].lineage[0].points[1])
+            t.toml:73:8: warning[date-order]: counter-claim 'c2' is dated 2025-11-19, before the claim 'c1' it disputes, dated 2025-11-20 (a warning: the records are kept by different parties, and one may not see the other) (at claims[1].date)"#]],
+    );
+}

@@ -3,3 +3,8 @@
 
 mod api;
 mod harness;
+mod leaks;
+mod limits;
+mod roles;
+mod samples;
+mod sign_in;

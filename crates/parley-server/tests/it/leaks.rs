@@ -1,0 +1,516 @@
+//! Confidentiality. Ukraine's delegate records private things, each carrying a unique canary
+//! text; then every answer Russia's delegate and an observer can get (every read of the OpenAPI
+//! document, every page, errors, counts, the analysis, the event log, live updates) is checked
+//! for the canaries, and must be byte for byte what it was before Ukraine wrote. The mediator
+//! must see every canary, so that the checks can fail.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::harness::{Answer, TestServer, Who};
+use crate::roles::{self, PAGES};
+use crate::samples::PUBLIC_UKRAINE_DRAFT;
+
+const MEETING_SUMMARY: &str = "canary-meeting-summary-7f3a";
+const POSITION_NOTE: &str = "canary-position-note-5b1e";
+const DRAFT_TITLE: &str = "canary-draft-title-c41d";
+const DRAFT_SUMMARY: &str = "canary-draft-summary-90aa";
+const DRAFT_POINT: &str = "canary-draft-point-e2f8";
+const CLAIM_STATEMENT: &str = "canary-claim-statement-3c6b";
+const TRACK_CLAIM_STATEMENT: &str = "canary-track-claim-statement-d7e0";
+/// From the note of Ukraine's reservation value, private to Ukraine in the built-in scenario.
+const RESERVATION_NOTE: &str = "which lowers what no deal is worth to it";
+
+/// What Ukraine recorded in private.
+struct Canaries {
+    /// Every text that must not reach another party: the canaries and the hidden ids.
+    texts: Vec<String>,
+    draft_id: String,
+    claim_ids: Vec<String>,
+}
+
+/// Ukraine's meeting, on a track Russia does not sit on: Russia sees that it exists, not
+/// what was said.
+async fn record_meeting(server: &TestServer) {
+    let meeting = json!({
+        "track": "us-ukraine", "status": "held", "date": "2025-12-01",
+        "title": "Working session on guarantees", "attendees": ["zelenskyy", "witkoff"],
+        "left_open": ["security-guarantees"], "summary": MEETING_SUMMARY,
+        "visibility": { "track": "us-ukraine" },
+    });
+    server.create(Who::Ukraine, "meetings", &meeting).await;
+}
+
+/// Ukraine's private records; none changes what Russia or an observer may see.
+async fn record_private(server: &TestServer) -> Canaries {
+    let position = json!({
+        "party": "ukraine", "issue": "europe-seat", "date": "2025-12-03", "importance": "critical",
+        "stances": { "sidelined": "red-line", "major-role": "preferred" },
+        "note": POSITION_NOTE, "visibility": "private",
+    });
+    server.create(Who::Ukraine, "positions", &position).await;
+    let draft = json!({
+        "title": DRAFT_TITLE, "status": "proposed", "author": "ukraine", "summary": DRAFT_SUMMARY,
+        "visibility": "private", "parents": [PUBLIC_UKRAINE_DRAFT],
+        "points": [{ "id": "guarantees", "text": DRAFT_POINT, "issue": "security-guarantees", "option": "matching" }],
+        "lineage": [{ "parent": PUBLIC_UKRAINE_DRAFT, "points": "rest", "fate": "unknown" }],
+    });
+    let draft_id = server.create(Who::Ukraine, "drafts", &draft).await;
+    let claim = json!({
+        "claimant": "ukraine", "statement": CLAIM_STATEMENT, "status": "contested",
+        "date": "2025-12-02", "disputes": "pokrovsk-captured", "visibility": "private",
+    });
+    let claim_id = server.create(Who::Ukraine, "claims", &claim).await;
+    let shared = json!({
+        "claimant": "ukraine", "statement": TRACK_CLAIM_STATEMENT, "status": "unverified",
+        "visibility": { "track": "ukraine-europe" },
+    });
+    let shared_id = server.create(Who::Ukraine, "claims", &shared).await;
+    let mut texts: Vec<String> = [
+        MEETING_SUMMARY,
+        POSITION_NOTE,
+        DRAFT_TITLE,
+        DRAFT_SUMMARY,
+        DRAFT_POINT,
+        CLAIM_STATEMENT,
+        TRACK_CLAIM_STATEMENT,
+        RESERVATION_NOTE,
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    texts.extend([draft_id.clone(), claim_id.clone(), shared_id.clone()]);
+    Canaries { texts, draft_id, claim_ids: vec![claim_id, shared_id] }
+}
+
+/// Every read a user can make, by path: each GET of the document (now and as of a later
+/// time) and each page.
+async fn read_paths(server: &TestServer) -> Vec<String> {
+    let mut paths = Vec::new();
+    for operation in roles::operations(server).await {
+        if operation.method == Method::GET {
+            let path = roles::public_path(&operation.path);
+            paths.push(format!("{path}?as_of=2100-01-01"));
+            paths.push(path);
+        }
+    }
+    for page in PAGES {
+        if roles::has_page(server, page).await {
+            paths.push(page.to_owned());
+        }
+    }
+    paths
+}
+
+/// What a user gets from each read: status, ETag and body.
+async fn read_everything(
+    server: &TestServer,
+    who: Who,
+    paths: &[String],
+) -> BTreeMap<String, (StatusCode, Option<String>, String)> {
+    let mut res = BTreeMap::new();
+    for path in paths {
+        let answer = server.call_as(who, Method::GET, path, None).await;
+        let etag = answer.header("etag").map(str::to_owned);
+        res.insert(path.clone(), (answer.status, etag, answer.text));
+    }
+    res
+}
+
+/// The canaries an answer shows, in its body or its headers.
+fn shown(canaries: &Canaries, answer: &Answer) -> Vec<String> {
+    let headers: Vec<&str> =
+        answer.headers.values().filter_map(|value| value.to_str().ok()).collect();
+    let whole = format!("{}\n{}", headers.join("\n"), answer.text);
+    canaries.texts.iter().filter(|canary| whole.contains(canary.as_str())).cloned().collect()
+}
+
+/// An id of the same shape that no record has.
+fn nonexistent_like(id: &str) -> String {
+    let (kind, _) = id.split_once('-').unwrap();
+    format!("{kind}-{}", "0".repeat(id.len() - kind.len() - 1))
+}
+
+/// Whether two answers are the same but for the id each names.
+fn alike(first: &Answer, first_id: &str, second: &Answer, second_id: &str) -> bool {
+    first.status == second.status
+        && first.header("content-type") == second.header("content-type")
+        && first.text.replace(first_id, "ID") == second.text.replace(second_id, "ID")
+}
+
+#[tokio::test]
+async fn nothing_private_to_ukraine_reaches_russia_or_an_observer() {
+    for server in TestServer::all().await {
+        roles::prepare(&server).await;
+        record_meeting(&server).await;
+        let paths = read_paths(&server).await;
+        let mut before = BTreeMap::new();
+        for who in [Who::Russia, Who::Observer, Who::Mediator] {
+            before.insert(format!("{who:?}"), read_everything(&server, who, &paths).await);
+        }
+        // Pages may carry what changes on each request (none does yet): only those that read
+        // alike twice are compared.
+        let again = read_everything(&server, Who::Russia, &paths).await;
+        let stable: Vec<&String> =
+            paths.iter().filter(|path| again[*path] == before["Russia"][*path]).collect();
+        assert!(stable.iter().any(|path| path.starts_with("/api/v1/analysis")));
+        for (path, (status, _, text)) in &before["Russia"] {
+            let want = if path.starts_with("/api/v1/events") {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::OK
+            };
+            assert_eq!(*status, want, "{}: Russia GET {path}: {text}", server.backend);
+        }
+        assert!(stable.len() >= paths.len() - PAGES.len(), "{stable:?}");
+
+        let canaries = record_private(&server).await;
+        let mut problems = Vec::new();
+        for who in [Who::Russia, Who::Observer] {
+            let after = read_everything(&server, who, &paths).await;
+            for path in &stable {
+                if after[*path] != before[&format!("{who:?}")][*path] {
+                    problems.push(format!("{who:?} GET {path} changed: {:?}", after[*path]));
+                }
+            }
+            let mut reads: Vec<String> = paths.clone();
+            let hidden_draft = &canaries.draft_id;
+            reads.push(format!("/api/v1/drafts/{hidden_draft}"));
+            reads.push(format!("/api/v1/drafts/{hidden_draft}/diff/{PUBLIC_UKRAINE_DRAFT}"));
+            reads.push(format!("/api/v1/drafts/{PUBLIC_UKRAINE_DRAFT}/diff/{hidden_draft}"));
+            reads.extend(canaries.claim_ids.iter().map(|id| format!("/api/v1/claims/{id}")));
+            reads.push("/api/v1/events?after=0&limit=1000".to_owned());
+            for path in &reads {
+                let answer = server.call_as(who, Method::GET, path, None).await;
+                // A path that names a hidden id gets it back in "no draft 'ID'", as any id.
+                let mut leaked = shown(&canaries, &answer);
+                leaked.retain(|canary| !path.contains(canary.as_str()));
+                if !leaked.is_empty() {
+                    problems.push(format!("{who:?} GET {path} shows {leaked:?}"));
+                }
+            }
+            problems.extend(hidden_answers_like_nonexistent(&server, who, &canaries).await);
+        }
+        assert!(problems.is_empty(), "{}: {}", server.backend, problems.join("\n"));
+
+        // The checks can fail: the mediator sees every canary, Ukraine every one of its own.
+        for who in [Who::Mediator, Who::Ukraine] {
+            let mut seen = String::new();
+            let mut reads = read_paths(&server).await;
+            reads.push(format!("/api/v1/drafts/{}", canaries.draft_id));
+            for path in &reads {
+                seen.push_str(&server.call_as(who, Method::GET, path, None).await.text);
+            }
+            let missing: Vec<&String> =
+                canaries.texts.iter().filter(|canary| !seen.contains(canary.as_str())).collect();
+            assert!(missing.is_empty(), "{}: {who:?} does not see {missing:?}", server.backend);
+        }
+        let log = server.get("/api/v1/events?limit=1000", &server.mediator).await;
+        let not_logged: Vec<&String> =
+            canaries.texts.iter().filter(|canary| !log.text.contains(canary.as_str())).collect();
+        assert!(not_logged.is_empty(), "{}: {not_logged:?}", server.backend);
+        let mediator_before = &before["Mediator"]["/api/v1/analysis"];
+        let mediator_after = server.get("/api/v1/analysis", &server.mediator).await;
+        assert_ne!(mediator_after.header("etag"), mediator_before.1.as_deref());
+        assert_ne!(mediator_after.text, mediator_before.2, "the mediator's analysis changed");
+    }
+}
+
+/// A hidden record is answered exactly like one that does not exist, by reads, changes,
+/// removals, diffs and references to it.
+async fn hidden_answers_like_nonexistent(
+    server: &TestServer,
+    who: Who,
+    canaries: &Canaries,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    let party = if who == Who::Russia { "russia" } else { "ukraine" };
+    let draft = json!({ "title": "Edited", "status": "proposed", "author": party });
+    let claim = json!({ "claimant": party, "statement": "Edited", "status": "unverified" });
+    let mut cases = vec![("drafts", canaries.draft_id.clone(), draft)];
+    for id in &canaries.claim_ids {
+        cases.push(("claims", id.clone(), claim.clone()));
+    }
+    for (collection, hidden, body) in cases {
+        let missing = nonexistent_like(&hidden);
+        for (method, suffix, body) in [
+            (Method::GET, "", None),
+            (Method::PUT, "", Some(&body)),
+            (Method::DELETE, "", None),
+            (Method::GET, "/diff/florida-20", None),
+            (Method::GET, "?as_of=2100-01-01", None),
+        ] {
+            if suffix.starts_with("/diff") && collection != "drafts" {
+                continue;
+            }
+            let hidden_answer = server
+                .call_as(
+                    who,
+                    method.clone(),
+                    &format!("/api/v1/{collection}/{hidden}{suffix}"),
+                    body,
+                )
+                .await;
+            let missing_answer = server
+                .call_as(
+                    who,
+                    method.clone(),
+                    &format!("/api/v1/{collection}/{missing}{suffix}"),
+                    body,
+                )
+                .await;
+            if !alike(&hidden_answer, &hidden, &missing_answer, &missing) {
+                problems.push(format!(
+                    "{who:?} {method} {collection}/ID{suffix}: hidden {} {} but missing {} {}",
+                    hidden_answer.status,
+                    hidden_answer.text,
+                    missing_answer.status,
+                    missing_answer.text
+                ));
+            }
+        }
+    }
+    // Records that refer to hidden ones are refused like those that refer to nothing.
+    if who == Who::Russia {
+        let hidden = &canaries.claim_ids[0];
+        let missing = nonexistent_like(hidden);
+        let disputing = |id: &str| json!({ "claimant": "russia", "statement": "Not so", "status": "contested", "disputes": id });
+        let hidden_answer =
+            server.call_as(who, Method::POST, "/api/v1/claims", Some(&disputing(hidden))).await;
+        let missing_answer =
+            server.call_as(who, Method::POST, "/api/v1/claims", Some(&disputing(&missing))).await;
+        if hidden_answer.status != StatusCode::UNPROCESSABLE_ENTITY
+            || !alike(&hidden_answer, hidden, &missing_answer, &missing)
+        {
+            problems.push(format!(
+                "a claim disputing a hidden one: {} {} but a missing one: {}",
+                hidden_answer.status, hidden_answer.text, missing_answer.text
+            ));
+        }
+        let hidden = &canaries.draft_id;
+        let missing = nonexistent_like(hidden);
+        let revising = |id: &str| {
+            json!({ "title": "Revision", "status": "proposed", "author": "russia", "parents": [id],
+                    "lineage": [{ "parent": id, "points": "rest", "fate": "unknown" }] })
+        };
+        let hidden_answer =
+            server.call_as(who, Method::POST, "/api/v1/drafts", Some(&revising(hidden))).await;
+        let missing_answer =
+            server.call_as(who, Method::POST, "/api/v1/drafts", Some(&revising(&missing))).await;
+        if hidden_answer.status != StatusCode::UNPROCESSABLE_ENTITY
+            || !alike(&hidden_answer, hidden, &missing_answer, &missing)
+        {
+            problems.push(format!(
+                "a draft revising a hidden one: {} {} but a missing one: {}",
+                hidden_answer.status, hidden_answer.text, missing_answer.text
+            ));
+        }
+    }
+    problems
+}
+
+#[tokio::test]
+async fn live_updates_reach_only_those_who_can_see_the_change() {
+    for server in TestServer::all().await {
+        let mut mediator = server.listen(&server.mediator).await;
+        let mut russia = server.listen(&server.russia).await;
+        let mut observer = server.listen(&server.observer).await;
+        for live in [&mut mediator, &mut russia, &mut observer] {
+            let (name, _) = live.next_event(Duration::from_secs(10)).await.expect("ready");
+            assert_eq!(name, "ready");
+        }
+        let russia_view = server.get("/api/v1/record", &server.russia).await;
+
+        // A private position of Ukraine: the mediator is told, Russia and the observer are not.
+        let private = json!({
+            "party": "ukraine", "issue": "financing", "date": "2025-12-03", "importance": "low",
+            "stances": { "europe-finances": "acceptable" }, "note": POSITION_NOTE,
+            "visibility": "private",
+        });
+        server.create(Who::Ukraine, "positions", &private).await;
+        let (name, data) =
+            mediator.next_event(Duration::from_secs(10)).await.expect("the mediator is told");
+        assert_eq!(name, "change");
+        let mediator_etag = server.get("/api/v1/record", &server.mediator).await;
+        assert!(etag_holds(mediator_etag.header("etag"), &data), "{data} {mediator_etag:?}");
+        assert_eq!(russia.next_event(Duration::from_millis(300)).await, None);
+        assert_eq!(observer.next_event(Duration::from_millis(100)).await, None);
+        let unchanged = server.get("/api/v1/record", &server.russia).await;
+        assert_eq!(unchanged.header("etag"), russia_view.header("etag"));
+
+        // A public change: everyone is told, and Russia's next event is this one, with its new
+        // view (so it was told nothing of the private one).
+        let mut claim =
+            server.get("/api/v1/claims/europe-obstructs", &server.mediator).await.json();
+        claim["status"] = json!("refuted");
+        let answer = server
+            .call_as(Who::Mediator, Method::PUT, "/api/v1/claims/europe-obstructs", Some(&claim))
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+        for (who, live) in
+            [("mediator", &mut mediator), ("russia", &mut russia), ("observer", &mut observer)]
+        {
+            let (name, data) = live.next_event(Duration::from_secs(10)).await.expect(who);
+            assert_eq!(name, "change", "{who}");
+            let token = match who {
+                "mediator" => &server.mediator,
+                "russia" => &server.russia,
+                _ => &server.observer,
+            };
+            let now = server.get("/api/v1/record", token).await;
+            assert!(
+                etag_holds(now.header("etag"), &data),
+                "{who}: {data} {:?}",
+                now.header("etag")
+            );
+            assert!(!data.contains(POSITION_NOTE));
+        }
+        assert_eq!(russia.next_event(Duration::from_millis(200)).await, None);
+    }
+}
+
+/// Whether an ETag names the view a live event's data gives.
+fn etag_holds(etag: Option<&str>, data: &str) -> bool {
+    let view: Value = serde_json::from_str(data).unwrap();
+    let fingerprint = view["view"].as_str().unwrap();
+    etag.is_some_and(|etag| etag.trim_matches('"').ends_with(&format!("-{fingerprint}")))
+}
+
+#[tokio::test]
+async fn a_listener_whose_token_is_revoked_is_cut_off() {
+    let server = TestServer::sqlite().await;
+    let mut ukraine = server.listen(&server.ukraine).await;
+    assert_eq!(
+        ukraine.next_event(Duration::from_secs(10)).await.map(|event| event.0).as_deref(),
+        Some("ready")
+    );
+    let user = server
+        .store
+        .users()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|user| user.name == "ukraine-delegate")
+        .unwrap();
+    server.store.revoke_tokens(user.id).await.unwrap();
+    let claim = json!({ "claimant": "us", "statement": "Public news", "status": "unverified" });
+    server.create(Who::Mediator, "claims", &claim).await;
+    assert!(ukraine.ends_within(Duration::from_secs(10)).await, "the stream goes on");
+}
+
+#[tokio::test]
+async fn a_delegate_cannot_write_over_what_it_sees_redacted_or_write_blind() {
+    for server in TestServer::all().await {
+        // A meeting of the US-Russia track whose details are shared with the US-Ukraine track
+        // only: Russia sits on its track but sees it redacted.
+        let meeting = json!({
+            "track": "us-russia", "status": "held", "date": "2025-12-01",
+            "summary": MEETING_SUMMARY, "visibility": { "track": "us-ukraine" },
+        });
+        let id = server.create(Who::Mediator, "meetings", &meeting).await;
+        let path = format!("/api/v1/meetings/{id}");
+        let redacted = server.get(&path, &server.russia).await;
+        assert!(!redacted.text.contains(MEETING_SUMMARY), "{}", redacted.text);
+        let answer = server.call_as(Who::Russia, Method::PUT, &path, Some(&redacted.json())).await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN, "{}", answer.text);
+        let kept = server.get(&path, &server.mediator).await;
+        assert!(kept.text.contains(MEETING_SUMMARY), "{}", kept.text);
+
+        // Records a delegate could not read back are refused.
+        let blind = [
+            (
+                "claims",
+                json!({ "claimant": "ukraine", "statement": "Blind", "status": "unverified", "visibility": { "track": "us-russia" } }),
+            ),
+            (
+                "positions",
+                json!({ "party": "ukraine", "issue": "nato", "date": "2025-12-03", "stances": { "keep": "preferred" }, "visibility": { "track": "us-russia" } }),
+            ),
+            (
+                "drafts",
+                json!({ "title": "Blind", "status": "proposed", "author": "ukraine", "visibility": { "track": "us-russia" } }),
+            ),
+            (
+                "meetings",
+                json!({ "track": "us-ukraine", "status": "planned", "visibility": { "track": "us-russia" } }),
+            ),
+        ];
+        for (collection, body) in blind {
+            let answer = server
+                .call_as(Who::Ukraine, Method::POST, &format!("/api/v1/{collection}"), Some(&body))
+                .await;
+            assert_eq!(answer.status, StatusCode::FORBIDDEN, "{collection}: {}", answer.text);
+            assert!(answer.message().contains("visible to 'ukraine'"), "{}", answer.text);
+        }
+        // Shared with a track Ukraine sits on: recorded.
+        let shared = json!({ "claimant": "ukraine", "statement": "Shared", "status": "unverified", "visibility": { "track": "ukraine-europe" } });
+        server.create(Who::Ukraine, "claims", &shared).await;
+    }
+}
+
+/// A change a delegate makes to its own record does not depend on the records hidden from it
+/// that depend on it (here, Ukraine's private counter-claim disputes Russia's claim and is
+/// dated before Russia's new date; and Ukraine's private revision of a draft): the rules
+/// between records kept apart by different parties are warnings, so the change is recorded
+/// and its answer says nothing of the hidden record.
+#[tokio::test]
+async fn a_change_that_a_hidden_record_depends_on_is_recorded_all_the_same() {
+    for server in TestServer::all().await {
+        let mut own = server.get("/api/v1/claims/europe-obstructs", &server.russia).await.json();
+        let hidden = json!({
+            "claimant": "ukraine", "statement": CLAIM_STATEMENT, "status": "contested",
+            "date": "2025-12-01", "disputes": "europe-obstructs", "visibility": "private",
+        });
+        server.create(Who::Ukraine, "claims", &hidden).await;
+        let path = "/api/v1/claims/europe-obstructs";
+        for date in ["2025-12-02", "2025-11-30"] {
+            own["date"] = json!(date);
+            let answer = server.call_as(Who::Russia, Method::PUT, path, Some(&own)).await;
+            assert_eq!(answer.status, StatusCode::OK, "{date}: {}", answer.text);
+            assert!(shown_nothing(&answer), "{}", answer.text);
+        }
+        // The hidden claim is still there, for the mediator.
+        let claims = server.get("/api/v1/claims", &server.mediator).await.text;
+        assert!(claims.contains(CLAIM_STATEMENT), "{claims}");
+    }
+}
+
+fn shown_nothing(answer: &Answer) -> bool {
+    !answer.text.contains(CLAIM_STATEMENT) && !answer.text.contains("ukraine")
+}
+
+#[tokio::test]
+async fn what_the_built_in_record_keeps_private_stays_private() {
+    // Reservation notes are their party's; the Kremlin meeting's summary is the US-Russia
+    // track's.
+    let russia_reservation = "keeps up pressure on the battlefield";
+    let europe_reservation = "so Europe can hold out";
+    let kremlin_summary = "Ushakov called serious";
+    let ukraine_reservation = RESERVATION_NOTE;
+    let secrets = [russia_reservation, europe_reservation, kremlin_summary, ukraine_reservation];
+    for server in TestServer::all().await {
+        roles::prepare(&server).await;
+        let paths = read_paths(&server).await;
+        for (who, may_see) in [
+            (Who::Mediator, &secrets[..]),
+            (Who::Russia, &[russia_reservation, kremlin_summary][..]),
+            (Who::Ukraine, &[ukraine_reservation][..]),
+            (Who::Observer, &[][..]),
+        ] {
+            let mut seen = String::new();
+            for answer in read_everything(&server, who, &paths).await.into_values() {
+                seen.push_str(&answer.2);
+            }
+            for secret in secrets {
+                assert_eq!(
+                    seen.contains(secret),
+                    may_see.contains(&secret),
+                    "{}: {who:?} and '{secret}'",
+                    server.backend
+                );
+            }
+        }
+    }
+}

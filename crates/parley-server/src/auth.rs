@@ -33,8 +33,13 @@ impl Caller {
 
 /// The token a request carries, from its Authorization header or its session cookie.
 pub(crate) fn request_token(headers: &HeaderMap) -> Option<&str> {
-    if let Some(value) = headers.get(header::AUTHORIZATION).and_then(|value| value.to_str().ok()) {
-        return value.strip_prefix("Bearer ").map(str::trim);
+    // Another scheme (a proxy's basic authentication) is not ours: the cookie still counts.
+    if let Some(token) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+    {
+        return Some(token.trim());
     }
     headers
         .get_all(header::COOKIE)
@@ -186,7 +191,10 @@ mod tests {
         assert_eq!(request_token(&headers), Some("parley_x"));
         headers.insert(header::AUTHORIZATION, "Bearer parley_y".parse().unwrap());
         assert_eq!(request_token(&headers), Some("parley_y"));
+        // Behind a proxy's basic authentication, the session cookie still counts.
         headers.insert(header::AUTHORIZATION, "Basic abc".parse().unwrap());
+        assert_eq!(request_token(&headers), Some("parley_x"));
+        headers.remove(header::COOKIE);
         assert_eq!(request_token(&headers), None);
     }
 

@@ -2,4 +2,5 @@
 //! PostgreSQL when PARLEY_PG_URL names one.
 
 mod api;
+mod browser;
 mod harness;

@@ -276,7 +276,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             errors[0].render("payload"),
-            "payload:3:8: error[shape]: invalid type: integer `3`, expected a string (at parties[0])"
+            "payload:3:8: error[shape]: invalid type: integer `3`, expected a string (at parties[0].name)"
         );
         let errors = Change::from_payload("rename", "").unwrap_err();
         assert!(errors[0].message.contains("unknown change kind 'rename'"));

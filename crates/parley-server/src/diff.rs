@@ -216,6 +216,7 @@ points = [
 ]
 lineage = [
   { parent = "d1", points = ["p1"], fate = "amended", into = "q1" },
+  { parent = "d1", points = ["p2"], fate = "kept", into = "p2" },
   { parent = "d1", points = ["p3"], fate = "dropped" },
 ]
 "#;
@@ -229,7 +230,7 @@ lineage = [
             statuses,
             [
                 ("changed", Some("amended")),
-                ("same", None),
+                ("same", Some("kept")),
                 ("removed", Some("dropped")),
                 ("added", None)
             ]

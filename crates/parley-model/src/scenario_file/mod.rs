@@ -308,11 +308,25 @@ fn read_entity<T: for<'de> Deserialize<'de>>(
     reader: &mut Reader,
     unreadable_ids: &mut Vec<String>,
 ) -> Option<T> {
-    match T::deserialize(value.clone().into_deserializer()) {
+    match serde_path_to_error::deserialize::<_, T>(value.clone().into_deserializer()) {
         Ok(entity) => Some(entity),
         Err(error) => {
-            let mut diagnostic =
-                Diagnostic::error(DiagnosticKind::Shape, path.clone(), error.message().to_owned());
+            // The path inside the entity, down to the field at fault.
+            let mut field_path = path.clone();
+            for segment in error.path().iter() {
+                field_path = match segment {
+                    serde_path_to_error::Segment::Seq { index } => field_path.index(*index),
+                    serde_path_to_error::Segment::Map { key } => field_path.key(key.clone()),
+                    serde_path_to_error::Segment::Enum { .. }
+                    | serde_path_to_error::Segment::Unknown => field_path,
+                };
+            }
+            let error = error.into_inner();
+            let mut diagnostic = Diagnostic::error(
+                DiagnosticKind::Shape,
+                field_path,
+                plain_message(error.message()),
+            );
             let span = error.span().unwrap_or_else(|| value.span());
             diagnostic.position = Some(TextPosition::of_offset(text, span.start));
             reader.diagnostics.push(diagnostic);
@@ -327,6 +341,42 @@ fn read_entity<T: for<'de> Deserialize<'de>>(
             None
         }
     }
+}
+
+/// A deserializer's message in the file's terms: the reader's own type names (`PlaceDto`) mean
+/// nothing to a user.
+fn plain_message(message: &str) -> String {
+    if message.starts_with("data did not match any variant of untagged enum ")
+        && message.ends_with("Dto")
+    {
+        return "the value has none of the forms this field accepts (see docs/scenario-format.md)"
+            .to_owned();
+    }
+    let mut plain = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(start) = rest.find("struct ").or_else(|| rest.find("untagged enum ")) {
+        let (before, from) = rest.split_at(start);
+        let name_start = from.find(' ').map_or(from.len(), |space| space + 1);
+        let name_start =
+            if from.starts_with("untagged enum ") { "untagged enum ".len() } else { name_start };
+        let name_len = from[name_start..]
+            .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .unwrap_or(from.len() - name_start);
+        let name = &from[name_start..name_start + name_len];
+        plain.push_str(before);
+        if name.ends_with("Dto") {
+            plain.push_str(if from.starts_with("struct ") {
+                "a table"
+            } else {
+                "one of the accepted forms"
+            });
+        } else {
+            plain.push_str(&from[..name_start + name_len]);
+        }
+        rest = &from[name_start + name_len..];
+    }
+    plain.push_str(rest);
+    plain
 }
 
 fn read_list<Dto: for<'de> Deserialize<'de>, T>(

@@ -81,13 +81,13 @@ fn shape_errors_name_the_field_and_what_was_expected() {
     check(
         "\n[[claims]]\nid = \"c\"\nclaimant = \"a\"\nstatement = \"x\"\nstatus = \"contested\"\ncolour = 1\n",
         expect![
-            "t.toml:46:1: error[shape]: unknown field `colour`, expected one of `id`, `claimant`, `statement`, `date`, `place`, `status`, `disputes`, `visibility`, `cites` (at claims[0])"
+            "t.toml:46:1: error[shape]: unknown field `colour`, expected one of `id`, `claimant`, `statement`, `date`, `place`, `status`, `disputes`, `visibility`, `cites` (at claims[0].colour)"
         ],
     );
     check(
         "\n[[tracks]]\nid = \"t2\"\nname = \"T\"\nparties = \"a\"\n",
         expect![[
-            r#"t.toml:44:11: error[shape]: invalid type: string "a", expected a sequence (at tracks[1])"#
+            r#"t.toml:44:11: error[shape]: invalid type: string "a", expected a sequence (at tracks[1].parties)"#
         ]],
     );
     check(
@@ -285,7 +285,7 @@ fn a_reference_to_an_unreadable_entity_is_not_reported_twice() {
     check(
         "\n[[parties]]\nid = \"c\"\nname = 3\nrole = \"observer\"\n\n[[tracks]]\nid = \"ac\"\nname = \"A-C\"\nparties = [\"a\", \"c\"]\n",
         expect![
-            "t.toml:43:8: error[shape]: invalid type: integer `3`, expected a string (at parties[2])"
+            "t.toml:43:8: error[shape]: invalid type: integer `3`, expected a string (at parties[2].name)"
         ],
     );
 }
@@ -654,4 +654,17 @@ fn the_documented_example_is_valid() {
     assert_eq!(rendered, Vec::<String>::new());
     let scenario = loaded.scenario.unwrap();
     assert_eq!(scenario.scenario().drafts[1].lineage.len(), 2);
+}
+
+#[test]
+fn messages_speak_of_tables_not_of_the_readers_types() {
+    assert_eq!(
+        super::plain_message("invalid type: string \"x\", expected struct PlaceDto"),
+        "invalid type: string \"x\", expected a table"
+    );
+    assert_eq!(
+        super::plain_message("data did not match any variant of untagged enum DateDto"),
+        "the value has none of the forms this field accepts (see docs/scenario-format.md)"
+    );
+    assert_eq!(super::plain_message("expected struct Other"), "expected struct Other");
 }

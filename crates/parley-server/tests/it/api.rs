@@ -13,6 +13,7 @@ async fn a_delegate_records_a_position_and_the_mediator_reads_it() {
         "importance": "critical",
         "stances": { "compromise": "workable", "cede-all": "red-line" },
         "visibility": "private",
+        "note": "canary-7f3e: Kyiv could live with a compromise",
     });
     let answer = server
         .call(Method::POST, "/api/v1/positions", Some(&server.ukraine), Some(&position))
@@ -28,7 +29,7 @@ async fn a_delegate_records_a_position_and_the_mediator_reads_it() {
     assert!(recorded, "{positions}");
     // Russia's delegate does not see it, and may not record for Ukraine.
     let seen_by_russia = server.get("/api/v1/positions", &server.russia).await.text;
-    assert!(!seen_by_russia.contains("workable"), "{seen_by_russia}");
+    assert!(!seen_by_russia.contains("canary-7f3e"), "{seen_by_russia}");
     let answer =
         server.call(Method::POST, "/api/v1/positions", Some(&server.russia), Some(&position)).await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN, "{}", answer.text);
@@ -49,4 +50,27 @@ async fn errors_are_json_and_name_the_field() {
     let answer = server.call(Method::GET, "/api/v1/record", None, None).await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     assert!(answer.json()["error"]["message"].as_str().unwrap().contains("sign in"));
+}
+
+#[tokio::test]
+async fn observers_read_and_cannot_write_and_etags_follow_the_view() {
+    let server = TestServer::sqlite().await;
+    let first = server.get("/api/v1/stance-matrix", &server.observer).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let etag = first.headers["etag"].to_str().unwrap().to_owned();
+    let claim =
+        json!({ "claimant": "ukraine", "statement": "A public statement.", "status": "contested" });
+    let answer =
+        server.call(Method::POST, "/api/v1/claims", Some(&server.observer), Some(&claim)).await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN, "{}", answer.text);
+    // The log did not grow.
+    assert_eq!(server.store.head().await.unwrap().unwrap().seq, 1);
+    let answer =
+        server.call(Method::POST, "/api/v1/claims", Some(&server.ukraine), Some(&claim)).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text);
+    let second = server.get("/api/v1/stance-matrix", &server.observer).await;
+    let claims = server.get("/api/v1/claims", &server.observer).await;
+    assert!(claims.text.contains("A public statement."));
+    assert_ne!(second.headers["etag"], claims.headers["etag"]);
+    assert_ne!(etag, claims.headers["etag"].to_str().unwrap());
 }

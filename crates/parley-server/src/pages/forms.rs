@@ -121,7 +121,7 @@ impl Fields {
             .filter(|value| !value.is_empty())
     }
 
-    /// Every value sent for a name, as sent.
+    /// The first value sent for a name, as sent.
     fn raw(&self, name: &str) -> Option<&str> {
         self.0.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
     }

@@ -22,6 +22,7 @@ use std::sync::OnceLock;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
@@ -46,8 +47,18 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/stances", get(stances::page))
         .route("/analysis", get(analysis::page))
         .route("/claims", get(claims::page))
-        .route("/assets/parley.css", get(stylesheet))
         .merge(forms::routes())
+        .layer(middleware::map_response(kept_private))
+        .route("/assets/parley.css", get(stylesheet))
+}
+
+/// Pages hold what one user may see: no cache keeps them, and no other site frames them (a
+/// framed form could be clicked unawares).
+async fn kept_private(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    response
 }
 
 /// The query every page takes.

@@ -30,6 +30,7 @@ struct Site {
 struct Answer {
     status: StatusCode,
     location: Option<String>,
+    cache_control: Option<String>,
     text: String,
 }
 
@@ -82,12 +83,21 @@ impl Site {
     async fn send(&self, request: Request<Body>) -> Answer {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
-        let location = response
-            .headers()
-            .get(header::LOCATION)
-            .map(|value| value.to_str().unwrap().to_owned());
+        let value_of = |name| {
+            response
+                .headers()
+                .get(name)
+                .map(|value: &header::HeaderValue| value.to_str().unwrap().to_owned())
+        };
+        let (location, cache_control) =
+            (value_of(header::LOCATION), value_of(header::CACHE_CONTROL));
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Answer { status, location, text: String::from_utf8_lossy(&bytes).into_owned() }
+        Answer {
+            status,
+            location,
+            cache_control,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     async fn get(&self, path: &str, token: &str) -> Answer {
@@ -140,6 +150,7 @@ async fn every_page_renders_in_the_layout() {
         assert!(page.contains("data-live="), "{path}: parts that follow the record");
         assert!(page.contains("new EventSource('/api/v1/live')"), "{path}: the live script");
         assert!(page.contains("aria-current=\"page\""), "{path}: the current page in the nav");
+        assert_eq!(answer.cache_control.as_deref(), Some("no-store"), "{path}: kept by no cache");
     }
     let analysis = site.get("/analysis", &site.mediator).await.text;
     assert!(analysis.contains("<svg class=\"fig frontier\""), "the frontier plots");

@@ -15,7 +15,7 @@ use rayon::iter::{IntoParallelIterator, ParallelIterator};
 use crate::control::Control;
 use crate::frontier::allowed_options;
 use crate::outcome_set::OutcomeSet;
-use crate::pareto::non_dominated;
+use crate::pareto::{compare_desc, non_dominated, snap};
 use crate::space::{Rules, Scope, UtilitySpace};
 use crate::{Error, Result};
 
@@ -252,9 +252,15 @@ impl Archive {
         let n_parties = self.n_parties;
         for cached_idx in 0..self.cache.len() / n_parties {
             let cached = &self.cache[cached_idx * n_parties..(cached_idx + 1) * n_parties];
-            let at_least =
-                cached.iter().zip(utilities).all(|(cached_value, value)| cached_value >= value);
-            if at_least && cached != utilities {
+            // The cache holds rounded utilities: a tie up to rounding is no domination.
+            let mut at_least = true;
+            let mut above = false;
+            for (&cached_key, &utility) in cached.iter().zip(utilities) {
+                let key = snap(utility);
+                at_least &= cached_key >= key;
+                above |= cached_key > key;
+            }
+            if at_least && above {
                 // Moving a successful dominator forward makes the next rejection quicker.
                 if cached_idx > 0 {
                     for party_idx in 0..n_parties {
@@ -285,12 +291,16 @@ impl Archive {
             outcomes.extend_from_slice(&self.kept_outcomes[kept_idx * n_issues..][..n_issues]);
             utilities.extend_from_slice(&self.kept_utilities[kept_idx * n_parties..][..n_parties]);
         }
-        // Points spread evenly along the sorted frontier cover most of the space below it.
+        // Points spread evenly along the frontier, sorted by utility, cover most of the space
+        // below it.
+        let point = |kept_idx: usize| &utilities[kept_idx * n_parties..][..n_parties];
+        let mut by_utility: Vec<usize> = (0..kept.len()).collect();
+        by_utility.sort_unstable_by(|&left, &right| compare_desc(point(left), point(right)));
         self.cache.clear();
         let n_cached = kept.len().min(N_CACHED);
         for cached_idx in 0..n_cached {
-            let kept_idx = cached_idx * kept.len() / n_cached;
-            self.cache.extend_from_slice(&utilities[kept_idx * n_parties..][..n_parties]);
+            let kept_idx = by_utility[cached_idx * kept.len() / n_cached];
+            self.cache.extend(point(kept_idx).iter().map(|&utility| snap(utility)));
         }
         self.kept_outcomes = outcomes;
         self.kept_utilities = utilities;

@@ -4,13 +4,20 @@
 //! among partial outcomes over those issues: otherwise swapping in the dominating partial
 //! outcome would dominate the whole. So the frontier after issue `k` is the non-dominated
 //! part of (frontier after issue `k - 1`) x (options of issue `k`). Each layer keeps its
-//! points sorted best-first, which lets the next layer be built by merging a few shifted
-//! copies instead of sorting.
+//! points sorted best-first by their rounded utilities (see [`crate::pareto`]), which lets the
+//! next layer be built by merging a few shifted copies, and swept for domination as it is
+//! merged, instead of sorted.
 //!
 //! The reservation constraint is monotone (whatever dominates a zone outcome is in the zone),
 //! so the zone frontier is the frontier over allowed options restricted to the zone. Partial
 //! outcomes that cannot reach a reservation even with the best remaining options are dropped
 //! early; everything they dominate is dropped with them, so this is exact.
+//!
+//! Small spaces take the same path: a space of `n` outcomes costs a few layers of at most `n`
+//! points, with buffers allocated once per frontier, and nothing runs on the thread pool
+//! unless a layer is large.
+
+use std::cmp::Ordering;
 
 use rayon::ThreadPool;
 use rayon::slice::ParallelSliceMut;
@@ -18,23 +25,176 @@ use rayon::slice::ParallelSliceMut;
 use crate::Result;
 use crate::control::Control;
 use crate::outcome_set::OutcomeSet;
-use crate::pareto::{compare_desc, sweep_sorted};
+use crate::pareto::{Sweep, compare_desc, snap, snap_into};
 use crate::space::{Rules, Scope, UtilitySpace};
+use crate::tiny::Tiny;
 
 /// Above this many options per issue, layers are sorted instead of merged.
 const MAX_MERGE_WAYS: usize = 8;
+
+/// Layers with more candidates than this are sorted on the thread pool.
+const PARALLEL_SORT: usize = 1 << 16;
+
+/// Up to this many parties, the merge keeps its scratch on the stack.
+const STACK_PARTIES: usize = 8;
 
 /// The exact Pareto frontier of the zone or of all outcomes, sorted by outcome.
 ///
 /// In [`Scope::Zone`] this is the set of zone outcomes not dominated by another zone outcome;
 /// it is empty when the zone is. Outcomes with identical utilities are all kept.
+#[inline]
 pub fn pareto_frontier(
     space: &UtilitySpace,
     scope: Scope,
     pool: &ThreadPool,
     control: &Control<'_>,
 ) -> Result<OutcomeSet> {
-    frontier_with_rules(space, &space.rules(scope), pool, control)
+    // Inlined, so that a tiny space runs only the code that the zone's steps ran before.
+    match Tiny::new(space, scope) {
+        Some(tiny) => Ok(tiny.frontier()),
+        None => frontier_with_rules(space, &space.rules(scope), pool, control),
+    }
+}
+
+/// The allowed options of every issue under some rules, with their values, stored flat.
+pub(crate) struct Allowed {
+    n_parties: usize,
+    /// `options[starts[issue_idx]..starts[issue_idx + 1]]`: an issue's allowed options, in
+    /// increasing order.
+    options: Vec<u16>,
+    starts: Vec<usize>,
+    /// `values[way * n_parties + party_idx]`, aligned with `options`.
+    values: Vec<f64>,
+}
+
+impl Allowed {
+    pub(crate) fn new(space: &UtilitySpace, rules: &Rules) -> Allowed {
+        let n_parties = space.n_parties();
+        let n_issues = space.n_issues();
+        let mut options = Vec::with_capacity(rules.allowed.len());
+        let mut values = Vec::with_capacity(rules.allowed.len() * n_parties);
+        let mut starts = Vec::with_capacity(n_issues + 1);
+        starts.push(0);
+        for issue_idx in 0..n_issues {
+            let offset = space.option_offsets()[issue_idx];
+            for option_idx in 0..space.option_counts()[issue_idx] {
+                if rules.allowed[offset + option_idx] {
+                    options.push(option_idx as u16);
+                    values.extend_from_slice(space.option_values(offset + option_idx));
+                }
+            }
+            starts.push(options.len());
+        }
+        Allowed { n_parties, options, starts, values }
+    }
+
+    pub(crate) fn n_issues(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    /// The allowed options of an issue, in increasing order.
+    pub(crate) fn options(&self, issue_idx: usize) -> &[u16] {
+        &self.options[self.starts[issue_idx]..self.starts[issue_idx + 1]]
+    }
+
+    /// The values of an issue's allowed options, `[way_idx * n_parties + party_idx]`.
+    pub(crate) fn values(&self, issue_idx: usize) -> &[f64] {
+        &self.values
+            [self.starts[issue_idx] * self.n_parties..self.starts[issue_idx + 1] * self.n_parties]
+    }
+
+    /// Whether some issue has no allowed option, so that nothing is allowed.
+    pub(crate) fn any_empty(&self) -> bool {
+        self.starts.windows(2).any(|pair| pair[0] == pair[1])
+    }
+}
+
+pub(crate) fn frontier_with_rules(
+    space: &UtilitySpace,
+    rules: &Rules,
+    pool: &ThreadPool,
+    control: &Control<'_>,
+) -> Result<OutcomeSet> {
+    frontier_of(space, rules, &Allowed::new(space, rules), pool, control)
+}
+
+/// The frontier over `allowed`, whose outcomes must meet `rules.thresholds`.
+pub(crate) fn frontier_of(
+    space: &UtilitySpace,
+    rules: &Rules,
+    allowed: &Allowed,
+    pool: &ThreadPool,
+    control: &Control<'_>,
+) -> Result<OutcomeSet> {
+    match space.n_parties() {
+        1 => frontier_for(Fixed::<1>, space, rules, allowed, pool, control),
+        2 => frontier_for(Fixed::<2>, space, rules, allowed, pool, control),
+        3 => frontier_for(Fixed::<3>, space, rules, allowed, pool, control),
+        4 => frontier_for(Fixed::<4>, space, rules, allowed, pool, control),
+        n_parties => frontier_for(Any(n_parties), space, rules, allowed, pool, control),
+    }
+}
+
+/// The number of parties, as a constant where the layers are specialised for it.
+trait Width: Copy {
+    fn get(self) -> usize;
+}
+
+/// A number of parties known when compiling, so that loops over parties unroll.
+#[derive(Clone, Copy)]
+struct Fixed<const N_PARTIES: usize>;
+
+impl<const N_PARTIES: usize> Width for Fixed<N_PARTIES> {
+    #[inline(always)]
+    fn get(self) -> usize {
+        N_PARTIES
+    }
+}
+
+/// Any number of parties.
+#[derive(Clone, Copy)]
+struct Any(usize);
+
+impl Width for Any {
+    #[inline(always)]
+    fn get(self) -> usize {
+        self.0
+    }
+}
+
+fn frontier_for<W: Width>(
+    width: W,
+    space: &UtilitySpace,
+    rules: &Rules,
+    allowed: &Allowed,
+    pool: &ThreadPool,
+    control: &Control<'_>,
+) -> Result<OutcomeSet> {
+    let n_parties = width.get();
+    let n_issues = space.n_issues();
+    if allowed.any_empty() {
+        return Ok(OutcomeSet::empty(n_issues, n_parties));
+    }
+    let pruning = ThresholdPruning::new(space, rules, allowed);
+    let mut layers = Layers::new(width, n_issues);
+    for issue_idx in 0..n_issues {
+        control.check()?;
+        control.report(issue_idx as u64, n_issues as u64);
+        if layers.is_empty() {
+            // Every partial outcome was pruned: no outcome reaches the reservations.
+            return Ok(OutcomeSet::empty(n_issues, n_parties));
+        }
+        // The last layer keeps exactly the outcomes that meet the thresholds, so that the
+        // frontier is that of the zone; earlier ones only what can still reach them.
+        let bounds = if issue_idx + 1 == n_issues {
+            pruning.active.then_some(rules.thresholds.as_slice())
+        } else {
+            pruning.remaining_bounds(issue_idx + 1)
+        };
+        layers.add(allowed.options(issue_idx), allowed.values(issue_idx), bounds, pool, control)?;
+    }
+    control.report(n_issues as u64, n_issues as u64);
+    Ok(layers.into_outcomes())
 }
 
 /// The back-pointer of one kept point: its parent in the previous layer and its option.
@@ -44,161 +204,288 @@ struct BackPointer {
     option_idx: u16,
 }
 
-pub(crate) fn frontier_with_rules(
-    space: &UtilitySpace,
-    rules: &Rules,
-    pool: &ThreadPool,
-    control: &Control<'_>,
-) -> Result<OutcomeSet> {
-    let n_parties = space.n_parties();
-    let n_issues = space.n_issues();
-    let allowed_options = allowed_options(space, rules);
-    if allowed_options.iter().any(Vec::is_empty) {
-        return Ok(OutcomeSet::empty(n_issues, n_parties));
-    }
-    if is_small(&allowed_options) {
-        return Ok(small_frontier_of(space, rules, &allowed_options));
-    }
-    let pruning = ThresholdPruning::new(space, rules, &allowed_options);
+/// The layers built so far: the last one's points, and every layer's back-pointers.
+struct Layers<W: Width> {
+    width: W,
+    n_issues: usize,
+    /// The last layer's partial utilities, summed in issue order from `0.0`.
+    utilities: Vec<f64>,
+    /// Their rounded values, sorted best-first by [`compare_desc`].
+    keys: Vec<f64>,
+    /// The layer being built.
+    next_utilities: Vec<f64>,
+    next_keys: Vec<f64>,
+    /// Every layer's back-pointers, flat; layer `l` starts at `layer_starts[l]`.
+    pointers: Vec<BackPointer>,
+    layer_starts: Vec<usize>,
+    sweep: Sweep,
+    /// Scratch for a sorted layer: every candidate, and their order.
+    candidate_utilities: Vec<f64>,
+    candidate_keys: Vec<f64>,
+    candidate_pointers: Vec<BackPointer>,
+    order: Vec<u32>,
+}
 
-    let mut layer_utilities = vec![0.0; n_parties];
-    let mut layers: Vec<Vec<BackPointer>> = Vec::with_capacity(n_issues);
-    for (issue_idx, options) in allowed_options.iter().enumerate() {
-        control.check()?;
-        control.report(issue_idx as u64, n_issues as u64);
-        if layer_utilities.is_empty() {
-            // Every partial outcome was pruned: no outcome reaches the reservations.
-            return Ok(OutcomeSet::empty(n_issues, n_parties));
+impl<W: Width> Layers<W> {
+    fn new(width: W, n_issues: usize) -> Layers<W> {
+        let n_parties = width.get();
+        Layers {
+            width,
+            n_issues,
+            utilities: vec![0.0; n_parties],
+            keys: vec![0.0; n_parties],
+            next_utilities: Vec::new(),
+            next_keys: Vec::new(),
+            pointers: Vec::new(),
+            layer_starts: Vec::with_capacity(n_issues),
+            sweep: Sweep::new(n_parties),
+            candidate_utilities: Vec::new(),
+            candidate_keys: Vec::new(),
+            candidate_pointers: Vec::new(),
+            order: Vec::new(),
         }
-        let mut shifts = Vec::with_capacity(options.len() * n_parties);
-        for &option_idx in options {
-            shifts.extend_from_slice(
-                space.option_values(space.option_offsets()[issue_idx] + usize::from(option_idx)),
-            );
+    }
+
+    fn len(&self) -> usize {
+        self.utilities.len() / self.width.get()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.utilities.is_empty()
+    }
+
+    /// Extends every point of the last layer by every option of the next issue and keeps the
+    /// non-dominated candidates that pass `bounds`.
+    fn add(
+        &mut self,
+        options: &[u16],
+        shifts: &[f64],
+        bounds: Option<&[f64]>,
+        pool: &ThreadPool,
+        control: &Control<'_>,
+    ) -> Result<()> {
+        let n_parties = self.width.get();
+        let layer_start = self.pointers.len();
+        self.layer_starts.push(layer_start);
+        let most = self.len() * options.len();
+        self.next_utilities.clear();
+        self.next_keys.clear();
+        self.next_utilities.reserve(most * n_parties);
+        self.next_keys.reserve(most * n_parties);
+        self.pointers.reserve(most);
+        self.sweep.reset();
+        let merged =
+            options.len() <= MAX_MERGE_WAYS && self.merge(options, shifts, bounds, control)?;
+        if !merged {
+            self.pointers.truncate(layer_start);
+            self.next_utilities.clear();
+            self.next_keys.clear();
+            self.sweep.reset();
+            self.sort(options, shifts, bounds, pool);
         }
-        let bounds = pruning.remaining_bounds(issue_idx + 1);
-        let (candidate_utilities, candidate_pointers) = if options.len() <= MAX_MERGE_WAYS {
-            merge_layer(n_parties, &layer_utilities, options, &shifts, bounds, control)?
+        std::mem::swap(&mut self.utilities, &mut self.next_utilities);
+        std::mem::swap(&mut self.keys, &mut self.next_keys);
+        Ok(())
+    }
+
+    /// Merges the shifted copies of the last layer best-first and sweeps the candidates as
+    /// they come. Returns `false`, leaving partial results, when rounding broke the order of
+    /// a shifted copy (adding a constant can make two different rounded first coordinates
+    /// equal); then the layer must be sorted.
+    fn merge(
+        &mut self,
+        options: &[u16],
+        shifts: &[f64],
+        bounds: Option<&[f64]>,
+        control: &Control<'_>,
+    ) -> Result<bool> {
+        let width = self.width;
+        let n_parties = width.get();
+        let n_previous = self.len();
+        let n_ways = options.len();
+        // Per way: the next parent, and that parent's shifted point and key. The ways still
+        // running are `live[..n_live]`, in any order: equal keys may come in any order.
+        let mut heads = [0usize; MAX_MERGE_WAYS];
+        let mut live = [0usize; MAX_MERGE_WAYS];
+        let mut head_utilities = [0.0f64; MAX_MERGE_WAYS * STACK_PARTIES];
+        let mut head_keys = [0.0f64; MAX_MERGE_WAYS * STACK_PARTIES];
+        let mut last = [0.0f64; STACK_PARTIES];
+        let mut heap_scratch = if n_parties > STACK_PARTIES {
+            vec![0.0; (2 * n_ways + 1) * n_parties]
         } else {
-            sort_layer(n_parties, &layer_utilities, options, &shifts, bounds, pool)
+            Vec::new()
         };
-        let kept = sweep_sorted(n_parties, &candidate_utilities);
-        layer_utilities = kept
-            .iter()
-            .flat_map(|&candidate_idx| {
-                candidate_utilities[candidate_idx * n_parties..(candidate_idx + 1) * n_parties]
-                    .iter()
-                    .copied()
-            })
-            .collect();
-        layers.push(kept.iter().map(|&candidate_idx| candidate_pointers[candidate_idx]).collect());
-    }
-    control.report(n_issues as u64, n_issues as u64);
-
-    let mut outcomes = Vec::new();
-    let mut utilities = Vec::new();
-    let mut outcome = vec![0u16; n_issues];
-    let n_final = layer_utilities.len() / n_parties;
-    for final_idx in 0..n_final {
-        let point = &layer_utilities[final_idx * n_parties..(final_idx + 1) * n_parties];
-        if !rules.meets_thresholds(point) {
-            continue;
-        }
-        let mut point_idx = final_idx;
-        for issue_idx in (0..n_issues).rev() {
-            let pointer = layers[issue_idx][point_idx];
-            outcome[issue_idx] = pointer.option_idx;
-            point_idx = pointer.parent_idx as usize;
-        }
-        outcomes.extend_from_slice(&outcome);
-        utilities.extend_from_slice(point);
-    }
-    Ok(OutcomeSet::from_unsorted(n_issues, n_parties, outcomes, utilities))
-}
-
-/// Per issue, the options no red line excludes under `rules`, in increasing order.
-/// Up to this many allowed outcomes, a frontier is enumerated on the calling thread: on small
-/// spaces the set-up of the layered search and of the thread pool costs more than the work.
-const SMALL_SPACE: usize = 32;
-
-fn is_small(allowed_options: &[Vec<u16>]) -> bool {
-    let mut n_outcomes: usize = 1;
-    for options in allowed_options {
-        n_outcomes = n_outcomes.saturating_mul(options.len());
-        if n_outcomes > SMALL_SPACE {
-            return false;
-        }
-    }
-    true
-}
-
-/// The frontier of a small space: every allowed outcome that meets the thresholds, then the
-/// non-dominated ones among them.
-pub(crate) fn small_frontier_of(
-    space: &UtilitySpace,
-    rules: &Rules,
-    allowed_options: &[Vec<u16>],
-) -> OutcomeSet {
-    let (n_issues, n_parties) = (space.n_issues(), space.n_parties());
-    let mut outcomes = Vec::new();
-    let mut utilities = Vec::new();
-    let mut position = vec![0usize; n_issues];
-    let mut outcome: Vec<u16> = allowed_options.iter().map(|options| options[0]).collect();
-    let mut point = vec![0.0; n_parties];
-    loop {
-        space.utilities_into(&outcome, &mut point);
-        if rules.meets_thresholds(&point) {
-            outcomes.extend_from_slice(&outcome);
-            utilities.extend_from_slice(&point);
-        }
-        // The next outcome in odometer order, the last issue turning fastest.
-        let mut issue_idx = n_issues;
-        loop {
-            if issue_idx == 0 {
-                let kept = crate::pareto::non_dominated(n_parties, &utilities);
-                let kept_outcomes = kept
-                    .iter()
-                    .flat_map(|&idx| outcomes[idx * n_issues..(idx + 1) * n_issues].iter().copied())
-                    .collect();
-                let kept_utilities = kept
-                    .iter()
-                    .flat_map(|&idx| {
-                        utilities[idx * n_parties..(idx + 1) * n_parties].iter().copied()
-                    })
-                    .collect();
-                return OutcomeSet::from_unsorted(
-                    n_issues,
-                    n_parties,
-                    kept_outcomes,
-                    kept_utilities,
-                );
+        let (head_utilities, rest): (&mut [f64], &mut [f64]) = if n_parties > STACK_PARTIES {
+            heap_scratch.split_at_mut(n_ways * n_parties)
+        } else {
+            (&mut head_utilities[..n_ways * n_parties], &mut head_keys[..])
+        };
+        let (head_keys, last): (&mut [f64], &mut [f64]) = if n_parties > STACK_PARTIES {
+            let (keys, last) = rest.split_at_mut(n_ways * n_parties);
+            (keys, last)
+        } else {
+            (&mut rest[..n_ways * n_parties], &mut last[..n_parties])
+        };
+        let utilities = &self.utilities;
+        let fill = |head_utilities: &mut [f64],
+                    head_keys: &mut [f64],
+                    way_idx: usize,
+                    parent_idx: usize| {
+            let parent = &utilities[parent_idx * n_parties..(parent_idx + 1) * n_parties];
+            let shift = &shifts[way_idx * n_parties..(way_idx + 1) * n_parties];
+            let point = &mut head_utilities[way_idx * n_parties..(way_idx + 1) * n_parties];
+            let key = &mut head_keys[way_idx * n_parties..(way_idx + 1) * n_parties];
+            for party_idx in 0..n_parties {
+                point[party_idx] = parent[party_idx] + shift[party_idx];
+                key[party_idx] = snap(point[party_idx]);
             }
-            issue_idx -= 1;
-            position[issue_idx] += 1;
-            if position[issue_idx] < allowed_options[issue_idx].len() {
-                outcome[issue_idx] = allowed_options[issue_idx][position[issue_idx]];
-                break;
-            }
-            position[issue_idx] = 0;
-            outcome[issue_idx] = allowed_options[issue_idx][0];
+        };
+        for (way_idx, slot) in live.iter_mut().enumerate().take(n_ways) {
+            fill(head_utilities, head_keys, way_idx, 0);
+            *slot = way_idx;
         }
+        let mut n_live = n_ways;
+        let mut have_last = false;
+        let mut last_kept = false;
+        let mut n_steps = 0usize;
+        while n_live > 0 {
+            n_steps += 1;
+            if n_steps.is_multiple_of(1 << 20) {
+                control.check()?;
+            }
+            let mut best_live = 0;
+            for live_idx in 1..n_live {
+                let (way_idx, best_way) = (live[live_idx], live[best_live]);
+                if compare_desc(
+                    &head_keys[way_idx * n_parties..(way_idx + 1) * n_parties],
+                    &head_keys[best_way * n_parties..(best_way + 1) * n_parties],
+                )
+                .is_lt()
+                {
+                    best_live = live_idx;
+                }
+            }
+            let way_idx = live[best_live];
+            let parent_idx = heads[way_idx];
+            let range = way_idx * n_parties..(way_idx + 1) * n_parties;
+            if passes(&head_utilities[range.clone()], bounds) {
+                let key = &head_keys[range.clone()];
+                let order = if have_last { compare_desc(last, key) } else { Ordering::Less };
+                let keep = match order {
+                    Ordering::Greater => return Ok(false),
+                    Ordering::Equal => last_kept,
+                    Ordering::Less => {
+                        last.copy_from_slice(key);
+                        have_last = true;
+                        last_kept = self.sweep.insert_if_non_dominated(key);
+                        last_kept
+                    }
+                };
+                if keep {
+                    self.next_utilities.extend_from_slice(&head_utilities[range.clone()]);
+                    self.next_keys.extend_from_slice(key);
+                    self.pointers.push(BackPointer {
+                        parent_idx: parent_idx as u32,
+                        option_idx: options[way_idx],
+                    });
+                }
+            }
+            heads[way_idx] = parent_idx + 1;
+            if parent_idx + 1 < n_previous {
+                fill(head_utilities, head_keys, way_idx, parent_idx + 1);
+            } else {
+                n_live -= 1;
+                live[best_live] = live[n_live];
+            }
+        }
+        Ok(true)
+    }
+
+    /// Builds every candidate, sorts them best-first and sweeps them.
+    fn sort(&mut self, options: &[u16], shifts: &[f64], bounds: Option<&[f64]>, pool: &ThreadPool) {
+        let n_parties = self.width.get();
+        let n_previous = self.len();
+        self.candidate_utilities.clear();
+        self.candidate_keys.clear();
+        self.candidate_pointers.clear();
+        let mut point = [0.0f64; STACK_PARTIES];
+        let mut point_vec = vec![0.0; if n_parties > STACK_PARTIES { n_parties } else { 0 }];
+        let point: &mut [f64] =
+            if n_parties <= STACK_PARTIES { &mut point[..n_parties] } else { &mut point_vec };
+        for parent_idx in 0..n_previous {
+            let parent = &self.utilities[parent_idx * n_parties..(parent_idx + 1) * n_parties];
+            for (way_idx, &option_idx) in options.iter().enumerate() {
+                for party_idx in 0..n_parties {
+                    point[party_idx] = parent[party_idx] + shifts[way_idx * n_parties + party_idx];
+                }
+                if passes(point, bounds) {
+                    self.candidate_utilities.extend_from_slice(point);
+                    let start = self.candidate_keys.len();
+                    self.candidate_keys.resize(start + n_parties, 0.0);
+                    snap_into(point, &mut self.candidate_keys[start..]);
+                    self.candidate_pointers
+                        .push(BackPointer { parent_idx: parent_idx as u32, option_idx });
+                }
+            }
+        }
+        let n_candidates = self.candidate_pointers.len();
+        self.order.clear();
+        self.order.extend(0..n_candidates as u32);
+        let keys = &self.candidate_keys;
+        let key = |candidate_idx: u32| {
+            let start = candidate_idx as usize * n_parties;
+            &keys[start..start + n_parties]
+        };
+        // The order of equal keys does not matter: a group of equal keys is kept or dropped
+        // as a whole.
+        if n_candidates > PARALLEL_SORT {
+            let order = &mut self.order;
+            pool.install(|| {
+                order.par_sort_unstable_by(|&left, &right| compare_desc(key(left), key(right)))
+            });
+        } else {
+            self.order.sort_unstable_by(|&left, &right| compare_desc(key(left), key(right)));
+        }
+        let mut group_start = 0;
+        while group_start < n_candidates {
+            let group_key = key(self.order[group_start]);
+            let mut group_end = group_start + 1;
+            while group_end < n_candidates && key(self.order[group_end]) == group_key {
+                group_end += 1;
+            }
+            if self.sweep.insert_if_non_dominated(group_key) {
+                for &candidate_idx in &self.order[group_start..group_end] {
+                    let range = candidate_idx as usize * n_parties
+                        ..(candidate_idx as usize + 1) * n_parties;
+                    self.next_utilities.extend_from_slice(&self.candidate_utilities[range.clone()]);
+                    self.next_keys.extend_from_slice(&self.candidate_keys[range]);
+                    self.pointers.push(self.candidate_pointers[candidate_idx as usize]);
+                }
+            }
+            group_start = group_end;
+        }
+    }
+
+    /// The outcomes of the last layer's points, sorted by outcome.
+    fn into_outcomes(self) -> OutcomeSet {
+        let (n_issues, n_parties) = (self.n_issues, self.width.get());
+        let n_final = self.len();
+        let mut outcomes = vec![0u16; n_final * n_issues];
+        for final_idx in 0..n_final {
+            let outcome = &mut outcomes[final_idx * n_issues..(final_idx + 1) * n_issues];
+            let mut point_idx = final_idx;
+            for issue_idx in (0..n_issues).rev() {
+                let pointer = self.pointers[self.layer_starts[issue_idx] + point_idx];
+                outcome[issue_idx] = pointer.option_idx;
+                point_idx = pointer.parent_idx as usize;
+            }
+        }
+        OutcomeSet::from_unsorted(n_issues, n_parties, outcomes, self.utilities)
     }
 }
 
-/// Whether a space with these rules is small enough to enumerate on the calling thread.
-pub(crate) fn is_small_space(space: &UtilitySpace, rules: &Rules) -> bool {
-    is_small(&allowed_options(space, rules))
-}
-
-pub(crate) fn allowed_options(space: &UtilitySpace, rules: &Rules) -> Vec<Vec<u16>> {
-    (0..space.n_issues())
-        .map(|issue_idx| {
-            (0..space.option_counts()[issue_idx])
-                .filter(|&option_idx| rules.allowed[space.option_offsets()[issue_idx] + option_idx])
-                .map(|option_idx| option_idx as u16)
-                .collect()
-        })
-        .collect()
+fn passes(point: &[f64], bounds: Option<&[f64]>) -> bool {
+    bounds.is_none_or(|bounds| point.iter().zip(bounds).all(|(value, bound)| value >= bound))
 }
 
 /// Drops partial outcomes that cannot reach some party's threshold.
@@ -211,10 +498,14 @@ struct ThresholdPruning {
 }
 
 impl ThresholdPruning {
-    fn new(space: &UtilitySpace, rules: &Rules, allowed_options: &[Vec<u16>]) -> ThresholdPruning {
+    fn new(space: &UtilitySpace, rules: &Rules, allowed: &Allowed) -> ThresholdPruning {
         let n_parties = space.n_parties();
+        let active = rules.thresholds.iter().any(|threshold| threshold.is_finite());
+        if !active {
+            return ThresholdPruning { n_parties, needed: Vec::new(), active };
+        }
         let n_issues = space.n_issues();
-        let suffix_best = suffix_best(space, allowed_options);
+        let suffix_best = suffix_best(n_parties, allowed);
         let mut needed = vec![f64::NEG_INFINITY; (n_issues + 1) * n_parties];
         for issue_idx in 0..=n_issues {
             for party_idx in 0..n_parties {
@@ -224,7 +515,6 @@ impl ThresholdPruning {
                     threshold - slack - suffix_best.values[issue_idx * n_parties + party_idx];
             }
         }
-        let active = rules.thresholds.iter().any(|threshold| threshold.is_finite());
         ThresholdPruning { n_parties, needed, active }
     }
 
@@ -244,18 +534,17 @@ pub(crate) struct SuffixBest {
     pub(crate) magnitude: Vec<f64>,
 }
 
-pub(crate) fn suffix_best(space: &UtilitySpace, allowed_options: &[Vec<u16>]) -> SuffixBest {
-    let n_parties = space.n_parties();
-    let n_issues = space.n_issues();
+pub(crate) fn suffix_best(n_parties: usize, allowed: &Allowed) -> SuffixBest {
+    let n_issues = allowed.n_issues();
     let mut values = vec![0.0; (n_issues + 1) * n_parties];
     let mut magnitude = vec![0.0; n_parties];
     for issue_idx in (0..n_issues).rev() {
+        let issue_values = allowed.values(issue_idx);
         for party_idx in 0..n_parties {
             let mut best = f64::NEG_INFINITY;
             let mut largest = 0.0f64;
-            for &option_idx in &allowed_options[issue_idx] {
-                let value = space.value(party_idx, issue_idx, usize::from(option_idx));
-                best = best.max(value);
+            for value in issue_values.iter().skip(party_idx).step_by(n_parties) {
+                best = best.max(*value);
                 largest = largest.max(value.abs());
             }
             values[issue_idx * n_parties + party_idx] =
@@ -266,132 +555,72 @@ pub(crate) fn suffix_best(space: &UtilitySpace, allowed_options: &[Vec<u16>]) ->
     SuffixBest { values, magnitude }
 }
 
-fn passes(point: &[f64], bounds: Option<&[f64]>) -> bool {
-    bounds.is_none_or(|bounds| point.iter().zip(bounds).all(|(value, bound)| value >= bound))
-}
-
-/// Merges the shifted copies of the sorted previous layer into one sorted candidate list.
-fn merge_layer(
-    n_parties: usize,
-    previous: &[f64],
-    options: &[u16],
-    shifts: &[f64],
-    bounds: Option<&[f64]>,
-    control: &Control<'_>,
-) -> Result<(Vec<f64>, Vec<BackPointer>)> {
-    let n_previous = previous.len() / n_parties;
-    let n_ways = options.len();
-    let mut heads = vec![0usize; n_ways];
-    let mut head_points = vec![0.0; n_ways * n_parties];
-    let fill_head = |head_points: &mut [f64], way_idx: usize, parent_idx: usize| {
-        for party_idx in 0..n_parties {
-            head_points[way_idx * n_parties + party_idx] = previous
-                [parent_idx * n_parties + party_idx]
-                + shifts[way_idx * n_parties + party_idx];
-        }
-    };
-    for way_idx in 0..n_ways {
-        fill_head(&mut head_points, way_idx, 0);
-    }
-    let mut utilities = Vec::with_capacity(n_previous * n_ways * n_parties);
-    let mut pointers = Vec::with_capacity(n_previous * n_ways);
-    for step_idx in 0..n_previous * n_ways {
-        if step_idx.is_multiple_of(1 << 20) {
-            control.check()?;
-        }
-        let mut best_way = usize::MAX;
-        for way_idx in 0..n_ways {
-            if heads[way_idx] == n_previous {
-                continue;
-            }
-            if best_way == usize::MAX {
-                best_way = way_idx;
-                continue;
-            }
-            let order = compare_desc(
-                &head_points[way_idx * n_parties..(way_idx + 1) * n_parties],
-                &head_points[best_way * n_parties..(best_way + 1) * n_parties],
-            );
-            // Ties go to the smaller parent, then the smaller option, as in a full sort.
-            let better = order.is_lt() || (order.is_eq() && heads[way_idx] < heads[best_way]);
-            if better {
-                best_way = way_idx;
-            }
-        }
-        let point = &head_points[best_way * n_parties..(best_way + 1) * n_parties];
-        if passes(point, bounds) {
-            utilities.extend_from_slice(point);
-            pointers.push(BackPointer {
-                parent_idx: heads[best_way] as u32,
-                option_idx: options[best_way],
-            });
-        }
-        heads[best_way] += 1;
-        if heads[best_way] < n_previous {
-            fill_head(&mut head_points, best_way, heads[best_way]);
-        }
-    }
-    // Adding a constant can round two different coordinates to the same value and so break
-    // the lexicographic order of a shifted copy; then fall back to an explicit sort.
-    let is_sorted = (1..pointers.len()).all(|point_idx| {
-        compare_desc(
-            &utilities[(point_idx - 1) * n_parties..point_idx * n_parties],
-            &utilities[point_idx * n_parties..(point_idx + 1) * n_parties],
-        )
-        .is_le()
-    });
-    if is_sorted {
-        return Ok((utilities, pointers));
-    }
-    Ok(sort_candidates(n_parties, utilities, pointers))
-}
-
-/// Builds all candidates of a layer and sorts them.
-fn sort_layer(
-    n_parties: usize,
-    previous: &[f64],
-    options: &[u16],
-    shifts: &[f64],
-    bounds: Option<&[f64]>,
-    pool: &ThreadPool,
-) -> (Vec<f64>, Vec<BackPointer>) {
-    let n_previous = previous.len() / n_parties;
-    let mut utilities = Vec::new();
-    let mut pointers = Vec::new();
-    let mut point = vec![0.0; n_parties];
-    for parent_idx in 0..n_previous {
-        for (way_idx, &option_idx) in options.iter().enumerate() {
-            for party_idx in 0..n_parties {
-                point[party_idx] = previous[parent_idx * n_parties + party_idx]
-                    + shifts[way_idx * n_parties + party_idx];
-            }
-            if passes(&point, bounds) {
-                utilities.extend_from_slice(&point);
-                pointers.push(BackPointer { parent_idx: parent_idx as u32, option_idx });
-            }
-        }
-    }
-    pool.install(|| sort_candidates(n_parties, utilities, pointers))
-}
-
-/// Sorts candidates best-first, ties by parent then option, so the order is fully determined.
-fn sort_candidates(
-    n_parties: usize,
-    utilities: Vec<f64>,
-    pointers: Vec<BackPointer>,
-) -> (Vec<f64>, Vec<BackPointer>) {
-    let point = |candidate_idx: usize| {
-        &utilities[candidate_idx * n_parties..(candidate_idx + 1) * n_parties]
-    };
-    let mut order: Vec<usize> = (0..pointers.len()).collect();
-    order.par_sort_unstable_by(|&left, &right| {
-        compare_desc(point(left), point(right)).then_with(|| {
-            let (left, right) = (pointers[left], pointers[right]);
-            (left.parent_idx, left.option_idx).cmp(&(right.parent_idx, right.option_idx))
+/// Per issue, the options no red line excludes under `rules`, in increasing order.
+pub(crate) fn allowed_options(space: &UtilitySpace, rules: &Rules) -> Vec<Vec<u16>> {
+    (0..space.n_issues())
+        .map(|issue_idx| {
+            (0..space.option_counts()[issue_idx])
+                .filter(|&option_idx| rules.allowed[space.option_offsets()[issue_idx] + option_idx])
+                .map(|option_idx| option_idx as u16)
+                .collect()
         })
-    });
-    let sorted_utilities =
-        order.iter().flat_map(|&candidate_idx| point(candidate_idx).iter().copied()).collect();
-    let sorted_pointers = order.iter().map(|&candidate_idx| pointers[candidate_idx]).collect();
-    (sorted_utilities, sorted_pointers)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::{RngExt, SeedableRng};
+
+    use super::*;
+    use crate::brute_force::brute_force;
+    use crate::control::build_thread_pool;
+    use crate::space::PartySpec;
+
+    /// Spaces of tenths (so that floating-point sums split exact ties) with red lines and
+    /// reservations: the layers, the tiny enumeration and the brute force agree in both scopes.
+    #[test]
+    fn layers_tiny_spaces_and_brute_force_agree_on_tenths() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let pool = build_thread_pool(1).unwrap();
+        let control = Control::none();
+        let mut n_tiny = 0;
+        for _ in 0..400 {
+            let n_parties = rng.random_range(1..=4);
+            let option_counts: Vec<usize> =
+                (0..rng.random_range(1..=5)).map(|_| rng.random_range(1..=4)).collect();
+            let parties = (0..n_parties)
+                .map(|_| PartySpec {
+                    contributions: option_counts
+                        .iter()
+                        .map(|&n_options| {
+                            (0..n_options)
+                                .map(|_| f64::from(rng.random_range(0..=3)) / 10.0)
+                                .collect()
+                        })
+                        .collect(),
+                    reservation: (rng.random_range(0..2) == 0)
+                        .then(|| f64::from(rng.random_range(0..=8)) / 10.0),
+                    constrains_zone: true,
+                    red_lines: option_counts
+                        .iter()
+                        .map(|&n_options| {
+                            (0..n_options).map(|_| rng.random_range(0..12) == 0).collect()
+                        })
+                        .collect(),
+                })
+                .collect();
+            let space = UtilitySpace::new(option_counts.clone(), parties).unwrap();
+            for scope in [Scope::Zone, Scope::Unrestricted] {
+                let layered =
+                    frontier_with_rules(&space, &space.rules(scope), &pool, &control).unwrap();
+                let reference = brute_force(&space, scope, &pool, &control).unwrap().frontier;
+                assert_eq!(layered, reference, "{option_counts:?} {scope:?}");
+                if let Some(tiny) = Tiny::new(&space, scope) {
+                    assert_eq!(tiny.frontier(), reference, "{option_counts:?} {scope:?}");
+                    n_tiny += 1;
+                }
+            }
+        }
+        assert!(n_tiny > 400, "only {n_tiny} tiny spaces");
+    }
 }

@@ -12,6 +12,9 @@
 //! - [`blocking`] finds the smallest sets of concessions that open a zone.
 //! - [`brute_force`] is the exhaustive reference enumerator.
 //!
+//! Spaces of at most 64 allowed outcomes (and 4 parties) are enumerated on the calling
+//! thread by one routine for every question, without heap memory beyond the results'.
+//!
 //! Utilities are always summed over issues in issue order starting from `0.0`, so that every
 //! algorithm computes bit-identical utilities for the same outcome and comparisons are exact.
 #![warn(clippy::disallowed_methods, reason = "the engine does no I/O")]
@@ -26,6 +29,7 @@ pub(crate) mod pareto;
 pub(crate) mod search;
 pub mod solutions;
 pub mod space;
+pub(crate) mod tiny;
 pub mod zone;
 
 /// Everything that can go wrong in the engine.

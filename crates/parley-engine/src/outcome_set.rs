@@ -27,21 +27,34 @@ impl OutcomeSet {
     ) -> OutcomeSet {
         let n_outcomes = utilities.len() / n_parties;
         debug_assert_eq!(outcomes.len(), n_outcomes * n_issues);
-        let mut order: Vec<usize> = (0..n_outcomes).collect();
-        order.sort_unstable_by(|&left, &right| {
-            outcomes[left * n_issues..(left + 1) * n_issues]
-                .cmp(&outcomes[right * n_issues..(right + 1) * n_issues])
-        });
+        let outcome =
+            |outcome_idx: usize| &outcomes[outcome_idx * n_issues..(outcome_idx + 1) * n_issues];
+        if (1..n_outcomes).all(|outcome_idx| outcome(outcome_idx - 1) <= outcome(outcome_idx)) {
+            return OutcomeSet { n_issues, n_parties, outcomes, utilities };
+        }
+        let mut order: Vec<u32> = (0..n_outcomes as u32).collect();
+        order.sort_unstable_by(|&left, &right| outcome(left as usize).cmp(outcome(right as usize)));
         let mut sorted_outcomes = Vec::with_capacity(outcomes.len());
         let mut sorted_utilities = Vec::with_capacity(utilities.len());
         for &outcome_idx in &order {
-            sorted_outcomes
-                .extend_from_slice(&outcomes[outcome_idx * n_issues..(outcome_idx + 1) * n_issues]);
+            let outcome_idx = outcome_idx as usize;
+            sorted_outcomes.extend_from_slice(outcome(outcome_idx));
             sorted_utilities.extend_from_slice(
                 &utilities[outcome_idx * n_parties..(outcome_idx + 1) * n_parties],
             );
         }
         OutcomeSet { n_issues, n_parties, outcomes: sorted_outcomes, utilities: sorted_utilities }
+    }
+
+    /// Builds a set from flat outcomes and utilities already sorted by outcome.
+    pub(crate) fn from_sorted(
+        n_issues: usize,
+        n_parties: usize,
+        outcomes: Vec<u16>,
+        utilities: Vec<f64>,
+    ) -> OutcomeSet {
+        debug_assert!(outcomes.chunks_exact(n_issues.max(1)).is_sorted());
+        OutcomeSet { n_issues, n_parties, outcomes, utilities }
     }
 
     /// The number of outcomes.

@@ -1,4 +1,4 @@
-//! Non-dominated filters over sorted point sets, specialised for 1, 2, 3 and more parties.
+//! Non-dominated filters over point sets, specialised for 1, 2, 3 and more parties.
 //!
 //! A point is dominated when another point is at least as good for every party and better
 //! for one, comparing utilities rounded to a resolution of 2^-30 (about 1e-9): utilities
@@ -8,169 +8,177 @@
 //! only when a boundary falls within their difference of about 1e-16: about once in 1e7 pairs.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 
-/// Compares two utility vectors lexicographically, best first.
+/// Compares two utility vectors lexicographically, best first. Values must not be NaN.
 pub(crate) fn compare_desc(left: &[f64], right: &[f64]) -> Ordering {
     for (left_value, right_value) in left.iter().zip(right) {
-        match right_value.total_cmp(left_value) {
-            Ordering::Equal => {}
-            other => return other,
+        if left_value > right_value {
+            return Ordering::Less;
+        }
+        if left_value < right_value {
+            return Ordering::Greater;
         }
     }
     Ordering::Equal
 }
 
-/// Positions of the non-dominated points among flat `utilities` sorted by [`compare_desc`].
-///
-/// Sorting guarantees that every dominator of a point comes before it, so one forward sweep
-/// suffices. Utilities must not contain `-0.0`, which would break grouping of equal vectors.
-pub(crate) fn sweep_sorted(n_parties: usize, utilities: &[f64]) -> Vec<usize> {
-    let snapped: Vec<f64> = utilities.iter().map(|&utility| snap(utility)).collect();
+/// The resolution at which utilities are compared: 2^-30, about 1e-9.
+const RESOLUTION: f64 = 1.0 / (1u64 << 30) as f64;
+
+/// 2^52: adding and subtracting it rounds a smaller non-negative float to an integer.
+const TWO_52: f64 = (1u64 << 52) as f64;
+
+/// A utility rounded to the comparison resolution (halves to even). Utilities equal in exact
+/// arithmetic but summed in different orders differ by about 1e-16; rounded, they are equal.
+/// The result is never `-0.0`, which the sweeps need.
+#[inline]
+pub(crate) fn snap(utility: f64) -> f64 {
+    let scaled = utility / RESOLUTION;
+    let magnitude = scaled.abs();
+    // From 2^52 on every float is an integer; below, the addition rounds (without a call to
+    // a rounding function, which this target lacks as an instruction).
+    let rounded = if magnitude < TWO_52 { (magnitude + TWO_52) - TWO_52 } else { magnitude };
+    rounded.copysign(scaled) * RESOLUTION + 0.0
+}
+
+/// Writes the snapped `utilities` into `keys`.
+#[inline]
+pub(crate) fn snap_into(utilities: &[f64], keys: &mut [f64]) {
+    for (key, &utility) in keys.iter_mut().zip(utilities) {
+        *key = snap(utility);
+    }
+}
+
+/// Positions, in increasing order, of the non-dominated points among flat `utilities` in any
+/// order.
+pub(crate) fn non_dominated(n_parties: usize, utilities: &[f64]) -> Vec<usize> {
     let n_points = utilities.len() / n_parties;
-    let point = |point_idx: usize| &snapped[point_idx * n_parties..(point_idx + 1) * n_parties];
-    // Snapping keeps each coordinate's order but can make a first coordinate equal and so
-    // change the lexicographic order; sorting again (stably) restores it.
-    let mut order: Vec<usize> = (0..n_points).collect();
-    order.sort_by(|&left, &right| compare_desc(point(left), point(right)));
-    let sorted: Vec<f64> =
-        order.iter().flat_map(|&point_idx| point(point_idx).iter().copied()).collect();
-    let mut kept: Vec<usize> =
-        sweep_exact(n_parties, &sorted).into_iter().map(|sorted_idx| order[sorted_idx]).collect();
+    let keys: Vec<f64> = utilities.iter().map(|&utility| snap(utility)).collect();
+    let key = |point_idx: usize| &keys[point_idx * n_parties..(point_idx + 1) * n_parties];
+    let mut order: Vec<u32> = (0..n_points as u32).collect();
+    order.sort_unstable_by(|&left, &right| compare_desc(key(left as usize), key(right as usize)));
+    let mut sweep = Sweep::new(n_parties);
+    let mut kept = Vec::new();
+    let mut group_start = 0;
+    while group_start < n_points {
+        let group_key = key(order[group_start] as usize);
+        let mut group_end = group_start + 1;
+        while group_end < n_points && key(order[group_end] as usize) == group_key {
+            group_end += 1;
+        }
+        if sweep.insert_if_non_dominated(group_key) {
+            kept.extend(order[group_start..group_end].iter().map(|&point_idx| point_idx as usize));
+        }
+        group_start = group_end;
+    }
     kept.sort_unstable();
     kept
 }
 
-/// The resolution at which utilities are compared: 2^-30, about 1e-9.
-const RESOLUTION: f64 = 1.0 / (1u64 << 30) as f64;
-
-/// A utility rounded to the comparison resolution. Utilities equal in exact arithmetic but
-/// summed in different orders differ by about 1e-16; rounded, they are equal. The sum with 0.0
-/// turns -0.0 into 0.0, which the sweeps need.
-fn snap(utility: f64) -> f64 {
-    (utility / RESOLUTION).round() * RESOLUTION + 0.0
-}
-
-/// Positions of the exactly non-dominated points among flat `utilities` sorted by
-/// [`compare_desc`].
-fn sweep_exact(n_parties: usize, utilities: &[f64]) -> Vec<usize> {
-    let n_points = utilities.len() / n_parties;
-    let point = |point_idx: usize| &utilities[point_idx * n_parties..(point_idx + 1) * n_parties];
-    let mut kept = Vec::new();
-    let mut group_start = 0;
-    let mut state = SweepState::new(n_parties);
-    while group_start < n_points {
-        let group_point = point(group_start);
-        let mut group_end = group_start + 1;
-        while group_end < n_points && point(group_end) == group_point {
-            group_end += 1;
-        }
-        if state.insert_if_non_dominated(group_point) {
-            kept.extend(group_start..group_end);
-        }
-        group_start = group_end;
-    }
-    kept
-}
-
-/// Positions of the non-dominated points among flat `utilities` in any order.
-pub(crate) fn non_dominated(n_parties: usize, utilities: &[f64]) -> Vec<usize> {
-    let n_points = utilities.len() / n_parties;
-    let point = |point_idx: usize| &utilities[point_idx * n_parties..(point_idx + 1) * n_parties];
-    let mut order: Vec<usize> = (0..n_points).collect();
-    order.sort_unstable_by(|&left, &right| {
-        compare_desc(point(left), point(right)).then(left.cmp(&right))
-    });
-    let sorted: Vec<f64> =
-        order.iter().flat_map(|&point_idx| point(point_idx).iter().copied()).collect();
-    sweep_sorted(n_parties, &sorted).into_iter().map(|sorted_idx| order[sorted_idx]).collect()
-}
-
-/// What the sweep remembers about the points kept so far.
-enum SweepState {
-    /// One party: only the first (best) group survives.
-    Single { seen_any: bool },
+/// What a sweep over points sorted by [`compare_desc`] remembers about the points kept so
+/// far. One value serves every layer of a frontier: [`Sweep::reset`] keeps its buffers.
+pub(crate) struct Sweep {
+    n_parties: usize,
+    /// One party: whether a point was seen (only the first, best, group survives).
+    seen_any: bool,
     /// Two parties: the best second coordinate seen so far.
-    Pair { best_second: f64 },
-    /// Three parties: the staircase of kept `(second, third)` pairs, keyed by the second
-    /// coordinate, with the third strictly decreasing as the key grows.
-    Triple { staircase: BTreeMap<u64, f64> },
+    best_second: f64,
+    /// Three parties: the staircase of kept `(second, third)` pairs, sorted by the second
+    /// coordinate, with the third strictly decreasing as the second grows.
+    staircase: Vec<(f64, f64)>,
     /// More parties: the kept vectors, checked one by one, most recent dominator first.
-    Many { n_parties: usize, kept: Vec<f64>, last_dominator: usize },
+    kept: Vec<f64>,
+    last_dominator: usize,
 }
 
-impl SweepState {
-    fn new(n_parties: usize) -> SweepState {
-        match n_parties {
-            1 => SweepState::Single { seen_any: false },
-            2 => SweepState::Pair { best_second: f64::NEG_INFINITY },
-            3 => SweepState::Triple { staircase: BTreeMap::new() },
-            _ => SweepState::Many { n_parties, kept: Vec::new(), last_dominator: 0 },
+impl Sweep {
+    pub(crate) fn new(n_parties: usize) -> Sweep {
+        Sweep {
+            n_parties,
+            seen_any: false,
+            best_second: f64::NEG_INFINITY,
+            staircase: Vec::new(),
+            kept: Vec::new(),
+            last_dominator: 0,
         }
     }
 
-    /// Every earlier point is lexicographically at least as good, and none equals `point`.
-    fn insert_if_non_dominated(&mut self, point: &[f64]) -> bool {
-        match self {
-            SweepState::Single { seen_any } => !std::mem::replace(seen_any, true),
-            SweepState::Pair { best_second } => {
-                // Earlier points have a first coordinate at least as high, and the same first
-                // coordinate only with a strictly higher second, so any earlier point with a
-                // second coordinate at least as high dominates.
-                if point[1] > *best_second {
-                    *best_second = point[1];
+    /// Forgets every point, keeping the buffers.
+    pub(crate) fn reset(&mut self) {
+        self.seen_any = false;
+        self.best_second = f64::NEG_INFINITY;
+        self.staircase.clear();
+        self.kept.clear();
+        self.last_dominator = 0;
+    }
+
+    /// Whether `key` is non-dominated by the points inserted so far, inserting it if so.
+    ///
+    /// Every earlier point must be lexicographically at least as good, and none equal `key`
+    /// (callers decide a group of equal keys once).
+    #[inline]
+    pub(crate) fn insert_if_non_dominated(&mut self, key: &[f64]) -> bool {
+        match self.n_parties {
+            1 => !std::mem::replace(&mut self.seen_any, true),
+            // Earlier points have a first coordinate at least as high, and the same first
+            // coordinate only with a strictly higher second, so any earlier point with a
+            // second coordinate at least as high dominates.
+            2 => {
+                if key[1] > self.best_second {
+                    self.best_second = key[1];
                     true
                 } else {
                     false
                 }
             }
-            SweepState::Triple { staircase } => {
-                let (second, third) = (point[1], point[2]);
-                let key = ordered_key(second);
-                if let Some((_, &stair_third)) = staircase.range(key..).next()
-                    && stair_third >= third
-                {
-                    return false;
-                }
-                let covered: Vec<u64> = staircase
-                    .range(..=key)
-                    .rev()
-                    .take_while(|&(_, &stair_third)| stair_third <= third)
-                    .map(|(&stair_key, _)| stair_key)
-                    .collect();
-                for stair_key in covered {
-                    staircase.remove(&stair_key);
-                }
-                staircase.insert(key, third);
-                true
-            }
-            SweepState::Many { n_parties, kept, last_dominator } => {
-                let n_parties = *n_parties;
-                let n_kept = kept.len() / n_parties;
-                let dominates = |kept_idx: usize| {
-                    kept[kept_idx * n_parties..(kept_idx + 1) * n_parties]
-                        .iter()
-                        .zip(point)
-                        .all(|(kept_value, value)| kept_value >= value)
-                };
-                if *last_dominator < n_kept && dominates(*last_dominator) {
-                    return false;
-                }
-                if let Some(kept_idx) = (0..n_kept).rev().find(|&kept_idx| dominates(kept_idx)) {
-                    *last_dominator = kept_idx;
-                    return false;
-                }
-                kept.extend_from_slice(point);
-                true
-            }
+            3 => self.insert_triple(key[1], key[2]),
+            _ => self.insert_many(key),
         }
     }
-}
 
-/// Maps a float to an integer with the same order (for values without `-0.0` or NaN).
-fn ordered_key(value: f64) -> u64 {
-    let bits = value.to_bits();
-    if bits >> 63 == 1 { !bits } else { bits | (1 << 63) }
+    fn insert_triple(&mut self, second: f64, third: f64) -> bool {
+        let staircase = &mut self.staircase;
+        // The first stair at least as high in the second coordinate has the highest third
+        // among those: it dominates if any of them does.
+        let above = staircase.partition_point(|&(stair_second, _)| stair_second < second);
+        if above < staircase.len() && staircase[above].1 >= third {
+            return false;
+        }
+        // Stairs no higher in either coordinate are now covered by this point.
+        let end = staircase.partition_point(|&(stair_second, _)| stair_second <= second);
+        let mut start = end;
+        while start > 0 && staircase[start - 1].1 <= third {
+            start -= 1;
+        }
+        if start == end {
+            staircase.insert(end, (second, third));
+        } else {
+            staircase[start] = (second, third);
+            staircase.drain(start + 1..end);
+        }
+        true
+    }
+
+    fn insert_many(&mut self, key: &[f64]) -> bool {
+        let n_parties = self.n_parties;
+        let kept = &self.kept;
+        let n_kept = kept.len() / n_parties;
+        let dominates = |kept_idx: usize| {
+            kept[kept_idx * n_parties..(kept_idx + 1) * n_parties]
+                .iter()
+                .zip(key)
+                .all(|(kept_value, value)| kept_value >= value)
+        };
+        if self.last_dominator < n_kept && dominates(self.last_dominator) {
+            return false;
+        }
+        if let Some(kept_idx) = (0..n_kept).rev().find(|&kept_idx| dominates(kept_idx)) {
+            self.last_dominator = kept_idx;
+            return false;
+        }
+        self.kept.extend_from_slice(key);
+        true
+    }
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@
 
 use crate::Result;
 use crate::control::Control;
-use crate::frontier::{allowed_options, suffix_best};
+use crate::frontier::{Allowed, allowed_options, suffix_best};
 use crate::outcome_set::OutcomeSet;
 use crate::pareto::non_dominated;
 use crate::space::{Rules, UtilitySpace};
@@ -251,7 +251,7 @@ impl<'a> Search<'a> {
                     suffix[(position_idx + 1) * n_parties + party_idx] + best;
             }
         }
-        let magnitude = suffix_best(space, allowed).magnitude;
+        let magnitude = suffix_best(n_parties, &Allowed::new(space, rules)).magnitude;
         let slack = (0..n_parties)
             .map(|party_idx| {
                 let threshold = rules.thresholds[party_idx];

@@ -9,12 +9,13 @@ use rayon::ThreadPool;
 
 use crate::Result;
 use crate::control::Control;
-use crate::frontier::{frontier_with_rules, is_small_space, pareto_frontier};
+use crate::frontier::{frontier_with_rules, pareto_frontier};
 use crate::outcome_set::OutcomeSet;
 use crate::search::{
     Objective, egalitarian_value, maximise, nash_value, tie_tolerance, utilitarian_value,
 };
 use crate::space::{Scope, UtilitySpace};
+use crate::tiny::Tiny;
 
 /// All four solutions of one space.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,13 +60,23 @@ pub fn solutions_on_frontier(space: &UtilitySpace, frontier: &OutcomeSet) -> Sol
 /// non-negligible product (a party whose reservation is its disagreement point but does not
 /// constrain the zone), or the best product is not clearly positive, the answer is taken
 /// from the frontier instead.
+#[inline]
 pub fn nash(space: &UtilitySpace, pool: &ThreadPool, control: &Control<'_>) -> Result<OutcomeSet> {
-    let rules = space.rules(Scope::Zone);
-    let disagreement = space.disagreement();
-    if is_small_space(space, &rules) {
-        let frontier = frontier_with_rules(space, &rules, pool, control)?;
-        return Ok(best_of(&frontier, |utilities| nash_value(utilities, disagreement)));
+    match Tiny::new(space, Scope::Zone) {
+        Some(tiny) => {
+            Ok(tiny.best_on_frontier(&|utilities| nash_value(utilities, space.disagreement())))
+        }
+        None => nash_of_large(space, pool, control),
     }
+}
+
+fn nash_of_large(
+    space: &UtilitySpace,
+    pool: &ThreadPool,
+    control: &Control<'_>,
+) -> Result<OutcomeSet> {
+    let disagreement = space.disagreement();
+    let rules = space.rules(Scope::Zone);
     let n_parties = space.n_parties();
     // Frontier outcomes below a disagreement point are impossible for parties whose point is
     // their lowest utility and, up to the zone tolerance, for constraining parties.
@@ -95,12 +106,18 @@ pub fn nash(space: &UtilitySpace, pool: &ThreadPool, control: &Control<'_>) -> R
 }
 
 /// The egalitarian outcomes, by branch and bound without building the frontier.
+#[inline]
 pub fn egalitarian(space: &UtilitySpace, control: &Control<'_>) -> Result<OutcomeSet> {
-    if let Some(frontier) = small_zone_frontier(space) {
-        return Ok(best_of(&frontier, |utilities| {
-            egalitarian_value(utilities, space.disagreement())
-        }));
+    match Tiny::new(space, Scope::Zone) {
+        Some(tiny) => {
+            Ok(tiny
+                .best_on_frontier(&|utilities| egalitarian_value(utilities, space.disagreement())))
+        }
+        None => egalitarian_of_large(space, control),
     }
+}
+
+fn egalitarian_of_large(space: &UtilitySpace, control: &Control<'_>) -> Result<OutcomeSet> {
     let objective = Objective::Egalitarian {
         parties: (0..space.n_parties()).collect(),
         offsets: space.disagreement().to_vec(),
@@ -109,24 +126,12 @@ pub fn egalitarian(space: &UtilitySpace, control: &Control<'_>) -> Result<Outcom
 }
 
 /// The utilitarian outcomes, by branch and bound without building the frontier.
+#[inline]
 pub fn utilitarian(space: &UtilitySpace, control: &Control<'_>) -> Result<OutcomeSet> {
-    if let Some(frontier) = small_zone_frontier(space) {
-        return Ok(best_of(&frontier, utilitarian_value));
+    match Tiny::new(space, Scope::Zone) {
+        Some(tiny) => Ok(tiny.best_on_frontier(&utilitarian_value)),
+        None => optimum_outcomes(space, &Objective::Utilitarian, control),
     }
-    optimum_outcomes(space, &Objective::Utilitarian, control)
-}
-
-/// The zone frontier of a small space, enumerated on the calling thread; `None` for a large one.
-fn small_zone_frontier(space: &UtilitySpace) -> Option<OutcomeSet> {
-    let rules = space.rules(Scope::Zone);
-    if !is_small_space(space, &rules) {
-        return None;
-    }
-    let allowed = crate::frontier::allowed_options(space, &rules);
-    if allowed.iter().any(Vec::is_empty) {
-        return Some(OutcomeSet::empty(space.n_issues(), space.n_parties()));
-    }
-    Some(crate::frontier::small_frontier_of(space, &rules, &allowed))
 }
 
 /// The Kalai-Smorodinsky outcomes: frontier outcomes minimising `max_p g_p - min_p g_p`,
@@ -135,13 +140,17 @@ fn small_zone_frontier(space: &UtilitySpace) -> Option<OutcomeSet> {
 /// Parties with `M_p <= d_p` can gain nothing and are left out of the spread; if no party
 /// is left, every frontier outcome has spread 0. Minimising a spread is not monotone, so this
 /// builds the frontier.
+#[inline]
 pub fn kalai_smorodinsky(
     space: &UtilitySpace,
     pool: &ThreadPool,
     control: &Control<'_>,
 ) -> Result<OutcomeSet> {
-    let frontier = pareto_frontier(space, Scope::Zone, pool, control)?;
-    Ok(best_of(&frontier, |utilities| -kalai_smorodinsky_spread(space, utilities)))
+    let spread = |utilities: &[f64]| -kalai_smorodinsky_spread(space, utilities);
+    match Tiny::new(space, Scope::Zone) {
+        Some(tiny) => Ok(tiny.best_on_frontier(&spread)),
+        None => Ok(best_of(&pareto_frontier(space, Scope::Zone, pool, control)?, spread)),
+    }
 }
 
 fn optimum_outcomes(

@@ -8,6 +8,7 @@ use crate::control::Control;
 use crate::frontier::allowed_options;
 use crate::search::{Objective, maximise};
 use crate::space::{Rules, Scope, UtilitySpace};
+use crate::tiny::Tiny;
 
 /// Above this many red-line-free outcomes, [`zone_size`] does not count by default.
 pub const DEFAULT_COUNT_LIMIT: f64 = 1e8;
@@ -24,9 +25,14 @@ pub enum ZoneSize {
     },
 }
 
-/// Whether the agreement zone has at least one outcome, decided exactly by branch and bound.
+/// Whether the agreement zone has at least one outcome, decided exactly by branch and bound
+/// (tiny spaces are enumerated).
+#[inline]
 pub fn zone_exists(space: &UtilitySpace, control: &Control<'_>) -> Result<bool> {
-    zone_exists_with(space, &space.rules(Scope::Zone), control)
+    match Tiny::new(space, Scope::Zone) {
+        Some(tiny) => Ok(tiny.exists()),
+        None => zone_exists_with(space, &space.rules(Scope::Zone), control),
+    }
 }
 
 pub(crate) fn zone_exists_with(
@@ -54,7 +60,20 @@ pub(crate) fn zone_exists_with(
 /// need enumerating ([`DEFAULT_COUNT_LIMIT`] is a sensible limit).
 ///
 /// Without constraining reservations the count is a product and needs no enumeration.
+#[inline]
 pub fn zone_size(
+    space: &UtilitySpace,
+    count_limit: f64,
+    pool: &ThreadPool,
+    control: &Control<'_>,
+) -> Result<ZoneSize> {
+    match Tiny::new(space, Scope::Zone) {
+        Some(tiny) => Ok(ZoneSize::Counted(tiny.count())),
+        None => zone_size_of_large(space, count_limit, pool, control),
+    }
+}
+
+fn zone_size_of_large(
     space: &UtilitySpace,
     count_limit: f64,
     pool: &ThreadPool,

@@ -436,6 +436,9 @@ fn diff_section(page: &Page<'_>, from: &str, to: &str, diff: &DraftDiff) -> Mark
                 span.badge.status-changed { (count("changed")) " changed" } " "
                 span.badge.status-added { (count("added")) " added" } " "
                 span.badge.status-removed { (count("removed")) " removed" }
+                @if count("unknown") > 0 {
+                    " " span.badge.status-unknown { (count("unknown")) " fate not known" }
+                }
             }
             @if diff.points.is_empty() {
                 p.muted { "Neither draft describes its points." }

@@ -470,6 +470,8 @@ tr.pair-removed td.from { background:#fde7e5; }
 .status-changed { background:#fff0c9; color:#7a5600; }
 .status-added { background:#dcefd8; color:#2c6a22; }
 .status-removed { background:#fde2e0; color:#8c1d18; }
+.status-unknown { background:#ece7f6; color:#4b3b78; }
+tr.pair-unknown td.from { background:#f4f1fa; }
 .crumbs { margin: 14px 0 0; font-size:.9rem; }
 #live-notice { position:fixed; right:16px; bottom:16px; z-index:10; background:#1d2330; color:#fff;
   padding:7px 14px; border-radius:8px; font-size:.85rem; box-shadow:0 2px 10px rgba(0,0,0,.25); }

@@ -5,12 +5,31 @@
 //!
 //! The page is built with maud; the lineage diagram and the timeline are hand-written SVG
 //! (`diagram`), the Pareto frontiers are drawn with plotters' SVG backend (`plot`).
+//!
+//! The page's parts are public in [`sections`], for pages that show them apart (the server's),
+//! with the style sheet they expect, [`STYLE`].
 
 mod analysis;
 mod diagram;
 mod plot;
 #[cfg(test)]
 mod tests;
+
+/// The report's parts, each rendered from a [`Report`] as the report page shows it: a
+/// `<section>` with its heading, or a figure. They expect the [`STYLE`] sheet.
+pub mod sections {
+    pub use super::analysis::{
+        evaluations, frontier, no_deal, packages, robustness, utility_model, zone,
+    };
+    pub use super::diagram::{lineage, timeline as timeline_figure};
+    pub use super::{
+        assumptions, blocking, claims, drafts, model_and_scale, parties, stance_matrix, timeline,
+        warnings,
+    };
+}
+
+/// The report's style sheet, which its [`sections`] expect.
+pub const STYLE: &str = CSS;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
@@ -340,7 +359,8 @@ fn consent(consent: &ConsentReport, report: &Report) -> Markup {
     }
 }
 
-fn parties(report: &Report) -> Markup {
+/// The parties and their roles, consent, delegates, reservations, interests and notes.
+pub fn parties(report: &Report) -> Markup {
     html! {
         section #parties {
             h2 { "Parties and roles" }
@@ -396,7 +416,8 @@ fn parties(report: &Report) -> Markup {
     }
 }
 
-fn timeline(report: &Report) -> Markup {
+/// The tracks, the timeline figure and the meetings in date order.
+pub fn timeline(report: &Report) -> Markup {
     html! {
         section #timeline {
             h2 { "Timeline of tracks and meetings" }
@@ -483,7 +504,8 @@ fn draft_points(draft: &crate::schema::DraftReport) -> String {
     points
 }
 
-fn drafts(report: &Report) -> Markup {
+/// The lineage diagram and a card for each draft.
+pub fn drafts(report: &Report) -> Markup {
     html! {
         section #drafts {
             h2 { "Drafts and their lineage" }
@@ -627,7 +649,8 @@ fn stance_legend() -> Markup {
     }
 }
 
-fn stance_matrix(report: &Report) -> Markup {
+/// The party x issue heat map of stances, with the notes and sources of the positions.
+pub fn stance_matrix(report: &Report) -> Markup {
     // Columns: every party with a recorded position, in the scenario's order.
     let columns: Vec<&PartyReport> = report
         .party_details
@@ -720,7 +743,8 @@ fn stance_matrix(report: &Report) -> Markup {
     }
 }
 
-fn blocking(report: &Report) -> Markup {
+/// The issues on which one consenting party's red lines leave another nothing it can accept.
+pub fn blocking(report: &Report) -> Markup {
     html! {
         section #blocking {
             h2 { "Blocking issues" }
@@ -764,7 +788,8 @@ fn claim(report: &Report, claim: &crate::schema::ClaimReport) -> Markup {
     }
 }
 
-fn claims(report: &Report) -> Markup {
+/// The contested claims, each with its counter-claims.
+pub fn claims(report: &Report) -> Markup {
     html! {
         section #claims {
             h2 { "Contested claims" }
@@ -787,7 +812,8 @@ fn claims(report: &Report) -> Markup {
     }
 }
 
-fn model_and_scale(report: &Report) -> Markup {
+/// The scale in force, the utility model (when analysed) and the analyst's assumptions.
+pub fn model_and_scale(report: &Report) -> Markup {
     let scale = &report.scale;
     html! {
         section #model {
@@ -827,16 +853,23 @@ fn model_and_scale(report: &Report) -> Markup {
             }
             @if let Some(analysis) = &report.analysis { (analysis::utility_model(report, analysis)) }
             h3 { "The analyst's assumptions (" (report.assumptions.len()) ")" }
-            @if report.assumptions.is_empty() {
-                p.muted { "None: every figure in the record has a source." }
-            } @else {
-                div.scroll {
-                    table {
-                        thead { tr { th { "Where" } th { "What is assumed" } } }
-                        tbody {
-                            @for assumption in &report.assumptions {
-                                tr { td { code { (assumption.path) } } td { (assumption.what) } }
-                            }
+            (assumptions(report))
+        }
+    }
+}
+
+/// The table of the analyst's assumptions: every figure no source gives, and where it is.
+pub fn assumptions(report: &Report) -> Markup {
+    html! {
+        @if report.assumptions.is_empty() {
+            p.muted { "None: every figure in the record has a source." }
+        } @else {
+            div.scroll {
+                table {
+                    thead { tr { th { "Where" } th { "What is assumed" } } }
+                    tbody {
+                        @for assumption in &report.assumptions {
+                            tr { td { code { (assumption.path) } } td { (assumption.what) } }
                         }
                     }
                 }
@@ -845,7 +878,8 @@ fn model_and_scale(report: &Report) -> Markup {
     }
 }
 
-fn warnings(report: &Report) -> Markup {
+/// The warnings found while loading the scenario; nothing when there are none.
+pub fn warnings(report: &Report) -> Markup {
     html! {
         @if !report.warnings.is_empty() {
             section #warnings {

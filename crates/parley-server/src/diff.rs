@@ -35,7 +35,8 @@ pub(crate) struct FieldChange {
 /// A point of either draft and its counterpart in the other.
 #[derive(Serialize, Debug, Clone, PartialEq)]
 pub(crate) struct PointPair {
-    /// `same`, `changed`, `added` (only in the later draft) or `removed` (only in the earlier).
+    /// `same`, `changed`, `added` (only in the later draft), `removed` (only in the earlier) or
+    /// `unknown` (only in the earlier, and the lineage says its fate is not known).
     pub(crate) status: &'static str,
     /// The lineage's word for it, when the later draft records one (`kept`, `amended`, ...).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -144,7 +145,7 @@ pub(crate) fn draft_diff(scenario: &Scenario, from: &str, to: &str) -> Result<Dr
                 });
             }
             None => points.push(PointPair {
-                status: "removed",
+                status: if fate == Some(Fate::Unknown) { "unknown" } else { "removed" },
                 fate: fate.map(Fate::as_str),
                 from: Some(point.clone()),
                 to: None,
@@ -238,5 +239,15 @@ lineage = [
         assert!(diff.fields.iter().any(|field| field.field == "title"));
         assert!(diff.fields.iter().any(|field| field.field == "parents"));
         assert!(draft_diff(&scenario, "d1", "nope").is_err());
+    }
+
+    #[test]
+    fn points_whose_fate_is_not_known_are_not_called_removed() {
+        let scenario = crate::builtin_scenario();
+        let diff = draft_diff(&scenario, "us-plan-early", "florida-20").unwrap();
+        assert!(!diff.points.is_empty());
+        assert!(
+            diff.points.iter().all(|pair| pair.status == "unknown" && pair.fate == Some("unknown"))
+        );
     }
 }

@@ -31,7 +31,8 @@ fn of(values: &[(String, f64)], party: &str) -> Option<f64> {
     values.iter().find(|(id, _)| id == party).map(|(_, value)| *value)
 }
 
-fn zone(report: &Report, analysis: &AnalysisReport) -> Markup {
+/// The agreement zone: its size, and each party's disagreement value and best utility.
+pub fn zone(report: &Report, analysis: &AnalysisReport) -> Markup {
     let zone = &analysis.agreement_zone;
     let reservation =
         |party: &str| super::party(report, party).and_then(|party| party.reservation.as_ref());
@@ -151,7 +152,8 @@ fn coinciding(analysis: &AnalysisReport) -> Vec<Vec<&'static str>> {
     groups.into_iter().map(|(_, names)| names).filter(|names| names.len() > 1).collect()
 }
 
-fn packages(report: &Report, analysis: &AnalysisReport) -> Markup {
+/// The four packages (Nash, Kalai-Smorodinsky, egalitarian, utilitarian) and their utilities.
+pub fn packages(report: &Report, analysis: &AnalysisReport) -> Markup {
     html! {
         section #packages {
             h2 { "Packages" }
@@ -208,7 +210,8 @@ fn packages(report: &Report, analysis: &AnalysisReport) -> Markup {
     }
 }
 
-fn frontier(report: &Report, analysis: &AnalysisReport) -> Markup {
+/// The Pareto frontier plots: one scatter for two parties, one panel per pair for more.
+pub fn frontier(report: &Report, analysis: &AnalysisReport) -> Markup {
     let parties = &report.parties;
     let pairs: Vec<(usize, usize)> = (0..parties.len())
         .flat_map(|first| (first + 1..parties.len()).map(move |second| (first, second)))
@@ -329,7 +332,8 @@ fn concession(report: &Report, concession: &ConcessionReport) -> String {
     }
 }
 
-fn no_deal(report: &Report, analysis: &AnalysisReport) -> Markup {
+/// What blocks a deal: issues no option settles, and the smallest sets of concessions.
+pub fn no_deal(report: &Report, analysis: &AnalysisReport) -> Markup {
     let no_deal = &analysis.no_deal;
     html! {
         section #no-deal {
@@ -362,7 +366,8 @@ fn no_deal(report: &Report, analysis: &AnalysisReport) -> Markup {
     }
 }
 
-fn evaluations(report: &Report, analysis: &AnalysisReport) -> Markup {
+/// Each draft's evaluation over its completions, party by party.
+pub fn evaluations(report: &Report, analysis: &AnalysisReport) -> Markup {
     html! {
         section #evaluations {
             h2 { "Draft evaluations" }
@@ -431,7 +436,8 @@ fn evaluations(report: &Report, analysis: &AnalysisReport) -> Markup {
     }
 }
 
-fn robustness(report: &Report, analysis: &AnalysisReport) -> Markup {
+/// How often the results hold over the sampled figures.
+pub fn robustness(report: &Report, analysis: &AnalysisReport) -> Markup {
     html! {
         section #robustness {
             h2 { "Robustness" }
@@ -486,7 +492,7 @@ fn robustness(report: &Report, analysis: &AnalysisReport) -> Markup {
 }
 
 /// The numbers each party's utility rests on.
-pub(super) fn utility_model(report: &Report, analysis: &AnalysisReport) -> Markup {
+pub fn utility_model(report: &Report, analysis: &AnalysisReport) -> Markup {
     let model = &analysis.utility_model;
     html! {
         h3 { "The utility model" }

@@ -73,7 +73,7 @@ const GAP_Y: f64 = 66.0;
 
 /// The lineage diagram: drafts in layers by generation (a draft sits one layer below its
 /// lowest parent), arrows from parent to child labelled with the fates of the parent's points.
-pub(super) fn lineage(report: &Report) -> Markup {
+pub fn lineage(report: &Report) -> Markup {
     let drafts = &report.drafts;
     let index = |id: &str| drafts.iter().position(|draft| draft.id == id);
     // Generations by relaxation: validation rules out cycles, so this settles in at most
@@ -254,7 +254,7 @@ fn ticks(first: i64, start: f64, end: f64) -> Option<Vec<(f64, String)>> {
 }
 
 /// The timeline: one lane per track, a dot per dated meeting. `None` when no meeting is dated.
-pub(super) fn timeline<'a>(report: &'a Report) -> Option<Markup> {
+pub fn timeline<'a>(report: &'a Report) -> Option<Markup> {
     let dated: Vec<(usize, i64, &crate::schema::MeetingReport)> = report
         .timeline
         .iter()

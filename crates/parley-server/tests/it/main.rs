@@ -2,6 +2,7 @@
 //! PostgreSQL when PARLEY_PG_URL names one.
 
 mod api;
+mod browser;
 mod harness;
 mod leaks;
 mod limits;

@@ -134,8 +134,17 @@ where
         control.report(n_done.fetch_add(1, Ordering::Relaxed) + 1, n_tasks);
         Ok(state)
     };
+    // Handing small enumerations to the pool costs more than it saves: waking its threads
+    // takes tens of microseconds, and they spin for a while after.
+    let n_outcomes: f64 = allowed.iter().map(|options| options.len() as f64).product();
+    if n_outcomes <= SEQUENTIAL_OUTCOMES {
+        return (0..n_tasks).map(task).collect();
+    }
     pool.install(|| (0..n_tasks).into_par_iter().map(task).collect())
 }
+
+/// Up to this many outcomes, [`enumerate`] runs on the calling thread.
+const SEQUENTIAL_OUTCOMES: f64 = 1e5;
 
 /// One task's odometer walk over the issues after the prefix.
 struct Walk<'a> {

@@ -30,7 +30,7 @@ use crate::space::{Rules, Scope, UtilitySpace};
 use crate::tiny::Tiny;
 
 /// Above this many options per issue, layers are sorted instead of merged.
-const MAX_MERGE_WAYS: usize = 8;
+const MAX_MERGE_WAYS: usize = 16;
 
 /// Layers with more candidates than this are sorted on the thread pool.
 const PARALLEL_SORT: usize = 1 << 16;
@@ -52,9 +52,23 @@ pub fn pareto_frontier(
     // Inlined, so that a tiny space runs only the code that the zone's steps ran before.
     match Tiny::new(space, scope) {
         Some(tiny) => Ok(tiny.frontier()),
-        None => frontier_with_rules(space, &space.rules(scope), pool, control),
+        None => frontier_with_rules(space, &space.rules(scope), Some(pool), control),
     }
 }
+
+/// Whether questions about the zone are answered faster by the layers than by a branch and
+/// bound: on small spaces, where the layers cost less than setting up a search.
+pub(crate) fn layers_beat_search(space: &UtilitySpace) -> bool {
+    let n_parties = space.n_parties();
+    let limit = match n_parties {
+        1 | 2 => LAYERS_OUTCOMES,
+        _ => LAYERS_OUTCOMES / (4 * n_parties) as f64,
+    };
+    space.n_outcomes() <= limit
+}
+
+/// Up to this many outcomes (for two parties; fewer for more), the layers beat a search.
+const LAYERS_OUTCOMES: f64 = 4096.0;
 
 /// The allowed options of every issue under some rules, with their values, stored flat.
 pub(crate) struct Allowed {
@@ -109,10 +123,12 @@ impl Allowed {
     }
 }
 
+/// The frontier under `rules`; layers too large to sort quickly on one thread are sorted on
+/// `pool` when one is given.
 pub(crate) fn frontier_with_rules(
     space: &UtilitySpace,
     rules: &Rules,
-    pool: &ThreadPool,
+    pool: Option<&ThreadPool>,
     control: &Control<'_>,
 ) -> Result<OutcomeSet> {
     frontier_of(space, rules, &Allowed::new(space, rules), pool, control)
@@ -123,7 +139,7 @@ pub(crate) fn frontier_of(
     space: &UtilitySpace,
     rules: &Rules,
     allowed: &Allowed,
-    pool: &ThreadPool,
+    pool: Option<&ThreadPool>,
     control: &Control<'_>,
 ) -> Result<OutcomeSet> {
     match space.n_parties() {
@@ -167,7 +183,7 @@ fn frontier_for<W: Width>(
     space: &UtilitySpace,
     rules: &Rules,
     allowed: &Allowed,
-    pool: &ThreadPool,
+    pool: Option<&ThreadPool>,
     control: &Control<'_>,
 ) -> Result<OutcomeSet> {
     let n_parties = width.get();
@@ -176,7 +192,18 @@ fn frontier_for<W: Width>(
         return Ok(OutcomeSet::empty(n_issues, n_parties));
     }
     let pruning = ThresholdPruning::new(space, rules, allowed);
-    let mut layers = Layers::new(width, n_issues);
+    // Small layers live on the stack, which the steps before have just used: fresh heap
+    // memory costs a cache miss per line, or a page fault per page.
+    let mut utilities_memory = [0.0f64; 2 * STACK_VALUES];
+    let mut pointers_memory = [BackPointer { parent_idx: 0, option_idx: 0 }; STACK_POINTERS];
+    let (first, second) = utilities_memory.split_at_mut(STACK_VALUES);
+    let mut layers = Layers::new(
+        width,
+        n_issues,
+        Buf::borrowed(first),
+        Buf::borrowed(second),
+        Buf::borrowed(&mut pointers_memory),
+    );
     for issue_idx in 0..n_issues {
         control.check()?;
         control.report(issue_idx as u64, n_issues as u64);
@@ -197,6 +224,84 @@ fn frontier_for<W: Width>(
     Ok(layers.into_outcomes())
 }
 
+/// Utilities of a layer kept on the stack, per buffer (two buffers alternate).
+const STACK_VALUES: usize = 128;
+
+/// Back-pointers of all layers kept on the stack.
+const STACK_POINTERS: usize = 128;
+
+/// A growable buffer that starts in borrowed memory and moves to the heap when it outgrows it.
+enum Buf<'a, T: Copy> {
+    Borrowed { memory: &'a mut [T], len: usize },
+    Owned(Vec<T>),
+}
+
+impl<'a, T: Copy> Buf<'a, T> {
+    fn borrowed(memory: &'a mut [T]) -> Buf<'a, T> {
+        Buf::Borrowed { memory, len: 0 }
+    }
+
+    fn as_slice(&self) -> &[T] {
+        match self {
+            Buf::Borrowed { memory, len } => &memory[..*len],
+            Buf::Owned(values) => values,
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Buf::Borrowed { len, .. } => *len,
+            Buf::Owned(values) => values.len(),
+        }
+    }
+
+    fn truncate(&mut self, new_len: usize) {
+        match self {
+            Buf::Borrowed { len, .. } => *len = (*len).min(new_len),
+            Buf::Owned(values) => values.truncate(new_len),
+        }
+    }
+
+    /// Makes room for `additional` more values.
+    fn reserve(&mut self, additional: usize) {
+        match self {
+            Buf::Borrowed { memory, len } => {
+                if *len + additional > memory.len() {
+                    let mut values = Vec::with_capacity((*len + additional).max(2 * memory.len()));
+                    values.extend_from_slice(&memory[..*len]);
+                    *self = Buf::Owned(values);
+                }
+            }
+            Buf::Owned(values) => values.reserve(additional),
+        }
+    }
+
+    #[inline]
+    fn extend_from_slice(&mut self, values: &[T]) {
+        match self {
+            Buf::Borrowed { memory, len } if *len + values.len() <= memory.len() => {
+                memory[*len..*len + values.len()].copy_from_slice(values);
+                *len += values.len();
+            }
+            _ => {
+                self.reserve(values.len());
+                match self {
+                    Buf::Borrowed { memory, len } => {
+                        memory[*len..*len + values.len()].copy_from_slice(values);
+                        *len += values.len();
+                    }
+                    Buf::Owned(owned) => owned.extend_from_slice(values),
+                }
+            }
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, value: T) {
+        self.extend_from_slice(std::slice::from_ref(&value));
+    }
+}
+
 /// The back-pointer of one kept point: its parent in the previous layer and its option.
 #[derive(Clone, Copy)]
 struct BackPointer {
@@ -205,20 +310,20 @@ struct BackPointer {
 }
 
 /// The layers built so far: the last one's points, and every layer's back-pointers.
-struct Layers<W: Width> {
+struct Layers<'a, W: Width> {
     width: W,
     n_issues: usize,
-    /// The last layer's partial utilities, summed in issue order from `0.0`.
-    utilities: Vec<f64>,
-    /// Their rounded values, sorted best-first by [`compare_desc`].
-    keys: Vec<f64>,
+    /// The last layer's partial utilities, summed in issue order from `0.0`, sorted
+    /// best-first by their rounded values ([`compare_desc`] on [`snap`]).
+    utilities: Buf<'a, f64>,
     /// The layer being built.
-    next_utilities: Vec<f64>,
-    next_keys: Vec<f64>,
+    next_utilities: Buf<'a, f64>,
     /// Every layer's back-pointers, flat; layer `l` starts at `layer_starts[l]`.
-    pointers: Vec<BackPointer>,
+    pointers: Buf<'a, BackPointer>,
     layer_starts: Vec<usize>,
     sweep: Sweep,
+    /// Scratch for the merge: per way, the shifted point and its key; the last key.
+    merge_scratch: Vec<f64>,
     /// Scratch for a sorted layer: every candidate, and their order.
     candidate_utilities: Vec<f64>,
     candidate_keys: Vec<f64>,
@@ -226,19 +331,28 @@ struct Layers<W: Width> {
     order: Vec<u32>,
 }
 
-impl<W: Width> Layers<W> {
-    fn new(width: W, n_issues: usize) -> Layers<W> {
+impl<'a, W: Width> Layers<'a, W> {
+    fn new(
+        width: W,
+        n_issues: usize,
+        mut utilities: Buf<'a, f64>,
+        next_utilities: Buf<'a, f64>,
+        pointers: Buf<'a, BackPointer>,
+    ) -> Layers<'a, W> {
         let n_parties = width.get();
+        // The empty partial outcome.
+        for _ in 0..n_parties {
+            utilities.push(0.0);
+        }
         Layers {
             width,
             n_issues,
-            utilities: vec![0.0; n_parties],
-            keys: vec![0.0; n_parties],
-            next_utilities: Vec::new(),
-            next_keys: Vec::new(),
-            pointers: Vec::new(),
+            utilities,
+            next_utilities,
+            pointers,
             layer_starts: Vec::with_capacity(n_issues),
             sweep: Sweep::new(n_parties),
+            merge_scratch: Vec::new(),
             candidate_utilities: Vec::new(),
             candidate_keys: Vec::new(),
             candidate_pointers: Vec::new(),
@@ -251,7 +365,7 @@ impl<W: Width> Layers<W> {
     }
 
     fn is_empty(&self) -> bool {
-        self.utilities.is_empty()
+        self.utilities.len() == 0
     }
 
     /// Extends every point of the last layer by every option of the next issue and keeps the
@@ -261,30 +375,22 @@ impl<W: Width> Layers<W> {
         options: &[u16],
         shifts: &[f64],
         bounds: Option<&[f64]>,
-        pool: &ThreadPool,
+        pool: Option<&ThreadPool>,
         control: &Control<'_>,
     ) -> Result<()> {
-        let n_parties = self.width.get();
         let layer_start = self.pointers.len();
         self.layer_starts.push(layer_start);
-        let most = self.len() * options.len();
-        self.next_utilities.clear();
-        self.next_keys.clear();
-        self.next_utilities.reserve(most * n_parties);
-        self.next_keys.reserve(most * n_parties);
-        self.pointers.reserve(most);
+        self.next_utilities.truncate(0);
         self.sweep.reset();
         let merged =
             options.len() <= MAX_MERGE_WAYS && self.merge(options, shifts, bounds, control)?;
         if !merged {
             self.pointers.truncate(layer_start);
-            self.next_utilities.clear();
-            self.next_keys.clear();
+            self.next_utilities.truncate(0);
             self.sweep.reset();
             self.sort(options, shifts, bounds, pool);
         }
         std::mem::swap(&mut self.utilities, &mut self.next_utilities);
-        std::mem::swap(&mut self.keys, &mut self.next_keys);
         Ok(())
     }
 
@@ -307,26 +413,12 @@ impl<W: Width> Layers<W> {
         // running are `live[..n_live]`, in any order: equal keys may come in any order.
         let mut heads = [0usize; MAX_MERGE_WAYS];
         let mut live = [0usize; MAX_MERGE_WAYS];
-        let mut head_utilities = [0.0f64; MAX_MERGE_WAYS * STACK_PARTIES];
-        let mut head_keys = [0.0f64; MAX_MERGE_WAYS * STACK_PARTIES];
-        let mut last = [0.0f64; STACK_PARTIES];
-        let mut heap_scratch = if n_parties > STACK_PARTIES {
-            vec![0.0; (2 * n_ways + 1) * n_parties]
-        } else {
-            Vec::new()
-        };
-        let (head_utilities, rest): (&mut [f64], &mut [f64]) = if n_parties > STACK_PARTIES {
-            heap_scratch.split_at_mut(n_ways * n_parties)
-        } else {
-            (&mut head_utilities[..n_ways * n_parties], &mut head_keys[..])
-        };
-        let (head_keys, last): (&mut [f64], &mut [f64]) = if n_parties > STACK_PARTIES {
-            let (keys, last) = rest.split_at_mut(n_ways * n_parties);
-            (keys, last)
-        } else {
-            (&mut rest[..n_ways * n_parties], &mut last[..n_parties])
-        };
-        let utilities = &self.utilities;
+        self.merge_scratch.resize((2 * MAX_MERGE_WAYS + 1) * n_parties, 0.0);
+        let scratch = &mut self.merge_scratch[..];
+        let (head_utilities, rest) = scratch.split_at_mut(MAX_MERGE_WAYS * n_parties);
+        let (head_keys, rest) = rest.split_at_mut(MAX_MERGE_WAYS * n_parties);
+        let last = &mut rest[..n_parties];
+        let utilities = self.utilities.as_slice();
         let fill = |head_utilities: &mut [f64],
                     head_keys: &mut [f64],
                     way_idx: usize,
@@ -383,7 +475,6 @@ impl<W: Width> Layers<W> {
                 };
                 if keep {
                     self.next_utilities.extend_from_slice(&head_utilities[range.clone()]);
-                    self.next_keys.extend_from_slice(key);
                     self.pointers.push(BackPointer {
                         parent_idx: parent_idx as u32,
                         option_idx: options[way_idx],
@@ -402,7 +493,13 @@ impl<W: Width> Layers<W> {
     }
 
     /// Builds every candidate, sorts them best-first and sweeps them.
-    fn sort(&mut self, options: &[u16], shifts: &[f64], bounds: Option<&[f64]>, pool: &ThreadPool) {
+    fn sort(
+        &mut self,
+        options: &[u16],
+        shifts: &[f64],
+        bounds: Option<&[f64]>,
+        pool: Option<&ThreadPool>,
+    ) {
         let n_parties = self.width.get();
         let n_previous = self.len();
         self.candidate_utilities.clear();
@@ -412,8 +509,9 @@ impl<W: Width> Layers<W> {
         let mut point_vec = vec![0.0; if n_parties > STACK_PARTIES { n_parties } else { 0 }];
         let point: &mut [f64] =
             if n_parties <= STACK_PARTIES { &mut point[..n_parties] } else { &mut point_vec };
+        let utilities = self.utilities.as_slice();
         for parent_idx in 0..n_previous {
-            let parent = &self.utilities[parent_idx * n_parties..(parent_idx + 1) * n_parties];
+            let parent = &utilities[parent_idx * n_parties..(parent_idx + 1) * n_parties];
             for (way_idx, &option_idx) in options.iter().enumerate() {
                 for party_idx in 0..n_parties {
                     point[party_idx] = parent[party_idx] + shifts[way_idx * n_parties + party_idx];
@@ -438,7 +536,7 @@ impl<W: Width> Layers<W> {
         };
         // The order of equal keys does not matter: a group of equal keys is kept or dropped
         // as a whole.
-        if n_candidates > PARALLEL_SORT {
+        if let Some(pool) = pool.filter(|_| n_candidates > PARALLEL_SORT) {
             let order = &mut self.order;
             pool.install(|| {
                 order.par_sort_unstable_by(|&left, &right| compare_desc(key(left), key(right)))
@@ -446,6 +544,8 @@ impl<W: Width> Layers<W> {
         } else {
             self.order.sort_unstable_by(|&left, &right| compare_desc(key(left), key(right)));
         }
+        self.next_utilities.reserve(n_candidates * n_parties);
+        self.pointers.reserve(n_candidates);
         let mut group_start = 0;
         while group_start < n_candidates {
             let group_key = key(self.order[group_start]);
@@ -457,8 +557,7 @@ impl<W: Width> Layers<W> {
                 for &candidate_idx in &self.order[group_start..group_end] {
                     let range = candidate_idx as usize * n_parties
                         ..(candidate_idx as usize + 1) * n_parties;
-                    self.next_utilities.extend_from_slice(&self.candidate_utilities[range.clone()]);
-                    self.next_keys.extend_from_slice(&self.candidate_keys[range]);
+                    self.next_utilities.extend_from_slice(&self.candidate_utilities[range]);
                     self.pointers.push(self.candidate_pointers[candidate_idx as usize]);
                 }
             }
@@ -470,17 +569,18 @@ impl<W: Width> Layers<W> {
     fn into_outcomes(self) -> OutcomeSet {
         let (n_issues, n_parties) = (self.n_issues, self.width.get());
         let n_final = self.len();
+        let pointers = self.pointers.as_slice();
         let mut outcomes = vec![0u16; n_final * n_issues];
         for final_idx in 0..n_final {
             let outcome = &mut outcomes[final_idx * n_issues..(final_idx + 1) * n_issues];
             let mut point_idx = final_idx;
             for issue_idx in (0..n_issues).rev() {
-                let pointer = self.pointers[self.layer_starts[issue_idx] + point_idx];
+                let pointer = pointers[self.layer_starts[issue_idx] + point_idx];
                 outcome[issue_idx] = pointer.option_idx;
                 point_idx = pointer.parent_idx as usize;
             }
         }
-        OutcomeSet::from_unsorted(n_issues, n_parties, outcomes, self.utilities)
+        OutcomeSet::from_unsorted(n_issues, n_parties, outcomes, self.utilities.as_slice().to_vec())
     }
 }
 
@@ -537,21 +637,25 @@ pub(crate) struct SuffixBest {
 pub(crate) fn suffix_best(n_parties: usize, allowed: &Allowed) -> SuffixBest {
     let n_issues = allowed.n_issues();
     let mut values = vec![0.0; (n_issues + 1) * n_parties];
-    let mut magnitude = vec![0.0; n_parties];
+    let mut magnitude = vec![0.0f64; 2 * n_parties];
     for issue_idx in (0..n_issues).rev() {
-        let issue_values = allowed.values(issue_idx);
-        for party_idx in 0..n_parties {
-            let mut best = f64::NEG_INFINITY;
-            let mut largest = 0.0f64;
-            for value in issue_values.iter().skip(party_idx).step_by(n_parties) {
-                best = best.max(*value);
-                largest = largest.max(value.abs());
+        let (head, tail) = values.split_at_mut((issue_idx + 1) * n_parties);
+        let best = &mut head[issue_idx * n_parties..];
+        let (magnitude, largest) = magnitude.split_at_mut(n_parties);
+        best.fill(f64::NEG_INFINITY);
+        largest.fill(0.0);
+        for option_values in allowed.values(issue_idx).chunks_exact(n_parties) {
+            for party_idx in 0..n_parties {
+                best[party_idx] = best[party_idx].max(option_values[party_idx]);
+                largest[party_idx] = largest[party_idx].max(option_values[party_idx].abs());
             }
-            values[issue_idx * n_parties + party_idx] =
-                values[(issue_idx + 1) * n_parties + party_idx] + best;
-            magnitude[party_idx] += largest;
+        }
+        for party_idx in 0..n_parties {
+            best[party_idx] += tail[party_idx];
+            magnitude[party_idx] += largest[party_idx];
         }
     }
+    magnitude.truncate(n_parties);
     SuffixBest { values, magnitude }
 }
 
@@ -612,7 +716,8 @@ mod tests {
             let space = UtilitySpace::new(option_counts.clone(), parties).unwrap();
             for scope in [Scope::Zone, Scope::Unrestricted] {
                 let layered =
-                    frontier_with_rules(&space, &space.rules(scope), &pool, &control).unwrap();
+                    frontier_with_rules(&space, &space.rules(scope), Some(&pool), &control)
+                        .unwrap();
                 let reference = brute_force(&space, scope, &pool, &control).unwrap().frontier;
                 assert_eq!(layered, reference, "{option_counts:?} {scope:?}");
                 if let Some(tiny) = Tiny::new(&space, scope) {

@@ -27,18 +27,17 @@ impl OutcomeSet {
     ) -> OutcomeSet {
         let n_outcomes = utilities.len() / n_parties;
         debug_assert_eq!(outcomes.len(), n_outcomes * n_issues);
-        let outcome =
-            |outcome_idx: usize| &outcomes[outcome_idx * n_issues..(outcome_idx + 1) * n_issues];
-        if (1..n_outcomes).all(|outcome_idx| outcome(outcome_idx - 1) <= outcome(outcome_idx)) {
+        let order = sorted_order(n_issues, &outcomes);
+        if order.iter().enumerate().all(|(position, &outcome_idx)| position == outcome_idx as usize)
+        {
             return OutcomeSet { n_issues, n_parties, outcomes, utilities };
         }
-        let mut order: Vec<u32> = (0..n_outcomes as u32).collect();
-        order.sort_unstable_by(|&left, &right| outcome(left as usize).cmp(outcome(right as usize)));
         let mut sorted_outcomes = Vec::with_capacity(outcomes.len());
         let mut sorted_utilities = Vec::with_capacity(utilities.len());
         for &outcome_idx in &order {
             let outcome_idx = outcome_idx as usize;
-            sorted_outcomes.extend_from_slice(outcome(outcome_idx));
+            sorted_outcomes
+                .extend_from_slice(&outcomes[outcome_idx * n_issues..(outcome_idx + 1) * n_issues]);
             sorted_utilities.extend_from_slice(
                 &utilities[outcome_idx * n_parties..(outcome_idx + 1) * n_parties],
             );
@@ -103,4 +102,57 @@ impl OutcomeSet {
         }
         res
     }
+}
+
+/// The positions of flat `outcomes` in lexicographic order. Outcomes whose option indices fit
+/// in 64 bits together are sorted as packed integers.
+fn sorted_order(n_issues: usize, outcomes: &[u16]) -> Vec<u32> {
+    let n_outcomes = outcomes.len() / n_issues;
+    // Each issue's width in bits: enough for its largest option index here.
+    let mut column_max = [0u16; 64];
+    let packable = n_issues <= column_max.len() && {
+        for outcome in outcomes.chunks_exact(n_issues) {
+            for (largest, &option_idx) in column_max.iter_mut().zip(outcome) {
+                *largest |= option_idx;
+            }
+        }
+        column_max[..n_issues]
+            .iter()
+            .map(|largest| u16::BITS - largest.leading_zeros())
+            .sum::<u32>()
+            <= u64::BITS
+    };
+    if !packable {
+        let outcome = |outcome_idx: u32| {
+            &outcomes[outcome_idx as usize * n_issues..(outcome_idx as usize + 1) * n_issues]
+        };
+        let mut order: Vec<u32> = (0..n_outcomes as u32).collect();
+        order.sort_unstable_by(|&left, &right| outcome(left).cmp(outcome(right)));
+        return order;
+    }
+    let pack = |outcome: &[u16]| {
+        outcome.iter().zip(&column_max).fold(0u64, |key, (&option_idx, &largest)| {
+            key << (u16::BITS - largest.leading_zeros()) | u64::from(option_idx)
+        })
+    };
+    let mut packed: Vec<u64> = Vec::with_capacity(n_outcomes);
+    let mut order: Vec<u32> = Vec::with_capacity(n_outcomes);
+    for (outcome_idx, outcome) in outcomes.chunks_exact(n_issues).enumerate() {
+        // Insertion while the set is small; a sort beyond.
+        let key = pack(outcome);
+        if n_outcomes <= 64 {
+            let at = packed.partition_point(|&other| other < key);
+            packed.insert(at, key);
+            order.insert(at, outcome_idx as u32);
+        } else {
+            packed.push(key);
+            order.push(outcome_idx as u32);
+        }
+    }
+    if n_outcomes > 64 {
+        let mut pairs: Vec<(u64, u32)> = packed.into_iter().zip(order).collect();
+        pairs.sort_unstable();
+        return pairs.into_iter().map(|(_, outcome_idx)| outcome_idx).collect();
+    }
+    order
 }

@@ -9,12 +9,12 @@ use rayon::ThreadPool;
 
 use crate::Result;
 use crate::control::Control;
-use crate::frontier::{frontier_with_rules, pareto_frontier};
+use crate::frontier::{frontier_with_rules, layers_beat_search, pareto_frontier};
 use crate::outcome_set::OutcomeSet;
 use crate::search::{
     Objective, egalitarian_value, maximise, nash_value, tie_tolerance, utilitarian_value,
 };
-use crate::space::{Scope, UtilitySpace};
+use crate::space::{Rules, Scope, UtilitySpace};
 use crate::tiny::Tiny;
 
 /// All four solutions of one space.
@@ -53,7 +53,8 @@ pub fn solutions_on_frontier(space: &UtilitySpace, frontier: &OutcomeSet) -> Sol
     }
 }
 
-/// The Nash outcomes, by branch and bound without building the frontier where that is exact.
+/// The Nash outcomes: on the zone's frontier for small spaces; for larger ones by branch and
+/// bound without building the frontier, where that is exact.
 ///
 /// The search covers outcomes where every party gains over its disagreement point, where the
 /// product is monotone. When some frontier outcome could have a negative factor with a
@@ -75,8 +76,24 @@ fn nash_of_large(
     pool: &ThreadPool,
     control: &Control<'_>,
 ) -> Result<OutcomeSet> {
-    let disagreement = space.disagreement();
     let rules = space.rules(Scope::Zone);
+    if !on_frontier(space)
+        && let Some(outcomes) = nash_by_search(space, &rules, control)?
+    {
+        return Ok(outcomes);
+    }
+    let frontier = frontier_with_rules(space, &rules, Some(pool), control)?;
+    Ok(best_of(&frontier, |utilities| nash_value(utilities, space.disagreement())))
+}
+
+/// The Nash outcomes by branch and bound, when that is exact (see [`nash`]); `None` when the
+/// frontier must decide.
+fn nash_by_search(
+    space: &UtilitySpace,
+    rules: &Rules,
+    control: &Control<'_>,
+) -> Result<Option<OutcomeSet>> {
+    let disagreement = space.disagreement();
     let n_parties = space.n_parties();
     // Frontier outcomes below a disagreement point are impossible for parties whose point is
     // their lowest utility and, up to the zone tolerance, for constraining parties.
@@ -85,27 +102,26 @@ fn nash_of_large(
             || (space.constrains_zone(party_idx)
                 && space.reservation(party_idx) == Some(disagreement[party_idx]))
     });
-    if gains_bounded_below {
-        let objective = Objective::Nash { disagreement: disagreement.to_vec() };
-        if let Some(optimum) = maximise(space, &rules, &objective, None, control)? {
-            // A product with a factor in [-1e-12, 0) is at most this large in magnitude.
-            let negative_reach = (0..n_parties)
-                .map(|party_idx| {
-                    let above = (space.best()[party_idx] - disagreement[party_idx]).abs();
-                    let below = (disagreement[party_idx] - space.lowest()[party_idx]).abs();
-                    above.max(below) + 1.0
-                })
-                .fold(1e-12, |product, span| product * span);
-            if optimum.best - tie_tolerance(optimum.best) > negative_reach {
-                return Ok(optimum.outcomes);
-            }
-        }
+    if !gains_bounded_below {
+        return Ok(None);
     }
-    let frontier = frontier_with_rules(space, &rules, pool, control)?;
-    Ok(best_of(&frontier, |utilities| nash_value(utilities, disagreement)))
+    let objective = Objective::Nash { disagreement: disagreement.to_vec() };
+    let Some(optimum) = maximise(space, rules, &objective, None, control)? else {
+        return Ok(None);
+    };
+    // A product with a factor in [-1e-12, 0) is at most this large in magnitude.
+    let negative_reach = (0..n_parties)
+        .map(|party_idx| {
+            let above = (space.best()[party_idx] - disagreement[party_idx]).abs();
+            let below = (disagreement[party_idx] - space.lowest()[party_idx]).abs();
+            above.max(below) + 1.0
+        })
+        .fold(1e-12, |product, span| product * span);
+    Ok((optimum.best - tie_tolerance(optimum.best) > negative_reach).then_some(optimum.outcomes))
 }
 
-/// The egalitarian outcomes, by branch and bound without building the frontier.
+/// The egalitarian outcomes: on the zone's frontier for small spaces, by branch and bound
+/// without building the frontier for larger ones.
 #[inline]
 pub fn egalitarian(space: &UtilitySpace, control: &Control<'_>) -> Result<OutcomeSet> {
     match Tiny::new(space, Scope::Zone) {
@@ -118,6 +134,16 @@ pub fn egalitarian(space: &UtilitySpace, control: &Control<'_>) -> Result<Outcom
 }
 
 fn egalitarian_of_large(space: &UtilitySpace, control: &Control<'_>) -> Result<OutcomeSet> {
+    if on_frontier(space) {
+        let frontier = frontier_with_rules(space, &space.rules(Scope::Zone), None, control)?;
+        return Ok(best_of(&frontier, |utilities| {
+            egalitarian_value(utilities, space.disagreement())
+        }));
+    }
+    egalitarian_by_search(space, control)
+}
+
+fn egalitarian_by_search(space: &UtilitySpace, control: &Control<'_>) -> Result<OutcomeSet> {
     let objective = Objective::Egalitarian {
         parties: (0..space.n_parties()).collect(),
         offsets: space.disagreement().to_vec(),
@@ -125,13 +151,32 @@ fn egalitarian_of_large(space: &UtilitySpace, control: &Control<'_>) -> Result<O
     optimum_outcomes(space, &objective, control)
 }
 
-/// The utilitarian outcomes, by branch and bound without building the frontier.
+/// The utilitarian outcomes: on the zone's frontier for small spaces, by branch and bound
+/// without building the frontier for larger ones.
 #[inline]
 pub fn utilitarian(space: &UtilitySpace, control: &Control<'_>) -> Result<OutcomeSet> {
     match Tiny::new(space, Scope::Zone) {
         Some(tiny) => Ok(tiny.best_on_frontier(&utilitarian_value)),
-        None => optimum_outcomes(space, &Objective::Utilitarian, control),
+        None => utilitarian_of_large(space, control),
     }
+}
+
+fn utilitarian_of_large(space: &UtilitySpace, control: &Control<'_>) -> Result<OutcomeSet> {
+    if layers_beat_search(space) {
+        let frontier = frontier_with_rules(space, &space.rules(Scope::Zone), None, control)?;
+        return Ok(best_of(&frontier, utilitarian_value));
+    }
+    optimum_outcomes(space, &Objective::Utilitarian, control)
+}
+
+/// Whether the egalitarian and Nash solutions are found faster on the zone's frontier: on
+/// small spaces, and where some party can gain nothing over its disagreement point. Then
+/// every outcome ties for those objectives (their value is at most that party's gain, at
+/// most zero), and a search would visit them all.
+fn on_frontier(space: &UtilitySpace) -> bool {
+    layers_beat_search(space)
+        || (0..space.n_parties())
+            .any(|party_idx| space.best()[party_idx] <= space.disagreement()[party_idx])
 }
 
 /// The Kalai-Smorodinsky outcomes: frontier outcomes minimising `max_p g_p - min_p g_p`,
@@ -242,6 +287,64 @@ mod tests {
             [Some(0.5), None],
             expect!["nash [3] ks [3] egalitarian [3] utilitarian [0, 2, 3]"],
         );
+    }
+
+    /// The searches, which small spaces no longer take, against the brute-force frontier, on
+    /// random spaces of quarters and of tenths with red lines and reservations.
+    #[test]
+    fn searches_agree_with_the_brute_force_frontier() {
+        use rand::{RngExt, SeedableRng};
+
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let pool = build_thread_pool(1).unwrap();
+        let control = Control::none();
+        let mut n_nash_searches = 0;
+        for case_idx in 0..300 {
+            let unit = if case_idx % 2 == 0 { 4.0 } else { 10.0 };
+            let n_parties = rng.random_range(1..=4);
+            let option_counts: Vec<usize> =
+                (0..rng.random_range(1..=5)).map(|_| rng.random_range(1..=4)).collect();
+            let parties = (0..n_parties)
+                .map(|_| PartySpec {
+                    contributions: option_counts
+                        .iter()
+                        .map(|&n_options| {
+                            (0..n_options)
+                                .map(|_| f64::from(rng.random_range(-1..=4)) / unit)
+                                .collect()
+                        })
+                        .collect(),
+                    reservation: (rng.random_range(0..3) > 0)
+                        .then(|| f64::from(rng.random_range(-2..=8)) / unit),
+                    constrains_zone: rng.random_range(0..5) > 0,
+                    red_lines: option_counts
+                        .iter()
+                        .map(|&n_options| {
+                            (0..n_options).map(|_| rng.random_range(0..12) == 0).collect()
+                        })
+                        .collect(),
+                })
+                .collect();
+            let space = UtilitySpace::new(option_counts.clone(), parties).unwrap();
+            let frontier = crate::brute_force::brute_force(&space, Scope::Zone, &pool, &control)
+                .unwrap()
+                .frontier;
+            let expected = solutions_on_frontier(&space, &frontier);
+            let context = format!("case {case_idx}, option counts {option_counts:?}");
+            let utilitarian = optimum_outcomes(&space, &Objective::Utilitarian, &control).unwrap();
+            assert_eq!(utilitarian, expected.utilitarian, "{context}");
+            assert_eq!(
+                egalitarian_by_search(&space, &control).unwrap(),
+                expected.egalitarian,
+                "{context}"
+            );
+            let rules = space.rules(Scope::Zone);
+            if let Some(nash) = nash_by_search(&space, &rules, &control).unwrap() {
+                assert_eq!(nash, expected.nash, "{context}");
+                n_nash_searches += 1;
+            }
+        }
+        assert!(n_nash_searches > 50, "only {n_nash_searches} Nash searches");
     }
 
     #[test]

@@ -117,6 +117,8 @@ impl<'a> Tiny<'a> {
         // order from 0.0, like every utility.
         let mut partial = [0.0f64; (MAX_ISSUES + 1) * MAX_PARTIES];
         let mut digits = [0u32; MAX_ISSUES];
+        // The code of the current outcome, kept up to date as the digits turn.
+        let mut code = 0u32;
         let mut refresh_from = 0;
         loop {
             for level in refresh_from..n_issues {
@@ -132,8 +134,6 @@ impl<'a> Tiny<'a> {
             if !self.constrained
                 || utilities.iter().zip(&self.thresholds).all(|(utility, bound)| utility >= bound)
             {
-                let code = (0..n_issues)
-                    .fold(0, |code, issue_idx| code | digits[issue_idx] << self.shifts[issue_idx]);
                 visit(code, utilities);
             }
             let mut level = n_issues;
@@ -143,10 +143,12 @@ impl<'a> Tiny<'a> {
                 }
                 level -= 1;
                 digits[level] += 1;
+                code += 1 << self.shifts[level];
                 if (digits[level] as usize) < n_ways(level) {
                     break;
                 }
                 digits[level] = 0;
+                code -= (n_ways(level) as u32) << self.shifts[level];
             }
             refresh_from = level;
         }
@@ -177,8 +179,27 @@ impl<'a> Tiny<'a> {
     }
 
     /// The frontier: the outcomes that meet the thresholds and that no other one dominates.
+    #[inline(never)]
     pub(crate) fn frontier(&self) -> OutcomeSet {
-        self.best_on_frontier(&|_| 0.0)
+        match self.n_parties {
+            1 => self.frontier_of::<1>(),
+            2 => self.frontier_of::<2>(),
+            3 => self.frontier_of::<3>(),
+            _ => self.frontier_of::<4>(),
+        }
+    }
+
+    fn frontier_of<const N_PARTIES: usize>(&self) -> OutcomeSet {
+        let n_issues = self.n_issues;
+        let mut kept = Kept::<N_PARTIES>::new();
+        self.walk(&mut |code, utilities| kept.offer(code, utilities));
+        let mut outcomes = vec![0u16; kept.len * n_issues];
+        let mut utilities = Vec::with_capacity(kept.len * N_PARTIES);
+        for (kept_idx, outcome) in outcomes.chunks_exact_mut(n_issues).enumerate() {
+            self.decode(kept.codes[kept_idx], outcome);
+            utilities.extend_from_slice(&kept.values[kept_idx]);
+        }
+        OutcomeSet::from_sorted(n_issues, N_PARTIES, outcomes, utilities)
     }
 
     /// The frontier outcomes whose score is within the tie tolerance of the best score.
@@ -197,37 +218,26 @@ impl<'a> Tiny<'a> {
         score: &dyn Fn(&[f64]) -> f64,
     ) -> OutcomeSet {
         let n_issues = self.n_issues;
-        let mut kept = Kept::<N_PARTIES> {
-            len: 0,
-            codes: [0; MAX_OUTCOMES],
-            keys: [[0.0; N_PARTIES]; MAX_OUTCOMES],
-        };
+        let mut kept = Kept::<N_PARTIES>::new();
         self.walk(&mut |code, utilities| kept.offer(code, utilities));
-        // The kept outcomes' utilities, summed again in issue order from 0.0: bit-identical.
-        let mut outcome = [0u16; MAX_ISSUES];
-        let outcome = &mut outcome[..n_issues];
-        let mut point = [0.0f64; N_PARTIES];
         let mut scores = [0.0f64; MAX_OUTCOMES];
         let mut best = f64::NEG_INFINITY;
-        for (&code, kept_score) in kept.codes[..kept.len].iter().zip(&mut scores) {
-            self.decode(code, outcome);
-            self.space.utilities_into(outcome, &mut point);
-            *kept_score = score(&point);
+        for (values, kept_score) in kept.values[..kept.len].iter().zip(&mut scores) {
+            *kept_score = score(values);
             best = best.max(*kept_score);
         }
         let threshold = best - tie_tolerance(best);
         let n_chosen = scores[..kept.len].iter().filter(|&&value| value >= threshold).count();
         let mut outcomes = vec![0u16; n_chosen * n_issues];
-        let mut utilities = vec![0.0; n_chosen * N_PARTIES];
+        let mut utilities = Vec::with_capacity(n_chosen * N_PARTIES);
         let mut chosen_idx = 0;
-        for (&code, &kept_score) in kept.codes[..kept.len].iter().zip(&scores) {
+        for ((&code, values), &kept_score) in
+            kept.codes[..kept.len].iter().zip(&kept.values).zip(&scores)
+        {
             if kept_score >= threshold {
                 let outcome = &mut outcomes[chosen_idx * n_issues..(chosen_idx + 1) * n_issues];
                 self.decode(code, outcome);
-                self.space.utilities_into(
-                    outcome,
-                    &mut utilities[chosen_idx * N_PARTIES..(chosen_idx + 1) * N_PARTIES],
-                );
+                utilities.extend_from_slice(values);
                 chosen_idx += 1;
             }
         }
@@ -235,15 +245,25 @@ impl<'a> Tiny<'a> {
     }
 }
 
-/// The non-dominated outcomes offered so far, in the order offered: their codes and rounded
-/// utilities.
+/// The non-dominated outcomes offered so far, in the order offered: their codes, utilities
+/// and rounded utilities.
 struct Kept<const N_PARTIES: usize> {
     len: usize,
     codes: [u32; MAX_OUTCOMES],
+    values: [[f64; N_PARTIES]; MAX_OUTCOMES],
     keys: [[f64; N_PARTIES]; MAX_OUTCOMES],
 }
 
 impl<const N_PARTIES: usize> Kept<N_PARTIES> {
+    fn new() -> Kept<N_PARTIES> {
+        Kept {
+            len: 0,
+            codes: [0; MAX_OUTCOMES],
+            values: [[0.0; N_PARTIES]; MAX_OUTCOMES],
+            keys: [[0.0; N_PARTIES]; MAX_OUTCOMES],
+        }
+    }
+
     /// Keeps the outcome unless a kept one dominates it, and drops the kept ones it
     /// dominates. Equal rounded utilities are ties: neither dominates. The loops have no
     /// data-dependent branches.
@@ -261,10 +281,12 @@ impl<const N_PARTIES: usize> Kept<N_PARTIES> {
         for kept_idx in 0..self.len {
             let covered = dominates(&key, &self.keys[kept_idx]);
             self.codes[n_left] = self.codes[kept_idx];
+            self.values[n_left] = self.values[kept_idx];
             self.keys[n_left] = self.keys[kept_idx];
             n_left += usize::from(!covered);
         }
         self.codes[n_left] = code;
+        self.values[n_left] = std::array::from_fn(|party_idx| utilities[party_idx]);
         self.keys[n_left] = key;
         self.len = n_left + 1;
     }

@@ -5,7 +5,7 @@ use rayon::ThreadPool;
 use crate::Result;
 use crate::brute_force::{allowed_product, enumerate};
 use crate::control::Control;
-use crate::frontier::allowed_options;
+use crate::frontier::{allowed_options, frontier_with_rules, layers_beat_search};
 use crate::search::{Objective, maximise};
 use crate::space::{Rules, Scope, UtilitySpace};
 use crate::tiny::Tiny;
@@ -25,14 +25,23 @@ pub enum ZoneSize {
     },
 }
 
-/// Whether the agreement zone has at least one outcome, decided exactly by branch and bound
-/// (tiny spaces are enumerated).
+/// Whether the agreement zone has at least one outcome, decided exactly: tiny spaces are
+/// enumerated, small ones built up issue by issue as the zone's frontier (which is empty only
+/// when the zone is), larger ones searched by branch and bound.
 #[inline]
 pub fn zone_exists(space: &UtilitySpace, control: &Control<'_>) -> Result<bool> {
     match Tiny::new(space, Scope::Zone) {
         Some(tiny) => Ok(tiny.exists()),
-        None => zone_exists_with(space, &space.rules(Scope::Zone), control),
+        None => zone_exists_beyond_tiny(space, control),
     }
+}
+
+fn zone_exists_beyond_tiny(space: &UtilitySpace, control: &Control<'_>) -> Result<bool> {
+    let rules = space.rules(Scope::Zone);
+    if layers_beat_search(space) {
+        return Ok(!frontier_with_rules(space, &rules, None, control)?.is_empty());
+    }
+    zone_exists_with(space, &rules, control)
 }
 
 pub(crate) fn zone_exists_with(

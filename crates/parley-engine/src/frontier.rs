@@ -221,7 +221,7 @@ fn frontier_for<W: Width>(
         layers.add(allowed.options(issue_idx), allowed.values(issue_idx), bounds, pool, control)?;
     }
     control.report(n_issues as u64, n_issues as u64);
-    Ok(layers.into_outcomes())
+    Ok(layers.into_outcomes(space))
 }
 
 /// Utilities of a layer kept on the stack, per buffer (two buffers alternate).
@@ -566,21 +566,67 @@ impl<'a, W: Width> Layers<'a, W> {
     }
 
     /// The outcomes of the last layer's points, sorted by outcome.
-    fn into_outcomes(self) -> OutcomeSet {
+    fn into_outcomes(self, space: &UtilitySpace) -> OutcomeSet {
         let (n_issues, n_parties) = (self.n_issues, self.width.get());
         let n_final = self.len();
         let pointers = self.pointers.as_slice();
-        let mut outcomes = vec![0u16; n_final * n_issues];
-        for final_idx in 0..n_final {
-            let outcome = &mut outcomes[final_idx * n_issues..(final_idx + 1) * n_issues];
+        let layer_starts = &self.layer_starts;
+        // The option of each issue, last issue first, of a final point.
+        let backtrack = |final_idx: usize| {
             let mut point_idx = final_idx;
-            for issue_idx in (0..n_issues).rev() {
-                let pointer = pointers[self.layer_starts[issue_idx] + point_idx];
-                outcome[issue_idx] = pointer.option_idx;
+            (0..n_issues).rev().map(move |issue_idx| {
+                let pointer = pointers[layer_starts[issue_idx] + point_idx];
                 point_idx = pointer.parent_idx as usize;
+                (issue_idx, pointer.option_idx)
+            })
+        };
+        // Each issue's width in bits, enough for its largest option index.
+        let widths: Vec<u32> = space
+            .option_counts()
+            .iter()
+            .map(|&n_options| usize::BITS - (n_options - 1).leading_zeros())
+            .collect();
+        if widths.iter().sum::<u32>() > u64::BITS {
+            let mut outcomes = vec![0u16; n_final * n_issues];
+            for final_idx in 0..n_final {
+                let outcome = &mut outcomes[final_idx * n_issues..(final_idx + 1) * n_issues];
+                for (issue_idx, option_idx) in backtrack(final_idx) {
+                    outcome[issue_idx] = option_idx;
+                }
             }
+            return OutcomeSet::from_unsorted(
+                n_issues,
+                n_parties,
+                outcomes,
+                self.utilities.as_slice().to_vec(),
+            );
         }
-        OutcomeSet::from_unsorted(n_issues, n_parties, outcomes, self.utilities.as_slice().to_vec())
+        // Outcomes packed into integers sort fast, and unpack in order; their utilities,
+        // summed again in issue order from 0.0, are bit-identical to the layers' sums.
+        let shifts: Vec<u32> =
+            (0..n_issues).map(|issue_idx| widths[issue_idx + 1..].iter().sum()).collect();
+        let mut keys: Vec<u64> = (0..n_final)
+            .map(|final_idx| {
+                backtrack(final_idx).fold(0u64, |key, (issue_idx, option_idx)| {
+                    key | u64::from(option_idx) << shifts[issue_idx]
+                })
+            })
+            .collect();
+        keys.sort_unstable();
+        let mut outcomes = vec![0u16; n_final * n_issues];
+        let mut utilities = vec![0.0; n_final * n_parties];
+        for ((key, outcome), point) in keys
+            .iter()
+            .zip(outcomes.chunks_exact_mut(n_issues))
+            .zip(utilities.chunks_exact_mut(n_parties))
+        {
+            for issue_idx in 0..n_issues {
+                outcome[issue_idx] =
+                    ((key >> shifts[issue_idx]) & ((1 << widths[issue_idx]) - 1)) as u16;
+            }
+            space.utilities_into(outcome, point);
+        }
+        OutcomeSet::from_sorted(n_issues, n_parties, outcomes, utilities)
     }
 }
 

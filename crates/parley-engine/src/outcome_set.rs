@@ -32,15 +32,19 @@ impl OutcomeSet {
         {
             return OutcomeSet { n_issues, n_parties, outcomes, utilities };
         }
-        let mut sorted_outcomes = Vec::with_capacity(outcomes.len());
-        let mut sorted_utilities = Vec::with_capacity(utilities.len());
-        for &outcome_idx in &order {
+        // Copied value by value: a call to copy a few values costs more than the copy.
+        let mut sorted_outcomes = vec![0; outcomes.len()];
+        let mut sorted_utilities = vec![0.0; utilities.len()];
+        for (position, &outcome_idx) in order.iter().enumerate() {
             let outcome_idx = outcome_idx as usize;
-            sorted_outcomes
-                .extend_from_slice(&outcomes[outcome_idx * n_issues..(outcome_idx + 1) * n_issues]);
-            sorted_utilities.extend_from_slice(
-                &utilities[outcome_idx * n_parties..(outcome_idx + 1) * n_parties],
-            );
+            for issue_idx in 0..n_issues {
+                sorted_outcomes[position * n_issues + issue_idx] =
+                    outcomes[outcome_idx * n_issues + issue_idx];
+            }
+            for party_idx in 0..n_parties {
+                sorted_utilities[position * n_parties + party_idx] =
+                    utilities[outcome_idx * n_parties + party_idx];
+            }
         }
         OutcomeSet { n_issues, n_parties, outcomes: sorted_outcomes, utilities: sorted_utilities }
     }

@@ -8,6 +8,7 @@
 //! only when a boundary falls within their difference of about 1e-16: about once in 1e7 pairs.
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 /// Compares two utility vectors lexicographically, best first. Values must not be NaN.
 pub(crate) fn compare_desc(left: &[f64], right: &[f64]) -> Ordering {
@@ -84,8 +85,10 @@ pub(crate) struct Sweep {
     /// Two parties: the best second coordinate seen so far.
     best_second: f64,
     /// Three parties: the staircase of kept `(second, third)` pairs, sorted by the second
-    /// coordinate, with the third strictly decreasing as the second grows.
+    /// coordinate, with the third strictly decreasing as the second grows. Kept in a vector
+    /// while short, in a tree once long (keyed by [`ordered_key`] of the second coordinate).
     staircase: Vec<(f64, f64)>,
+    long_staircase: BTreeMap<u64, f64>,
     /// More parties: the kept vectors, checked one by one, most recent dominator first.
     kept: Vec<f64>,
     last_dominator: usize,
@@ -98,6 +101,7 @@ impl Sweep {
             seen_any: false,
             best_second: f64::NEG_INFINITY,
             staircase: Vec::new(),
+            long_staircase: BTreeMap::new(),
             kept: Vec::new(),
             last_dominator: 0,
         }
@@ -108,6 +112,7 @@ impl Sweep {
         self.seen_any = false;
         self.best_second = f64::NEG_INFINITY;
         self.staircase.clear();
+        self.long_staircase.clear();
         self.kept.clear();
         self.last_dominator = 0;
     }
@@ -137,6 +142,9 @@ impl Sweep {
     }
 
     fn insert_triple(&mut self, second: f64, third: f64) -> bool {
+        if !self.long_staircase.is_empty() {
+            return insert_into_long_staircase(&mut self.long_staircase, second, third);
+        }
         let staircase = &mut self.staircase;
         // The first stair at least as high in the second coordinate has the highest third
         // among those: it dominates if any of them does.
@@ -155,6 +163,10 @@ impl Sweep {
         } else {
             staircase[start] = (second, third);
             staircase.drain(start + 1..end);
+        }
+        if staircase.len() > LONG_STAIRCASE {
+            self.long_staircase =
+                staircase.drain(..).map(|(second, third)| (ordered_key(second), third)).collect();
         }
         true
     }
@@ -179,6 +191,35 @@ impl Sweep {
         self.kept.extend_from_slice(key);
         true
     }
+}
+
+/// Beyond this many stairs, inserting into a vector costs more than into a tree.
+const LONG_STAIRCASE: usize = 256;
+
+fn insert_into_long_staircase(staircase: &mut BTreeMap<u64, f64>, second: f64, third: f64) -> bool {
+    let key = ordered_key(second);
+    if let Some((_, &stair_third)) = staircase.range(key..).next()
+        && stair_third >= third
+    {
+        return false;
+    }
+    let covered: Vec<u64> = staircase
+        .range(..=key)
+        .rev()
+        .take_while(|&(_, &stair_third)| stair_third <= third)
+        .map(|(&stair_key, _)| stair_key)
+        .collect();
+    for stair_key in covered {
+        staircase.remove(&stair_key);
+    }
+    staircase.insert(key, third);
+    true
+}
+
+/// Maps a float to an integer with the same order (for values without `-0.0` or NaN).
+fn ordered_key(value: f64) -> u64 {
+    let bits = value.to_bits();
+    if bits >> 63 == 1 { !bits } else { bits | (1 << 63) }
 }
 
 #[cfg(test)]

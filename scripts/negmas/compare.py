@@ -21,7 +21,7 @@ lists dominates it exactly (rational arithmetic on Parley's numbers) or beyond P
 1e-12 tie margin: differences in the last bits of the sums are not mismatches.
 Each NegMAS step is timed in-process (time.perf_counter, best of --repeat runs,
 caches cleared before each run) and divided by Parley's own in-process timing
-(best of --repeat runs of the binary).  See docs/negmas-comparison.md.
+(best of --repeat runs in one process: `--timings --timing-runs REPEAT`).  See docs/negmas-comparison.md.
 
 Exit status: 0 when everything matches, 1 when anything mismatches or fails,
 2 when the comparison could not run at all.
@@ -211,25 +211,20 @@ def write_random_scenario(folder: Path, rng: random.Random, name: str, variant: 
 
 
 def run_parley(parley: Path, folder: Path, repeat: int) -> tuple[dict, dict[str, float]]:
-    """Run `parley analyze FOLDER --json --timings` `repeat` times: the first report and
-    the best (smallest) timing of every step."""
-    report = None
-    best: dict[str, float] = {}
-    for _ in range(max(1, repeat)):
-        proc = subprocess.run(
-            [str(parley), "analyze", str(folder), "--json", "--timings"],
-            capture_output=True,
-            text=True,
-        )
-        if proc.returncode != 0:
-            raise RuntimeError(f"parley exited with {proc.returncode}: {proc.stderr.strip()[-2000:]}")
-        data = json.loads(proc.stdout)
-        if report is None:
-            report = data
-        for k, v in (data.get("timings") or {}).items():
-            if isinstance(v, (int, float)):
-                best[k] = min(best.get(k, math.inf), float(v))
-    assert report is not None
+    """Run `parley analyze FOLDER --json --timings --timing-runs REPEAT`: the report, and
+    the best (smallest) timing of every step over `repeat` runs in one process, as NegMAS's
+    steps are timed."""
+    proc = subprocess.run(
+        [str(parley), "analyze", str(folder), "--json", "--timings",
+         "--timing-runs", str(max(1, repeat))],
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"parley exited with {proc.returncode}: {proc.stderr.strip()[-2000:]}")
+    report = json.loads(proc.stdout)
+    best = {k: float(v) for k, v in (report.get("timings") or {}).items()
+            if isinstance(v, (int, float))}
     missing = [k for k in ("parties", "issues", "utility_model", "pareto_frontier",
                            "unrestricted_pareto_frontier", "solutions", "disagreement", "best")
                if k not in report]

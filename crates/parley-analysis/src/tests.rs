@@ -190,3 +190,55 @@ fn draft_objections_follow_the_analysis_date() {
     assert_eq!(objects_at(Some(parley_model::Date::new(2025, 3, 1).unwrap())), 0);
     assert_eq!(objects_at(None), 1);
 }
+
+#[test]
+fn timed_steps_run_as_often_as_asked_and_report_their_fastest_run() {
+    use std::cell::Cell;
+    use std::time::Duration;
+    // Each run of a step reads the clock twice; run k of the whole analysis takes
+    // 7, 2 or 5 µs in turn, and 100 µs pass between runs.
+    let calls = Cell::new(0_u64);
+    let now = Cell::new(0_u64);
+    let clock = || {
+        let call = calls.get();
+        calls.set(call + 1);
+        let step = if call % 2 == 1 { [7, 2, 5][((call - 1) / 2 % 3) as usize] } else { 100 };
+        now.set(now.get() + step);
+        Duration::from_micros(now.get())
+    };
+    let scenario = load(TALKS_2025_TOML);
+    let options = AnalysisOptions {
+        robustness_samples: 10,
+        clock: Some(&clock),
+        timing_runs: 3,
+        ..AnalysisOptions::default()
+    };
+    let timed =
+        analyze(&scenario, &options, &build_thread_pool(1).unwrap(), &Control::none()).unwrap();
+    let steps: Vec<&str> = timed.timings.iter().map(|(step, _)| *step).collect();
+    assert_eq!(
+        steps,
+        [
+            "zone",
+            "zone_size",
+            "frontier",
+            "unrestricted_frontier",
+            "nash",
+            "kalai",
+            "egalitarian",
+            "utilitarian",
+            "blocking",
+            "drafts",
+            "robustness"
+        ]
+    );
+    for (step, duration) in &timed.timings[..10] {
+        assert_eq!(*duration, Duration::from_micros(2), "{step}");
+    }
+    // The sampling runs once: the 31st run, which takes 7 µs.
+    assert_eq!(timed.timings[10].1, Duration::from_micros(7));
+    assert_eq!(calls.get(), 2 * (10 * 3 + 1));
+    let untimed = run(&scenario, 1, 10);
+    assert_eq!(timed.frontier, untimed.frontier);
+    assert_eq!(timed.solutions.nash, untimed.solutions.nash);
+}

@@ -37,6 +37,10 @@ pub struct AnalysisArgs {
     /// Report how long each step took (in the JSON, `timings`).
     #[arg(long)]
     pub timings: bool,
+    /// With --timings: run each exact step this many times and report the fastest run (the
+    /// robustness sampling runs once).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000), requires = "timings")]
+    pub timing_runs: u32,
     /// Skip the numeric analysis: report the record only.
     #[arg(long)]
     pub record_only: bool,

@@ -176,6 +176,7 @@ fn run_analysis(
         seed: args.seed,
         max_concessions: args.max_concessions,
         clock: args.timings.then_some(&clock as &dyn Fn() -> std::time::Duration),
+        timing_runs: args.timing_runs as usize,
         ..parley_analysis::AnalysisOptions::default()
     };
     let bar = indicatif::ProgressBar::new(args.samples as u64);

@@ -89,3 +89,22 @@ fn html_writes_one_self_contained_page() {
         parley().args(["analyze".as_ref(), "--html".as_ref(), page.as_os_str()]).output().unwrap();
     assert_eq!(again.status.code(), Some(2), "an existing page is kept without --force");
 }
+
+#[test]
+fn timings_name_every_step_and_timing_runs_needs_a_positive_count() {
+    let output = parley()
+        .args(["analyze", "--json", "--samples", "0", "--timings", "--timing-runs", "3"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let timings = report["timings"].as_object().unwrap();
+    for step in ["zone", "frontier", "unrestricted_frontier", "nash", "kalai", "drafts"] {
+        assert!(timings[step].as_f64().unwrap() >= 0.0, "{step}");
+    }
+    let refused = parley().args(["analyze", "--timings", "--timing-runs", "0"]).output().unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--timing-runs"));
+    let alone = parley().args(["analyze", "--timing-runs", "3"]).output().unwrap();
+    assert_eq!(alone.status.code(), Some(2));
+}

@@ -73,13 +73,15 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
     }
 }
 
-/// Checks a token; a wrong one counts against the address's sign-in attempts.
+/// Checks a token (trusted for [`crate::ServerOptions::token_check_interval`] once checked);
+/// a wrong one counts against the address's sign-in attempts.
 pub(crate) async fn authenticate(
     state: &AppState,
     token: &str,
     address: &str,
 ) -> Result<Option<User>, ApiError> {
-    let user = state.store().authenticate(token).await?;
+    let user =
+        state.store().authenticate_within(token, state.inner.options.token_check_interval).await?;
     if user.is_none() && !state.inner.sign_in_limiter.check(address, Instant::now()) {
         let seconds = state.inner.options.sign_in_interval.as_secs().max(1);
         return Err(ApiError::too_many_requests(seconds));

@@ -37,8 +37,14 @@ pub struct ServerOptions {
     pub robustness_samples: usize,
     /// Threads of the analysis pool.
     pub analysis_threads: usize,
-    /// How often the server looks for events written by other processes.
+    /// How often the server looks for events written by other processes. Reads see such
+    /// events within this time too: they take the head of the log as last seen, so that a
+    /// read needs no query. Events this server writes are seen at once.
     pub poll_interval: Duration,
+    /// How long a checked token is trusted before the database is asked again: a token
+    /// revoked by another process is accepted for up to this long; one revoked through this
+    /// server's store, at once.
+    pub token_check_interval: Duration,
 }
 
 impl Default for ServerOptions {
@@ -52,6 +58,7 @@ impl Default for ServerOptions {
             robustness_samples: 1000,
             analysis_threads: std::thread::available_parallelism().map_or(1, usize::from),
             poll_interval: Duration::from_millis(500),
+            token_check_interval: Duration::from_secs(5),
         }
     }
 }
@@ -145,7 +152,9 @@ pub struct AppState {
 pub(crate) struct Shared {
     pub(crate) store: Store,
     pub(crate) options: ServerOptions,
-    views: Mutex<HashMap<ViewKey, Arc<View>>>,
+    /// A view is computed once however many requests ask for it at once: the first fills
+    /// its cell and the others wait for it.
+    views: Mutex<HashMap<ViewKey, Arc<tokio::sync::OnceCell<Arc<View>>>>>,
     pool: rayon::ThreadPool,
     /// Sends the head's sequence number whenever the log grows.
     pub(crate) live: broadcast::Sender<u64>,
@@ -200,25 +209,32 @@ impl AppState {
         viewer: &Viewer,
         as_of: Option<jiff::Timestamp>,
     ) -> Result<Arc<View>, ApiError> {
-        let head = self.inner.store.head().await?.map_or(0, |head| head.seq);
+        let head = self.inner.store.recent_head(self.inner.options.poll_interval).await?;
+        let head = head.map_or(0, |head| head.seq);
         let key =
             ViewKey { viewer: viewer_key(viewer), head, as_of: as_of.map(|time| time.to_string()) };
-        if let Some(view) = self.lock_views().get(&key) {
-            return Ok(view.clone());
-        }
-        let snapshot = self.inner.store.state_for(viewer, as_of).await?;
-        let view = Arc::new(View::new(snapshot.scenario, snapshot.version));
-        let mut views = self.lock_views();
-        if views.len() >= MAX_VIEWS {
-            views.retain(|kept, _| kept.head >= head);
-            if views.len() >= MAX_VIEWS {
-                views.clear();
+        let cell = {
+            let mut views = self.lock_views();
+            if !views.contains_key(&key) && views.len() >= MAX_VIEWS {
+                views.retain(|kept, _| kept.head >= head);
+                if views.len() >= MAX_VIEWS {
+                    views.clear();
+                }
             }
-        }
-        Ok(views.entry(key).or_insert(view).clone())
+            views.entry(key).or_default().clone()
+        };
+        let view = cell
+            .get_or_try_init(|| async {
+                let snapshot = self.inner.store.state_for(viewer, as_of).await?;
+                Ok::<_, ApiError>(Arc::new(View::new(snapshot.scenario, snapshot.version)))
+            })
+            .await?;
+        Ok(view.clone())
     }
 
-    fn lock_views(&self) -> std::sync::MutexGuard<'_, HashMap<ViewKey, Arc<View>>> {
+    fn lock_views(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<ViewKey, Arc<tokio::sync::OnceCell<Arc<View>>>>> {
         self.inner.views.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 

@@ -133,6 +133,13 @@ struct Inner {
     /// The state at the head of the log as last seen, keyed by the head's sequence number
     /// and hash.
     latest: Mutex<Option<Arc<log::Projection>>>,
+    /// Held while the latest state is replayed, so that callers who find the kept state out
+    /// of date at once (a server's first requests after a start) replay the log once.
+    replaying: tokio::sync::Mutex<()>,
+    /// The head of the log as this process last saw it (see [`Store::recent_head`]).
+    seen_head: Mutex<Option<log::SeenHead>>,
+    /// Users of tokens checked lately (see [`Store::authenticate_within`]).
+    checked_tokens: Mutex<users::CheckedTokens>,
 }
 
 enum Backend {
@@ -200,6 +207,9 @@ impl Store {
                 database: shown,
                 write_lock: tokio::sync::Mutex::new(()),
                 latest: Mutex::new(None),
+                replaying: tokio::sync::Mutex::new(()),
+                seen_head: Mutex::new(None),
+                checked_tokens: Mutex::new(users::CheckedTokens::default()),
             }),
         })
     }

@@ -3,6 +3,7 @@
 //! the latest state kept in memory.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use parley_model::access::{Viewer, visible_to};
 use parley_model::change::{Change, apply};
@@ -92,6 +93,16 @@ pub struct Head {
     pub hash: String,
     /// When it was recorded.
     pub recorded_at: String,
+}
+
+/// The head as one look at the log saw it.
+#[derive(Debug)]
+pub(crate) struct SeenHead {
+    head: Option<Head>,
+    /// When the head was so: the start of the query that read it, or the end of the append
+    /// that wrote it. Of two looks, the later one holds, so a query that began before this
+    /// process appended cannot hide the append.
+    at: Instant,
 }
 
 #[derive(sqlx::FromRow)]
@@ -360,6 +371,10 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
+            self.saw_head(
+                Some(Head { seq, hash: hash.clone(), recorded_at: recorded_at.clone() }),
+                Instant::now(),
+            );
             self.remember(Arc::new(Projection {
                 seq,
                 hash: hash.clone(),
@@ -372,11 +387,37 @@ impl Store {
 
     /// The last event of the log, `None` when it is empty.
     pub async fn head(&self) -> Result<Option<Head>> {
+        let asked_at = Instant::now();
         let head: HeadRow = with_pool!(&self.inner.backend, pool, _postgres => {
             sqlx::query_as(SELECT_HEAD).fetch_one(pool).await?
         });
         let head = head_from_row(head);
-        Ok((head.seq > 0).then_some(head))
+        let head = (head.seq > 0).then_some(head);
+        self.saw_head(head.clone(), asked_at);
+        Ok(head)
+    }
+
+    /// The last event of the log as this store saw it at most `max_age` ago, read again when
+    /// the last look is older. Events this store appends are seen at once; events that other
+    /// processes append are seen within `max_age`. For readers that may lag other processes
+    /// by that much and ask often: a server's reads, which then need no query.
+    pub async fn recent_head(&self, max_age: Duration) -> Result<Option<Head>> {
+        {
+            let seen = self.inner.seen_head.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if let Some(seen) = &*seen
+                && seen.at.elapsed() <= max_age
+            {
+                return Ok(seen.head.clone());
+            }
+        }
+        self.head().await
+    }
+
+    fn saw_head(&self, head: Option<Head>, at: Instant) {
+        let mut seen = self.inner.seen_head.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if seen.as_ref().is_none_or(|kept| kept.at <= at) {
+            *seen = Some(SeenHead { head, at });
+        }
     }
 
     /// Events after `after_seq`, in order, at most `limit`.
@@ -432,10 +473,14 @@ impl Store {
         let cached = self.cached();
         let is_latest = until.as_ref().is_none_or(|until| head.recorded_at <= *until);
         if is_latest {
-            if let Some(cached) = &cached
-                && cached.seq == head.seq
-                && cached.hash == head.hash
-            {
+            let is_head = |cached: &Projection| cached.seq == head.seq && cached.hash == head.hash;
+            if let Some(cached) = cached.as_ref().filter(|cached| is_head(cached)) {
+                return Ok(cached.clone());
+            }
+            // Callers who find the kept state behind at once wait for one replay.
+            let _replaying = self.inner.replaying.lock().await;
+            let cached = self.cached();
+            if let Some(cached) = cached.as_ref().filter(|cached| is_head(cached)) {
                 return Ok(cached.clone());
             }
             let projection = Arc::new(self.replay(cached.as_deref(), head.seq, END_OF_TIME).await?);

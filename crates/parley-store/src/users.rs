@@ -179,20 +179,73 @@ impl Store {
         if !token.starts_with(TOKEN_PREFIX) {
             return Ok(None);
         }
+        self.token_user(&secret_hash(token)).await
+    }
+
+    /// The user a token belongs to, as the database said at most `max_age` ago: for callers
+    /// that check the same tokens often (a server, on every request). A token revoked through
+    /// this store is refused at once; one revoked by another process (or directly in the
+    /// database) may still be accepted for up to `max_age`. Unknown tokens are always looked
+    /// up, so a new token works at once.
+    pub async fn authenticate_within(
+        &self,
+        token: &str,
+        max_age: Duration,
+    ) -> Result<Option<User>> {
+        if !token.starts_with(TOKEN_PREFIX) {
+            return Ok(None);
+        }
+        let token_hash = secret_hash(token);
+        let n_revocations = {
+            let checked = self.lock_checked_tokens();
+            if let Some((user, checked_at)) = checked.users.get(&token_hash)
+                && checked_at.elapsed() <= max_age
+            {
+                return Ok(Some(user.clone()));
+            }
+            checked.n_revocations
+        };
+        let asked_at = Instant::now();
+        let user = self.token_user(&token_hash).await?;
+        let mut checked = self.lock_checked_tokens();
+        match &user {
+            // A revocation while the database was asked may have come after the answer.
+            Some(user) if checked.n_revocations == n_revocations => {
+                if checked.users.len() >= MAX_CHECKED_TOKENS {
+                    checked.users.retain(|_, (_, checked_at)| checked_at.elapsed() <= max_age);
+                    if checked.users.len() >= MAX_CHECKED_TOKENS {
+                        checked.users.clear();
+                    }
+                }
+                checked.users.insert(token_hash, (user.clone(), asked_at));
+            }
+            _ => {
+                checked.users.remove(&token_hash);
+            }
+        }
+        Ok(user)
+    }
+
+    async fn token_user(&self, token_hash: &str) -> Result<Option<User>> {
         let row: Option<UserRow> = with_pool!(&self.inner.backend, pool, _postgres => {
             sqlx::query_as(
                 "SELECT users.id, users.name, users.role, users.created_at \
                  FROM tokens JOIN users ON users.id = tokens.user_id \
                  WHERE tokens.token_hash = $1 AND tokens.revoked_at IS NULL",
             )
-            .bind(secret_hash(token))
+            .bind(token_hash)
             .fetch_optional(pool)
             .await?
         });
         row.map(User::try_from).transpose()
     }
 
-    /// Revokes every token of a user; returns how many were revoked.
+    fn lock_checked_tokens(&self) -> std::sync::MutexGuard<'_, CheckedTokens> {
+        self.inner.checked_tokens.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Revokes every token of a user; returns how many were revoked. Tokens checked lately
+    /// through this store are forgotten too, so they are refused at once.
     pub async fn revoke_tokens(&self, user_id: i64) -> Result<u64> {
         let revoked_at = format_time(jiff::Timestamp::now());
         let n_revoked = with_pool!(&self.inner.backend, pool, _postgres => {
@@ -203,9 +256,24 @@ impl Store {
                 .await?
                 .rows_affected()
         });
+        // After the update: a check that asks the database from now on sees the revocation.
+        let mut checked = self.lock_checked_tokens();
+        checked.n_revocations += 1;
+        checked.users.retain(|_, (user, _)| user.id != user_id);
         Ok(n_revoked)
     }
 }
+
+/// Users of tokens checked lately, by the token's hash, with when the database was asked.
+#[derive(Debug, Default)]
+pub(crate) struct CheckedTokens {
+    users: HashMap<String, (User, Instant)>,
+    /// Revocations through this store so far.
+    n_revocations: u64,
+}
+
+/// How many checked tokens are kept before old ones are forgotten.
+const MAX_CHECKED_TOKENS: usize = 10_000;
 
 /// A token bucket per key (a remote address, a user name): each key may try `burst` times at
 /// once, then once per `interval`. The clock is passed in, so tests need not wait. It is kept

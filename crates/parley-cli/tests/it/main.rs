@@ -5,4 +5,5 @@ mod check;
 mod db;
 mod genius;
 mod helpers;
+mod kill;
 mod simulate;

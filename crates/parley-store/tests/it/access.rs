@@ -120,3 +120,28 @@ fn the_rate_limiter_allows_a_burst_then_one_per_interval() {
     let results: Vec<bool> = (0..4).map(|_| limiter.check("1.2.3.4", later)).collect();
     assert_eq!(results, [true, true, true, false]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checked_tokens_are_trusted_for_a_while_and_forgotten_on_revocation() {
+    for db in TestDb::all().await {
+        let store = seeded(&db).await;
+        let other = db.open().await;
+        let long = Duration::from_secs(3600);
+        let user = store.create_user("olena", &Role::Mediator).await.unwrap();
+        // A token issued elsewhere works at once: unknown tokens are always looked up.
+        let token = other.issue_token(user.id).await.unwrap();
+        assert_eq!(store.authenticate_within(&token, long).await.unwrap().unwrap().id, user.id);
+        assert_eq!(store.authenticate_within("parley_0000", long).await.unwrap(), None);
+        // Revoked by another store: still trusted within the interval, refused when it is over.
+        assert_eq!(other.revoke_tokens(user.id).await.unwrap(), 1);
+        assert!(store.authenticate_within(&token, long).await.unwrap().is_some());
+        assert_eq!(store.authenticate_within(&token, Duration::ZERO).await.unwrap(), None);
+        assert_eq!(store.authenticate(&token).await.unwrap(), None);
+        // Revoked through this store: refused at once.
+        let token = store.issue_token(user.id).await.unwrap();
+        assert!(store.authenticate_within(&token, long).await.unwrap().is_some());
+        assert_eq!(store.revoke_tokens(user.id).await.unwrap(), 1);
+        assert_eq!(store.authenticate_within(&token, long).await.unwrap(), None);
+        db.finish().await;
+    }
+}

@@ -123,3 +123,44 @@ async fn export_then_import_gives_the_same_state() {
         db.finish().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_recent_head_shows_own_appends_at_once_and_others_within_the_interval() {
+    for db in TestDb::all().await {
+        let store = seeded(&db).await;
+        let other = db.open().await;
+        let long = std::time::Duration::from_secs(3600);
+        assert_eq!(store.recent_head(long).await.unwrap().unwrap().seq, 1);
+        let appended = store.append("alice", &claim("c1")).await.unwrap();
+        assert_eq!(store.recent_head(long).await.unwrap().unwrap().hash, appended.hash);
+        // Another store's append is seen once the last look is older than asked.
+        other.append("bob", &claim("c2")).await.unwrap();
+        assert_eq!(store.recent_head(long).await.unwrap().unwrap().seq, 2);
+        let zero = std::time::Duration::ZERO;
+        assert_eq!(store.recent_head(zero).await.unwrap().unwrap().seq, 3);
+        assert_eq!(store.recent_head(long).await.unwrap().unwrap().seq, 3);
+        db.finish().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_readers_of_a_fresh_store_get_the_same_state() {
+    for db in TestDb::all().await {
+        let store = seeded(&db).await;
+        for idx in 0..50 {
+            store.append("alice", &claim(&format!("c{idx}"))).await.unwrap();
+        }
+        // A new store has no state kept: its first readers replay the log together.
+        let fresh = db.open().await;
+        let readers: Vec<_> = (0..8)
+            .map(|_| {
+                let fresh = fresh.clone();
+                tokio::spawn(async move { fresh.state(None).await.unwrap().version })
+            })
+            .collect();
+        for reader in readers {
+            assert_eq!(reader.await.unwrap(), 51);
+        }
+        db.finish().await;
+    }
+}

@@ -719,12 +719,12 @@ pub(crate) fn allowed_options(space: &UtilitySpace, rules: &Rules) -> Vec<Vec<u1
 
 #[cfg(test)]
 mod tests {
-    use rand::{RngExt, SeedableRng};
+    use rand::SeedableRng;
 
     use super::*;
     use crate::brute_force::brute_force;
     use crate::control::build_thread_pool;
-    use crate::space::PartySpec;
+    use crate::space::test_spaces::{GridSpec, random_grid_space};
 
     /// Spaces of tenths (so that floating-point sums split exact ties) with red lines and
     /// reservations: the layers, the tiny enumeration and the brute force agree in both scopes.
@@ -735,31 +735,17 @@ mod tests {
         let control = Control::none();
         let mut n_tiny = 0;
         for _ in 0..400 {
-            let n_parties = rng.random_range(1..=4);
-            let option_counts: Vec<usize> =
-                (0..rng.random_range(1..=5)).map(|_| rng.random_range(1..=4)).collect();
-            let parties = (0..n_parties)
-                .map(|_| PartySpec {
-                    contributions: option_counts
-                        .iter()
-                        .map(|&n_options| {
-                            (0..n_options)
-                                .map(|_| f64::from(rng.random_range(0..=3)) / 10.0)
-                                .collect()
-                        })
-                        .collect(),
-                    reservation: (rng.random_range(0..2) == 0)
-                        .then(|| f64::from(rng.random_range(0..=8)) / 10.0),
-                    constrains_zone: true,
-                    red_lines: option_counts
-                        .iter()
-                        .map(|&n_options| {
-                            (0..n_options).map(|_| rng.random_range(0..12) == 0).collect()
-                        })
-                        .collect(),
-                })
-                .collect();
-            let space = UtilitySpace::new(option_counts.clone(), parties).unwrap();
+            let space = random_grid_space(
+                &mut rng,
+                &GridSpec {
+                    unit: 10.0,
+                    values: 0..=3,
+                    reservations: 0..=8,
+                    no_reservation_one_in: 2,
+                    all_constrain: true,
+                },
+            );
+            let option_counts = space.option_counts();
             for scope in [Scope::Zone, Scope::Unrestricted] {
                 let layered =
                     frontier_with_rules(&space, &space.rules(scope), Some(&pool), &control)

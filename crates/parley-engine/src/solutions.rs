@@ -293,7 +293,9 @@ mod tests {
     /// random spaces of quarters and of tenths with red lines and reservations.
     #[test]
     fn searches_agree_with_the_brute_force_frontier() {
-        use rand::{RngExt, SeedableRng};
+        use rand::SeedableRng;
+
+        use crate::space::test_spaces::{GridSpec, random_grid_space};
 
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
         let pool = build_thread_pool(1).unwrap();
@@ -301,31 +303,17 @@ mod tests {
         let mut n_nash_searches = 0;
         for case_idx in 0..300 {
             let unit = if case_idx % 2 == 0 { 4.0 } else { 10.0 };
-            let n_parties = rng.random_range(1..=4);
-            let option_counts: Vec<usize> =
-                (0..rng.random_range(1..=5)).map(|_| rng.random_range(1..=4)).collect();
-            let parties = (0..n_parties)
-                .map(|_| PartySpec {
-                    contributions: option_counts
-                        .iter()
-                        .map(|&n_options| {
-                            (0..n_options)
-                                .map(|_| f64::from(rng.random_range(-1..=4)) / unit)
-                                .collect()
-                        })
-                        .collect(),
-                    reservation: (rng.random_range(0..3) > 0)
-                        .then(|| f64::from(rng.random_range(-2..=8)) / unit),
-                    constrains_zone: rng.random_range(0..5) > 0,
-                    red_lines: option_counts
-                        .iter()
-                        .map(|&n_options| {
-                            (0..n_options).map(|_| rng.random_range(0..12) == 0).collect()
-                        })
-                        .collect(),
-                })
-                .collect();
-            let space = UtilitySpace::new(option_counts.clone(), parties).unwrap();
+            let space = random_grid_space(
+                &mut rng,
+                &GridSpec {
+                    unit,
+                    values: -1..=4,
+                    reservations: -2..=8,
+                    no_reservation_one_in: 3,
+                    all_constrain: false,
+                },
+            );
+            let option_counts = space.option_counts();
             let frontier = crate::brute_force::brute_force(&space, Scope::Zone, &pool, &control)
                 .unwrap()
                 .frontier;

@@ -343,6 +343,61 @@ pub fn random_space(
     UtilitySpace::new(vec![n_options; n_issues], parties)
 }
 
+/// Small random spaces on a grid of values (multiples of `1 / unit`), where floating-point
+/// sums split exact ties, for tests that check the searches against the brute force.
+#[cfg(test)]
+pub(crate) mod test_spaces {
+    use std::ops::RangeInclusive;
+
+    use rand::RngExt;
+
+    use super::{PartySpec, UtilitySpace};
+
+    /// How a random grid space is drawn.
+    pub(crate) struct GridSpec {
+        /// Values are integers over this.
+        pub(crate) unit: f64,
+        /// The range of the integers of option values.
+        pub(crate) values: RangeInclusive<i32>,
+        /// The range of the integers of reservations.
+        pub(crate) reservations: RangeInclusive<i32>,
+        /// One party in this many has no reservation.
+        pub(crate) no_reservation_one_in: u32,
+        /// Whether every party's consent is needed (else four in five).
+        pub(crate) all_constrain: bool,
+    }
+
+    /// A random space of 1 to 4 parties and 1 to 5 issues of 1 to 4 options, with a red
+    /// line on one option in twelve.
+    pub(crate) fn random_grid_space(rng: &mut impl rand::Rng, spec: &GridSpec) -> UtilitySpace {
+        let n_parties = rng.random_range(1..=4);
+        let option_counts: Vec<usize> =
+            (0..rng.random_range(1..=5)).map(|_| rng.random_range(1..=4)).collect();
+        let parties = (0..n_parties)
+            .map(|_| PartySpec {
+                contributions: option_counts
+                    .iter()
+                    .map(|&n_options| {
+                        (0..n_options)
+                            .map(|_| f64::from(rng.random_range(spec.values.clone())) / spec.unit)
+                            .collect()
+                    })
+                    .collect(),
+                reservation: (rng.random_range(0..spec.no_reservation_one_in) > 0)
+                    .then(|| f64::from(rng.random_range(spec.reservations.clone())) / spec.unit),
+                constrains_zone: spec.all_constrain || rng.random_range(0..5) > 0,
+                red_lines: option_counts
+                    .iter()
+                    .map(|&n_options| {
+                        (0..n_options).map(|_| rng.random_range(0..12) == 0).collect()
+                    })
+                    .collect(),
+            })
+            .collect();
+        UtilitySpace::new(option_counts, parties).expect("a grid space is valid")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use expect_test::{Expect, expect};

@@ -205,6 +205,10 @@ ul.plain li { margin: 3px 0; }
   table.heat tbody th { position: sticky; left: 0; z-index: 1; background: #fff; max-width: 38vw; font-size: .8rem; }
   table.heat tr.issue th { background: #f0f3f7; }
   svg.diagram { min-width: 540px; }
+  table.stack thead { display: none; }
+  table.stack tr { display: block; padding: 8px 0; border-bottom: 1px solid #e4e7ec; }
+  table.stack td { display: block; border: 0; padding: 2px 4px; text-align: left; }
+  table.stack td[data-label]::before { content: attr(data-label) ": "; color: #5b6472; }
 }
 @media print { body { background:#fff; } section { break-inside: avoid-page; border-color:#ccc; } nav.toc { display:none; } }
 "#;
@@ -426,14 +430,14 @@ pub fn timeline(report: &Report) -> Markup {
             }
             @if !report.tracks.is_empty() {
                 div.scroll {
-                    table {
+                    table.stack {
                         thead { tr { th { "Track" } th { "Parties" } th { "Works from" } th { "Description" } } }
                         tbody {
                             @for track in &report.tracks {
                                 tr {
                                     td { strong { (track.name) } br; code.small { (track.id) } }
-                                    td { (party_list(report, &track.parties)) }
-                                    td { @match &track.document { Some(document) => code { (document) }, None => span.muted { "—" } } }
+                                    td data-label="Parties" { (party_list(report, &track.parties)) }
+                                    td data-label="Works from" { @match &track.document { Some(document) => code { (document) }, None => span.muted { "—" } } }
                                     td.small { (track.description) }
                                 }
                             }
@@ -449,13 +453,13 @@ pub fn timeline(report: &Report) -> Markup {
             }
             @if !report.timeline.is_empty() {
                 div.scroll {
-                    table {
+                    table.stack {
                         thead { tr { th.num { "#" } th { "Date" } th { "Meeting" } th { "Track" } th { "Status" } th { "Outcome" } } }
                         tbody {
                             @for (idx, meeting) in report.timeline.iter().enumerate() {
                                 tr {
-                                    td.num { (idx + 1) }
-                                    td { (date(meeting.date.as_ref())) }
+                                    td.num data-label="Meeting" { (idx + 1) }
+                                    td data-label="Date" { (date(meeting.date.as_ref())) }
                                     td {
                                         strong { (if meeting.title.is_empty() { &meeting.id } else { &meeting.title }) }
                                         @if let Some(place) = &meeting.place { br; span.small.muted { (place) } }
@@ -467,8 +471,8 @@ pub fn timeline(report: &Report) -> Markup {
                                             br; span.small.muted { "Attendees: " (party_list(report, &meeting.attendees)) }
                                         }
                                     }
-                                    td { code.small { (meeting.track) } }
-                                    td { span class={ "badge status-" (meeting.status) } { (meeting.status) } }
+                                    td data-label="Track" { code.small { (meeting.track) } }
+                                    td data-label="Status" { span class={ "badge status-" (meeting.status) } { (meeting.status) } }
                                     td.small {
                                         (meeting.summary)
                                         @if !meeting.settled.is_empty() {

@@ -42,19 +42,19 @@ pub(super) fn render(page: &Page<'_>, sent: Option<&Sent>) -> Markup {
                     p.muted { "None." }
                 } @else {
                     div.scroll {
-                        table {
+                        table.stack {
                             thead { tr { th { "Claimant" } th { "Claim" } th { "Status" } th { "When, where" } th { "Disputes" } } }
                             tbody {
                                 @for claim in &report.claims {
                                     tr id=(format!("claim-{}", claim.id)) {
-                                        td style="white-space:nowrap" { strong { (party_name(report, &claim.claimant)) } }
+                                        td.claimant { strong { (party_name(report, &claim.claimant)) } }
                                         td { (claim.statement) br; code.small { (claim.id) } }
-                                        td { span class={ "badge status-" (claim.status) } { (claim.status) } }
-                                        td.small {
+                                        td data-label="Status" { span class={ "badge status-" (claim.status) } { (claim.status) } }
+                                        td.small data-label="When, where" {
                                             @match &claim.date { Some(date) => (date.display), None => span.muted { "undated" } }
                                             @if let Some(place) = &claim.place { br; (place) }
                                         }
-                                        td.small {
+                                        td.small data-label="Disputes" {
                                             @match &claim.disputes {
                                                 Some(disputed) => a href=(format!("#claim-{disputed}")) { (disputed) },
                                                 None => span.muted { "—" },

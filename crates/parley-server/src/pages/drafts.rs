@@ -75,17 +75,17 @@ pub(super) fn render(page: &Page<'_>, sent: Option<&Sent>) -> Markup {
                 h2 { "Drafts (" (report.drafts.len()) ")" }
                 @if !report.drafts.is_empty() {
                     div.scroll {
-                        table {
+                        table.stack {
                             thead { tr { th { "Draft" } th { "Status" } th { "Date" } th { "Author" } th.num { "Points" } th { "Revises" } } }
                             tbody {
                                 @for draft in &report.drafts {
                                     tr {
                                         td { a href=(draft_href(page, &draft.id)) { strong { (draft.title) } } br; code.small { (draft.id) } }
-                                        td { (status_badge(draft.status)) }
-                                        td style="white-space:nowrap" { @match &draft.date { Some(date) => (date.display), None => span.muted { "undated" } } }
-                                        td { @match &draft.author { Some(author) => (party_name(report, author)), None => span.muted { "—" } } }
-                                        td.num { @if draft.n_points == 0 { span.muted { "not known" } } @else { (draft.n_points) } }
-                                        td.small {
+                                        td data-label="Status" { (status_badge(draft.status)) }
+                                        td data-label="Date" { @match &draft.date { Some(date) => (date.display), None => span.muted { "undated" } } }
+                                        td data-label="Author" { @match &draft.author { Some(author) => (party_name(report, author)), None => span.muted { "—" } } }
+                                        td.num data-label="Points" { @if draft.n_points == 0 { span.muted { "not known" } } @else { (draft.n_points) } }
+                                        td.small data-label="Revises" {
                                             @for (idx, lineage) in draft.lineage.iter().enumerate() {
                                                 @if idx > 0 { br; }
                                                 a href=(draft_href(page, &lineage.parent)) { (title_of(page, &lineage.parent)) }

@@ -488,6 +488,7 @@ tr.pair-unknown td.from { background:#f4f1fa; }
   table.diff td.side { width: auto; min-width: 9em; }
   #live-notice { right: 8px; bottom: 8px; }
 }
+td.claimant { white-space: nowrap; }
 "#;
 
 /// Shows the fieldset of the chosen case (the options of the chosen issue) and hides the rest.

@@ -23,9 +23,14 @@ pub mod sections {
     };
     pub use super::diagram::{lineage, timeline as timeline_figure};
     pub use super::{
-        assumptions, blocking, claims, drafts, model_and_scale, parties, stance_matrix, timeline,
-        warnings,
+        analysis_links, assumptions, blocking, claims, drafts, model_and_scale, parties,
+        stance_matrix, timeline, warnings,
     };
+}
+
+/// Names for the ids a report holds: parties (and delegates), issues, options.
+pub mod names {
+    pub use super::{issue_title, option_label, party_name};
 }
 
 /// The report's style sheet, which its [`sections`] expect.
@@ -34,6 +39,18 @@ pub const STYLE: &str = CSS;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::schema::{ConsentReport, DateReport, IssueReport, PartyReport, Report, StanceCell};
+
+/// Links to the analysis's sections, for a table of contents.
+pub fn analysis_links() -> Markup {
+    html! {
+        a href="#zone" { "Agreement zone" }
+        a href="#packages" { "Packages" }
+        a href="#frontier" { "Pareto frontier" }
+        a href="#no-deal" { "No deal" }
+        a href="#evaluations" { "Draft evaluations" }
+        a href="#robustness" { "Robustness" }
+    }
+}
 
 /// Renders the report as one self-contained HTML page.
 pub fn render(report: &Report) -> String {
@@ -237,7 +254,7 @@ fn party<'a>(report: &'a Report, id: &str) -> Option<&'a PartyReport> {
 }
 
 /// A party's name, a delegate's name, or the id when it is neither.
-fn party_name<'a>(report: &'a Report, id: &'a str) -> &'a str {
+pub fn party_name<'a>(report: &'a Report, id: &'a str) -> &'a str {
     if let Some(party) = party(report, id) {
         return &party.name;
     }
@@ -255,12 +272,12 @@ fn issue<'a>(report: &'a Report, id: &str) -> Option<&'a IssueReport> {
 }
 
 /// An issue's title, or its id.
-fn issue_title<'a>(report: &'a Report, id: &'a str) -> &'a str {
+pub fn issue_title<'a>(report: &'a Report, id: &'a str) -> &'a str {
     issue(report, id).map_or(id, |issue| issue.title.as_str())
 }
 
 /// An option's label, or its id when it has none.
-fn option_label<'a>(report: &'a Report, issue_id: &str, option_id: &'a str) -> &'a str {
+pub fn option_label<'a>(report: &'a Report, issue_id: &str, option_id: &'a str) -> &'a str {
     issue(report, issue_id)
         .and_then(|issue| issue.options.iter().find(|option| option.id == option_id))
         .map(|option| option.label.as_str())
@@ -337,14 +354,7 @@ fn header(report: &Report) -> Markup {
                 a href="#stances" { "Stances" }
                 a href="#blocking" { "Blocking issues" }
                 a href="#claims" { "Contested claims" }
-                @if analysed {
-                    a href="#zone" { "Agreement zone" }
-                    a href="#packages" { "Packages" }
-                    a href="#frontier" { "Pareto frontier" }
-                    a href="#no-deal" { "No deal" }
-                    a href="#evaluations" { "Draft evaluations" }
-                    a href="#robustness" { "Robustness" }
-                }
+                @if analysed { (analysis_links()) }
                 a href="#model" { "Model and assumptions" }
                 @if !report.warnings.is_empty() { a href="#warnings" { "Warnings" } }
             }

@@ -55,12 +55,7 @@ pub(super) async fn page(
             "It rests on the scale and on the analyst's assumptions, listed at the end."
         }
         nav.toc aria-label="Sections" {
-            a href="#zone" { "Agreement zone" }
-            a href="#packages" { "Packages" }
-            a href="#frontier" { "Pareto frontier" }
-            a href="#no-deal" { "No deal" }
-            a href="#evaluations" { "Draft evaluations" }
-            a href="#robustness" { "Robustness" }
+            (sections::analysis_links())
             a href="#model" { "Model and assumptions" }
         }
         div data-live="analysis" {

@@ -8,7 +8,7 @@ use parley_model::scenario::ClaimStatus;
 use parley_report::html::sections;
 
 use super::forms::{FormKind, Inputs, Opts, Sent};
-use super::{Nav, Page, PageError, PageQuery, layout, notice, party_name, view_for};
+use super::{Nav, Page, PageError, PageQuery, layout, party_name, show};
 use crate::auth::PageCaller;
 use crate::state::AppState;
 
@@ -17,16 +17,7 @@ pub(super) async fn page(
     PageCaller(caller): PageCaller,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, PageError> {
-    let view = view_for(&state, &caller, &query).await?;
-    let report = view.record();
-    let page = Page {
-        caller: &caller,
-        view: &view,
-        report: &report,
-        as_of: query.as_of(),
-        notice: notice(query.done.as_deref()),
-    };
-    Ok(render(&page, None).into_response())
+    show(&state, &caller, &query, |page| Ok(render(page, None).into_response())).await
 }
 
 pub(super) fn render(page: &Page<'_>, sent: Option<&Sent>) -> Markup {

@@ -13,8 +13,8 @@ use serde_json::Value;
 
 use super::forms::{FormKind, Inputs, Opts, Sent};
 use super::{
-    Nav, Page, PageError, PageQuery, issue_title, layout, notice, option_label, party_name,
-    view_for, visibility_badge,
+    Nav, Page, PageError, PageQuery, issue_title, layout, option_label, party_name, show,
+    visibility_badge,
 };
 use crate::auth::{PageCaller, encode_component};
 use crate::diff::{DraftDiff, draft_diff};
@@ -26,16 +26,7 @@ pub(super) async fn page(
     PageCaller(caller): PageCaller,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, PageError> {
-    let view = view_for(&state, &caller, &query).await?;
-    let report = view.record();
-    let page = Page {
-        caller: &caller,
-        view: &view,
-        report: &report,
-        as_of: query.as_of(),
-        notice: notice(query.done.as_deref()),
-    };
-    Ok(render(&page, None).into_response())
+    show(&state, &caller, &query, |page| Ok(render(page, None).into_response())).await
 }
 
 fn status_badge(status: &str) -> Markup {
@@ -195,16 +186,18 @@ pub(super) async fn draft_page(
     Path(id): Path<String>,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, PageError> {
-    let view = view_for(&state, &caller, &query).await?;
-    let report = view.record();
-    let page =
-        Page { caller: &caller, view: &view, report: &report, as_of: query.as_of(), notice: None };
-    let scenario = view.scenario.scenario();
+    show(&state, &caller, &query, |page| draft(page, &id)).await
+}
+
+/// One draft: its points, its lineage and the drafts that revise it.
+fn draft(page: &Page<'_>, id: &str) -> Result<Response, PageError> {
+    let report = page.report;
+    let scenario = page.view.scenario.scenario();
     let (Some(draft), Some(summary)) = (
         scenario.drafts.iter().find(|draft| draft.id.as_str() == id),
         report.drafts.iter().find(|draft| draft.id == id),
     ) else {
-        return Err(ApiError::not_found("draft", &id).into());
+        return Err(ApiError::not_found("draft", id).into());
     };
     let children: Vec<&parley_model::scenario::Draft> =
         scenario.drafts.iter().filter(|child| child.parents.contains(&draft.id)).collect();
@@ -215,13 +208,13 @@ pub(super) async fn draft_page(
             (status_badge(draft.status.as_str()))
             @if let Some(stage) = draft.stage { " · " (stage.as_str()) }
             " · " code { (draft.id) }
-            (visibility_badge(&report, &draft.visibility))
+            (visibility_badge(report, &draft.visibility))
         }
         div data-live="draft" {
             section {
                 dl.kv {
                     dt { "Date" } dd { @match &draft.date { Some(date) => (date.to_string()), None => span.muted { "undated" } } }
-                    dt { "Author" } dd { @match &draft.author { Some(author) => (party_name(&report, author.as_str())), None => span.muted { "not named" } } }
+                    dt { "Author" } dd { @match &draft.author { Some(author) => (party_name(report, author.as_str())), None => span.muted { "not named" } } }
                     dt { "Points" } dd {
                         (summary.n_points)
                         @if summary.n_described_points < summary.n_points { ", " (summary.n_described_points) " described" }
@@ -243,15 +236,15 @@ pub(super) async fn draft_page(
                                     tr {
                                         td.num { @if let Some(number) = point.number { (number) } }
                                         td { (point.text) br; code.small { (point.id) } }
-                                        td { @if let Some(issue) = &point.issue { (issue_title(&report, issue.as_str())) } }
+                                        td { @if let Some(issue) = &point.issue { (issue_title(report, issue.as_str())) } }
                                         td {
                                             @let issue = point.issue.as_ref().map_or("", |issue| issue.as_str());
                                             @match &point.settlement {
                                                 Settlement::Unspecified => span.muted { "not known" },
-                                                Settlement::Option(option) => (option_label(&report, issue, option.as_str())),
+                                                Settlement::Option(option) => (option_label(report, issue, option.as_str())),
                                                 Settlement::Bracketed(options) => {
                                                     "bracketed: "
-                                                    (options.iter().map(|option| option_label(&report, issue, option.as_str())).collect::<Vec<_>>().join(" | "))
+                                                    (options.iter().map(|option| option_label(report, issue, option.as_str())).collect::<Vec<_>>().join(" | "))
                                                 },
                                             }
                                         }
@@ -272,8 +265,8 @@ pub(super) async fn draft_page(
                     ul {
                         @for parent in &draft.parents {
                             li {
-                                a href=(draft_href(&page, parent.as_str())) { (title_of(&page, parent.as_str())) }
-                                " · " a href=(diff_href(&page, parent.as_str(), draft.id.as_str())) { "compare" }
+                                a href=(draft_href(page, parent.as_str())) { (title_of(page, parent.as_str())) }
+                                " · " a href=(diff_href(page, parent.as_str(), draft.id.as_str())) { "compare" }
                                 @for entry in draft.lineage.iter().filter(|entry| &entry.parent == parent) {
                                     br;
                                     span.small {
@@ -294,8 +287,8 @@ pub(super) async fn draft_page(
                     ul {
                         @for child in &children {
                             li {
-                                a href=(draft_href(&page, child.id.as_str())) { (child.title) }
-                                " · " a href=(diff_href(&page, draft.id.as_str(), child.id.as_str())) { "compare" }
+                                a href=(draft_href(page, child.id.as_str())) { (child.title) }
+                                " · " a href=(diff_href(page, draft.id.as_str(), child.id.as_str())) { "compare" }
                             }
                         }
                     }
@@ -303,7 +296,7 @@ pub(super) async fn draft_page(
             }
         }
     };
-    Ok(layout(&page, Nav::Drafts, &draft.title, content).into_response())
+    Ok(layout(page, Nav::Drafts, &draft.title, content).into_response())
 }
 
 #[derive(Deserialize, Debug, Default)]
@@ -319,21 +312,17 @@ pub(super) async fn diff_page(
     Query(query): Query<DiffQuery>,
 ) -> Result<Response, PageError> {
     let page_query = PageQuery { as_of: query.as_of.clone(), done: None };
-    let view = view_for(&state, &caller, &page_query).await?;
-    let report = view.record();
-    let page = Page {
-        caller: &caller,
-        view: &view,
-        report: &report,
-        as_of: page_query.as_of(),
-        notice: None,
-    };
+    show(&state, &caller, &page_query, |page| diff(page, &query)).await
+}
+
+/// The difference between two drafts, with the picker to choose them.
+fn diff(page: &Page<'_>, query: &DiffQuery) -> Result<Response, PageError> {
     let chosen = match (query.from.as_deref(), query.to.as_deref()) {
         (Some(from), Some(to)) => Some((from.to_owned(), to.to_owned())),
-        _ => default_pair(&page),
+        _ => default_pair(page),
     };
     let compared = chosen.as_ref().map(|(from, to)| {
-        draft_diff(view.scenario.scenario(), from, to).map(|diff| (from, to, diff))
+        draft_diff(page.view.scenario.scenario(), from, to).map(|diff| (from, to, diff))
     });
     let status = match &compared {
         Some(Err(error)) => error.status,
@@ -342,16 +331,16 @@ pub(super) async fn diff_page(
     let content = html! {
         p.crumbs { a href=(page.href("/drafts")) { "← All drafts" } }
         h1 { "Compare drafts" }
-        (picker(&page, chosen.as_ref().map(|(from, to)| (from.as_str(), to.as_str()))))
+        (picker(page, chosen.as_ref().map(|(from, to)| (from.as_str(), to.as_str()))))
         div data-live="diff" {
             @match &compared {
                 None => p.muted { "Choose two drafts to compare." },
                 Some(Err(error)) => p.form-error role="alert" { (error.message) },
-                Some(Ok((from, to, diff))) => (diff_section(&page, from, to, diff)),
+                Some(Ok((from, to, diff))) => (diff_section(page, from, to, diff)),
             }
         }
     };
-    Ok((status, layout(&page, Nav::Drafts, "Compare drafts", content)).into_response())
+    Ok((status, layout(page, Nav::Drafts, "Compare drafts", content)).into_response())
 }
 
 fn title_of<'a>(page: &'a Page<'_>, id: &'a str) -> &'a str {

@@ -27,6 +27,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use parley_model::Id;
+pub(crate) use parley_report::html::names::{issue_title, option_label, party_name};
 use parley_report::schema::Report;
 use parley_store::users::Role;
 use serde::Deserialize;
@@ -160,7 +161,25 @@ impl Page<'_> {
     }
 }
 
-/// Gets the view a page shows, and the report of it.
+/// Answers a page drawn by `draw` from the caller's view at the time the query asks for.
+pub(crate) async fn show(
+    state: &AppState,
+    caller: &Caller,
+    query: &PageQuery,
+    draw: impl FnOnce(&Page<'_>) -> Result<Response, PageError>,
+) -> Result<Response, PageError> {
+    let view = view_for(state, caller, query).await?;
+    let report = view.record();
+    draw(&Page {
+        caller,
+        view: &view,
+        report: &report,
+        as_of: query.as_of(),
+        notice: notice(query.done.as_deref()),
+    })
+}
+
+/// Gets the view a page shows.
 pub(crate) async fn view_for(
     state: &AppState,
     caller: &Caller,
@@ -338,36 +357,6 @@ pub(crate) fn sign_in(next: &str, error: Option<&str>) -> Markup {
             }
         },
     )
-}
-
-/// A party's name, a delegate's name, or the id when it is neither.
-pub(crate) fn party_name<'a>(report: &'a Report, id: &'a str) -> &'a str {
-    if let Some(party) = report.party_details.iter().find(|party| party.id == id) {
-        return &party.name;
-    }
-    report
-        .party_details
-        .iter()
-        .flat_map(|party| &party.delegates)
-        .find(|delegate| delegate.id == id)
-        .map_or(id, |delegate| delegate.name.as_str())
-}
-
-/// An issue's title, or its id.
-pub(crate) fn issue_title<'a>(report: &'a Report, id: &'a str) -> &'a str {
-    report.issues.iter().find(|issue| issue.id == id).map_or(id, |issue| issue.title.as_str())
-}
-
-/// An option's label, or its id when it has none.
-pub(crate) fn option_label<'a>(report: &'a Report, issue: &str, option: &'a str) -> &'a str {
-    report
-        .issues
-        .iter()
-        .find(|candidate| candidate.id == issue)
-        .and_then(|issue| issue.options.iter().find(|candidate| candidate.id == option))
-        .map(|option| option.label.as_str())
-        .filter(|label| !label.is_empty())
-        .unwrap_or(option)
 }
 
 /// A record's visibility as it reads.

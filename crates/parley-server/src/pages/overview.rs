@@ -3,10 +3,10 @@
 
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use maud::html;
+use maud::{Markup, html};
 use parley_report::html::sections;
 
-use super::{Nav, Page, PageError, PageQuery, layout, notice, view_for};
+use super::{Nav, Page, PageError, PageQuery, layout, show};
 use crate::auth::PageCaller;
 use crate::state::AppState;
 
@@ -15,16 +15,12 @@ pub(super) async fn page(
     PageCaller(caller): PageCaller,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, PageError> {
-    let view = view_for(&state, &caller, &query).await?;
-    let report = view.record();
-    let page = Page {
-        caller: &caller,
-        view: &view,
-        report: &report,
-        as_of: query.as_of(),
-        notice: notice(query.done.as_deref()),
-    };
-    let scenario = view.scenario.scenario();
+    show(&state, &caller, &query, |page| Ok(render(page).into_response())).await
+}
+
+fn render(page: &Page<'_>) -> Markup {
+    let report = page.report;
+    let scenario = page.view.scenario.scenario();
     let held = report.timeline.iter().filter(|meeting| meeting.status == "held").count();
     let planned = report.timeline.iter().filter(|meeting| meeting.status == "planned").count();
     let contested = report.claims.iter().filter(|claim| claim.status == "contested").count();
@@ -50,7 +46,7 @@ pub(super) async fn page(
                     a.kpi href=(href) style="text-decoration:none;color:inherit" { b { (value) } span { (label) } }
                 }
             }
-            (sections::parties(&report))
+            (sections::parties(report))
             section #issues {
                 h2 { "Issues (" (report.issues.len()) ")" }
                 div.scroll {
@@ -75,15 +71,15 @@ pub(super) async fn page(
                 }
                 p.small { a href=(page.href("/stances")) { "Where each party stands on them →" } }
             }
-            (sections::blocking(&report))
-            (sections::claims(&report))
+            (sections::blocking(report))
+            (sections::claims(report))
             section #assumptions {
                 h2 { "The analyst's assumptions (" (report.assumptions.len()) ")" }
                 p.small.muted { "Every figure no source gives is marked as assumed; the analysis rests on them and on the scale." }
-                (sections::assumptions(&report))
+                (sections::assumptions(report))
             }
-            (sections::warnings(&report))
+            (sections::warnings(report))
         }
     };
-    Ok(layout(&page, Nav::Overview, "Overview", content).into_response())
+    layout(page, Nav::Overview, "Overview", content)
 }

@@ -9,8 +9,8 @@ use parley_report::html::sections;
 
 use super::forms::{FormKind, Inputs, Opts, Sent};
 use super::{
-    Nav, Page, PageError, PageQuery, issue_title, layout, notice, option_label, party_name,
-    view_for, visibility_badge,
+    Nav, Page, PageError, PageQuery, issue_title, layout, option_label, party_name, show,
+    visibility_badge,
 };
 use crate::auth::PageCaller;
 use crate::state::AppState;
@@ -20,16 +20,7 @@ pub(super) async fn page(
     PageCaller(caller): PageCaller,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, PageError> {
-    let view = view_for(&state, &caller, &query).await?;
-    let report = view.record();
-    let page = Page {
-        caller: &caller,
-        view: &view,
-        report: &report,
-        as_of: query.as_of(),
-        notice: notice(query.done.as_deref()),
-    };
-    Ok(render(&page, None).into_response())
+    show(&state, &caller, &query, |page| Ok(render(page, None).into_response())).await
 }
 
 pub(super) fn render(page: &Page<'_>, sent: Option<&Sent>) -> Markup {

@@ -5,9 +5,21 @@
 //! count of them, not a figure computed from them.
 //!
 //! What a record's `private` visibility covers: a position, its party; a draft, its author;
-//! a claim, its claimant; a meeting, the parties of its track (others still see that the
-//! meeting exists, when and where, but not its attendees, outcome or summary). Reservation
-//! values are private to their party.
+//! a claim, its claimant; a meeting, the parties of its track. Reservation values are
+//! private to their party.
+//!
+//! A record hidden from a viewer is absent from its view, with one exception: a meeting. A
+//! viewer who may not see a meeting's details still sees that a meeting took place (or is
+//! planned) on a track, and when; [`redacted`] decides, field by field, what it sees:
+//!
+//! | field | shown |
+//! | --- | --- |
+//! | `track`, `date`, `status` | as recorded |
+//! | `id` | replaced by `private-meeting-N` (N counts the meetings redacted for this viewer, in the record's order): a recorded id can name a place or a person |
+//! | `title` | replaced by "Private meeting" |
+//! | `summary` | replaced by a sentence saying the details are private |
+//! | `place`, `duration_minutes`, `attendees`, `settled`, `left_open`, `cites` | withheld |
+//! | `visibility` | as recorded (it names the track that may see the details) |
 
 use crate::Id;
 use crate::scenario::{Meeting, Scenario, Visibility};
@@ -37,15 +49,38 @@ fn sees(scenario: &Scenario, viewer: &Viewer, visibility: &Visibility, owners: &
     }
 }
 
-/// What a viewer who may not see a private meeting's details sees of it.
-fn redacted(meeting: &Meeting) -> Meeting {
+/// The title a viewer who may not see a meeting's details sees.
+pub const REDACTED_MEETING_TITLE: &str = "Private meeting";
+
+/// The summary a viewer who may not see a meeting's details sees.
+pub const REDACTED_MEETING_SUMMARY: &str = "Details are private to the parties it is shared with.";
+
+/// What a viewer who may not see a meeting's details sees of it: its track, date, status and
+/// visibility, under the id given (see the module's table).
+fn redacted(meeting: &Meeting, id: Id) -> Meeting {
     Meeting {
+        id,
+        track: meeting.track.clone(),
+        title: REDACTED_MEETING_TITLE.to_owned(),
+        date: meeting.date,
+        place: None,
         attendees: Vec::new(),
+        duration_minutes: None,
+        status: meeting.status,
         settled: Vec::new(),
         left_open: Vec::new(),
-        summary: "Details are private to the parties of this track.".to_owned(),
-        ..meeting.clone()
+        summary: REDACTED_MEETING_SUMMARY.to_owned(),
+        visibility: meeting.visibility.clone(),
+        cites: Vec::new(),
     }
+}
+
+/// The ids redacted meetings get: `private-meeting-N`, skipping any id the record uses.
+fn redacted_ids(record: &Scenario) -> impl Iterator<Item = Id> + '_ {
+    (1..).filter_map(move |n| {
+        let id = Id::parse(&format!("private-meeting-{n}")).expect("a well-formed id");
+        (!record.meetings.iter().any(|meeting| meeting.id == id)).then_some(id)
+    })
 }
 
 /// The scenario as a viewer may see it.
@@ -70,6 +105,7 @@ pub fn visible_to(scenario: &ValidScenario, viewer: &Viewer) -> ValidScenario {
             claim.disputes = None;
         }
     }
+    let mut redacted_ids = redacted_ids(record);
     visible.meetings = record
         .meetings
         .iter()
@@ -83,7 +119,7 @@ pub fn visible_to(scenario: &ValidScenario, viewer: &Viewer) -> ValidScenario {
             if sees(record, viewer, &meeting.visibility, &track_parties) {
                 meeting.clone()
             } else {
-                redacted(meeting)
+                redacted(meeting, redacted_ids.next().expect("ids without end"))
             }
         })
         .collect();

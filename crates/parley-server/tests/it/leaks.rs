@@ -15,6 +15,11 @@ use crate::roles::{self, PAGES};
 use crate::samples::PUBLIC_UKRAINE_DRAFT;
 
 const MEETING_SUMMARY: &str = "canary-meeting-summary-7f3a";
+const MEETING_TITLE: &str = "canary-meeting-title-61b2";
+const MEETING_PLACE: &str = "canary-meeting-place-0d9c";
+const MEETING_REGION: &str = "canary-meeting-region-a4e7";
+/// The private meeting's duration, checked field by field (a number may appear by chance).
+const MEETING_MINUTES: u64 = 4817;
 const POSITION_NOTE: &str = "canary-position-note-5b1e";
 const DRAFT_TITLE: &str = "canary-draft-title-c41d";
 const DRAFT_SUMMARY: &str = "canary-draft-summary-90aa";
@@ -32,16 +37,42 @@ struct Canaries {
     claim_ids: Vec<String>,
 }
 
-/// Ukraine's meeting, on a track Russia does not sit on: Russia sees that it exists, not
-/// what was said.
-async fn record_meeting(server: &TestServer) {
+/// Ukraine's meeting, on a track Russia does not sit on: Russia sees that a meeting took
+/// place on that track and when, nothing else. Gives back the texts that must not reach
+/// Russia: its canaries and its id.
+async fn record_meeting(server: &TestServer) -> Vec<String> {
     let meeting = json!({
         "track": "us-ukraine", "status": "held", "date": "2025-12-01",
-        "title": "Working session on guarantees", "attendees": ["zelenskyy", "witkoff"],
+        "title": MEETING_TITLE, "attendees": ["zelenskyy", "witkoff"],
+        "place": { "name": MEETING_PLACE, "region": MEETING_REGION },
+        "duration_minutes": MEETING_MINUTES, "cites": ["report#Opening"],
         "left_open": ["security-guarantees"], "summary": MEETING_SUMMARY,
         "visibility": { "track": "us-ukraine" },
     });
-    server.create(Who::Ukraine, "meetings", &meeting).await;
+    let id = server.create(Who::Ukraine, "meetings", &meeting).await;
+    [MEETING_TITLE, MEETING_PLACE, MEETING_REGION, MEETING_SUMMARY, &id].map(str::to_owned).to_vec()
+}
+
+/// What of the private meeting a viewer's list of meetings shows, field by field: every
+/// field but its track, date, status and visibility must be withheld.
+fn meeting_fields_shown(meetings: &Value) -> Vec<String> {
+    let mut shown = Vec::new();
+    for meeting in meetings["items"].as_array().expect("a list") {
+        if meeting["track"] != "us-ukraine" || meeting["date"] != "2025-12-01" {
+            continue;
+        }
+        for field in ["place", "attendees", "duration_minutes", "settled", "left_open", "cites"] {
+            let withheld = match &meeting[field] {
+                Value::Null => true,
+                Value::Array(items) => items.is_empty(),
+                _ => false,
+            };
+            if !withheld {
+                shown.push(format!("{field}: {}", meeting[field]));
+            }
+        }
+    }
+    shown
 }
 
 /// Ukraine's private records; none changes what Russia or an observer may see.
@@ -70,7 +101,6 @@ async fn record_private(server: &TestServer) -> Canaries {
     });
     let shared_id = server.create(Who::Ukraine, "claims", &shared).await;
     let mut texts: Vec<String> = [
-        MEETING_SUMMARY,
         POSITION_NOTE,
         DRAFT_TITLE,
         DRAFT_SUMMARY,
@@ -144,7 +174,7 @@ fn alike(first: &Answer, first_id: &str, second: &Answer, second_id: &str) -> bo
 async fn nothing_private_to_ukraine_reaches_russia_or_an_observer() {
     for server in TestServer::all().await {
         roles::prepare(&server).await;
-        record_meeting(&server).await;
+        let meeting_texts = record_meeting(&server).await;
         let paths = read_paths(&server).await;
         let mut before = BTreeMap::new();
         for who in [Who::Russia, Who::Observer, Who::Mediator] {
@@ -166,9 +196,14 @@ async fn nothing_private_to_ukraine_reaches_russia_or_an_observer() {
         }
         assert!(stable.len() >= paths.len() - PAGES.len(), "{stable:?}");
 
-        let canaries = record_private(&server).await;
+        let mut canaries = record_private(&server).await;
+        canaries.texts.extend(meeting_texts);
         let mut problems = Vec::new();
         for who in [Who::Russia, Who::Observer] {
+            let meetings = server.call_as(who, Method::GET, "/api/v1/meetings", None).await.json();
+            for field in meeting_fields_shown(&meetings) {
+                problems.push(format!("{who:?} sees the private meeting's {field}"));
+            }
             let after = read_everything(&server, who, &paths).await;
             for path in &stable {
                 if after[*path] != before[&format!("{who:?}")][*path] {
@@ -411,12 +446,30 @@ async fn a_delegate_cannot_write_over_what_it_sees_redacted_or_write_blind() {
         });
         let id = server.create(Who::Mediator, "meetings", &meeting).await;
         let path = format!("/api/v1/meetings/{id}");
-        let redacted = server.get(&path, &server.russia).await;
-        assert!(!redacted.text.contains(MEETING_SUMMARY), "{}", redacted.text);
-        let answer = server.call_as(Who::Russia, Method::PUT, &path, Some(&redacted.json())).await;
+        // Russia knows it under another id: the recorded one is answered as nonexistent.
+        let by_recorded_id = server.call_as(Who::Russia, Method::GET, &path, None).await;
+        assert_eq!(by_recorded_id.status, StatusCode::NOT_FOUND, "{}", by_recorded_id.text);
+        let listed = server.get("/api/v1/meetings", &server.russia).await.json();
+        let redacted = listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|meeting| meeting["track"] == "us-russia" && meeting["date"] == "2025-12-01")
+            .expect("Russia sees that the meeting took place")
+            .clone();
+        assert!(!redacted.to_string().contains(MEETING_SUMMARY), "{redacted}");
+        let redacted_path = format!("/api/v1/meetings/{}", redacted["id"].as_str().unwrap());
+        let answer =
+            server.call_as(Who::Russia, Method::PUT, &redacted_path, Some(&redacted)).await;
         assert_eq!(answer.status, StatusCode::FORBIDDEN, "{}", answer.text);
+        let mut edited = redacted.clone();
+        edited["id"] = json!(id);
+        let answer = server.call_as(Who::Russia, Method::PUT, &path, Some(&edited)).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{}", answer.text);
         let kept = server.get(&path, &server.mediator).await;
         assert!(kept.text.contains(MEETING_SUMMARY), "{}", kept.text);
+        let meetings = server.get("/api/v1/meetings", &server.mediator).await.text;
+        assert!(!meetings.contains("private-meeting"), "no meeting was written: {meetings}");
 
         // Records a delegate could not read back are refused.
         let blind = [
@@ -483,19 +536,28 @@ fn shown_nothing(answer: &Answer) -> bool {
 
 #[tokio::test]
 async fn what_the_built_in_record_keeps_private_stays_private() {
-    // Reservation notes are their party's; the Kremlin meeting's summary is the US-Russia
-    // track's.
+    // Reservation notes are their party's; the Kremlin meeting's every detail (its title
+    // names the attendees, its id and place the building) is the US-Russia track's.
     let russia_reservation = "keeps up pressure on the battlefield";
     let europe_reservation = "so Europe can hold out";
     let kremlin_summary = "Ushakov called serious";
+    let kremlin_title = "Putin receives Witkoff and Kushner";
+    let kremlin_id = "kremlin-meeting";
     let ukraine_reservation = RESERVATION_NOTE;
-    let secrets = [russia_reservation, europe_reservation, kremlin_summary, ukraine_reservation];
+    let secrets = [
+        russia_reservation,
+        europe_reservation,
+        kremlin_summary,
+        kremlin_title,
+        kremlin_id,
+        ukraine_reservation,
+    ];
     for server in TestServer::all().await {
         roles::prepare(&server).await;
         let paths = read_paths(&server).await;
         for (who, may_see) in [
             (Who::Mediator, &secrets[..]),
-            (Who::Russia, &[russia_reservation, kremlin_summary][..]),
+            (Who::Russia, &[russia_reservation, kremlin_summary, kremlin_title, kremlin_id][..]),
             (Who::Ukraine, &[ukraine_reservation][..]),
             (Who::Observer, &[][..]),
         ] {

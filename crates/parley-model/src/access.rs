@@ -22,7 +22,8 @@
 //! | `visibility` | as recorded (it names the track that may see the details) |
 
 use crate::Id;
-use crate::scenario::{Meeting, Scenario, Visibility};
+use crate::change::Change;
+use crate::scenario::{Claim, Draft, Meeting, Scenario, Visibility};
 use crate::validate::ValidScenario;
 
 /// Who is looking.
@@ -47,6 +48,75 @@ fn sees(scenario: &Scenario, viewer: &Viewer, visibility: &Visibility, owners: &
             .iter()
             .any(|candidate| &candidate.id == track && candidate.parties.contains(party)),
     }
+}
+
+/// Whether a party's delegates may see a record with this visibility, owned by these parties.
+pub(crate) fn party_sees(
+    scenario: &Scenario,
+    party: &Id,
+    visibility: &Visibility,
+    owners: &[&Id],
+) -> bool {
+    sees(scenario, &Viewer::Party(party.clone()), visibility, owners)
+}
+
+fn claim_visible(record: &Scenario, viewer: &Viewer, claim: &Claim) -> bool {
+    sees(record, viewer, &claim.visibility, &[&claim.claimant])
+}
+
+fn draft_visible(record: &Scenario, viewer: &Viewer, draft: &Draft) -> bool {
+    let owners: Vec<&Id> = draft.author.iter().collect();
+    sees(record, viewer, &draft.visibility, &owners)
+}
+
+/// A change made by a viewer, with the links it could not see kept: a viewer reads a claim
+/// without the `disputes` link to a claim hidden from it, and a draft without its hidden
+/// parents and their lineage entries, so a change written from what it read would erase
+/// them. For each claim and draft the change replaces, the links of the recorded one to
+/// records hidden from the viewer are carried over (a link the change itself sets wins).
+pub fn keep_hidden_links(record: &Scenario, viewer: &Viewer, change: Change) -> Change {
+    let Change::Upsert(mut fragment) = change else { return change };
+    if *viewer == Viewer::Mediator {
+        return Change::Upsert(fragment);
+    }
+    for claim in &mut fragment.scenario.claims {
+        let Some(recorded) = record.claims.iter().find(|recorded| recorded.id == claim.id) else {
+            continue;
+        };
+        let hidden_dispute = recorded.disputes.as_ref().filter(|disputed| {
+            record
+                .claims
+                .iter()
+                .find(|candidate| &&candidate.id == disputed)
+                .is_some_and(|disputed| !claim_visible(record, viewer, disputed))
+        });
+        if claim.disputes.is_none() {
+            claim.disputes = hidden_dispute.cloned();
+        }
+    }
+    for draft in &mut fragment.scenario.drafts {
+        let Some(recorded) = record.drafts.iter().find(|recorded| recorded.id == draft.id) else {
+            continue;
+        };
+        let hidden = |parent: &Id| {
+            record
+                .drafts
+                .iter()
+                .find(|candidate| &candidate.id == parent)
+                .is_some_and(|parent| !draft_visible(record, viewer, parent))
+        };
+        for parent in recorded.parents.iter().filter(|parent| hidden(parent)) {
+            if !draft.parents.contains(parent) {
+                draft.parents.push(parent.clone());
+            }
+        }
+        for entry in recorded.lineage.iter().filter(|entry| hidden(&entry.parent)) {
+            if !draft.lineage.iter().any(|kept| kept.parent == entry.parent) {
+                draft.lineage.push(entry.clone());
+            }
+        }
+    }
+    Change::Upsert(fragment)
 }
 
 /// The title a viewer who may not see a meeting's details sees.
@@ -98,7 +168,7 @@ pub fn visible_to(scenario: &ValidScenario, viewer: &Viewer) -> ValidScenario {
     visible
         .positions
         .retain(|position| sees(record, viewer, &position.visibility, &[&position.party]));
-    visible.claims.retain(|claim| sees(record, viewer, &claim.visibility, &[&claim.claimant]));
+    visible.claims.retain(|claim| claim_visible(record, viewer, claim));
     let visible_claims: Vec<Id> = visible.claims.iter().map(|claim| claim.id.clone()).collect();
     for claim in &mut visible.claims {
         if claim.disputes.as_ref().is_some_and(|disputed| !visible_claims.contains(disputed)) {
@@ -123,10 +193,7 @@ pub fn visible_to(scenario: &ValidScenario, viewer: &Viewer) -> ValidScenario {
             }
         })
         .collect();
-    visible.drafts.retain(|draft| {
-        let owners: Vec<&Id> = draft.author.iter().collect();
-        sees(record, viewer, &draft.visibility, &owners)
-    });
+    visible.drafts.retain(|draft| draft_visible(record, viewer, draft));
     let visible_drafts: Vec<Id> = visible.drafts.iter().map(|draft| draft.id.clone()).collect();
     for draft in &mut visible.drafts {
         draft.parents.retain(|parent| visible_drafts.contains(parent));

@@ -670,27 +670,61 @@ impl<'a> Checker<'a> {
 
     fn check_draft_cycles(&mut self) {
         let drafts = &self.scenario.drafts;
-        for (draft_idx, draft) in drafts.iter().enumerate() {
-            let mut stack: Vec<&Id> = draft.parents.iter().collect();
-            let mut visited = BTreeSet::new();
-            while let Some(ancestor) = stack.pop() {
-                if ancestor == &draft.id {
-                    let message = format!("draft '{}' is its own ancestor", draft.id);
-                    self.error(
-                        Kind::LineageCycle,
-                        root("drafts", draft_idx).key("parents"),
-                        message,
-                    );
-                    break;
-                }
-                if !visited.insert(ancestor) {
-                    continue;
-                }
-                if let Some(&ancestor_idx) = self.drafts.get(ancestor) {
-                    stack.extend(drafts[ancestor_idx].parents.iter());
-                }
+        let mut children: HashMap<&Id, Vec<&Id>> = HashMap::default();
+        for draft in drafts {
+            for parent in &draft.parents {
+                children.entry(parent).or_default().push(&draft.id);
             }
         }
+        for (draft_idx, draft) in drafts.iter().enumerate() {
+            let ancestors = self.reachable(&draft.id, |id| {
+                self.drafts
+                    .get(id)
+                    .map(|&idx| drafts[idx].parents.iter().collect())
+                    .unwrap_or_default()
+            });
+            if !ancestors.contains(&draft.id) {
+                continue;
+            }
+            let descendants =
+                self.reachable(&draft.id, |id| children.get(id).cloned().unwrap_or_default());
+            let message = format!("draft '{}' is its own ancestor", draft.id);
+            let path = root("drafts", draft_idx).key("parents");
+            // The drafts on its cycles: its ancestors that descend from it.
+            let cycle: Vec<&Draft> = drafts
+                .iter()
+                .filter(|other| ancestors.contains(&other.id) && descendants.contains(&other.id))
+                .collect();
+            // Whoever changes a draft on the cycle is a mediator or the author of one of its
+            // drafts; when some author may not see every draft on it, a refusal would tell
+            // that author of a draft hidden from it.
+            let seen_whole =
+                cycle.iter().filter_map(|member| member.author.as_ref()).all(|author| {
+                    cycle.iter().all(|member| {
+                        let owners: Vec<&Id> = member.author.iter().collect();
+                        crate::access::party_sees(
+                            self.scenario,
+                            author,
+                            &member.visibility,
+                            &owners,
+                        )
+                    })
+                });
+            self.cross_record(!seen_whole, Kind::LineageCycle, path, message);
+        }
+    }
+
+    /// The drafts reached from a draft by following `next` (its parents, or its children),
+    /// itself included only when a path leads back to it.
+    fn reachable(&self, id: &'a Id, next: impl Fn(&'a Id) -> Vec<&'a Id>) -> BTreeSet<&'a Id> {
+        let mut stack = next(id);
+        let mut visited = BTreeSet::new();
+        while let Some(reached) = stack.pop() {
+            if visited.insert(reached) {
+                stack.extend(next(reached));
+            }
+        }
+        visited
     }
 
     fn check_positions(&mut self) {

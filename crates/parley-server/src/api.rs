@@ -549,7 +549,7 @@ async fn write(
     if let Err(diagnostics) = ValidScenario::new(merged) {
         return Err(ApiError::invalid(&diagnostics, Some(&prefix)));
     }
-    let appended = match state.store().append(&caller.user.name, &change).await {
+    let appended = match state.store().append_as(&caller.viewer, &caller.user.name, &change).await {
         Ok(appended) => appended,
         // The change is valid in the caller's view but not in the whole record: say no more.
         Err(parley_store::Error::Invalid(_)) if !caller.is_mediator() => {

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use parley_model::access::{Viewer, visible_to};
+use parley_model::access::{Viewer, keep_hidden_links, visible_to};
 use parley_model::change::{Change, apply};
 use parley_model::diagnostic::Diagnostic;
 use parley_model::scenario::Scenario;
@@ -285,7 +285,21 @@ impl Store {
     /// [`Error::Invalid`] carries every diagnostic. Once this returns `Ok`, the event is
     /// committed and survives the process being killed.
     pub async fn append(&self, author: &str, change: &Change) -> Result<Appended> {
-        self.append_inner(author, change, false)
+        self.append_inner(author, change, None, false)
+            .await
+            .map(|appended| appended.expect("an unconditional append appends"))
+    }
+
+    /// Appends a change a viewer wrote from what it may see: like [`Store::append`], but the
+    /// change first keeps the links of the records it replaces to records hidden from the
+    /// viewer ([`keep_hidden_links`]), so an edit never erases what its author cannot see.
+    pub async fn append_as(
+        &self,
+        viewer: &Viewer,
+        author: &str,
+        change: &Change,
+    ) -> Result<Appended> {
+        self.append_inner(author, change, Some(viewer), false)
             .await
             .map(|appended| appended.expect("an unconditional append appends"))
     }
@@ -299,7 +313,7 @@ impl Store {
     /// does on first start. Two servers starting at once import it once.
     pub async fn open_or_seed(database: &str, seed: &Scenario, author: &str) -> Result<Store> {
         let store = Store::open(database).await?;
-        store.append_inner(author, &Change::Import(seed.clone()), true).await?;
+        store.append_inner(author, &Change::Import(seed.clone()), None, true).await?;
         Ok(store)
     }
 
@@ -307,16 +321,13 @@ impl Store {
         &self,
         author: &str,
         change: &Change,
+        viewer: Option<&Viewer>,
         only_if_empty: bool,
     ) -> Result<Option<Appended>> {
         if author.trim().is_empty() {
             return Err(Error::EmptyAuthor);
         }
-        // What is stored is the payload: the state is computed from the change read back from
-        // it, so that a replay always gives the state that was validated here.
         let kind = change.kind();
-        let payload = change.to_payload();
-        let change = Change::from_payload(kind, &payload).map_err(Error::Invalid)?;
         let _writer = self.inner.write_lock.lock().await;
         with_pool!(&self.inner.backend, pool, postgres => {
             // SQLite: BEGIN IMMEDIATE takes the write lock before the head is read, so no
@@ -338,6 +349,20 @@ impl Store {
             };
             let empty = Scenario::default();
             let base_scenario = base.scenario.as_ref().map_or(&empty, ValidScenario::scenario);
+            let change = match viewer {
+                Some(viewer) => keep_hidden_links(base_scenario, viewer, change.clone()),
+                None => change.clone(),
+            };
+            // What is stored is the payload: the state is computed from the change read back
+            // from it, so that a replay always gives the state that was validated here.
+            let payload = change.to_payload();
+            let change = match Change::from_payload(kind, &payload) {
+                Ok(change) => change,
+                Err(diagnostics) => {
+                    tx.rollback().await?;
+                    return Err(Error::Invalid(diagnostics));
+                }
+            };
             let next = match ValidScenario::new(apply(base_scenario, &change)) {
                 Ok((next, _warnings)) => next,
                 Err(diagnostics) => {

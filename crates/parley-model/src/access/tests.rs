@@ -299,3 +299,63 @@ fn the_public_view_of_the_builtin_scenario_hides_the_kremlin_meetings_details_an
         .unwrap();
     assert_eq!(kremlin.left_open.len(), 1);
 }
+
+/// South's public reply to North's private proposal, and North's public denial of South's
+/// private claim: each links to a record the other party may not see.
+const LINKS_TO_HIDDEN: &str = r#"
+[[drafts]]
+id = "south-reply"
+title = "South's reply"
+author = "south"
+status = "proposed"
+parents = ["north-proposal"]
+points = [{ id = "port", issue = "port", option = "shared" }]
+lineage = [{ parent = "north-proposal", points = ["port"], fate = "amended", into = "port" }]
+
+[[claims]]
+id = "no-ships"
+claimant = "north"
+statement = "No ships moved."
+status = "contested"
+disputes = "ships"
+"#;
+
+#[test]
+fn a_change_written_from_a_view_keeps_the_links_the_view_hides() {
+    let loaded = read_scenario(&format!("{SECRETS}{LINKS_TO_HIDDEN}"));
+    assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+    let record = loaded.scenario.unwrap();
+    for (viewer, kind) in [(party("south"), "drafts"), (party("north"), "claims")] {
+        let view = visible_to(&record, &viewer);
+        let mut read_back = view.scenario().clone();
+        read_back.drafts.retain(|draft| draft.id.as_str() == "south-reply" && kind == "drafts");
+        read_back.claims.retain(|claim| claim.id.as_str() == "no-ships" && kind == "claims");
+        // What the viewer read lacks the hidden links.
+        assert!(read_back.drafts.iter().all(|draft| draft.parents.is_empty()));
+        assert!(read_back.claims.iter().all(|claim| claim.disputes.is_none()));
+        let fragment = crate::scenario_file::Fragment {
+            scenario: Scenario {
+                drafts: read_back.drafts,
+                claims: read_back.claims,
+                ..Scenario::default()
+            },
+            has_header: false,
+            has_scale: false,
+        };
+        let Change::Upsert(kept) =
+            keep_hidden_links(record.scenario(), &viewer, Change::Upsert(fragment))
+        else {
+            panic!("an upsert stays an upsert");
+        };
+        if kind == "drafts" {
+            let draft = &kept.scenario.drafts[0];
+            assert_eq!(draft.parents, [Id::parse("north-proposal").unwrap()]);
+            assert_eq!(draft.lineage, record.scenario().drafts[2].lineage);
+        } else {
+            assert_eq!(kept.scenario.claims[0].disputes, Some(Id::parse("ships").unwrap()));
+        }
+        // Applied, the change leaves the record as it was.
+        let applied = crate::change::apply(record.scenario(), &Change::Upsert(kept));
+        assert_eq!(&applied, record.scenario(), "{viewer:?}");
+    }
+}

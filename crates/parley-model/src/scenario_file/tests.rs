@@ -209,6 +209,18 @@ fn a_draft_that_is_its_own_ancestor() {
 }
 
 #[test]
+fn a_cycle_through_a_draft_hidden_from_one_of_its_authors_is_a_warning() {
+    // B's private draft revises A's public one, which names B's as its parent: A cannot see
+    // B's draft, so refusing A's change would tell A of it.
+    check(
+        "\n[[drafts]]\nid = \"x\"\ntitle = \"X\"\nauthor = \"a\"\nstatus = \"proposed\"\nparents = [\"y\"]\n\n[[drafts]]\nid = \"y\"\ntitle = \"Y\"\nauthor = \"b\"\nstatus = \"proposed\"\nvisibility = \"private\"\nparents = [\"x\"]\n",
+        expect![[r#"
+            t.toml:46:11: warning[lineage-cycle]: draft 'x' is its own ancestor (a warning: the records are kept by different parties, and one may not see the other) (at drafts[0].parents)
+            t.toml:54:11: warning[lineage-cycle]: draft 'y' is its own ancestor (a warning: the records are kept by different parties, and one may not see the other) (at drafts[1].parents)"#]],
+    );
+}
+
+#[test]
 fn dates_out_of_order() {
     check(
         r#"

@@ -530,6 +530,113 @@ async fn a_change_that_a_hidden_record_depends_on_is_recorded_all_the_same() {
     }
 }
 
+/// A delegate edits its own records as it reads them, without the links to records hidden
+/// from it; the links are kept.
+#[tokio::test]
+async fn a_delegates_edit_keeps_the_links_it_cannot_see() {
+    for server in TestServer::all().await {
+        let hidden_claim = server
+            .create(
+                Who::Ukraine,
+                "claims",
+                &json!({ "claimant": "ukraine", "statement": CLAIM_STATEMENT, "status": "contested", "visibility": "private" }),
+            )
+            .await;
+        let hidden_draft = server
+            .create(
+                Who::Ukraine,
+                "drafts",
+                &json!({ "title": DRAFT_TITLE, "status": "proposed", "author": "ukraine", "visibility": "private" }),
+            )
+            .await;
+        // The mediator links Russia's records to Ukraine's hidden ones.
+        let claim = server
+            .create(
+                Who::Mediator,
+                "claims",
+                &json!({ "claimant": "russia", "statement": "Denied.", "status": "contested", "disputes": hidden_claim }),
+            )
+            .await;
+        let draft = server
+            .create(
+                Who::Mediator,
+                "drafts",
+                &json!({
+                    "title": "Russian reply", "status": "proposed", "author": "russia", "parents": [hidden_draft],
+                    "lineage": [{ "parent": hidden_draft, "points": "rest", "fate": "unknown" }],
+                }),
+            )
+            .await;
+        for (collection, id) in [("claims", &claim), ("drafts", &draft)] {
+            let path = format!("/api/v1/{collection}/{id}");
+            let mut seen = server.get(&path, &server.russia).await.json();
+            assert!(seen.get("disputes").is_none() && seen.get("parents").is_none(), "{seen}");
+            let field = if collection == "claims" { "statement" } else { "title" };
+            seen[field] = json!("Edited by Russia");
+            let answer = server.call_as(Who::Russia, Method::PUT, &path, Some(&seen)).await;
+            assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.text);
+            assert!(!answer.text.contains(&hidden_claim) && !answer.text.contains(&hidden_draft));
+            let kept = server.get(&path, &server.mediator).await.json();
+            assert_eq!(kept[field], "Edited by Russia", "{kept}");
+            if collection == "claims" {
+                assert_eq!(kept["disputes"], json!(hidden_claim), "{kept}");
+            } else {
+                assert_eq!(kept["parents"], json!([hidden_draft]), "{kept}");
+                assert_eq!(kept["lineage"][0]["parent"], json!(hidden_draft), "{kept}");
+            }
+        }
+    }
+}
+
+/// Russia names, as its draft's parent, a public draft whose hidden parent is Ukraine's
+/// revision of Russia's draft: a cycle Russia cannot see, so it is no reason to refuse.
+#[tokio::test]
+async fn a_cycle_through_a_hidden_draft_does_not_refuse_a_delegates_change() {
+    for server in TestServer::all().await {
+        let own = server
+            .create(
+                Who::Russia,
+                "drafts",
+                &json!({ "title": "Russian text", "status": "proposed", "author": "russia" }),
+            )
+            .await;
+        let hidden = server
+            .create(
+                Who::Ukraine,
+                "drafts",
+                &json!({
+                    "title": DRAFT_TITLE, "status": "proposed", "author": "ukraine", "visibility": "private",
+                    "parents": [own], "lineage": [{ "parent": own, "points": "rest", "fate": "unknown" }],
+                }),
+            )
+            .await;
+        let public = server
+            .create(
+                Who::Mediator,
+                "drafts",
+                &json!({
+                    "title": "Mediator's text", "status": "proposed", "parents": [hidden],
+                    "lineage": [{ "parent": hidden, "points": "rest", "fate": "unknown" }],
+                }),
+            )
+            .await;
+        let path = format!("/api/v1/drafts/{own}");
+        let mut seen = server.get(&path, &server.russia).await.json();
+        seen["parents"] = json!([public]);
+        seen["lineage"] = json!([{ "parent": public, "points": "rest", "fate": "unknown" }]);
+        let answer = server.call_as(Who::Russia, Method::PUT, &path, Some(&seen)).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+        assert!(
+            !answer.text.contains(&hidden) && !answer.text.contains(DRAFT_TITLE),
+            "{}",
+            answer.text
+        );
+        // The mediator is told of the cycle, as a warning.
+        let kept = server.get(&path, &server.mediator).await.json();
+        assert_eq!(kept["parents"], json!([public]), "{kept}");
+    }
+}
+
 fn shown_nothing(answer: &Answer) -> bool {
     !answer.text.contains(CLAIM_STATEMENT) && !answer.text.contains("ukraine")
 }

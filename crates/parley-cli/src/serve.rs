@@ -46,7 +46,7 @@ pub(crate) fn run(args: ServeArgs) -> Result<std::process::ExitCode> {
     let address = SocketAddr::new(args.bind, args.port);
     runtime
         .block_on(parley_server::serve(&args.database, address, options, announce))
-        .with_context(|| format!("cannot serve '{}'", args.database))?;
+        .with_context(|| format!("cannot serve '{}'", parley_store::redact(&args.database)))?;
     Ok(std::process::ExitCode::SUCCESS)
 }
 

@@ -175,32 +175,41 @@ impl Store {
     pub async fn open(database: &str) -> Result<Store> {
         let shown = redact(database);
         let open_error = |source| Error::Open { database: shown.clone(), source };
-        let backend =
-            if database.starts_with("postgres://") || database.starts_with("postgresql://") {
-                let pool = PgPoolOptions::new()
-                    .max_connections(8)
-                    .acquire_timeout(Duration::from_secs(30))
-                    .connect(database)
-                    .await
-                    .map_err(open_error)?;
-                sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-                Backend::Postgres(pool)
+        let backend = if database.starts_with("postgres://")
+            || database.starts_with("postgresql://")
+        {
+            let options =
+                sqlx::postgres::PgConnectOptions::from_str(database).map_err(open_error)?;
+            // One connection first, so that a refused connection or a wrong password is
+            // told at once, not after the pool's wait for a connection.
+            {
+                use sqlx::{ConnectOptions, Connection};
+                options.connect().await.map_err(open_error)?.close().await.map_err(open_error)?;
+            }
+            let pool = PgPoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(options)
+                .await
+                .map_err(open_error)?;
+            sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+            Backend::Postgres(pool)
+        } else {
+            let options = if database.starts_with("sqlite:") {
+                SqliteConnectOptions::from_str(database).map_err(open_error)?
+            } else if database.contains("://") || database.trim().is_empty() {
+                return Err(Error::UnknownDatabase { database: shown });
             } else {
-                let options = if database.starts_with("sqlite:") {
-                    SqliteConnectOptions::from_str(database).map_err(open_error)?
-                } else if database.contains("://") || database.trim().is_empty() {
-                    return Err(Error::UnknownDatabase { database: shown });
-                } else {
-                    SqliteConnectOptions::new().filename(database)
-                };
-                let pool = SqlitePoolOptions::new()
-                    .max_connections(4)
-                    .connect_with(sqlite_options(options))
-                    .await
-                    .map_err(open_error)?;
-                sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-                Backend::Sqlite(pool)
+                SqliteConnectOptions::new().filename(database)
             };
+            let pool = SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(sqlite_options(options))
+                .await
+                .map_err(open_error)?;
+            sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+            Backend::Sqlite(pool)
+        };
         Ok(Store {
             inner: Arc::new(Inner {
                 backend,
@@ -245,24 +254,39 @@ fn sqlite_options(options: SqliteConnectOptions) -> SqliteConnectOptions {
         .foreign_keys(true)
 }
 
-/// The database text with the password of a URL hidden.
-fn redact(database: &str) -> String {
+/// The database text with its secrets hidden: what messages may show of it. The password of
+/// a URL's credentials and any query parameter whose name speaks of a password (`password`,
+/// `sslpassword`) become `***`.
+pub fn redact(database: &str) -> String {
     let Some((scheme, rest)) = database.split_once("://") else { return database.to_owned() };
-    let (authority, path) = match rest.find('/') {
-        Some(index) => rest.split_at(index),
-        None => (rest, ""),
+    let (address, query) = match rest.split_once('?') {
+        Some((address, query)) => (address, Some(query)),
+        None => (rest, None),
     };
-    match authority.rsplit_once('@') {
-        Some((credentials, host)) => {
+    let (authority, path) = match address.find('/') {
+        Some(index) => address.split_at(index),
+        None => (address, ""),
+    };
+    let authority = match authority.rsplit_once('@') {
+        Some((credentials, host)) if credentials.contains(':') => {
             let user = credentials.split(':').next().unwrap_or_default();
-            if credentials.contains(':') {
-                format!("{scheme}://{user}:***@{host}{path}")
-            } else {
-                database.to_owned()
-            }
+            format!("{user}:***@{host}")
         }
-        None => database.to_owned(),
-    }
+        _ => authority.to_owned(),
+    };
+    let query = query.map(|query| {
+        let parameters: Vec<String> = query
+            .split('&')
+            .map(|parameter| match parameter.split_once('=') {
+                Some((name, _)) if name.to_ascii_lowercase().contains("password") => {
+                    format!("{name}=***")
+                }
+                _ => parameter.to_owned(),
+            })
+            .collect();
+        format!("?{}", parameters.join("&"))
+    });
+    format!("{scheme}://{authority}{path}{}", query.unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -277,5 +301,13 @@ mod tests {
         );
         assert_eq!(redact("postgres://me@db/parley"), "postgres://me@db/parley");
         assert_eq!(redact("./parley.db"), "./parley.db");
+        assert_eq!(
+            redact("postgresql://me:p%40ss@db/parley?sslmode=require&password=two&sslpassword=3"),
+            "postgresql://me:***@db/parley?sslmode=require&password=***&sslpassword=***"
+        );
+        assert_eq!(
+            redact("postgres://me:secret@db?application_name=x"),
+            "postgres://me:***@db?application_name=x"
+        );
     }
 }

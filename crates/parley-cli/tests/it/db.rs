@@ -103,3 +103,21 @@ fn verify_names_an_edited_event_and_exits_with_one() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("event 1") && stdout.contains("was edited"), "{stdout}");
 }
+
+#[test]
+fn a_database_password_is_never_printed() {
+    // Port 1 refuses at once; the password is in the credentials and in the query.
+    let url = "postgres://parley:s3cret-pw@127.0.0.1:1/postgres?password=s3cret-pw";
+    for args in [
+        vec!["serve", "--database", url, "--port", "0"],
+        vec!["db", "verify", "--database", url],
+        vec!["db", "add-user", "someone", "--role", "observer", "--database", url],
+    ] {
+        let output = parley().args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("Connection refused"), "{args:?} names the cause: {stderr}");
+        assert!(!stderr.contains("s3cret-pw"), "{args:?}: {stderr}");
+        assert!(stderr.contains("parley:***@127.0.0.1:1"), "{args:?}: {stderr}");
+    }
+}

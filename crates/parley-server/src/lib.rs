@@ -118,11 +118,11 @@ pub async fn serve(
     on_start: impl FnOnce(&Started),
 ) -> Result<(), Error> {
     let store = Store::open_or_seed(database, &builtin_scenario(), "parley serve").await?;
-    let first_token = if store.users().await?.is_empty() {
-        let user = store.create_user("mediator", &Role::Mediator).await?;
-        Some(store.issue_token(user.id).await?)
-    } else {
-        None
+    // A tampered or damaged log is neither served nor written on.
+    store.ensure_intact().await?;
+    let first_token = match store.create_first_user("mediator", &Role::Mediator).await? {
+        Some(user) => Some(store.issue_token(user.id).await?),
+        None => None,
     };
     let listener = tokio::net::TcpListener::bind(address)
         .await

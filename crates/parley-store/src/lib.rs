@@ -15,6 +15,7 @@ pub mod chain;
 pub mod log;
 pub mod users;
 pub mod verify;
+pub mod witness;
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -109,6 +110,16 @@ pub enum Error {
     /// The system gave no random bytes.
     #[error("cannot draw random bytes for a token")]
     Random,
+    /// The log was tampered with or damaged: nothing is served or written on top of it.
+    #[error(
+        "the log of '{database}' is damaged: {message}; see `parley db verify` and docs/storage.md#repairing-a-damaged-log"
+    )]
+    Damaged {
+        /// The database, with any password hidden.
+        database: String,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 /// The store's result.
@@ -140,6 +151,9 @@ struct Inner {
     seen_head: Mutex<Option<log::SeenHead>>,
     /// Users of tokens checked lately (see [`Store::authenticate_within`]).
     checked_tokens: Mutex<users::CheckedTokens>,
+    /// The witness file, outside the database, that records the head after each append (see
+    /// [`witness`]).
+    witness: Option<PathBuf>,
 }
 
 enum Backend {
@@ -173,6 +187,13 @@ impl Store {
     /// to date. `database` is a file path or `sqlite:` URL (SQLite), or a `postgres://` or
     /// `postgresql://` URL.
     pub async fn open(database: &str) -> Result<Store> {
+        Store::open_with_witness(database, witness::default_path(database)).await
+    }
+
+    /// Opens a database as [`Store::open`] does, with the witness of its head in `witness`
+    /// (none: no witness is kept or checked). [`Store::open`] keeps it next to a SQLite file;
+    /// a PostgreSQL database has one only when given here.
+    pub async fn open_with_witness(database: &str, witness: Option<PathBuf>) -> Result<Store> {
         let shown = redact(database);
         let open_error = |source| Error::Open { database: shown.clone(), source };
         let backend = if database.starts_with("postgres://")
@@ -192,7 +213,7 @@ impl Store {
                 .connect_with(options)
                 .await
                 .map_err(open_error)?;
-            sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+            migrate(|| sqlx::migrate!("./migrations/postgres").run(&pool)).await?;
             Backend::Postgres(pool)
         } else {
             let options = if database.starts_with("sqlite:") {
@@ -207,7 +228,7 @@ impl Store {
                 .connect_with(sqlite_options(options))
                 .await
                 .map_err(open_error)?;
-            sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+            migrate(|| sqlx::migrate!("./migrations/sqlite").run(&pool)).await?;
             Backend::Sqlite(pool)
         };
         Ok(Store {
@@ -219,6 +240,7 @@ impl Store {
                 replaying: tokio::sync::Mutex::new(()),
                 seen_head: Mutex::new(None),
                 checked_tokens: Mutex::new(users::CheckedTokens::default()),
+                witness,
             }),
         })
     }
@@ -239,6 +261,26 @@ impl Store {
     /// Closes the connections once every clone is done with them.
     pub async fn close(&self) {
         with_pool!(&self.inner.backend, pool, _postgres => pool.close().await)
+    }
+}
+
+/// Brings the schema up to date. Two processes opening a new database at once may both start
+/// the first migration; the one that loses (a table "already exists") finds it applied when
+/// it tries again.
+async fn migrate<F, Fut>(run: F) -> std::result::Result<(), sqlx::migrate::MigrateError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = std::result::Result<(), sqlx::migrate::MigrateError>>,
+{
+    let mut tries = 0;
+    loop {
+        match run().await {
+            Err(_) if tries < 5 => {
+                tries += 1;
+                tokio::time::sleep(Duration::from_millis(50 * tries)).await;
+            }
+            result => return result,
+        }
     }
 }
 

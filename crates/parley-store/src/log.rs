@@ -340,6 +340,27 @@ impl Store {
             if only_if_empty && head.seq > 0 {
                 return Ok(None);
             }
+            // The head row must name the last event: a log whose tail was deleted, or whose
+            // head was rewritten, is not written on.
+            let last: Option<(i64, String)> =
+                sqlx::query_as("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let head_matches = match &last {
+                None => head.seq == 0,
+                Some((seq, hash)) => *seq == to_i64(head.seq) && *hash == head.hash,
+            };
+            if !head_matches {
+                tx.rollback().await?;
+                let last = last.map_or("no event".to_owned(), |(seq, _)| format!("event {seq}"));
+                return Err(Error::Damaged {
+                    database: self.inner.database.clone(),
+                    message: format!(
+                        "its head records event {} but its last event is {last}",
+                        head.seq
+                    ),
+                });
+            }
             let cached = self.cached();
             let base = match cached {
                 Some(cached) if cached.seq == head.seq && cached.hash == head.hash => cached,
@@ -396,6 +417,14 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
+            if let Some(path) = &self.inner.witness {
+                // The event is committed whatever becomes of the witness; one left behind
+                // still binds the events up to it.
+                let _ = crate::witness::record(
+                    path,
+                    &crate::witness::Witnessed { seq, hash: hash.clone() },
+                );
+            }
             self.saw_head(
                 Some(Head { seq, hash: hash.clone(), recorded_at: recorded_at.clone() }),
                 Instant::now(),

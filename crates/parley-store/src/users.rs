@@ -97,6 +97,32 @@ impl TryFrom<UserRow> for User {
 const TOKEN_PREFIX: &str = "parley_";
 
 impl Store {
+    /// Adds the first user, when the store has none; `None` when it has one already, also when
+    /// another process added it at the same moment (what two servers starting on a new
+    /// database at once do).
+    pub async fn create_first_user(&self, name: &str, role: &Role) -> Result<Option<User>> {
+        let created_at = format_time(jiff::Timestamp::now());
+        let inserted: std::result::Result<Option<(i64,)>, sqlx::Error> = with_pool!(&self.inner.backend, pool, _postgres => {
+            sqlx::query_as(
+                "INSERT INTO users (name, role, created_at) \
+                 SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM users) RETURNING id",
+            )
+            .bind(name)
+            .bind(role.to_string())
+            .bind(&created_at)
+            .fetch_optional(pool)
+            .await
+        });
+        match inserted {
+            Ok(Some((id,))) => {
+                Ok(Some(User { id, name: name.to_owned(), role: role.clone(), created_at }))
+            }
+            Ok(None) => Ok(None),
+            Err(sqlx::Error::Database(error)) if error.is_unique_violation() => Ok(None),
+            Err(error) => Err(Error::Database(error)),
+        }
+    }
+
     /// Creates a user. A delegate's party must be in the current record, when there is one.
     pub async fn create_user(&self, name: &str, role: &Role) -> Result<User> {
         let valid_name = !name.is_empty()

@@ -205,13 +205,77 @@ impl Store {
     pub async fn verify(&self) -> Result<VerifyReport> {
         // Validating after every event costs a validation per event; the record is validated
         // once at the end, and only when that fails is the log checked again event by event.
-        let (report, final_scenario) = self.verify_pass(false).await?;
-        let is_valid = final_scenario.is_none_or(|scenario| ValidScenario::new(scenario).is_ok());
-        if !report.is_ok() || is_valid {
+        let (mut report, final_scenario) = self.verify_pass(false).await?;
+        if !report.is_ok() {
             return Ok(report);
         }
-        let (report, _) = self.verify_pass(true).await?;
+        let is_valid = final_scenario.is_none_or(|scenario| ValidScenario::new(scenario).is_ok());
+        if !is_valid {
+            (report, _) = self.verify_pass(true).await?;
+            if !report.is_ok() {
+                return Ok(report);
+            }
+        }
+        // The chain is intact in itself; the witness tells whether its tail was cut or
+        // rewritten.
+        report.problem = self.check_witness(report.n_events).await?;
         Ok(report)
+    }
+
+    /// Whether the log still holds the event its witness names, with the same hash.
+    async fn check_witness(&self, n_events: u64) -> Result<Option<Problem>> {
+        let Some(path) = &self.inner.witness else { return Ok(None) };
+        let witnessed = crate::witness::read(path)
+            .map_err(|source| crate::Error::Io { path: path.clone(), source })?;
+        let Some(witnessed) = witnessed else { return Ok(None) };
+        if witnessed.seq > n_events {
+            let missing = n_events + 1;
+            return Ok(Some(Problem {
+                seq: missing,
+                recorded_at: None,
+                kind: ProblemKind::Missing,
+                message: format!(
+                    "events {missing} to {} were removed: the log ends at event {} but its witness '{}' records event {}",
+                    witnessed.seq,
+                    n_events,
+                    path.display(),
+                    witnessed.seq
+                ),
+            }));
+        }
+        let row: Option<(String, String)> = with_pool!(&self.inner.backend, pool, _postgres => {
+            sqlx::query_as("SELECT hash, recorded_at FROM events WHERE seq = $1")
+                .bind(crate::log::to_i64(witnessed.seq))
+                .fetch_optional(pool)
+                .await?
+        });
+        match row {
+            Some((hash, _)) if hash == witnessed.hash => Ok(None),
+            row => Ok(Some(Problem {
+                seq: witnessed.seq,
+                recorded_at: row.as_ref().map(|(_, recorded_at)| recorded_at.clone()),
+                kind: ProblemKind::Reordered,
+                message: format!(
+                    "event {} is not the one its witness '{}' records (hash {}): the log was rewritten from there on",
+                    witnessed.seq,
+                    path.display(),
+                    witnessed.hash
+                ),
+            })),
+        }
+    }
+
+    /// Verifies the log and gives [`crate::Error::Damaged`], naming the damage, when it is
+    /// not intact: what a server does before it serves a log or writes on it.
+    pub async fn ensure_intact(&self) -> Result<VerifyReport> {
+        let report = self.verify().await?;
+        match &report.problem {
+            None => Ok(report),
+            Some(problem) => Err(crate::Error::Damaged {
+                database: self.inner.database.clone(),
+                message: problem.message.clone(),
+            }),
+        }
     }
 
     /// One pass over the log; gives the record it replays to, when no problem was found.

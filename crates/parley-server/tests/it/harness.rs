@@ -89,14 +89,14 @@ pub(crate) fn test_options() -> ServerOptions {
 }
 
 /// The database a test server runs on, and how to get rid of it.
-enum TestDatabase {
+pub(crate) enum TestDatabase {
     Sqlite { path: String, _dir: tempfile::TempDir },
     Postgres(PostgresDatabase),
 }
 
 /// A PostgreSQL schema of its own, in the database `PARLEY_PG_URL` names: the store's tables
 /// are created in it, and dropping it is quick (dropping a whole database takes seconds).
-struct PostgresDatabase {
+pub(crate) struct PostgresDatabase {
     admin_url: String,
     schema: String,
     url: String,
@@ -138,6 +138,21 @@ impl Drop for PostgresDatabase {
         if !matches!(dropped, Ok(Ok(()))) && !std::thread::panicking() {
             panic!("cannot drop the test schema {}: {dropped:?}", self.schema);
         }
+    }
+}
+
+impl TestDatabase {
+    /// A new, empty database on every backend under test, with where to find it; each is
+    /// dropped with its value.
+    pub(crate) async fn fresh() -> Vec<(String, TestDatabase)> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("parley.db").display().to_string();
+        let mut res = vec![(path.clone(), TestDatabase::Sqlite { path, _dir: dir })];
+        if let Some(admin_url) = postgres_url() {
+            let postgres = PostgresDatabase::create(&admin_url).await;
+            res.push((postgres.url.clone(), TestDatabase::Postgres(postgres)));
+        }
+        res
     }
 }
 

@@ -9,3 +9,4 @@ mod limits;
 mod roles;
 mod samples;
 mod sign_in;
+mod startup;

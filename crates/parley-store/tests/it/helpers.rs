@@ -69,8 +69,14 @@ impl TestDb {
         self.postgres.is_some()
     }
 
+    /// Opens the store; a PostgreSQL database gets a witness in the test's folder, as a
+    /// SQLite file gets one next to it.
     pub(crate) async fn open(&self) -> Store {
-        Store::open(&self.database).await.unwrap()
+        let witness = match self.is_postgres() {
+            true => Some(self.dir.path().join("witness")),
+            false => parley_store::witness::default_path(&self.database),
+        };
+        Store::open_with_witness(&self.database, witness).await.unwrap()
     }
 
     /// Runs raw SQL on the database, around the store: how the tests tamper with the log.
@@ -133,5 +139,9 @@ pub(crate) fn claim(id: &str) -> Change {
 
 /// A store holding the built-in scenario.
 pub(crate) async fn seeded(db: &TestDb) -> Store {
-    Store::open_or_seed(&db.database, &talks(), "test").await.unwrap()
+    let store = db.open().await;
+    if store.head().await.unwrap().is_none() {
+        store.import("test", talks()).await.unwrap();
+    }
+    store
 }

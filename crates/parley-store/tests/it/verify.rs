@@ -179,3 +179,63 @@ async fn an_event_that_breaks_the_record_is_named() {
         db.finish().await;
     }
 }
+
+/// Deletes the last two events and rewrites the head row to match event 3: a chain that is
+/// intact in itself.
+const TRUNCATE_AND_REWRITE_HEAD: &str = "DELETE FROM events WHERE seq > 3; \
+     UPDATE log_head SET seq = 3, hash = (SELECT hash FROM events WHERE seq = 3), \
+     recorded_at = (SELECT recorded_at FROM events WHERE seq = 3) WHERE id = 1";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_truncated_tail_under_a_rewritten_head_is_named_by_the_witness() {
+    for db in TestDb::all().await {
+        five_events(&db).await;
+        let problem = problem_after(&db, TRUNCATE_AND_REWRITE_HEAD).await;
+        assert_eq!((problem.seq, problem.kind), (4, ProblemKind::Missing));
+        assert!(problem.message.contains("witness"), "{}", problem.message);
+        assert!(problem.message.contains("records event 5"), "{}", problem.message);
+        db.finish().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rewritten_tail_is_named_by_the_witness() {
+    for db in TestDb::all().await {
+        five_events(&db).await;
+        // Event 5 replaced by another, rehashed so the chain holds.
+        let store = db.open().await;
+        let events = store.events(4, 1).await.unwrap();
+        let original = events[0].clone();
+        let mut forged = original.clone();
+        forged.author = "mallory".to_owned();
+        forged.hash = forged.computed_hash();
+        db.raw(&format!(
+            "UPDATE events SET author = 'mallory', hash = '{}' WHERE seq = 5; UPDATE log_head SET hash = '{}' WHERE id = 1",
+            forged.hash, forged.hash
+        ))
+        .await;
+        let problem = db.open().await.verify().await.unwrap().problem.expect("detected");
+        assert_eq!((problem.seq, problem.kind), (5, ProblemKind::Reordered), "{}", problem.message);
+        assert!(problem.message.contains("witness"), "{}", problem.message);
+        db.finish().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_is_written_on_a_log_whose_head_is_not_its_last_event() {
+    for db in TestDb::all().await {
+        five_events(&db).await;
+        db.raw("DELETE FROM events WHERE seq = 5").await;
+        let store = db.open().await;
+        let error = store.append("alice", &claim("c9")).await.unwrap_err();
+        assert!(matches!(error, parley_store::Error::Damaged { .. }), "{error}");
+        assert!(
+            error.to_string().contains("head records event 5 but its last event is event 4"),
+            "{error}"
+        );
+        assert_eq!(store.events(0, 100).await.unwrap().len(), 4, "nothing was appended");
+        let error = store.ensure_intact().await.unwrap_err();
+        assert!(error.to_string().contains("event 5 is missing"), "{error}");
+        db.finish().await;
+    }
+}

@@ -1,0 +1,99 @@
+//! What `parley serve` does before it serves: two servers starting on a new database at once
+//! both start, and a tampered log is refused.
+
+use std::net::SocketAddr;
+
+use parley_server::{ServerOptions, Started, serve};
+use parley_store::Store;
+
+use crate::harness::TestDatabase;
+
+/// How a server's start went: it serves (with the first mediator's token when this start
+/// created it), or it stopped with this message and its causes.
+enum Start {
+    Serving { task: tokio::task::JoinHandle<()>, first_token: Option<String> },
+    Stopped(String),
+}
+
+async fn start(database: &str) -> Start {
+    let (started, on_start) = tokio::sync::oneshot::channel::<Option<String>>();
+    let (stopped, on_stop) = tokio::sync::oneshot::channel::<String>();
+    let database = database.to_owned();
+    let task = tokio::spawn(async move {
+        let address: SocketAddr = "127.0.0.1:0".parse().unwrap();
+        let announce = move |server: &Started| {
+            let _ = started.send(server.first_token.clone());
+        };
+        if let Err(error) = serve(&database, address, ServerOptions::default(), announce).await {
+            let mut message = error.to_string();
+            let mut source = std::error::Error::source(&error);
+            while let Some(cause) = source {
+                message.push_str(&format!(": {cause}"));
+                source = cause.source();
+            }
+            let _ = stopped.send(message);
+        }
+    });
+    tokio::select! {
+        Ok(first_token) = on_start => Start::Serving { task, first_token },
+        Ok(message) = on_stop => Start::Stopped(message),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_servers_starting_on_a_new_database_at_once_both_serve() {
+    for (database, _kept) in TestDatabase::fresh().await {
+        let (first, second) = tokio::join!(start(&database), start(&database));
+        let mut first_tokens = 0;
+        for start in [first, second] {
+            match start {
+                Start::Serving { task, first_token } => {
+                    first_tokens += usize::from(first_token.is_some());
+                    task.abort();
+                }
+                Start::Stopped(message) => panic!("{database}: a server stopped: {message}"),
+            }
+        }
+        assert_eq!(first_tokens, 1, "{database}: one of them created the first mediator");
+        let store = Store::open(&database).await.unwrap();
+        assert_eq!(store.users().await.unwrap().len(), 1);
+        assert_eq!(store.events(0, 10).await.unwrap().len(), 1, "the scenario was seeded once");
+        store.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tampered_log_is_not_served() {
+    for (database, _kept) in TestDatabase::fresh().await {
+        let store = Store::open_or_seed(&database, &parley_server::builtin_scenario(), "test")
+            .await
+            .unwrap();
+        let pool_url = database.clone();
+        store.close().await;
+        let edit = "UPDATE events SET author = 'mallory' WHERE seq = 1";
+        if pool_url.starts_with("postgres") {
+            use sqlx::Connection;
+            let mut connection = sqlx::PgConnection::connect(&pool_url).await.unwrap();
+            sqlx::query(edit).execute(&mut connection).await.unwrap();
+        } else {
+            use sqlx::Connection;
+            let mut connection =
+                sqlx::SqliteConnection::connect(&format!("sqlite:{pool_url}")).await.unwrap();
+            sqlx::query(edit).execute(&mut connection).await.unwrap();
+        }
+        match start(&database).await {
+            Start::Serving { task, .. } => {
+                task.abort();
+                panic!("{database}: a tampered log was served");
+            }
+            Start::Stopped(message) => {
+                assert!(message.contains("is damaged"), "{message}");
+                assert!(message.contains("event 1 (recorded at"), "{message}");
+                assert!(message.contains("was edited"), "{message}");
+            }
+        }
+        let store = Store::open(&database).await.unwrap();
+        assert!(store.users().await.unwrap().is_empty(), "nothing was written: no first user");
+        store.close().await;
+    }
+}

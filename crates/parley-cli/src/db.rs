@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use parley_model::scenario_file::read_scenario;
 use parley_store::Store;
-use parley_store::users::Role;
+use parley_store::users::{Role, TokenKind};
 
 use crate::files::{read_text, write_atomically};
 
@@ -75,6 +75,35 @@ pub enum DbCommand {
         /// mediator, observer or delegate:PARTY.
         #[arg(long)]
         role: String,
+        /// The API token expires after this many days (default: when revoked).
+        #[arg(long)]
+        expires_in_days: Option<u32>,
+        /// A SQLite file or a postgres:// URL.
+        #[arg(long, default_value = DEFAULT_DATABASE)]
+        database: String,
+    },
+    /// Print a one-time sign-in link's code for a user: it signs a browser in once.
+    SignInLink {
+        /// The user's name.
+        name: String,
+        /// How long the link stays good, in minutes.
+        #[arg(long, default_value_t = 30)]
+        minutes: u32,
+        /// The server's address, as the browser reaches it.
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        base_url: String,
+        /// A SQLite file or a postgres:// URL.
+        #[arg(long, default_value = DEFAULT_DATABASE)]
+        database: String,
+    },
+    /// Revoke one token (an API token or a session), or every token and session of a user.
+    RevokeToken {
+        /// The token to revoke.
+        #[arg(required_unless_present = "user", conflicts_with = "user")]
+        token: Option<String>,
+        /// Revoke every token, session and sign-in link of this user.
+        #[arg(long)]
+        user: Option<String>,
         /// A SQLite file or a postgres:// URL.
         #[arg(long, default_value = DEFAULT_DATABASE)]
         database: String,
@@ -162,19 +191,69 @@ async fn run_async(command: DbCommand) -> Result<ExitCode> {
             store.close().await;
             Ok(ExitCode::SUCCESS)
         }
-        DbCommand::AddUser { name, role, database } => {
+        DbCommand::AddUser { name, role, expires_in_days, database } => {
             let role = Role::parse(&role)?;
             let store = open_existing(&database).await?;
             let user = store.create_user(&name, &role).await?;
-            let token = store.issue_token(user.id).await?;
+            let lifetime = expires_in_days
+                .map(|days| std::time::Duration::from_secs(u64::from(days) * 24 * 3600));
+            let token = store.issue(user.id, TokenKind::Api, lifetime).await?;
+            let expiry =
+                expires_in_days.map_or(String::new(), |days| format!(", good for {days} day(s)"));
             crate::print(&format!(
-                "added user '{}' ({}), id {}\nAPI token (shown once, keep it safe):\n{token}\n",
-                user.name, user.role, user.id
+                "added user '{}' ({}), id {}\nAPI token (shown once, keep it safe{expiry}):\n{token}\nFor the browser: `parley db sign-in-link {}` prints a one-time sign-in link.\n",
+                user.name, user.role, user.id, user.name
             ))?;
             store.close().await;
             Ok(ExitCode::SUCCESS)
         }
+        DbCommand::SignInLink { name, minutes, base_url, database } => {
+            let store = open_existing(&database).await?;
+            let user = user_named(&store, &name).await?;
+            let lifetime = std::time::Duration::from_secs(u64::from(minutes.max(1)) * 60);
+            let code = store.issue(user.id, TokenKind::SignInLink, Some(lifetime)).await?;
+            crate::print(&format!(
+                "one-time sign-in link for '{}' (good for {} minute(s), once):\n  {}/sign-in?code={code}\n",
+                user.name,
+                minutes.max(1),
+                base_url.trim_end_matches('/')
+            ))?;
+            store.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        DbCommand::RevokeToken { token, user, database } => {
+            let store = open_existing(&database).await?;
+            let message = match (token, user) {
+                (Some(token), _) => {
+                    if !store.revoke_token(token.trim()).await? {
+                        bail!("no token in force matches: it is unknown or revoked already");
+                    }
+                    "revoked the token\n".to_owned()
+                }
+                (None, Some(name)) => {
+                    let user = user_named(&store, &name).await?;
+                    let n_revoked = store.revoke_tokens(user.id).await?;
+                    format!("revoked {n_revoked} token(s) and session(s) of '{}'\n", user.name)
+                }
+                (None, None) => bail!("name a token, or a user with --user"),
+            };
+            crate::print(&message)?;
+            store.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+/// The user of a name, or an error that lists the users.
+async fn user_named(store: &Store, name: &str) -> Result<parley_store::users::User> {
+    let users = store.users().await?;
+    let names: Vec<&str> = users.iter().map(|user| user.name.as_str()).collect();
+    let listed = names.join(", ");
+    users
+        .iter()
+        .find(|user| user.name == name)
+        .cloned()
+        .with_context(|| format!("no user named '{name}', expected one of: {listed}"))
 }
 
 async fn open(database: &str) -> Result<Store> {

@@ -29,6 +29,13 @@ pub struct ServeArgs {
     /// Threads for analyses (default: PARLEY_MAX_THREADS, else every core).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// A proxy in front is trusted: its X-Forwarded-Host counts for the forms' origin check,
+    /// and its X-Forwarded-Proto: https marks cookies Secure.
+    #[arg(long)]
+    pub trust_proxy: bool,
+    /// Mark every cookie Secure: the server is reached over TLS only.
+    #[arg(long)]
+    pub secure_cookies: bool,
 }
 
 /// Runs the server until the process is stopped.
@@ -37,6 +44,8 @@ pub(crate) fn run(args: ServeArgs) -> Result<std::process::ExitCode> {
         requests_per_second: args.rate_limit,
         robustness_samples: args.samples,
         analysis_threads: crate::thread_count(args.threads)?,
+        trust_proxy: args.trust_proxy,
+        secure_cookies: args.secure_cookies,
         ..ServerOptions::default()
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -54,11 +63,14 @@ fn announce(started: &Started) {
     let url = format!("http://{}", started.address);
     let mut text =
         format!("Parley serves {} at {url}/ (API: {url}/api/openapi.json)\n", started.database);
-    match &started.first_token {
-        Some(token) => text.push_str(&format!(
-            "A mediator account was created. Sign in with this link (shown once):\n  {url}/sign-in?token={token}\n"
+    let minutes = ServerOptions::default().sign_in_link_lifetime.as_secs() / 60;
+    match &started.first_sign_in_code {
+        Some(code) => text.push_str(&format!(
+            "A mediator account was created. Sign in with this one-time link (good for {minutes} minutes; `parley db sign-in-link mediator` gives another):\n  {url}/sign-in?code={code}\n"
         )),
-        None => text.push_str("Sign in with a token from `parley db add-user NAME --role ROLE`.\n"),
+        None => text.push_str(
+            "Sign in with a link from `parley db sign-in-link NAME` (`parley db add-user NAME --role ROLE` adds a user).\n",
+        ),
     }
     text.push_str("Press Ctrl-C to stop.\n");
     // The message is best effort: the server runs whether or not it could be printed.

@@ -1,6 +1,7 @@
-//! Who is asking: a token from `Authorization: Bearer ...` (API clients) or from the session
-//! cookie set by the sign-in page (browsers). Tokens are the store's (kept hashed there);
-//! failed attempts are rate-limited per address, like sign-ins.
+//! Who is asking: an API token from `Authorization: Bearer ...` (API clients) or a session
+//! from the cookie the sign-in page sets (browsers). Both are the store's, kept hashed there,
+//! and neither is taken for the other: a cookie holds a session, never an API token. Failed
+//! attempts are rate-limited per address, like sign-ins.
 
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -10,7 +11,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use parley_model::access::Viewer;
-use parley_store::users::{Role, User};
+use parley_store::users::{Role, TokenKind, User};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -41,14 +42,39 @@ pub(crate) fn request_token(headers: &HeaderMap) -> Option<&str> {
     {
         return Some(token.trim());
     }
+    session_token(headers)
+}
+
+/// The session a request's cookie carries.
+pub(crate) fn session_token(headers: &HeaderMap) -> Option<&str> {
+    cookie(headers, SESSION_COOKIE)
+}
+
+/// A cookie's value.
+pub(crate) fn cookie<'a>(headers: &'a HeaderMap, wanted: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|cookies| cookies.split(';'))
         .filter_map(|cookie| cookie.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, value)| value)
+}
+
+/// Whether a token may be used as it came: an API token by a bearer, a session by a cookie.
+fn in_its_place(headers: &HeaderMap, token: &str) -> bool {
+    let by_cookie = session_token(headers) == Some(token)
+        && headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .is_none_or(|value| !value.starts_with("Bearer "));
+    match TokenKind::of(token) {
+        Some(TokenKind::Session) => by_cookie,
+        Some(TokenKind::Api) => !by_cookie,
+        // Unknown or a sign-in link: refused as a wrong token is.
+        _ => true,
+    }
 }
 
 /// The client's address, for rate limits; requests built in tests have none.
@@ -82,11 +108,20 @@ pub(crate) async fn authenticate(
 ) -> Result<Option<User>, ApiError> {
     let user =
         state.store().authenticate_within(token, state.inner.options.token_check_interval).await?;
-    if user.is_none() && !state.inner.sign_in_limiter.check(address, Instant::now()) {
-        let seconds = state.inner.options.sign_in_interval.as_secs().max(1);
-        return Err(ApiError::too_many_requests(seconds));
+    if user.is_none() {
+        wrong_attempt(state, address)?;
     }
     Ok(user)
+}
+
+/// Counts a wrong token against an address's sign-in attempts: 429 once they are used up.
+pub(crate) fn wrong_attempt(state: &AppState, address: &str) -> Result<(), ApiError> {
+    if state.inner.sign_in_limiter.check(address, Instant::now()) {
+        Ok(())
+    } else {
+        let seconds = state.inner.options.sign_in_interval.as_secs().max(1);
+        Err(ApiError::too_many_requests(seconds))
+    }
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -98,7 +133,12 @@ impl FromRequestParts<AppState> for Caller {
         }
         let token = request_token(&parts.headers).ok_or_else(ApiError::unauthorized)?.to_owned();
         let address = client_address(parts);
-        let user = authenticate(state, &token, &address).await?.ok_or_else(|| {
+        let user = if in_its_place(&parts.headers, &token) {
+            authenticate(state, &token, &address).await?
+        } else {
+            None
+        };
+        let user = user.ok_or_else(|| {
             ApiError::new(
                 axum::http::StatusCode::UNAUTHORIZED,
                 "the token is unknown or revoked: sign in again",
@@ -172,14 +212,42 @@ pub(crate) fn safe_next(next: Option<&str>) -> &str {
     }
 }
 
-/// The cookie that keeps a browser signed in: not readable by scripts, sent only to this site.
-pub(crate) fn session_cookie(token: &str) -> String {
-    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=2592000")
+/// Whether a request reached the server over TLS, as far as it can tell: always when told
+/// so (`--secure-cookies`), or when a trusted proxy says so in `X-Forwarded-Proto`.
+pub(crate) fn over_tls(headers: &HeaderMap, options: &crate::ServerOptions) -> bool {
+    options.secure_cookies
+        || (options.trust_proxy
+            && headers
+                .get("x-forwarded-proto")
+                .and_then(|value| value.to_str().ok())
+                .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https")))
+}
+
+/// A cookie's attributes: not readable by scripts, sent only to this site, and only over
+/// TLS when the request came over TLS.
+fn attributes(path: &str, max_age: u64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("Path={path}; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}")
+}
+
+/// The cookie that keeps a browser signed in: a session (never an API token), for its
+/// lifetime.
+pub(crate) fn session_cookie(session: &str, lifetime: std::time::Duration, secure: bool) -> String {
+    format!("{SESSION_COOKIE}={session}; {}", attributes("/", lifetime.as_secs(), secure))
 }
 
 /// The cookie that signs a browser out.
-pub(crate) fn cleared_cookie() -> String {
-    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+pub(crate) fn cleared_cookie(secure: bool) -> String {
+    format!("{SESSION_COOKIE}=; {}", attributes("/", 0, secure))
+}
+
+/// The cookie that ties a sign-in form to the browser it was shown to: a cross-site form
+/// cannot carry it, so it cannot sign a browser in as someone else.
+pub(crate) const SIGN_IN_CHECK_COOKIE: &str = "parley_sign_in_check";
+
+/// The sign-in check cookie, for the sign-in page only.
+pub(crate) fn sign_in_check_cookie(value: &str, secure: bool) -> String {
+    format!("{SIGN_IN_CHECK_COOKIE}={value}; {}", attributes("/sign-in", 3600, secure))
 }
 
 #[cfg(test)]
@@ -198,6 +266,20 @@ mod tests {
         assert_eq!(request_token(&headers), Some("parley_x"));
         headers.remove(header::COOKIE);
         assert_eq!(request_token(&headers), None);
+    }
+
+    #[test]
+    fn a_cookie_holds_a_session_and_a_bearer_an_api_token() {
+        let mut by_cookie = HeaderMap::new();
+        by_cookie.insert(header::COOKIE, "parley_session=parley_session_ab".parse().unwrap());
+        assert!(in_its_place(&by_cookie, "parley_session_ab"));
+        by_cookie.insert(header::COOKIE, "parley_session=parley_ab".parse().unwrap());
+        assert!(!in_its_place(&by_cookie, "parley_ab"), "an API token in a cookie");
+        let mut by_bearer = HeaderMap::new();
+        by_bearer.insert(header::AUTHORIZATION, "Bearer parley_ab".parse().unwrap());
+        assert!(in_its_place(&by_bearer, "parley_ab"));
+        by_bearer.insert(header::AUTHORIZATION, "Bearer parley_session_ab".parse().unwrap());
+        assert!(!in_its_place(&by_bearer, "parley_session_ab"), "a session as a bearer");
     }
 
     #[test]

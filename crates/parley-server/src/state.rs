@@ -45,6 +45,16 @@ pub struct ServerOptions {
     /// revoked by another process is accepted for up to this long; one revoked through this
     /// server's store, at once.
     pub token_check_interval: Duration,
+    /// How long a browser's session lasts after signing in.
+    pub session_lifetime: Duration,
+    /// How long the sign-in link printed on first start stays good.
+    pub sign_in_link_lifetime: Duration,
+    /// Trust a proxy in front: its `X-Forwarded-Host` counts for the forms' origin check and
+    /// its `X-Forwarded-Proto: https` marks cookies `Secure`. Off, a client's own forwarded
+    /// headers are ignored.
+    pub trust_proxy: bool,
+    /// Mark cookies `Secure` on every answer (the server is reached over TLS only).
+    pub secure_cookies: bool,
 }
 
 impl Default for ServerOptions {
@@ -59,6 +69,10 @@ impl Default for ServerOptions {
             analysis_threads: std::thread::available_parallelism().map_or(1, usize::from),
             poll_interval: Duration::from_millis(500),
             token_check_interval: Duration::from_secs(5),
+            session_lifetime: Duration::from_secs(12 * 3600),
+            sign_in_link_lifetime: Duration::from_secs(30 * 60),
+            trust_proxy: false,
+            secure_cookies: false,
         }
     }
 }

@@ -93,8 +93,43 @@ impl TryFrom<UserRow> for User {
     }
 }
 
-/// What an issued token starts with, so that a leaked one is recognisable.
-const TOKEN_PREFIX: &str = "parley_";
+/// What kind a token is; each kind has its own prefix, so that a leaked one is recognisable
+/// and one kind is never taken for another.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum TokenKind {
+    /// A bearer token for API clients: `parley_...`.
+    Api,
+    /// A one-time sign-in link's code: `parley_link_...`; spent when used.
+    SignInLink,
+    /// A browser's session, from signing in: `parley_session_...`; revoked at sign-out.
+    Session,
+}
+
+impl TokenKind {
+    const ALL: [TokenKind; 3] = [TokenKind::SignInLink, TokenKind::Session, TokenKind::Api];
+
+    /// How the database names it.
+    fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Api => "api",
+            TokenKind::SignInLink => "sign-in",
+            TokenKind::Session => "session",
+        }
+    }
+
+    fn prefix(self) -> &'static str {
+        match self {
+            TokenKind::Api => "parley_",
+            TokenKind::SignInLink => "parley_link_",
+            TokenKind::Session => "parley_session_",
+        }
+    }
+
+    /// The kind a token's text says it is (the longest prefix that matches).
+    pub fn of(token: &str) -> Option<TokenKind> {
+        TokenKind::ALL.into_iter().find(|kind| token.starts_with(kind.prefix()))
+    }
+}
 
 impl Store {
     /// Adds the first user, when the store has none; `None` when it has one already, also when
@@ -175,21 +210,42 @@ impl Store {
     }
 
     /// Issues a new token for a user and returns it: the only time it is seen. The database
-    /// keeps its SHA-256 only.
+    /// Issues an API token for a user, valid until revoked, and returns it: the only time it
+    /// is seen, since only its hash is kept.
     pub async fn issue_token(&self, user_id: i64) -> Result<String> {
+        self.issue(user_id, TokenKind::Api, None).await
+    }
+
+    /// Issues a token of a kind for a user, valid for `lifetime` (until revoked when `None`).
+    pub async fn issue(
+        &self,
+        user_id: i64,
+        kind: TokenKind,
+        lifetime: Option<Duration>,
+    ) -> Result<String> {
         let mut bytes = [0u8; 32];
         getrandom::fill(&mut bytes).map_err(|_| Error::Random)?;
-        let token = format!("{TOKEN_PREFIX}{}", hex::encode(bytes));
-        let created_at = format_time(jiff::Timestamp::now());
+        let token = format!("{}{}", kind.prefix(), hex::encode(bytes));
+        let now = jiff::Timestamp::now();
+        let expires_at = match lifetime {
+            Some(lifetime) => {
+                let lifetime =
+                    jiff::SignedDuration::try_from(lifetime).unwrap_or(jiff::SignedDuration::MAX);
+                Some(format_time(now.checked_add(lifetime).unwrap_or(jiff::Timestamp::MAX)))
+            }
+            None => None,
+        };
         let inserted = with_pool!(&self.inner.backend, pool, _postgres => {
             // One statement, so a missing user inserts nothing.
             sqlx::query(
-                "INSERT INTO tokens (user_id, token_hash, created_at) \
-                 SELECT id, $2, $3 FROM users WHERE id = $1",
+                "INSERT INTO tokens (user_id, token_hash, created_at, kind, expires_at) \
+                 SELECT id, $2, $3, $4, $5 FROM users WHERE id = $1",
             )
             .bind(user_id)
             .bind(secret_hash(&token))
-            .bind(&created_at)
+            .bind(format_time(now))
+            .bind(kind.as_str())
+            .bind(expires_at)
             .execute(pool)
             .await?
             .rows_affected()
@@ -200,9 +256,64 @@ impl Store {
         Ok(token)
     }
 
-    /// The user a token belongs to, `None` when it is unknown or revoked.
+    /// Spends a one-time sign-in link: the user it was issued to, once; `None` when it is
+    /// unknown, expired or spent already (also when two requests spend it at once: one wins).
+    pub async fn redeem_sign_in_link(&self, code: &str) -> Result<Option<User>> {
+        if TokenKind::of(code) != Some(TokenKind::SignInLink) {
+            return Ok(None);
+        }
+        let now = format_time(jiff::Timestamp::now());
+        let spent: Option<(i64,)> = with_pool!(&self.inner.backend, pool, _postgres => {
+            sqlx::query_as(
+                "UPDATE tokens SET revoked_at = $1 \
+                 WHERE token_hash = $2 AND kind = 'sign-in' AND revoked_at IS NULL \
+                 AND (expires_at IS NULL OR expires_at > $1) RETURNING user_id",
+            )
+            .bind(&now)
+            .bind(secret_hash(code))
+            .fetch_optional(pool)
+            .await?
+        });
+        match spent {
+            Some((user_id,)) => self.user(user_id).await,
+            None => Ok(None),
+        }
+    }
+
+    /// A user by id.
+    pub async fn user(&self, user_id: i64) -> Result<Option<User>> {
+        let row: Option<UserRow> = with_pool!(&self.inner.backend, pool, _postgres => {
+            sqlx::query_as("SELECT id, name, role, created_at FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(pool)
+                .await?
+        });
+        row.map(User::try_from).transpose()
+    }
+
+    /// Revokes one token (a session, at sign-out); whether it was in force.
+    pub async fn revoke_token(&self, token: &str) -> Result<bool> {
+        let revoked_at = format_time(jiff::Timestamp::now());
+        let token_hash = secret_hash(token);
+        let n_revoked = with_pool!(&self.inner.backend, pool, _postgres => {
+            sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL")
+                .bind(&revoked_at)
+                .bind(&token_hash)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        let mut checked = self.lock_checked_tokens();
+        checked.n_revocations += 1;
+        checked.users.remove(&token_hash);
+        Ok(n_revoked > 0)
+    }
+
+    /// The user an API token or a session belongs to, `None` when it is unknown, revoked or
+    /// expired (a sign-in link is not a token to authenticate with: see
+    /// [`Store::redeem_sign_in_link`]).
     pub async fn authenticate(&self, token: &str) -> Result<Option<User>> {
-        if !token.starts_with(TOKEN_PREFIX) {
+        if !matches!(TokenKind::of(token), Some(TokenKind::Api | TokenKind::Session)) {
             return Ok(None);
         }
         self.token_user(&secret_hash(token)).await
@@ -218,7 +329,7 @@ impl Store {
         token: &str,
         max_age: Duration,
     ) -> Result<Option<User>> {
-        if !token.starts_with(TOKEN_PREFIX) {
+        if !matches!(TokenKind::of(token), Some(TokenKind::Api | TokenKind::Session)) {
             return Ok(None);
         }
         let token_hash = secret_hash(token);
@@ -257,9 +368,12 @@ impl Store {
             sqlx::query_as(
                 "SELECT users.id, users.name, users.role, users.created_at \
                  FROM tokens JOIN users ON users.id = tokens.user_id \
-                 WHERE tokens.token_hash = $1 AND tokens.revoked_at IS NULL",
+                 WHERE tokens.token_hash = $1 AND tokens.revoked_at IS NULL \
+                 AND tokens.kind IN ('api', 'session') \
+                 AND (tokens.expires_at IS NULL OR tokens.expires_at > $2)",
             )
             .bind(token_hash)
+            .bind(format_time(jiff::Timestamp::now()))
             .fetch_optional(pool)
             .await?
         });

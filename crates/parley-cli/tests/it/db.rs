@@ -121,3 +121,63 @@ fn a_database_password_is_never_printed() {
         assert!(stderr.contains("parley:***@127.0.0.1:1"), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn tokens_and_sign_in_links_are_issued_and_revoked_from_the_command_line() {
+    let temp = tempfile::tempdir().unwrap();
+    let db = temp.path().join("parley.db");
+    let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/talks-2025.toml");
+    let db_arg = db.as_os_str();
+    run_ok(&["db".as_ref(), "import".as_ref(), scenario.as_ref(), "--database".as_ref(), db_arg]);
+    let added = run_ok(&[
+        "db".as_ref(),
+        "add-user".as_ref(),
+        "olena".as_ref(),
+        "--role".as_ref(),
+        "delegate:ukraine".as_ref(),
+        "--expires-in-days".as_ref(),
+        "7".as_ref(),
+        "--database".as_ref(),
+        db_arg,
+    ]);
+    assert!(added.contains("good for 7 day(s)"), "{added}");
+    let token = added.lines().find(|line| line.starts_with("parley_")).unwrap().to_owned();
+    let link = run_ok(&[
+        "db".as_ref(),
+        "sign-in-link".as_ref(),
+        "olena".as_ref(),
+        "--base-url".as_ref(),
+        "https://parley.example/".as_ref(),
+        "--database".as_ref(),
+        db_arg,
+    ]);
+    assert!(link.contains("https://parley.example/sign-in?code=parley_link_"), "{link}");
+    let revoked = run_ok(&[
+        "db".as_ref(),
+        "revoke-token".as_ref(),
+        token.as_ref(),
+        "--database".as_ref(),
+        db_arg,
+    ]);
+    assert_eq!(revoked, "revoked the token\n");
+    let again =
+        parley().args(["db", "revoke-token", &token, "--database"]).arg(&db).output().unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("unknown or revoked already"));
+    // Revoking a user's tokens spends its sign-in link too.
+    let by_user = run_ok(&[
+        "db".as_ref(),
+        "revoke-token".as_ref(),
+        "--user".as_ref(),
+        "olena".as_ref(),
+        "--database".as_ref(),
+        db_arg,
+    ]);
+    assert_eq!(by_user, "revoked 1 token(s) and session(s) of 'olena'\n");
+    let unknown =
+        parley().args(["db", "sign-in-link", "nobody", "--database"]).arg(&db).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr)
+            .contains("no user named 'nobody', expected one of: olena")
+    );
+}

@@ -13,12 +13,24 @@ use serde_json::Value;
 
 use crate::helpers::parley;
 
+/// An API token for a new mediator, from `parley db add-user`.
+fn api_token(database: &Path) -> String {
+    let output = parley()
+        .args(["db", "add-user", "writer", "--role", "mediator", "--database"])
+        .arg(database)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    stdout.lines().find(|line| line.starts_with("parley_")).expect("a token").to_owned()
+}
+
 /// A running `parley serve`.
 struct Server {
     child: Child,
     address: String,
-    /// The first mediator's token, when this start created it.
-    first_token: Option<String>,
+    /// The first mediator's one-time sign-in code, when this start created the mediator.
+    first_sign_in_code: Option<String>,
     /// Kept open so that the server's writes to it never fail.
     _stdout: BufReader<ChildStdout>,
 }
@@ -33,7 +45,7 @@ impl Server {
             .spawn()
             .unwrap();
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let (mut address, mut first_token) = (None, None);
+        let (mut address, mut first_sign_in_code) = (None, None);
         loop {
             let mut line = String::new();
             assert!(
@@ -43,8 +55,8 @@ impl Server {
             if let Some(rest) = line.split(" at http://").nth(1) {
                 address = rest.split('/').next().map(str::to_owned);
             }
-            if let Some(token) = line.split("?token=").nth(1) {
-                first_token = Some(token.trim().to_owned());
+            if let Some(token) = line.split("?code=").nth(1) {
+                first_sign_in_code = Some(token.trim().to_owned());
             }
             if line.starts_with("Press Ctrl-C") {
                 break;
@@ -53,7 +65,7 @@ impl Server {
         Server {
             child,
             address: address.expect("the server says where"),
-            first_token,
+            first_sign_in_code,
             _stdout: stdout,
         }
     }
@@ -107,7 +119,8 @@ fn a_killed_server_keeps_every_acknowledged_write() {
     let temp = tempfile::tempdir().unwrap();
     let database = temp.path().join("parley.db");
     let server = Server::start(&database);
-    let token = server.first_token.clone().expect("a new database gets a mediator");
+    assert!(server.first_sign_in_code.is_some(), "a new database gets a mediator");
+    let token = api_token(&database);
     let address = server.address.clone();
 
     let acknowledged = Arc::new(Mutex::new(Vec::<Acknowledged>::new()));
@@ -153,7 +166,7 @@ fn a_killed_server_keeps_every_acknowledged_write() {
     assert!(acknowledged.len() >= 50, "too few writes before the kill: {}", acknowledged.len());
 
     let server = Server::start(&database);
-    assert_eq!(server.first_token, None, "the restart reuses the database");
+    assert_eq!(server.first_sign_in_code, None, "the restart reuses the database");
     let mut events = std::collections::HashMap::new();
     loop {
         let path = format!("/api/v1/events?after={}&limit=1000", events.len());

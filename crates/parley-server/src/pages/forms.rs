@@ -141,9 +141,11 @@ pub(crate) struct Sent {
 }
 
 /// Whether a post comes from a page of this site: its `Origin` (or, without one, its
-/// `Referer`) names the host it was sent to. A post with neither is let through: only very
-/// old browsers send neither, and the session cookie does not go with cross-site posts.
-pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
+/// `Referer`) names the host it was sent to (`Host`, or `X-Forwarded-Host` when a proxy is
+/// trusted to set it: `--trust-proxy`; a client's own is ignored). A post with neither is
+/// let through: only very old browsers send neither, and the session cookie does not go with
+/// cross-site posts.
+pub(crate) fn same_origin(headers: &HeaderMap, trust_proxy: bool) -> bool {
     let text = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
     let Some(source) = text("origin").or_else(|| text("referer")) else {
         return true;
@@ -154,10 +156,8 @@ pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
     else {
         return false;
     };
-    [text("host"), text("x-forwarded-host")]
-        .into_iter()
-        .flatten()
-        .any(|host| host.eq_ignore_ascii_case(authority))
+    let forwarded = if trust_proxy { text("x-forwarded-host") } else { None };
+    [text("host"), forwarded].into_iter().flatten().any(|host| host.eq_ignore_ascii_case(authority))
 }
 
 async fn record(
@@ -167,7 +167,7 @@ async fn record(
     headers: HeaderMap,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    if !same_origin(&headers) {
+    if !same_origin(&headers, state.inner.options.trust_proxy) {
         return PageError(ApiError::forbidden(
             "the form was sent from a page of another site: open the page here and send it again",
         ))
@@ -602,21 +602,32 @@ mod tests {
             }
             headers
         };
-        assert!(same_origin(&headers(&[("host", "127.0.0.1:8080")])));
-        assert!(same_origin(&headers(&[
+        assert!(same_origin(&headers(&[("host", "127.0.0.1:8080")]), false));
+        assert!(same_origin(
+            &headers(&[("host", "127.0.0.1:8080"), ("origin", "http://127.0.0.1:8080")]),
+            false
+        ));
+        assert!(same_origin(
+            &headers(&[
+                ("host", "parley.example"),
+                ("referer", "https://parley.example/stances?x=1")
+            ]),
+            false
+        ));
+        assert!(!same_origin(
+            &headers(&[("host", "127.0.0.1:8080"), ("origin", "http://evil.example")]),
+            false
+        ));
+        assert!(!same_origin(&headers(&[("host", "127.0.0.1:8080"), ("origin", "null")]), false));
+        assert!(!same_origin(&headers(&[("origin", "http://127.0.0.1:8080")]), false));
+        // A client's own X-Forwarded-Host counts only behind a trusted proxy.
+        let forwarded = headers(&[
             ("host", "127.0.0.1:8080"),
-            ("origin", "http://127.0.0.1:8080")
-        ])));
-        assert!(same_origin(&headers(&[
-            ("host", "parley.example"),
-            ("referer", "https://parley.example/stances?x=1")
-        ])));
-        assert!(!same_origin(&headers(&[
-            ("host", "127.0.0.1:8080"),
-            ("origin", "http://evil.example")
-        ])));
-        assert!(!same_origin(&headers(&[("host", "127.0.0.1:8080"), ("origin", "null")])));
-        assert!(!same_origin(&headers(&[("origin", "http://127.0.0.1:8080")])));
+            ("x-forwarded-host", "evil.example"),
+            ("origin", "http://evil.example"),
+        ]);
+        assert!(!same_origin(&forwarded, false));
+        assert!(same_origin(&forwarded, true));
     }
 
     #[test]

@@ -11,7 +11,7 @@
 mod analysis;
 mod claims;
 mod drafts;
-mod forms;
+pub(crate) mod forms;
 mod overview;
 mod stances;
 #[cfg(test)]
@@ -25,7 +25,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{DOCTYPE, Markup, html};
 use parley_model::Id;
 pub(crate) use parley_report::html::names::{issue_title, option_label, party_name};
 use parley_report::schema::Report;
@@ -51,6 +51,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(forms::routes())
         .layer(middleware::map_response(kept_private))
         .route("/assets/parley.css", get(stylesheet))
+        .route("/assets/page.js", get(page_script))
+        .route("/assets/live.js", get(live_script))
 }
 
 /// Pages hold what one user may see: no cache keeps them, and no other site frames them (a
@@ -244,6 +246,30 @@ fn style() -> &'static (String, String) {
     })
 }
 
+/// A script's address, with its digest so that browsers may keep it for good. Scripts are
+/// files of their own, never inline, so the pages' Content-Security-Policy allows scripts
+/// from this site only.
+fn script_address(name: &str, text: &str) -> String {
+    format!("/assets/{name}?v={}", hex::encode(&Sha256::digest(text.as_bytes())[..6]))
+}
+
+async fn page_script() -> Response {
+    script_response(SCRIPT)
+}
+
+async fn live_script() -> Response {
+    script_response(LIVE_SCRIPT)
+}
+
+fn script_response(text: &'static str) -> Response {
+    let mut response = text.into_response();
+    let headers = response.headers_mut();
+    headers
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000"));
+    response
+}
+
 fn stylesheet_link() -> Markup {
     html! { link rel="stylesheet" href=(format!("/assets/parley.css?v={}", style().1)); }
 }
@@ -330,29 +356,41 @@ pub(crate) fn layout(page: &Page<'_>, current: Nav, title: &str, content: Markup
                     "."
                 }
                 div #live-notice role="status" aria-live="polite" hidden { "Updated" }
-                script { (PreEscaped(SCRIPT)) }
-                @if page.as_of.is_none() { script { (PreEscaped(LIVE_SCRIPT)) } }
+                script src=(script_address("page.js", SCRIPT)) {}
+                @if page.as_of.is_none() { script src=(script_address("live.js", LIVE_SCRIPT)) {} }
             }
         }
     }
 }
 
-/// The sign-in page.
-pub(crate) fn sign_in(next: &str, error: Option<&str>) -> Markup {
+/// The sign-in page: a confirmation of a sign-in link's code, or a form for an API token;
+/// `check` ties the form to this browser (see `session.rs`).
+pub(crate) fn sign_in(next: &str, code: Option<&str>, check: &str, error: Option<&str>) -> Markup {
     bare_page(
         "Sign in",
         html! {
             section.sign-in {
                 h1 { "Sign in" }
-                p.muted { "Paste the token you were given (from " code { "parley db add-user" } " or the link " code { "parley serve" } " printed)." }
                 @if let Some(error) = error { p.form-error role="alert" { (error) } }
-                form.record.single method="post" action="/sign-in" {
-                    input type="hidden" name="next" value=(next);
-                    div.field {
-                        label for="token" { "Token" }
-                        input #token type="password" name="token" autocomplete="current-password" required;
+                @if let Some(code) = code {
+                    p.muted { "This one-time link signs you in once, in this browser." }
+                    form.record.single method="post" action="/sign-in" {
+                        input type="hidden" name="next" value=(next);
+                        input type="hidden" name="check" value=(check);
+                        input type="hidden" name="code" value=(code);
+                        div.actions { button.primary type="submit" { "Sign in" } }
                     }
-                    div.actions { button.primary type="submit" { "Sign in" } }
+                } @else {
+                    p.muted { "Open the one-time sign-in link you were given, or paste an API token (from " code { "parley db add-user" } ")." }
+                    form.record.single method="post" action="/sign-in" {
+                        input type="hidden" name="next" value=(next);
+                        input type="hidden" name="check" value=(check);
+                        div.field {
+                            label for="token" { "Token" }
+                            input #token type="password" name="token" autocomplete="current-password" required;
+                        }
+                        div.actions { button.primary type="submit" { "Sign in" } }
+                    }
                 }
             }
         },

@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use parley_store::Store;
-use parley_store::users::Role;
+use parley_store::users::{Role, TokenKind};
 use serde_json::json;
 use tower::ServiceExt;
 
@@ -60,7 +60,9 @@ impl Site {
             ("press", "observer"),
         ] {
             let user = store.create_user(name, &Role::parse(role).unwrap()).await.unwrap();
-            tokens.push(store.issue_token(user.id).await.unwrap());
+            // The pages are read by browsers, with a session in the cookie.
+            let session = store.issue(user.id, TokenKind::Session, None).await.unwrap();
+            tokens.push(session);
         }
         let options = ServerOptions {
             robustness_samples: 20,
@@ -148,10 +150,13 @@ async fn every_page_renders_in_the_layout() {
         assert!(page.contains("Talks") || page.contains("talks"), "{path}: the scenario's title");
         assert!(page.contains("action=\"/sign-out\""), "{path}: the sign-out form");
         assert!(page.contains("data-live="), "{path}: parts that follow the record");
-        assert!(page.contains("new EventSource('/api/v1/live')"), "{path}: the live script");
+        assert!(page.contains("<script src=\"/assets/live.js?v="), "{path}: the live script");
+        assert!(!page.contains("<script>"), "{path}: no inline script (the CSP forbids them)");
         assert!(page.contains("aria-current=\"page\""), "{path}: the current page in the nav");
         assert_eq!(answer.cache_control.as_deref(), Some("no-store"), "{path}: kept by no cache");
     }
+    let live = site.get("/assets/live.js", &site.mediator).await;
+    assert!(live.text.contains("new EventSource('/api/v1/live')"), "{}", live.text);
     let analysis = site.get("/analysis", &site.mediator).await.text;
     assert!(analysis.contains("<svg class=\"fig frontier\""), "the frontier plots");
     let drafts = site.get("/drafts", &site.mediator).await.text;
@@ -209,7 +214,7 @@ async fn each_role_is_offered_only_what_it_may_record() {
         let past = site.get(&format!("{path}?as_of=2100-01-01"), &site.mediator).await;
         assert!(!past.text.contains("action=\"/forms/"), "{path}: a form in the past");
         assert!(past.text.contains("as it stood at"), "{path}: the as_of banner");
-        assert!(!past.text.contains("EventSource"), "{path}: the past does not change");
+        assert!(!past.text.contains("live.js"), "{path}: the past does not change");
     }
 }
 

@@ -1,27 +1,50 @@
 //! Signing in: tokens are kept hashed, wrong ones are rate-limited per address (by the sign-in
-//! form and by API requests alike), and a browser holds its token in a session cookie.
+//! form and by API requests alike); a browser gets a session of its own, never the token, by
+//! a form of this site's own sign-in page only; a sign-in link works once; sign-out revokes
+//! the session.
 
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use parley_server::ServerOptions;
+use parley_store::users::TokenKind;
 use sha2::{Digest, Sha256};
 
 use crate::harness::{TestServer, Who, test_options};
 
-/// A sign-in form sent from an address.
+/// The sign-in check a sign-in page gave: its cookie, and the value its form carries.
+const CHECK: &str = "0123456789abcdef0123456789abcdef";
+
+/// A sign-in form sent from an address, as this site's sign-in page sends it.
 fn sign_in_form(token: &str, next: &str, address: [u8; 4]) -> Request<Body> {
-    let next =
-        next.replace('/', "%2F").replace('\r', "%0D").replace('\n', "%0A").replace(' ', "%20");
-    let body = format!("token={token}&next={next}");
-    let request = Request::builder()
+    posted(&format!("token={token}&next={}", encode(next)), Some(CHECK), Some(CHECK), address)
+}
+
+fn encode(text: &str) -> String {
+    text.replace('/', "%2F").replace('\r', "%0D").replace('\n', "%0A").replace(' ', "%20")
+}
+
+/// A post to /sign-in with a check value in the form and in the cookie.
+fn posted(
+    fields: &str,
+    field_check: Option<&str>,
+    cookie_check: Option<&str>,
+    address: [u8; 4],
+) -> Request<Body> {
+    let body = match field_check {
+        Some(check) => format!("{fields}&check={check}"),
+        None => fields.to_owned(),
+    };
+    let mut request = Request::builder()
         .method(Method::POST)
         .uri("/sign-in")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(body))
-        .unwrap();
-    TestServer::from_address(request, address)
+        .header("host", "parley.test")
+        .header("content-type", "application/x-www-form-urlencoded");
+    if let Some(check) = cookie_check {
+        request = request.header("cookie", format!("parley_sign_in_check={check}"));
+    }
+    TestServer::from_address(request.body(Body::from(body)).unwrap(), address)
 }
 
 /// An API request with a token, from an address.
@@ -51,7 +74,7 @@ async fn wrong_tokens_from_one_address_are_refused_for_a_while() {
         assert_eq!(answer.status, StatusCode::TOO_MANY_REQUESTS, "{}", answer.text);
         assert_eq!(answer.header("retry-after"), Some("60"));
         assert!(answer.text.contains("too many requests"), "{}", answer.text);
-        assert!(answer.header("set-cookie").is_none());
+        assert!(answer.header("set-cookie").is_none_or(|set| !set.contains("parley_session")));
         // The same address with a bearer token, revoked or made up: limited alike.
         for token in [wrong, server.revoked.as_str(), "not-even-a-token"] {
             let answer = server.send(bearer(token, [10, 0, 0, 1])).await;
@@ -101,16 +124,19 @@ async fn tokens_are_kept_hashed() {
 }
 
 #[tokio::test]
-async fn a_browser_signs_in_with_a_cookie_and_out_again() {
+async fn a_browser_signs_in_with_a_session_of_its_own_and_out_again() {
     for server in TestServer::all().await {
         let answer = server.send(sign_in_form(&server.russia, "/drafts?x=1", [10, 1, 0, 1])).await;
         assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text);
         assert_eq!(answer.header("location"), Some("/drafts?x=1"));
         let cookie = answer.header("set-cookie").unwrap().to_owned();
-        assert!(cookie.starts_with(&format!("parley_session={};", server.russia)), "{cookie}");
-        for attribute in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        // The cookie holds a session, not the token.
+        assert!(cookie.starts_with("parley_session=parley_session_"), "{cookie}");
+        assert!(!cookie.contains(&server.russia), "{cookie}");
+        for attribute in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=43200"] {
             assert!(cookie.contains(attribute), "{cookie}");
         }
+        assert!(!cookie.contains("Secure"), "plain HTTP: {cookie}");
         let session = cookie.split(';').next().unwrap().to_owned();
         let request = Request::get("/api/v1/me").header("cookie", &session).body(Body::empty());
         let me = server.send(request.unwrap()).await;
@@ -119,20 +145,27 @@ async fn a_browser_signs_in_with_a_cookie_and_out_again() {
         assert_eq!(me.json()["party"], "russia");
         let request = Request::get("/").header("cookie", &session).body(Body::empty());
         assert_eq!(server.send(request.unwrap()).await.status, StatusCode::OK);
+        // A session is no bearer token, and an API token in a cookie signs no one in.
+        let value = session.strip_prefix("parley_session=").unwrap();
+        assert_eq!(server.get("/api/v1/me", value).await.status, StatusCode::UNAUTHORIZED);
+        let request = Request::get("/api/v1/me")
+            .header("cookie", format!("parley_session={}", server.russia))
+            .body(Body::empty());
+        assert_eq!(server.send(request.unwrap()).await.status, StatusCode::UNAUTHORIZED);
 
         // A `next` that cannot be a Location goes home.
         let answer =
             server.send(sign_in_form(&server.russia, "/\r\nX-Evil: 1", [10, 1, 0, 1])).await;
         assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text);
         assert_eq!(answer.header("location"), Some("/"));
-        // The link `parley serve` prints signs in at once; `next` stays on this site.
-        let link = format!("/sign-in?token={}&next=//evil.example", server.mediator);
-        let answer = server.send(Request::get(link).body(Body::empty()).unwrap()).await;
-        assert_eq!(answer.status, StatusCode::SEE_OTHER);
-        assert_eq!(answer.header("location"), Some("/"));
-        assert!(answer.header("set-cookie").is_some());
 
-        let answer = server.send(Request::post("/sign-out").body(Body::empty()).unwrap()).await;
+        // Sign-out revokes the session: the cookie, sent again, signs no one in.
+        let request = Request::post("/sign-out")
+            .header("cookie", &session)
+            .header("host", "parley.test")
+            .header("origin", "http://parley.test")
+            .body(Body::empty());
+        let answer = server.send(request.unwrap()).await;
         assert_eq!(answer.status, StatusCode::SEE_OTHER);
         assert_eq!(answer.header("location"), Some("/sign-in"));
         let cleared = answer.header("set-cookie").unwrap();
@@ -140,11 +173,92 @@ async fn a_browser_signs_in_with_a_cookie_and_out_again() {
             cleared.starts_with("parley_session=;") && cleared.contains("Max-Age=0"),
             "{cleared}"
         );
-        // A revoked token's cookie is sent to sign in again.
-        let request =
-            Request::get("/").header("cookie", format!("parley_session={}", server.revoked));
-        let answer = server.send(request.body(Body::empty()).unwrap()).await;
+        let request = Request::get("/api/v1/me").header("cookie", &session).body(Body::empty());
+        assert_eq!(server.send(request.unwrap()).await.status, StatusCode::UNAUTHORIZED);
+        let request = Request::get("/").header("cookie", &session).body(Body::empty());
+        let answer = server.send(request.unwrap()).await;
         assert_eq!(answer.status, StatusCode::SEE_OTHER);
         assert_eq!(answer.header("location"), Some("/sign-in?next=/"));
+        // The API token is not revoked by a session's sign-out.
+        assert_eq!(server.get("/api/v1/me", &server.russia).await.status, StatusCode::OK);
     }
+}
+
+#[tokio::test]
+async fn a_sign_in_link_works_once_and_only_from_its_own_page() {
+    for server in TestServer::all().await {
+        let mediator = server.store.users().await.unwrap().into_iter().next().unwrap();
+        let code = server
+            .store
+            .issue(mediator.id, TokenKind::SignInLink, Some(Duration::from_secs(600)))
+            .await
+            .unwrap();
+        // Opening the link signs no one in: the page asks to confirm, with a check of its own.
+        let link = format!("/sign-in?code={code}&next=//evil.example");
+        let page = server.send(Request::get(link).body(Body::empty()).unwrap()).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        let set = page.header("set-cookie").unwrap().to_owned();
+        assert!(
+            set.starts_with("parley_sign_in_check=") && set.contains("SameSite=Strict"),
+            "{set}"
+        );
+        assert!(!set.contains("parley_session"), "{set}");
+        let check = set.split(';').next().unwrap().strip_prefix("parley_sign_in_check=").unwrap();
+        assert!(page.text.contains(&format!("value=\"{check}\"")), "the form carries the check");
+        assert!(page.text.contains(&code));
+        // Login CSRF: a cross-site form has no check cookie (SameSite), or names another site.
+        let fields = format!("code={code}&next=%2F");
+        for (field_check, cookie_check) in
+            [(Some(check), None), (None, Some(check)), (Some("other"), Some(check))]
+        {
+            let answer =
+                server.send(posted(&fields, field_check, cookie_check, [10, 2, 0, 1])).await;
+            assert_eq!(answer.status, StatusCode::FORBIDDEN, "{}", answer.text);
+            assert!(answer.header("set-cookie").is_none_or(|set| !set.contains("parley_session")));
+        }
+        let mut cross_site = posted(&fields, Some(check), Some(check), [10, 2, 0, 1]);
+        cross_site.headers_mut().insert("origin", "http://evil.example".parse().unwrap());
+        assert_eq!(server.send(cross_site).await.status, StatusCode::FORBIDDEN);
+        // From its own page: signed in, once.
+        let answer = server.send(posted(&fields, Some(check), Some(check), [10, 2, 0, 1])).await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text);
+        assert!(answer.header("set-cookie").unwrap().starts_with("parley_session=parley_session_"));
+        let again = server.send(posted(&fields, Some(check), Some(check), [10, 2, 0, 1])).await;
+        assert_eq!(again.status, StatusCode::UNAUTHORIZED, "{}", again.text);
+        assert!(again.text.contains("used already"), "{}", again.text);
+        // The code is no bearer token either.
+        assert_eq!(server.get("/api/v1/me", &code).await.status, StatusCode::UNAUTHORIZED);
+    }
+}
+
+#[tokio::test]
+async fn cookies_are_secure_behind_a_trusted_tls_proxy_only() {
+    let trusted = || ServerOptions { trust_proxy: true, ..test_options() };
+    for (options, secure) in [(test_options as fn() -> ServerOptions, false), (trusted, true)] {
+        let server = TestServer::sqlite_with(options()).await;
+        let mut request = sign_in_form(&server.russia, "/", [10, 3, 0, 1]);
+        request.headers_mut().insert("x-forwarded-proto", "https".parse().unwrap());
+        let answer = server.send(request).await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text);
+        let cookie = answer.header("set-cookie").unwrap();
+        assert_eq!(cookie.contains("; Secure"), secure, "{cookie}");
+    }
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let server = TestServer::sqlite().await;
+    for path in ["/", "/sign-in", "/api/v1/me", "/assets/parley.css", "/nothing-here"] {
+        let answer = server.get(path, &server.mediator).await;
+        let csp = answer.header("content-security-policy").unwrap_or_default();
+        let script = csp.split(';').map(str::trim).find(|part| part.starts_with("script-src"));
+        assert_eq!(script, Some("script-src 'self'"), "{path}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert_eq!(answer.header("x-content-type-options"), Some("nosniff"), "{path}");
+        assert_eq!(answer.header("x-frame-options"), Some("DENY"), "{path}");
+    }
+    // No page has an inline script: the policy would block it.
+    let page = server.get("/", &server.mediator).await;
+    assert!(!page.text.contains("<script>"), "inline script on /");
+    assert!(page.text.contains("<script src=\"/assets/page.js?v="), "{}", page.text);
 }

@@ -22,7 +22,7 @@ async fn start(database: &str) -> Start {
     let task = tokio::spawn(async move {
         let address: SocketAddr = "127.0.0.1:0".parse().unwrap();
         let announce = move |server: &Started| {
-            let _ = started.send(server.first_token.clone());
+            let _ = started.send(server.first_sign_in_code.clone());
         };
         if let Err(error) = serve(&database, address, ServerOptions::default(), announce).await {
             let mut message = error.to_string();

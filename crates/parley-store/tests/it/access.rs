@@ -81,6 +81,56 @@ async fn tokens_are_stored_hashed_and_authenticate_their_user() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_in_link_works_once_and_each_kind_of_token_stays_in_its_place() {
+    use parley_store::users::TokenKind;
+    use std::time::Duration;
+    for db in TestDb::all().await {
+        let store = seeded(&db).await;
+        let user = store.create_user("mediator", &Role::Mediator).await.unwrap();
+        let link = store
+            .issue(user.id, TokenKind::SignInLink, Some(Duration::from_secs(600)))
+            .await
+            .unwrap();
+        assert_eq!(TokenKind::of(&link), Some(TokenKind::SignInLink));
+        // A link is not a token: it signs in, once.
+        assert_eq!(store.authenticate(&link).await.unwrap(), None);
+        assert_eq!(
+            store.redeem_sign_in_link(&link).await.unwrap().map(|found| found.id),
+            Some(user.id)
+        );
+        assert_eq!(store.redeem_sign_in_link(&link).await.unwrap(), None, "spent");
+        // Two requests that spend one link at once: one wins.
+        let link = store
+            .issue(user.id, TokenKind::SignInLink, Some(Duration::from_secs(600)))
+            .await
+            .unwrap();
+        let (first, second) =
+            tokio::join!(store.redeem_sign_in_link(&link), store.redeem_sign_in_link(&link));
+        assert_eq!(
+            usize::from(first.unwrap().is_some()) + usize::from(second.unwrap().is_some()),
+            1
+        );
+        // An expired link and an expired session are refused.
+        let expired =
+            store.issue(user.id, TokenKind::SignInLink, Some(Duration::ZERO)).await.unwrap();
+        assert_eq!(store.redeem_sign_in_link(&expired).await.unwrap(), None);
+        let expired = store.issue(user.id, TokenKind::Session, Some(Duration::ZERO)).await.unwrap();
+        assert_eq!(store.authenticate(&expired).await.unwrap(), None);
+        // An API token is not a link; a session ends when revoked, the API token does not.
+        let api = store.issue_token(user.id).await.unwrap();
+        assert_eq!(store.redeem_sign_in_link(&api).await.unwrap(), None);
+        let session =
+            store.issue(user.id, TokenKind::Session, Some(Duration::from_secs(600))).await.unwrap();
+        assert_eq!(TokenKind::of(&session), Some(TokenKind::Session));
+        assert!(store.authenticate(&session).await.unwrap().is_some());
+        assert!(store.revoke_token(&session).await.unwrap());
+        assert_eq!(store.authenticate(&session).await.unwrap(), None);
+        assert!(store.authenticate(&api).await.unwrap().is_some());
+        db.finish().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn users_are_checked_when_created() {
     for db in TestDb::all().await {
         let store = seeded(&db).await;

@@ -36,6 +36,9 @@ pub struct ServeArgs {
     /// Mark every cookie Secure: the server is reached over TLS only.
     #[arg(long)]
     pub secure_cookies: bool,
+    /// Changes each user may record a minute, after a burst as large (0: no limit).
+    #[arg(long, default_value_t = ServerOptions::default().writes_per_minute)]
+    pub writes_per_minute: u32,
 }
 
 /// Runs the server until the process is stopped.
@@ -46,6 +49,8 @@ pub(crate) fn run(args: ServeArgs) -> Result<std::process::ExitCode> {
         analysis_threads: crate::thread_count(args.threads)?,
         trust_proxy: args.trust_proxy,
         secure_cookies: args.secure_cookies,
+        writes_per_minute: args.writes_per_minute,
+        write_burst: args.writes_per_minute,
         ..ServerOptions::default()
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

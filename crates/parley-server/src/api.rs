@@ -403,6 +403,7 @@ pub(crate) async fn create_entity(
             None => entities::set_id(&mut body, &entities::new_id(kind)),
         }
     }
+    check_text_lengths(&body, state.inner.options.max_text_chars)?;
     let fragment = entities::parse_entity(kind, &body)?;
     entities::authorize(&caller.viewer, view.scenario.scenario(), kind, &fragment.scenario, false)?;
     write(state, caller, &view, kind, fragment, StatusCode::CREATED).await
@@ -446,6 +447,7 @@ pub(crate) async fn update_entity(
         }
         None => entities::set_id(&mut body, id),
     }
+    check_text_lengths(&body, state.inner.options.max_text_chars)?;
     let fragment = entities::parse_entity(kind, &body)?;
     let scenario = view.scenario.scenario();
     entities::authorize(&caller.viewer, scenario, kind, &fragment.scenario, existing.is_some())?;
@@ -471,10 +473,37 @@ async fn remove(
     if !caller.is_mediator() {
         return Err(ApiError::forbidden("only a mediator can remove records"));
     }
+    state.allow_write(&caller.user.name)?;
     let change = Change::Remove { collection, id };
     let appended = state.store().append(&caller.user.name, &change).await?;
     state.announce(appended.seq);
     Ok((StatusCode::OK, Json(json!({ "removed": true, "event": appended.seq }))).into_response())
+}
+
+/// Refuses a body with a text longer than the server takes, naming its field.
+fn check_text_lengths(body: &Value, max_chars: usize) -> Result<(), ApiError> {
+    fn walk(value: &Value, path: &str, max_chars: usize) -> Result<(), ApiError> {
+        match value {
+            Value::String(text) if text.chars().count() > max_chars => Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!(
+                    "'{path}' is {} characters long, expected at most {max_chars}",
+                    text.chars().count()
+                ),
+            )
+            .with_field(path)),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .try_for_each(|(index, item)| walk(item, &format!("{path}[{index}]"), max_chars)),
+            Value::Object(fields) => fields.iter().try_for_each(|(name, field)| {
+                let path = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
+                walk(field, &path, max_chars)
+            }),
+            _ => Ok(()),
+        }
+    }
+    walk(body, "", max_chars)
 }
 
 /// Where an upserted entity lands in the merged record, for error paths.
@@ -542,6 +571,7 @@ async fn write(
         Kind::Entity(collection) => entities::fragment_id(&fragment, collection),
         Kind::Positions => None,
     };
+    state.allow_write(&caller.user.name)?;
     let change = Change::Upsert(fragment);
     let merged = apply(view.scenario.scenario(), &change);
     let Change::Upsert(fragment) = &change else { unreachable!("an upsert") };

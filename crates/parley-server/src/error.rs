@@ -60,6 +60,11 @@ impl ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, message).with_field(field)
     }
 
+    pub(crate) fn with_message(mut self, message: impl Into<String>) -> ApiError {
+        self.message = message.into();
+        self
+    }
+
     pub(crate) fn with_field(mut self, field: impl Into<String>) -> ApiError {
         self.field = Some(field.into());
         self

@@ -161,7 +161,51 @@ pub async fn serve(
     let state = AppState::new(store.clone(), options)?;
     tokio::spawn(state.clone().watch_head());
     on_start(&Started { address, database: store.database().to_owned(), first_sign_in_code });
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .await
-        .map_err(Error::Serve)
+    serve_connections(listener, state).await
+}
+
+/// Accepts connections and serves each on its own task. A client that does not send a whole
+/// request head within [`ServerOptions::header_timeout`] (a slow-header client, or an idle
+/// kept-alive connection) is disconnected; at most [`ServerOptions::max_connections`] are
+/// served at once, and beyond that new ones wait to be accepted.
+async fn serve_connections(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+) -> Result<(), Error> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let header_timeout = state.inner.options.header_timeout;
+    let connections = std::sync::Arc::new(tokio::sync::Semaphore::new(
+        state.inner.options.max_connections.max(1),
+    ));
+    let app = router(state);
+    loop {
+        let permit = connections.clone().acquire_owned().await.expect("the semaphore stays open");
+        let (stream, address) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            // A connection that failed as it was accepted (reset, out of descriptors): the
+            // next one may do.
+            Err(_) => {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                continue;
+            }
+        };
+        let service = tower::ServiceExt::map_request(
+            app.clone(),
+            move |request: axum::http::Request<hyper::body::Incoming>| {
+                let mut request = request.map(axum::body::Body::new);
+                request.extensions_mut().insert(axum::extract::ConnectInfo(address));
+                request
+            },
+        );
+        let service = hyper_util::service::TowerToHyperService::new(service);
+        tokio::spawn(async move {
+            let _permit = permit;
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout)
+                .serve_connection(TokioIo::new(stream), service);
+            // A client that goes away is no error of the server's.
+            let _ = connection.await;
+        });
+    }
 }

@@ -16,6 +16,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 struct Listener {
+    _slot: crate::state::ListenerSlot,
     state: AppState,
     caller: Caller,
     token: String,
@@ -34,9 +35,16 @@ pub(crate) async fn live(
     headers: axum::http::HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let token = request_token(&headers).unwrap_or_default().to_owned();
+    let slot = state.listener_slot(caller.user.id).ok_or_else(|| {
+        ApiError::too_many_requests(15).with_message(format!(
+            "too many live streams: each user may hold {} open at once; close one (another tab) first",
+            state.inner.options.max_listeners_per_user
+        ))
+    })?;
     let receiver = state.inner.live.subscribe();
     let view = state.view(&caller.viewer, None).await?;
     let listener = Listener {
+        _slot: slot,
         state,
         caller,
         token,
@@ -55,8 +63,10 @@ pub(crate) async fn live(
                 Ok(_) | Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => return None,
             }
-            // Still allowed to listen?
-            match listener.state.store().authenticate(&listener.token).await {
+            // Still allowed to listen? Checked as every request is: a revocation through this
+            // server is seen at once, so a write costs no query per listener.
+            let interval = listener.state.inner.options.token_check_interval;
+            match listener.state.store().authenticate_within(&listener.token, interval).await {
                 Ok(Some(user)) if user.id == listener.caller.user.id => {}
                 _ => return None,
             }

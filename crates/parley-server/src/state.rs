@@ -55,6 +55,20 @@ pub struct ServerOptions {
     pub trust_proxy: bool,
     /// Mark cookies `Secure` on every answer (the server is reached over TLS only).
     pub secure_cookies: bool,
+    /// How long a client has to send a request's head, and how long a kept-alive connection
+    /// may sit idle, before it is closed.
+    pub header_timeout: Duration,
+    /// Connections served at once; more wait to be accepted.
+    pub max_connections: usize,
+    /// Live-update streams each user may hold open at once.
+    pub max_listeners_per_user: usize,
+    /// Changes each user may record at once, then `writes_per_minute` a minute; 0 for no limit.
+    pub write_burst: u32,
+    /// See `write_burst`.
+    pub writes_per_minute: u32,
+    /// The longest text a change may carry in one field (a note, a summary, a statement), in
+    /// characters.
+    pub max_text_chars: usize,
 }
 
 impl Default for ServerOptions {
@@ -73,6 +87,12 @@ impl Default for ServerOptions {
             sign_in_link_lifetime: Duration::from_secs(30 * 60),
             trust_proxy: false,
             secure_cookies: false,
+            header_timeout: Duration::from_secs(30),
+            max_connections: 1024,
+            max_listeners_per_user: 8,
+            write_burst: 120,
+            writes_per_minute: 120,
+            max_text_chars: 20_000,
         }
     }
 }
@@ -174,6 +194,29 @@ pub(crate) struct Shared {
     pub(crate) live: broadcast::Sender<u64>,
     pub(crate) sign_in_limiter: RateLimiter,
     pub(crate) request_limiter: Option<RateLimiter>,
+    /// Changes each user may record (see [`ServerOptions::write_burst`]).
+    pub(crate) write_limiter: Option<RateLimiter>,
+    /// Live-update streams open, by user id.
+    listeners: Mutex<HashMap<i64, usize>>,
+}
+
+/// A live-update stream's place in its user's count: given back when the stream ends.
+pub(crate) struct ListenerSlot {
+    state: AppState,
+    user_id: i64,
+}
+
+impl Drop for ListenerSlot {
+    fn drop(&mut self) {
+        let mut listeners =
+            self.state.inner.listeners.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(count) = listeners.get_mut(&self.user_id) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                listeners.remove(&self.user_id);
+            }
+        }
+    }
 }
 
 /// How many views are kept before the cache starts over.
@@ -200,8 +243,16 @@ impl AppState {
                 Duration::from_secs(1) / options.requests_per_second,
             )
         });
+        let write_limiter = (options.write_burst > 0 && options.writes_per_minute > 0).then(|| {
+            RateLimiter::new(
+                options.write_burst,
+                Duration::from_secs(60) / options.writes_per_minute,
+            )
+        });
         Ok(AppState {
             inner: Arc::new(Shared {
+                write_limiter,
+                listeners: Mutex::new(HashMap::new()),
                 sign_in_limiter: RateLimiter::new(options.sign_in_burst, options.sign_in_interval),
                 request_limiter,
                 store,
@@ -297,6 +348,35 @@ impl AppState {
     pub(crate) fn announce(&self, head: u64) {
         // No listener is not an error.
         let _ = self.inner.live.send(head);
+    }
+
+    /// A place for one more live-update stream of a user, `None` when it holds
+    /// [`ServerOptions::max_listeners_per_user`] already.
+    pub(crate) fn listener_slot(&self, user_id: i64) -> Option<ListenerSlot> {
+        let mut listeners =
+            self.inner.listeners.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let count = listeners.entry(user_id).or_default();
+        if *count >= self.inner.options.max_listeners_per_user {
+            return None;
+        }
+        *count += 1;
+        Some(ListenerSlot { state: self.clone(), user_id })
+    }
+
+    /// Refuses a change beyond the user's write quota, with when to try again.
+    pub(crate) fn allow_write(&self, user: &str) -> Result<(), ApiError> {
+        match &self.inner.write_limiter {
+            Some(limiter) if !limiter.check(user, Instant::now()) => {
+                let per_minute = self.inner.options.writes_per_minute.max(1);
+                Err(ApiError::too_many_requests(u64::from(60 / per_minute).max(1)).with_message(
+                    format!(
+                        "too many changes: each user may record {} at once, then {per_minute} a minute",
+                        self.inner.options.write_burst
+                    ),
+                ))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Whether a client may make one more request now.

@@ -38,7 +38,18 @@ struct Server {
 impl Server {
     fn start(database: &Path) -> Server {
         let mut child = parley()
-            .args(["serve", "--port", "0", "--rate-limit", "0", "--samples", "0", "--database"])
+            .args([
+                "serve",
+                "--port",
+                "0",
+                "--rate-limit",
+                "0",
+                "--writes-per-minute",
+                "0",
+                "--samples",
+                "0",
+                "--database",
+            ])
             .arg(database)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

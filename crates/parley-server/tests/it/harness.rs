@@ -84,6 +84,7 @@ pub(crate) fn test_options() -> ServerOptions {
         robustness_samples: 50,
         analysis_threads: 1,
         sign_in_burst: 100_000,
+        write_burst: 100_000,
         ..ServerOptions::default()
     }
 }

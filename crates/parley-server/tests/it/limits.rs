@@ -1,4 +1,5 @@
-//! The limits a server keeps: the size of a body and the rate of each client's requests.
+//! The limits a server keeps: the size of a body and of each text in it, the rate of each
+//! client's requests, each user's changes, and its live streams.
 
 use axum::http::{Method, StatusCode};
 use parley_server::ServerOptions;
@@ -71,4 +72,87 @@ async fn a_client_over_its_request_rate_is_told_when_to_come_back() {
         tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
         assert_eq!(server.get("/api/v1/me", &server.russia).await.status, StatusCode::OK);
     }
+}
+
+#[tokio::test]
+async fn a_text_over_the_limit_is_refused_with_its_field() {
+    let options = || ServerOptions { max_text_chars: 100, ..test_options() };
+    for server in TestServer::all_with(options).await {
+        let position = |note: &str| {
+            json!({
+                "party": "ukraine", "issue": "nato", "date": "2025-12-03",
+                "stances": { "keep": "preferred" }, "visibility": "private", "note": note,
+            })
+        };
+        let answer = server
+            .call_as(
+                Who::Ukraine,
+                Method::POST,
+                "/api/v1/positions",
+                Some(&position(&"é".repeat(101))),
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", answer.text);
+        assert_eq!(answer.json()["error"]["field"], "note", "{}", answer.text);
+        assert!(
+            answer.message().contains("101 characters long, expected at most 100"),
+            "{}",
+            answer.text
+        );
+        let answer = server
+            .call_as(
+                Who::Ukraine,
+                Method::POST,
+                "/api/v1/positions",
+                Some(&position(&"é".repeat(100))),
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text);
+    }
+}
+
+#[tokio::test]
+async fn a_user_over_its_write_quota_is_told_when_to_come_back() {
+    let options = || ServerOptions { write_burst: 3, writes_per_minute: 1, ..test_options() };
+    for server in TestServer::all_with(options).await {
+        let claim = |n: usize| json!({ "claimant": "ukraine", "statement": format!("Claim {n}"), "status": "unverified" });
+        for n in 0..3 {
+            let answer =
+                server.call_as(Who::Ukraine, Method::POST, "/api/v1/claims", Some(&claim(n))).await;
+            assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text);
+        }
+        let answer =
+            server.call_as(Who::Ukraine, Method::POST, "/api/v1/claims", Some(&claim(3))).await;
+        assert_eq!(answer.status, StatusCode::TOO_MANY_REQUESTS, "{}", answer.text);
+        assert_eq!(answer.header("retry-after"), Some("60"));
+        assert!(answer.message().contains("each user may record 3 at once"), "{}", answer.text);
+        // Nothing was written, and another user has a quota of its own.
+        let claims = server.get("/api/v1/claims", &server.mediator).await.text;
+        assert!(!claims.contains("Claim 3"), "{claims}");
+        let answer = server
+            .call_as(
+                Who::Russia,
+                Method::POST,
+                "/api/v1/claims",
+                Some(&json!({ "claimant": "russia", "statement": "Mine", "status": "unverified" })),
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text);
+    }
+}
+
+#[tokio::test]
+async fn a_user_holds_a_bounded_number_of_live_streams() {
+    let options = || ServerOptions { max_listeners_per_user: 2, ..test_options() };
+    let server = TestServer::sqlite_with(options()).await;
+    let first = server.listen(&server.russia).await;
+    let second = server.listen(&server.russia).await;
+    let third = server.get("/api/v1/live", &server.russia).await;
+    assert_eq!(third.status, StatusCode::TOO_MANY_REQUESTS, "{}", third.text);
+    assert!(third.message().contains("each user may hold 2 open at once"), "{}", third.text);
+    // Another user is not held back; a stream closed gives its place back.
+    drop(server.listen(&server.ukraine).await);
+    drop(first);
+    let again = server.listen(&server.russia).await;
+    drop((second, again));
 }

@@ -11,20 +11,24 @@ use crate::harness::TestDatabase;
 /// How a server's start went: it serves (with the first mediator's token when this start
 /// created it), or it stopped with this message and its causes.
 enum Start {
-    Serving { task: tokio::task::JoinHandle<()>, first_token: Option<String> },
+    Serving { task: tokio::task::JoinHandle<()>, first_token: Option<String>, address: SocketAddr },
     Stopped(String),
 }
 
 async fn start(database: &str) -> Start {
-    let (started, on_start) = tokio::sync::oneshot::channel::<Option<String>>();
+    start_with(database, ServerOptions::default()).await
+}
+
+async fn start_with(database: &str, options: ServerOptions) -> Start {
+    let (started, on_start) = tokio::sync::oneshot::channel::<(Option<String>, SocketAddr)>();
     let (stopped, on_stop) = tokio::sync::oneshot::channel::<String>();
     let database = database.to_owned();
     let task = tokio::spawn(async move {
         let address: SocketAddr = "127.0.0.1:0".parse().unwrap();
         let announce = move |server: &Started| {
-            let _ = started.send(server.first_sign_in_code.clone());
+            let _ = started.send((server.first_sign_in_code.clone(), server.address));
         };
-        if let Err(error) = serve(&database, address, ServerOptions::default(), announce).await {
+        if let Err(error) = serve(&database, address, options, announce).await {
             let mut message = error.to_string();
             let mut source = std::error::Error::source(&error);
             while let Some(cause) = source {
@@ -35,7 +39,7 @@ async fn start(database: &str) -> Start {
         }
     });
     tokio::select! {
-        Ok(first_token) = on_start => Start::Serving { task, first_token },
+        Ok((first_token, address)) = on_start => Start::Serving { task, first_token, address },
         Ok(message) = on_stop => Start::Stopped(message),
     }
 }
@@ -47,7 +51,7 @@ async fn two_servers_starting_on_a_new_database_at_once_both_serve() {
         let mut first_tokens = 0;
         for start in [first, second] {
             match start {
-                Start::Serving { task, first_token } => {
+                Start::Serving { task, first_token, .. } => {
                     first_tokens += usize::from(first_token.is_some());
                     task.abort();
                 }
@@ -96,4 +100,46 @@ async fn a_tampered_log_is_not_served() {
         assert!(store.users().await.unwrap().is_empty(), "nothing was written: no first user");
         store.close().await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_sends_no_whole_request_head_in_time_is_disconnected() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("parley.db").display().to_string();
+    let options = ServerOptions {
+        header_timeout: std::time::Duration::from_millis(300),
+        ..ServerOptions::default()
+    };
+    let Start::Serving { task, address, .. } = start_with(&database, options).await else {
+        panic!("the server starts");
+    };
+    for first_bytes in [&b"GET /api/v1/me HTTP/1.1\r\nHost: x\r\n"[..], &b""[..]] {
+        let mut socket = tokio::net::TcpStream::connect(address).await.unwrap();
+        socket.write_all(first_bytes).await.unwrap();
+        let started = std::time::Instant::now();
+        let mut buffer = Vec::new();
+        // The server closes the socket (maybe after a 408): reading ends.
+        let read = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            socket.read_to_end(&mut buffer),
+        )
+        .await;
+        assert!(read.is_ok(), "a slow client is cut off");
+        assert!(
+            started.elapsed() >= std::time::Duration::from_millis(250),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+    // A whole request is answered.
+    let mut socket = tokio::net::TcpStream::connect(address).await.unwrap();
+    socket
+        .write_all(b"GET /sign-in HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = String::new();
+    socket.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    task.abort();
 }

@@ -189,6 +189,12 @@ pub(crate) struct Shared {
     /// A view is computed once however many requests ask for it at once: the first fills
     /// its cell and the others wait for it.
     views: Mutex<HashMap<ViewKey, Arc<tokio::sync::OnceCell<Arc<View>>>>>,
+    /// The latest view of each viewer (and time asked for), by the viewer's key: a view at a
+    /// newer head whose fingerprint is the same *is* this one, with everything computed from
+    /// it, so an event hidden from a viewer costs it nothing, not even time.
+    latest: Mutex<HashMap<(String, Option<String>), (Viewer, Arc<View>)>>,
+    /// Analyses run so far, to tell in tests which answers were computed anew.
+    pub(crate) analyses_run: std::sync::atomic::AtomicU64,
     pool: rayon::ThreadPool,
     /// Sends the head's sequence number whenever the log grows.
     pub(crate) live: broadcast::Sender<u64>,
@@ -258,6 +264,8 @@ impl AppState {
                 store,
                 options,
                 views: Mutex::new(HashMap::new()),
+                latest: Mutex::new(HashMap::new()),
+                analyses_run: std::sync::atomic::AtomicU64::new(0),
                 pool,
                 live,
             }),
@@ -278,6 +286,7 @@ impl AppState {
         let head = head.map_or(0, |head| head.seq);
         let key =
             ViewKey { viewer: viewer_key(viewer), head, as_of: as_of.map(|time| time.to_string()) };
+        let latest_key = (key.viewer.clone(), key.as_of.clone());
         let cell = {
             let mut views = self.lock_views();
             if !views.contains_key(&key) && views.len() >= MAX_VIEWS {
@@ -291,10 +300,49 @@ impl AppState {
         let view = cell
             .get_or_try_init(|| async {
                 let snapshot = self.inner.store.state_for(viewer, as_of).await?;
-                Ok::<_, ApiError>(Arc::new(View::new(snapshot.scenario, snapshot.version)))
+                let fresh = View::new(snapshot.scenario, snapshot.version);
+                let mut latest =
+                    self.inner.latest.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                let kept = latest.get(&latest_key).map(|(_, kept)| kept.clone());
+                match kept {
+                    // Mediators see every event, and are shown the log version: no reuse.
+                    Some(kept)
+                        if kept.fingerprint == fresh.fingerprint && *viewer != Viewer::Mediator =>
+                    {
+                        Ok::<_, ApiError>(kept)
+                    }
+                    _ => {
+                        let fresh = Arc::new(fresh);
+                        if latest.len() >= MAX_VIEWS && !latest.contains_key(&latest_key) {
+                            latest.clear();
+                        }
+                        latest.insert(latest_key, (viewer.clone(), fresh.clone()));
+                        Ok(fresh)
+                    }
+                }
             })
             .await?;
         Ok(view.clone())
+    }
+
+    /// Brings the latest view of every viewer seen lately up to the head, off any request,
+    /// so that the first request after an event (hidden from it or not) finds its view ready.
+    fn refresh_views(&self) {
+        let viewers: Vec<Viewer> = {
+            let latest = self.inner.latest.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            latest
+                .iter()
+                .filter(|((_, as_of), _)| as_of.is_none())
+                .map(|(_, (viewer, _))| viewer.clone())
+                .collect()
+        };
+        let state = self.clone();
+        tokio::spawn(async move {
+            for viewer in viewers {
+                // A failure here is met again, and answered, by the request that needs it.
+                let _ = state.view(&viewer, None).await;
+            }
+        });
     }
 
     fn lock_views(
@@ -326,6 +374,7 @@ impl AppState {
         &self,
         scenario: &ValidScenario,
     ) -> Result<(Arc<Report>, axum::body::Bytes), String> {
+        self.inner.analyses_run.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let options = parley_analysis::AnalysisOptions {
             as_of: scenario.scenario().as_of.map(|date| date.date),
             robustness_samples: self.inner.options.robustness_samples,
@@ -344,8 +393,14 @@ impl AppState {
         Ok((Arc::new(report), json.into()))
     }
 
+    /// How many analyses this server has run: an answer served from a kept view runs none.
+    pub fn analyses_run(&self) -> u64 {
+        self.inner.analyses_run.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Tells live listeners that the log may have grown.
     pub(crate) fn announce(&self, head: u64) {
+        self.refresh_views();
         // No listener is not an error.
         let _ = self.inner.live.send(head);
     }

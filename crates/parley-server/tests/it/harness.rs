@@ -41,6 +41,8 @@ impl Who {
 /// A server and its users' tokens. Dropping it drops its PostgreSQL database.
 pub(crate) struct TestServer {
     pub(crate) router: axum::Router,
+    /// The router's state, to read what it computed.
+    pub(crate) state: AppState,
     pub(crate) store: Store,
     /// `sqlite` or `postgres`, for messages.
     pub(crate) backend: &'static str,
@@ -224,7 +226,8 @@ impl TestServer {
         let state = AppState::new(store.clone(), options).unwrap();
         let mut tokens = tokens.into_iter();
         TestServer {
-            router: parley_server::router(state),
+            router: parley_server::router(state.clone()),
+            state,
             store,
             backend,
             mediator: tokens.next().unwrap(),

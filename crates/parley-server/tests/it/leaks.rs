@@ -637,6 +637,37 @@ async fn a_cycle_through_a_hidden_draft_does_not_refuse_a_delegates_change() {
     }
 }
 
+/// A party's analysis is not computed anew for an event hidden from it: the answer is the
+/// one kept, so it takes no longer than before and tells of no hidden write.
+#[tokio::test]
+async fn an_event_hidden_from_a_delegate_computes_nothing_anew_for_it() {
+    for server in TestServer::all().await {
+        let before = server.get("/api/v1/analysis", &server.russia).await;
+        assert_eq!(before.status, StatusCode::OK, "{}", before.text);
+        let run = server.state.analyses_run();
+        for n in 0..3 {
+            let position = json!({
+                "party": "ukraine", "issue": "europe-seat", "date": format!("2025-12-0{}", n + 1),
+                "importance": "critical", "stances": { "sidelined": "red-line" }, "visibility": "private",
+            });
+            server.create(Who::Ukraine, "positions", &position).await;
+            let after = server.get("/api/v1/analysis", &server.russia).await;
+            assert_eq!(after.header("etag"), before.header("etag"));
+            assert_eq!(after.text, before.text);
+            assert_eq!(server.state.analyses_run(), run, "{}: hidden write {n}", server.backend);
+        }
+        // The check can fail: an event Russia sees is analysed anew.
+        let public = json!({
+            "party": "ukraine", "issue": "europe-seat", "date": "2025-12-03",
+            "importance": "critical", "stances": { "sidelined": "red-line" },
+        });
+        server.create(Who::Ukraine, "positions", &public).await;
+        let after = server.get("/api/v1/analysis", &server.russia).await;
+        assert_ne!(after.header("etag"), before.header("etag"));
+        assert_eq!(server.state.analyses_run(), run + 1, "{}", server.backend);
+    }
+}
+
 fn shown_nothing(answer: &Answer) -> bool {
     !answer.text.contains(CLAIM_STATEMENT) && !answer.text.contains("ukraine")
 }

@@ -177,6 +177,9 @@ struct ViewKey {
     as_of: Option<String>,
 }
 
+/// A viewer's key and the time asked for: what [`Shared::latest`] keeps a view by.
+type LatestKey = (String, Option<String>);
+
 /// The state shared by every request; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
@@ -192,7 +195,7 @@ pub(crate) struct Shared {
     /// The latest view of each viewer (and time asked for), by the viewer's key: a view at a
     /// newer head whose fingerprint is the same *is* this one, with everything computed from
     /// it, so an event hidden from a viewer costs it nothing, not even time.
-    latest: Mutex<HashMap<(String, Option<String>), (Viewer, Arc<View>)>>,
+    latest: Mutex<HashMap<LatestKey, (Viewer, Arc<View>)>>,
     /// Analyses run so far, to tell in tests which answers were computed anew.
     pub(crate) analyses_run: std::sync::atomic::AtomicU64,
     pool: rayon::ThreadPool,

@@ -116,7 +116,8 @@ pub(crate) struct ReadQuery {
 
 impl ReadQuery {
     pub(crate) fn time(&self) -> Result<Option<jiff::Timestamp>, ApiError> {
-        self.as_of.as_deref().map(parse_as_of).transpose()
+        // An empty `as_of=` (a form left blank) is no time: the record now.
+        self.as_of.as_deref().filter(|text| !text.trim().is_empty()).map(parse_as_of).transpose()
     }
 }
 
@@ -287,7 +288,13 @@ async fn events(
             "the event log is for mediators: it holds every party's private records",
         ));
     }
-    let limit = query.limit.unwrap_or(100).clamp(1, 1000);
+    let limit = query.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "limit",
+            format!("limit {limit} is out of range: expected 1 to 1000"),
+        ));
+    }
     let events = state.store().events(query.after, limit).await?;
     let items: Vec<Value> = events
         .iter()
@@ -335,7 +342,7 @@ async fn list(
 
 fn parse_id(kind: Kind, text: &str) -> Result<Id, ApiError> {
     Id::parse(text).map_err(|message| {
-        ApiError::bad_request("id", format!("not a {} id: {message}", kind.singular()))
+        ApiError::bad_request("id", format!("not {} id: {message}", kind.with_article()))
     })
 }
 
@@ -382,8 +389,8 @@ pub(crate) async fn create_entity(
                     return Err(ApiError::new(
                         StatusCode::CONFLICT,
                         format!(
-                            "there is already a {} '{id}': PUT /api/v1/{}/{id} changes it",
-                            kind.singular(),
+                            "there is already {} '{id}': PUT /api/v1/{}/{id} changes it",
+                            kind.with_article(),
                             kind.key()
                         ),
                     )
@@ -394,9 +401,9 @@ pub(crate) async fn create_entity(
                 return Err(ApiError::bad_request(
                     "id",
                     format!(
-                        "the server assigns the ids of new records: leave 'id' out (PUT /api/v1/{}/ID changes a {})",
+                        "the server assigns the ids of new records: leave 'id' out (PUT /api/v1/{}/ID changes {})",
                         kind.key(),
-                        kind.singular()
+                        kind.with_article()
                     ),
                 ));
             }

@@ -60,6 +60,13 @@ impl Kind {
         }
     }
 
+    /// The singular with its article: "a draft", "an issue".
+    pub(crate) fn with_article(self) -> String {
+        let singular = self.singular();
+        let article = if singular.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+        format!("{article} {singular}")
+    }
+
     /// The number of entities of this kind in a scenario.
     pub(crate) fn len(self, scenario: &Scenario) -> usize {
         match self {
@@ -200,7 +207,7 @@ pub(crate) fn parse_entity(kind: Kind, body: &Value) -> Result<Fragment, ApiErro
     let text = toml::to_string(&table).map_err(|error| {
         ApiError::bad_request(
             "",
-            format!("the body cannot be read as a {}: {error}", kind.singular()),
+            format!("the body cannot be read as {}: {error}", kind.with_article()),
         )
     })?;
     let prefix = format!("{}[0]", kind.key());

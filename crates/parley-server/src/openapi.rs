@@ -24,9 +24,67 @@ fn read(summary: &str, tag: &str) -> Value {
     json!({ "summary": summary, "tags": [tag], "parameters": [{ "$ref": "#/components/parameters/AsOf" }], "responses": read_responses() })
 }
 
+/// What the API's JSON has no room for in a schema: JSON's `null` (a field is left out
+/// instead; the server refuses `null`), and references into a schema's own `$defs` (they move
+/// to the document's components).
+fn without_nulls(value: &mut Value) {
+    match value {
+        Value::Object(fields) => {
+            if let Some(Value::Array(types)) = fields.get_mut("type") {
+                types.retain(|kind| kind != "null");
+                if types.len() == 1 {
+                    let only = types.remove(0);
+                    fields.insert("type".into(), only);
+                }
+            }
+            if let Some(Value::Array(branches)) = fields.get_mut("anyOf") {
+                branches.retain(|branch| branch.get("type").is_none_or(|kind| kind != "null"));
+                if branches.len() == 1 {
+                    let only = branches.remove(0);
+                    fields.remove("anyOf");
+                    if let Value::Object(only) = only {
+                        fields.extend(only);
+                    }
+                }
+            }
+            if let Some(Value::String(target)) = fields.get_mut("$ref")
+                && let Some(name) = target.strip_prefix("#/$defs/")
+            {
+                *target = format!("#/components/schemas/{name}");
+            }
+            fields.values_mut().for_each(without_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(without_nulls),
+        _ => {}
+    }
+}
+
+/// The schema of one entity of a collection in the file's shape, and the definitions it
+/// refers to. A new entity may leave out its id (the server assigns one).
+fn entity_schema(key: &str, new: bool) -> (Value, Map<String, Value>) {
+    let mut schema = parley_model::scenario_file::entity_schema(key)
+        .expect("every collection of the API has a schema");
+    let definitions = match schema.as_object_mut().and_then(|fields| fields.remove("$defs")) {
+        Some(Value::Object(definitions)) => definitions,
+        _ => Map::new(),
+    };
+    if let Some(fields) = schema.as_object_mut() {
+        fields.remove("$schema");
+        fields.remove("title");
+        if new && let Some(Value::Array(required)) = fields.get_mut("required") {
+            required.retain(|field| field != "id");
+        }
+    }
+    without_nulls(&mut schema);
+    let mut definitions = Value::Object(definitions);
+    without_nulls(&mut definitions);
+    let Value::Object(definitions) = definitions else { unreachable!("an object stays one") };
+    (schema, definitions)
+}
+
 /// A write: `created` for POST (201 only); a PUT answers 200 for a changed entity and 201 for
 /// one a mediator records under a new id.
-fn write(summary: &str, tag: &str, created: bool) -> Value {
+fn write(summary: &str, tag: &str, created: bool, body: Value) -> Value {
     let mut responses = error_responses();
     let recorded = json!({ "description": "Recorded as a new event; the body holds the entity as the caller now sees it" });
     responses["201"] = recorded.clone();
@@ -40,7 +98,7 @@ fn write(summary: &str, tag: &str, created: bool) -> Value {
     json!({
         "summary": summary,
         "tags": [tag],
-        "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "description": "The entity in the scenario file's shape (docs/scenario-format.md)" } } } },
+        "requestBody": { "required": true, "description": "The entity in the scenario file's shape (docs/scenario-format.md)", "content": { "application/json": { "schema": body } } },
         "responses": responses,
     })
 }
@@ -90,26 +148,31 @@ pub(crate) fn document() -> Value {
         "responses": read_responses(),
     } }),
     );
+    let mut schemas = Map::new();
     for kind in Kind::ALL {
         let key = kind.key();
         let one = kind.singular();
+        let (new_body, definitions) = entity_schema(key, true);
+        let (body, _) = entity_schema(key, false);
+        schemas.extend(definitions);
         paths.insert(
             format!("/api/v1/{key}"),
             json!({
                 "get": read(&format!("The {key} the caller may see, in the file's shape"), key),
-                "post": write(&format!("Record a new {one}; the server assigns its id (a mediator may give one)"), key, true),
+                "post": write(&format!("Record a new {one}; the server assigns its id (a mediator may give one)"), key, true, new_body),
             }),
         );
         if let Kind::Entity(_) = kind {
             let id = json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } });
             let mut get = read(&format!("One {one}"), key);
             get["parameters"].as_array_mut().expect("a list").push(id.clone());
-            let mut put = write(&format!("Change a {one} (a new event)"), key, false);
+            let mut put =
+                write(&format!("Change {} (a new event)", kind.with_article()), key, false, body);
             put["parameters"] = json!([id.clone()]);
             let mut removed = error_responses();
             removed["200"] = json!({ "description": "Removed, as a new event" });
             removed["422"] = json!({ "$ref": "#/components/responses/Error" });
-            let delete = json!({ "summary": format!("Remove a {one} (mediators only; a new event)"), "tags": [key], "parameters": [id], "responses": removed });
+            let delete = json!({ "summary": format!("Remove {} (mediators only; a new event)", kind.with_article()), "tags": [key], "parameters": [id], "responses": removed });
             paths.insert(
                 format!("/api/v1/{key}/{{id}}"),
                 json!({ "get": get, "put": put, "delete": delete }),
@@ -128,6 +191,7 @@ pub(crate) fn document() -> Value {
         "paths": paths,
         "components": {
             "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
+            "schemas": schemas,
             "parameters": {
                 "AsOf": { "name": "as_of", "in": "query", "required": false, "schema": { "type": "string" }, "description": "RFC 3339 time or a date (the end of that day, UTC)" }
             },

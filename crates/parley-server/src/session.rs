@@ -120,7 +120,10 @@ async fn sign_in(
         },
         // A pasted token must be an API token: a session or a link is not one to paste.
         (None, Some(token)) if TokenKind::of(token) == Some(TokenKind::Api) => {
-            authenticate(&state, token, &address).await
+            match authenticate(&state, token).await {
+                Ok(None) => wrong_attempt(&state, &address).map(|()| None),
+                found => found,
+            }
         }
         (None, Some(_)) => wrong_attempt(&state, &address).map(|()| None),
         (None, None) => Ok(None),

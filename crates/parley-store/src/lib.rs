@@ -223,11 +223,7 @@ impl Store {
             } else {
                 SqliteConnectOptions::new().filename(database)
             };
-            let pool = SqlitePoolOptions::new()
-                .max_connections(4)
-                .connect_with(sqlite_options(options))
-                .await
-                .map_err(open_error)?;
+            let pool = connect_sqlite(sqlite_options(options)).await.map_err(open_error)?;
             migrate(|| sqlx::migrate!("./migrations/sqlite").run(&pool)).await?;
             Backend::Sqlite(pool)
         };
@@ -278,6 +274,26 @@ where
             Err(_) if tries < 5 => {
                 tries += 1;
                 tokio::time::sleep(Duration::from_millis(50 * tries)).await;
+            }
+            result => return result,
+        }
+    }
+}
+
+/// Opens a SQLite pool. A file that another process is creating at the same moment may be
+/// locked while that process turns on write-ahead logging (SQLite answers "database is
+/// locked" at once there, without waiting its busy timeout): the open is tried again.
+async fn connect_sqlite(
+    options: SqliteConnectOptions,
+) -> std::result::Result<SqlitePool, sqlx::Error> {
+    let mut tries = 0;
+    loop {
+        match SqlitePoolOptions::new().max_connections(4).connect_with(options.clone()).await {
+            Err(sqlx::Error::Database(error))
+                if tries < 10 && matches!(error.code().as_deref(), Some("5" | "6")) =>
+            {
+                tries += 1;
+                tokio::time::sleep(Duration::from_millis(20 * tries)).await;
             }
             result => return result,
         }

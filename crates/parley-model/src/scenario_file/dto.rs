@@ -5,7 +5,7 @@ use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use toml::value::Datetime;
 
-#[derive(Deserialize, Serialize, Debug, Default)]
+#[derive(Deserialize, Serialize, Debug, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct HeaderDto {
     pub(crate) id: String,
@@ -16,7 +16,7 @@ pub(crate) struct HeaderDto {
     pub(crate) as_of: Option<DateDto>,
 }
 
-#[derive(Deserialize, Serialize, Debug, Default)]
+#[derive(Deserialize, Serialize, Debug, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ScaleDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -29,15 +29,15 @@ pub(crate) struct ScaleDto {
 
 /// A date: a TOML date, a text date (`2025-11` has month precision, `2025` year precision),
 /// or a table with its precision and basis.
-#[derive(Deserialize, Serialize, Debug, Clone)]
+#[derive(Deserialize, Serialize, Debug, Clone, schemars::JsonSchema)]
 #[serde(untagged)]
 pub(crate) enum DateDto {
-    Plain(Datetime),
+    Plain(#[schemars(with = "String")] Datetime),
     Text(String),
     Detailed(DetailedDateDto),
 }
 
-#[derive(Deserialize, Serialize, Debug, Clone)]
+#[derive(Deserialize, Serialize, Debug, Clone, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DetailedDateDto {
     pub(crate) date: DatePartDto,
@@ -47,22 +47,22 @@ pub(crate) struct DetailedDateDto {
     pub(crate) basis: Option<String>,
 }
 
-#[derive(Deserialize, Serialize, Debug, Clone)]
+#[derive(Deserialize, Serialize, Debug, Clone, schemars::JsonSchema)]
 #[serde(untagged)]
 pub(crate) enum DatePartDto {
-    Plain(Datetime),
+    Plain(#[schemars(with = "String")] Datetime),
     Text(String),
 }
 
 /// A citation: `"source#section"`, `"source"`, or a table.
-#[derive(Deserialize, Serialize, Debug, Clone)]
+#[derive(Deserialize, Serialize, Debug, Clone, schemars::JsonSchema)]
 #[serde(untagged)]
 pub(crate) enum CitationDto {
     Text(String),
     Table { source: String, section: Option<String> },
 }
 
-#[derive(Deserialize, Serialize, Debug)]
+#[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SourceDto {
     pub(crate) id: String,
@@ -77,14 +77,14 @@ pub(crate) struct SourceDto {
     pub(crate) sections: Vec<String>,
 }
 
-#[derive(Deserialize, Serialize, Debug)]
+#[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(untagged)]
 pub(crate) enum ConsentDto {
     Keyword(String),
     Issues { issues: Vec<String> },
 }
 
-#[derive(Deserialize, Serialize, Debug)]
+#[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DelegateDto {
     pub(crate) id: String,
@@ -95,7 +95,7 @@ pub(crate) struct DelegateDto {
     pub(crate) cites: Vec<CitationDto>,
 }
 
-#[derive(Deserialize, Serialize, Debug)]
+#[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct InterestDto {
     pub(crate) label: String,
@@ -103,7 +103,7 @@ pub(crate) struct InterestDto {
     pub(crate) cites: Vec<CitationDto>,
 }
 
-#[derive(Deserialize, Serialize, Debug)]
+#[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ReservationDto {
     pub(crate) value: f64,
@@ -115,7 +115,7 @@ pub(crate) struct ReservationDto {
     pub(crate) cites: Vec<CitationDto>,
 }
 
-#[derive(Deserialize, Serialize, Debug)]
+#[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct NoteDto {
     pub(crate) text: String,
@@ -127,7 +127,7 @@ pub(crate) struct NoteDto {
     pub(crate) cites: Vec<CitationDto>,
 }
 
-#[derive(Deserialize, Serialize, Debug)]
+#[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PartyDto {
     pub(crate) id: String,
@@ -149,7 +149,7 @@ pub(crate) struct PartyDto {
     pub(crate) notes: Vec<NoteDto>,
 }
 
-#[derive(Deserialize, Serialize, Debug)]
+#[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct OptionDto {
     pub(crate) id: String,
@@ -157,7 +157,7 @@ pub(crate) struct OptionDto {
     pub(crate) label: String,
 }
 
-#[derive(Deserialize, Serialize, Debug)]
+#[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct IssueDto {
     pub(crate) id: String,
@@ -172,14 +172,14 @@ pub(crate) struct IssueDto {
 }
 
 /// Visibility: `"public"`, `"private"`, or `{ track = "id" }`.
-#[derive(Deserialize, Serialize, Debug)]
+#[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(untagged)]
 pub(crate) enum VisibilityDto {
     Keyword(String),
     Track { track: String },
 }
 
-#[derive(Deserialize, Serialize, Debug)]
+#[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TrackDto {
     pub(crate) id: String,
@@ -193,7 +193,7 @@ pub(crate) struct TrackDto {
     pub(crate) cites: Vec<CitationDto>,
 }
 
-#[derive(Deserialize, Serialize, Debug)]
+#[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PlaceDto {
     pub(crate) name: String,
@@ -205,7 +205,7 @@ pub(crate) struct PlaceDto {
     pub(crate) precision: Option<String>,
 }
 
-#[derive(Deserialize, Serialize, Debug)]
+#[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct MeetingDto {
     pub(crate) id: String,
@@ -233,7 +233,7 @@ pub(crate) struct MeetingDto {
     pub(crate) cites: Vec<CitationDto>,
 }
 
-#[derive(Deserialize, Serialize, Debug)]
+#[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PointDto {
     pub(crate) id: String,
@@ -252,14 +252,14 @@ pub(crate) struct PointDto {
 }
 
 /// The parent points a lineage entry speaks of: a list of ids or `"rest"`.
-#[derive(Deserialize, Serialize, Debug)]
+#[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(untagged)]
 pub(crate) enum PointSelectionDto {
     Listed(Vec<String>),
     Keyword(String),
 }
 
-#[derive(Deserialize, Serialize, Debug)]
+#[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct LineageDto {
     pub(crate) parent: String,
@@ -271,7 +271,7 @@ pub(crate) struct LineageDto {
     pub(crate) cites: Vec<CitationDto>,
 }
 
-#[derive(Deserialize, Serialize, Debug)]
+#[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DraftDto {
     pub(crate) id: String,
@@ -300,14 +300,14 @@ pub(crate) struct DraftDto {
 }
 
 /// A stance on one option: a level keyword or an exact value.
-#[derive(Deserialize, Serialize, Debug, Clone)]
+#[derive(Deserialize, Serialize, Debug, Clone, schemars::JsonSchema)]
 #[serde(untagged)]
 pub(crate) enum StanceDto {
     Level(String),
     Value(f64),
 }
 
-#[derive(Deserialize, Serialize, Debug)]
+#[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PositionDto {
     pub(crate) party: String,
@@ -330,7 +330,7 @@ pub(crate) struct PositionDto {
     pub(crate) stances: OrderedMap<StanceDto>,
 }
 
-#[derive(Deserialize, Serialize, Debug)]
+#[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ClaimDto {
     pub(crate) id: String,
@@ -409,4 +409,36 @@ impl<V: Serialize> Serialize for OrderedMap<V> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_map(self.0.iter().map(|(key, value)| (key, value)))
     }
+}
+
+impl<V: schemars::JsonSchema> schemars::JsonSchema for OrderedMap<V> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Table_of_{}", V::schema_name()).into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "additionalProperties": generator.subschema_for::<V>(),
+        })
+    }
+}
+
+/// The JSON Schema of one entity of a collection (`sources`, `parties`, `issues`, `tracks`,
+/// `meetings`, `drafts`, `positions`, `claims`) in the file's shape, with the definitions it
+/// refers to under `$defs`; `None` for another name.
+pub(crate) fn entity_schema(collection: &str) -> Option<serde_json::Value> {
+    use schemars::schema_for;
+    let schema = match collection {
+        "sources" => schema_for!(SourceDto),
+        "parties" => schema_for!(PartyDto),
+        "issues" => schema_for!(IssueDto),
+        "tracks" => schema_for!(TrackDto),
+        "meetings" => schema_for!(MeetingDto),
+        "drafts" => schema_for!(DraftDto),
+        "positions" => schema_for!(PositionDto),
+        "claims" => schema_for!(ClaimDto),
+        _ => return None,
+    };
+    Some(schema.to_value())
 }

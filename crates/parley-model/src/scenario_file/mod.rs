@@ -108,6 +108,13 @@ pub struct Fragment {
     pub has_scale: bool,
 }
 
+/// The JSON Schema of one entity of a collection (`sources`, `parties`, `issues`, `tracks`,
+/// `meetings`, `drafts`, `positions`, `claims`) in the file's shape, as JSON; `None` for
+/// another name. What the server's API takes and gives.
+pub fn entity_schema(collection: &str) -> Option<serde_json::Value> {
+    dto::entity_schema(collection)
+}
+
 /// Reads a fragment of a scenario: the same format as a scenario file, with no table required.
 /// Problems of shape are reported with their line and column; references are not checked.
 pub fn read_fragment(text: &str) -> Result<Fragment, Vec<Diagnostic>> {

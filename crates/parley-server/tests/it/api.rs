@@ -539,6 +539,9 @@ async fn a_bad_query_or_method_is_answered_in_json() {
     for (path, field) in [
         ("/api/v1/events?after=x", "after"),
         ("/api/v1/events?limit=-1", "limit"),
+        ("/api/v1/events?limit=0", "limit"),
+        ("/api/v1/events?limit=1001", "limit"),
+        ("/api/v1/issues/%20a", "id"),
         ("/api/v1/claims?as_of=2025-12-01&as_of=2025-12-02", "as_of"),
         ("/api/v1/analysis?as_of=yesterday", "as_of"),
     ] {
@@ -558,4 +561,19 @@ async fn a_bad_query_or_method_is_answered_in_json() {
         assert_eq!(answer.json()["error"]["status"], 405, "{method} {path}");
         assert!(answer.message().contains(&format!("{method} {path}")), "{}", answer.text);
     }
+}
+
+#[tokio::test]
+async fn a_blank_time_is_now_and_limits_and_ids_are_told_plainly() {
+    let server = TestServer::sqlite().await;
+    let now = server.get("/api/v1/claims", &server.observer).await;
+    let blank = server.get("/api/v1/claims?as_of=", &server.observer).await;
+    assert_eq!(blank.status, StatusCode::OK, "{}", blank.text);
+    assert_eq!(blank.json(), now.json());
+    let answer = server.get("/api/v1/events?limit=1001", &server.mediator).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{}", answer.text);
+    assert_eq!(answer.message(), "limit 1001 is out of range: expected 1 to 1000");
+    let answer = server.get("/api/v1/issues/%20a", &server.mediator).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{}", answer.text);
+    assert!(answer.message().starts_with("not an issue id: "), "{}", answer.text);
 }

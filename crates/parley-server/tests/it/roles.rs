@@ -272,6 +272,30 @@ async fn the_document_describes_every_collection_and_resolves_its_references() {
     for path in ["me", "record", "analysis", "stance-matrix", "timeline", "events", "live"] {
         assert!(paths[&format!("/api/v1/{path}")]["get"].is_object(), "{path}");
     }
+    // Each write's body is described: the fields it must have, and no others. A new record
+    // may leave its id to the server; a change names it.
+    for (collection, required) in
+        [("issues", "title"), ("claims", "statement"), ("drafts", "title")]
+    {
+        let body = |path: &str, method: &str| {
+            let schema =
+                &paths[path][method]["requestBody"]["content"]["application/json"]["schema"];
+            let required: Vec<String> = schema["required"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{method} {path}: {schema}"))
+                .iter()
+                .map(|field| field.as_str().unwrap().to_owned())
+                .collect();
+            assert_eq!(schema["additionalProperties"], false, "{method} {path}: {schema}");
+            assert!(schema["properties"][&required[0]].is_object(), "{method} {path}");
+            required
+        };
+        let new = body(&format!("/api/v1/{collection}"), "post");
+        let changed = body(&format!("/api/v1/{collection}/{{id}}"), "put");
+        assert!(new.iter().any(|field| field == required), "{collection}: {new:?}");
+        assert!(!new.iter().any(|field| field == "id"), "{collection}: {new:?}");
+        assert!(changed.iter().any(|field| field == "id"), "{collection}: {changed:?}");
+    }
     // Every reference names a component that exists, and every path parameter is declared.
     let mut references = Vec::new();
     collect_references(&document, &mut references);

@@ -1,6 +1,8 @@
 //! Reading GENIUS XML: telling domains from profiles by content, and parsing each into the
 //! plain data of [`crate::model`], with errors that point at the file, line and column.
 
+use std::collections::{HashMap, HashSet};
+
 use roxmltree::{Document, Node};
 
 use crate::check::{self, Place, Problem};
@@ -398,12 +400,15 @@ fn parse_objective<'n, 'input>(
 ) -> Result<ParsedIssues<'n, 'input>> {
     let mut issues = Vec::new();
     let mut issue_nodes = Vec::new();
+    // Issue positions and weights by index, so that a long objective is read in linear time.
+    let mut issue_by_index: HashMap<u32, usize> = HashMap::new();
     let mut weights: Vec<(u32, f64, Node<'_, '_>)> = Vec::new();
+    let mut weight_indices: HashSet<u32> = HashSet::new();
     for child in child_elements(objective) {
         match child.tag_name().name() {
             "issue" => {
                 let issue = parse_profile_issue(source, child)?;
-                if issues.iter().any(|earlier: &ProfileIssue| earlier.index == issue.index) {
+                if issue_by_index.insert(issue.index, issues.len()).is_some() {
                     let message =
                         format!("has index '{}', which an earlier <issue> has too", issue.index);
                     return Err(source.invalid(child, message));
@@ -414,7 +419,7 @@ fn parse_objective<'n, 'input>(
             "weight" => {
                 let index = source.index(child)?;
                 let value = source.number(child, "value", Sign::NotNegative)?;
-                if weights.iter().any(|(seen_index, _, _)| *seen_index == index) {
+                if !weight_indices.insert(index) {
                     let message = format!("has index '{index}', which an earlier <weight> has too");
                     return Err(source.invalid(child, message));
                 }
@@ -431,7 +436,8 @@ fn parse_objective<'n, 'input>(
         }
     }
     for (index, value, node) in weights {
-        let Some(issue) = issues.iter_mut().find(|issue| issue.index == index) else {
+        let Some(issue) = issue_by_index.get(&index).map(|&issue_idx| &mut issues[issue_idx])
+        else {
             let message = format!("has index '{index}', but no <issue> has that index");
             return Err(source.invalid(node, message));
         };

@@ -6,11 +6,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
-use parley_model::scenario_file::read_scenario;
 use parley_store::Store;
 use parley_store::users::Role;
 
-use crate::files::{read_text, write_atomically};
+use crate::files::{read_scenario_file, write_atomically};
 
 /// The database when `--database` is not given.
 pub(crate) const DEFAULT_DATABASE: &str = "./parley.db";
@@ -102,8 +101,7 @@ async fn run_async(command: DbCommand) -> Result<ExitCode> {
         }
         DbCommand::Import { file, database, author } => {
             let file_name = file.display().to_string();
-            let text = read_text(&file)?;
-            let loaded = read_scenario(&text);
+            let loaded = read_scenario_file(&file)?;
             let Some(scenario) = loaded.scenario else {
                 let rendered: Vec<String> = loaded
                     .diagnostics

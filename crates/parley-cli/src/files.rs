@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use parley_model::builtin::{TALKS_2025_FILE_NAME, TALKS_2025_TOML};
 use parley_model::diagnostic::Diagnostic;
 use parley_model::scenario::Scenario;
-use parley_model::scenario_file::read_scenario;
+use parley_model::scenario_file::{Loaded, read_scenario, read_scenario_bytes};
 use parley_model::validate::ValidScenario;
 
 /// A scenario loaded without errors, with its warnings and the name it is reported under.
@@ -18,8 +18,14 @@ pub(crate) struct LoadedScenario {
     pub(crate) file_name: String,
 }
 
-pub(crate) fn read_text(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("cannot read '{}'", path.display()))
+pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("cannot read '{}'", path.display()))
+}
+
+/// Reads a scenario file (TOML): text that is not UTF-8 gives one error at the line and
+/// column of its first invalid byte, like any other problem of the file.
+pub(crate) fn read_scenario_file(path: &Path) -> Result<Loaded> {
+    Ok(read_scenario_bytes(&read_bytes(path)?))
 }
 
 /// Loads a scenario: a TOML file, a GENIUS folder, or the built-in scenario when none is named.
@@ -34,11 +40,10 @@ pub(crate) fn load(path: Option<&Path>) -> Result<LoadedScenario> {
             Err(diagnostics) => bail!("{}", render_errors(&file_name, &diagnostics)),
         };
     }
-    let (text, file_name) = match path {
-        Some(path) => (read_text(path)?, path.display().to_string()),
-        None => (TALKS_2025_TOML.to_owned(), TALKS_2025_FILE_NAME.to_owned()),
+    let (loaded, file_name) = match path {
+        Some(path) => (read_scenario_file(path)?, path.display().to_string()),
+        None => (read_scenario(TALKS_2025_TOML), TALKS_2025_FILE_NAME.to_owned()),
     };
-    let loaded = read_scenario(&text);
     match loaded.scenario {
         Some(scenario) => Ok(LoadedScenario { scenario, warnings: loaded.diagnostics, file_name }),
         None => bail!("{}", render_errors(&file_name, &loaded.diagnostics)),
@@ -75,7 +80,12 @@ pub(crate) fn read_genius_folder(dir: &Path) -> Result<Scenario> {
     }
     let files = paths
         .iter()
-        .map(|path| Ok((path.display().to_string(), read_text(path)?)))
+        .map(|path| {
+            let file_name = path.display().to_string();
+            let bytes = read_bytes(path)?;
+            let text = parley_genius::decode_file(&file_name, &bytes)?.to_owned();
+            Ok((file_name, text))
+        })
         .collect::<Result<Vec<(String, String)>>>()?;
     let genius = parley_genius::parse_scenario(&files)?;
     let fallback_id = dir

@@ -17,7 +17,7 @@ use parley_model::scenario_file::{read_scenario, write_scenario};
 use parley_report::terminal::RenderOptions;
 
 use args::{AnalysisArgs, Args, ColorChoice, Command, ExportFormat, ImportFormat};
-use files::{LoadedScenario, load, read_text, write_atomically};
+use files::{LoadedScenario, load, write_atomically};
 
 /// Runs a command and returns the exit code: 0 on success, 1 when `check` finds errors.
 pub fn run(args: Args) -> Result<ExitCode> {
@@ -72,7 +72,7 @@ fn check(files: &[std::path::PathBuf]) -> Result<ExitCode> {
                 }
             }
         } else {
-            (0, read_scenario(&read_text(path)?).diagnostics)
+            (0, files::read_scenario_file(path)?.diagnostics)
         };
         for diagnostic in &diagnostics {
             output.push_str(&diagnostic.render(&file_name));

@@ -144,6 +144,25 @@ fn child_elements<'n, 'input>(node: Node<'n, 'input>) -> impl Iterator<Item = No
     node.children().filter(Node::is_element)
 }
 
+/// The text of a file's bytes, or a [`Error::MalformedXml`] at the first byte that is not
+/// UTF-8 (the line and column of that byte). GENIUS files are UTF-8 (or ASCII).
+pub fn decode_file<'a>(file_name: &str, bytes: &'a [u8]) -> Result<&'a str> {
+    std::str::from_utf8(bytes).map_err(|error| {
+        let offset = error.valid_up_to();
+        let valid = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
+        let line_start = valid.rfind('\n').map_or(0, |newline_idx| newline_idx + 1);
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Error::MalformedXml {
+            location: Location {
+                file: file_name.to_owned(),
+                line: count(valid.matches('\n').count() + 1),
+                column: count(valid[line_start..].chars().count() + 1),
+            },
+            message: parley_model::scenario_file::utf8_message(bytes, &error),
+        }
+    })
+}
+
 fn parse_xml<'input>(file_name: &str, text: &'input str) -> Result<Document<'input>> {
     // GENIUS files are sometimes saved with a byte order mark, which the XML parser refuses.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);

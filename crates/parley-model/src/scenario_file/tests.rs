@@ -76,6 +76,82 @@ fn syntax_errors_are_all_reported_with_their_position() {
     assert!(loaded.scenario.is_none());
 }
 
+/// Renders every diagnostic of reading `bytes`, one per line.
+fn check_bytes(bytes: &[u8], expect: Expect) {
+    let loaded = super::read_scenario_bytes(bytes);
+    let rendered: Vec<String> =
+        loaded.diagnostics.iter().map(|diagnostic| diagnostic.render("t.toml")).collect();
+    expect.assert_eq(&rendered.join("\n"));
+    assert!(loaded.scenario.is_none());
+}
+
+#[test]
+fn text_that_is_not_utf8_is_refused_at_its_first_invalid_byte() {
+    // Line 3, after `title = "ab` and a two-byte character: column 13.
+    check_bytes(
+        b"[scenario]\nid = \"x\"\ntitle = \"ab\xc3\xa9\xff\xfecd\"\n",
+        expect![[
+            r#"t.toml:3:13: error[syntax]: byte 0xff at offset 33 is not UTF-8, expected UTF-8 text"#
+        ]],
+    );
+    check_bytes(
+        b"[scenario]\nid = \"\xe2\x82",
+        expect![
+            "t.toml:2:7: error[syntax]: the text ends inside the UTF-8 character that starts at offset 17, expected UTF-8 text"
+        ],
+    );
+    assert!(
+        super::read_scenario_bytes(b"[scenario]\nid = \"x\"\ntitle = \"\xc3\xa9\"\n")
+            .diagnostics
+            .is_empty()
+    );
+}
+
+#[test]
+fn nesting_beyond_the_recursion_limit_is_reported_with_its_position() {
+    let deep_key = format!("[scenario]\nid = \"x\"\n\n  a{} = 1\n", ".a".repeat(100));
+    check_bytes(
+        deep_key.as_bytes(),
+        expect![[
+            r#"t.toml:4:3: error[syntax]: key of 101 dotted parts nests tables too deeply (the reader's recursion limit), expected fewer parts"#
+        ]],
+    );
+    let deep_header = format!("[scenario]\n[a{}]\n", ".\"b.c\"".repeat(90));
+    check_bytes(
+        deep_header.as_bytes(),
+        expect![[
+            r#"t.toml:2:2: error[syntax]: key of 91 dotted parts nests tables too deeply (the reader's recursion limit), expected fewer parts"#
+        ]],
+    );
+    let deep_array = format!("[scenario]\nx = {}{}\n", "[".repeat(200), "]".repeat(200));
+    check_bytes(
+        deep_array.as_bytes(),
+        expect![[r#"t.toml:2:85: error[syntax]: cannot recurse further; max recursion depth met"#]],
+    );
+    let deep_table = format!("x = {}1{}\n", "{a=".repeat(200), "}".repeat(200));
+    check_bytes(
+        deep_table.as_bytes(),
+        expect![[
+            r#"t.toml:1:245: error[syntax]: cannot recurse further; max recursion depth met"#
+        ]],
+    );
+    // A long key inside a string or a comment is no key.
+    let quoted = format!(
+        "[scenario]\nid = \"x\"\ntitle = \"a{}\"\n# a{}\n",
+        ".a".repeat(100),
+        ".a".repeat(100)
+    );
+    assert_eq!(super::deep_key(&quoted), None);
+}
+
+#[test]
+fn a_missing_scenario_table_is_reported_at_the_start_of_the_file() {
+    let loaded = read_scenario("[[parties]]\nid = \"a\"\nname = \"A\"\nrole = \"principal\"\n");
+    let rendered: Vec<String> =
+        loaded.diagnostics.iter().map(|diagnostic| diagnostic.render("t.toml")).collect();
+    expect!["t.toml:1:1: error[shape]: missing table [scenario], expected one with at least id and title (at scenario)"].assert_eq(&rendered.join("\n"));
+}
+
 #[test]
 fn shape_errors_name_the_field_and_what_was_expected() {
     check(

@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use parley_store::Store;
 use parley_store::users::Role;
 
-use crate::files::{read_scenario_file, write_atomically};
+use crate::files::{read_scenario_file, render_diagnostic, write_atomically};
 
 /// The database when `--database` is not given.
 pub(crate) const DEFAULT_DATABASE: &str = "./parley.db";
@@ -106,7 +106,7 @@ async fn run_async(command: DbCommand) -> Result<ExitCode> {
                 let rendered: Vec<String> = loaded
                     .diagnostics
                     .iter()
-                    .map(|diagnostic| diagnostic.render(&file_name))
+                    .map(|diagnostic| render_diagnostic(diagnostic, &file_name))
                     .collect();
                 let n_errors =
                     loaded.diagnostics.iter().filter(|diagnostic| diagnostic.is_error()).count();

@@ -10,6 +10,7 @@ use parley_model::diagnostic::Diagnostic;
 use parley_model::scenario::Scenario;
 use parley_model::scenario_file::{Loaded, read_scenario, read_scenario_bytes};
 use parley_model::validate::ValidScenario;
+use parley_report::terminal::escape_controls;
 
 /// A scenario loaded without errors, with its warnings and the name it is reported under.
 pub(crate) struct LoadedScenario {
@@ -50,9 +51,15 @@ pub(crate) fn load(path: Option<&Path>) -> Result<LoadedScenario> {
     }
 }
 
+/// A diagnostic as one line for the terminal: the values it quotes cannot break the line or
+/// control the terminal.
+pub(crate) fn render_diagnostic(diagnostic: &Diagnostic, file_name: &str) -> String {
+    escape_controls(&diagnostic.render(file_name), false).into_owned()
+}
+
 fn render_errors(file_name: &str, diagnostics: &[Diagnostic]) -> String {
     let rendered: Vec<String> =
-        diagnostics.iter().map(|diagnostic| diagnostic.render(file_name)).collect();
+        diagnostics.iter().map(|diagnostic| render_diagnostic(diagnostic, file_name)).collect();
     let n_errors = diagnostics.iter().filter(|diagnostic| diagnostic.is_error()).count();
     format!("{file_name} has {n_errors} error(s):\n{}", rendered.join("\n"))
 }

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use parley_model::builtin::TALKS_2025_TOML;
 use parley_model::scenario_file::{read_scenario, write_scenario};
-use parley_report::terminal::RenderOptions;
+use parley_report::terminal::{RenderOptions, escape_controls};
 
 use args::{AnalysisArgs, Args, ColorChoice, Command, ExportFormat, ImportFormat};
 use files::{LoadedScenario, load, write_atomically};
@@ -47,7 +47,22 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
 }
 
+/// Prints text that may hold scenario text (names, titles, messages quoting values) with its
+/// control characters escaped, so that a scenario cannot send escape sequences to the
+/// terminal; its own line breaks are kept.
 pub(crate) fn print(text: &str) -> Result<()> {
+    print_exact(&escape_controls(text, true))
+}
+
+/// The text of an error as it goes to the terminal: its cause chain, with control characters
+/// escaped like [`print`]'s.
+pub fn error_text(error: &anyhow::Error) -> String {
+    escape_controls(&format!("{error:#}"), true).into_owned()
+}
+
+/// Prints text exactly: JSON (whose strings are data and must stay as they are) and the
+/// terminal report (which escapes scenario text itself and adds its own colour styles).
+pub(crate) fn print_exact(text: &str) -> Result<()> {
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
         // A closed pipe (e.g. `parley analyze | head`) is not an error.
@@ -75,7 +90,7 @@ fn check(files: &[std::path::PathBuf]) -> Result<ExitCode> {
             (0, files::read_scenario_file(path)?.diagnostics)
         };
         for diagnostic in &diagnostics {
-            output.push_str(&diagnostic.render(&file_name));
+            output.push_str(&files::render_diagnostic(diagnostic, &file_name));
             output.push('\n');
         }
         n_errors += diagnostics.iter().filter(|diagnostic| diagnostic.is_error()).count();
@@ -95,8 +110,11 @@ fn import_genius(dir: &Path, output: &Path, force: bool) -> Result<ExitCode> {
     // What is written must read back without errors: check before touching the output.
     let loaded = read_scenario(&text);
     if loaded.has_errors() {
-        let rendered: Vec<String> =
-            loaded.diagnostics.iter().map(|d| d.render(&output.display().to_string())).collect();
+        let rendered: Vec<String> = loaded
+            .diagnostics
+            .iter()
+            .map(|d| files::render_diagnostic(d, &output.display().to_string()))
+            .collect();
         bail!("the imported scenario is not valid:\n{}", rendered.join("\n"));
     }
     write_atomically(output, &text, force)?;
@@ -222,7 +240,7 @@ fn analyze(
         let mut text =
             serde_json::to_string_pretty(&report).context("cannot serialize the report")?;
         text.push('\n');
-        print(&text)?;
+        print_exact(&text)?;
         return Ok(ExitCode::SUCCESS);
     }
     let color = match color {
@@ -232,6 +250,6 @@ fn analyze(
             anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
         }
     };
-    print(&parley_report::terminal::render(&report, RenderOptions { color }))?;
+    print_exact(&parley_report::terminal::render(&report, RenderOptions { color }))?;
     Ok(ExitCode::SUCCESS)
 }

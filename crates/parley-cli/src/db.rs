@@ -1,7 +1,7 @@
 //! `parley db ...`: the record's database from the command line: verify its hash chain,
 //! import and export scenario files, back it up while a server writes, and add users.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
@@ -92,8 +92,9 @@ pub(crate) fn run(args: DbArgs) -> Result<ExitCode> {
 async fn run_async(command: DbCommand) -> Result<ExitCode> {
     match command {
         DbCommand::Verify { database } => {
-            // Verifying never creates a database: a mistyped path is an error, not an empty log.
-            let store = open_existing(&database).await?;
+            // Verifying never creates or changes a database: a mistyped path or an empty file
+            // is an error, not an empty log.
+            let store = open_read_only(&database).await?;
             let report = store.verify().await.context("cannot verify the log")?;
             crate::print(&format!("{}: {report}\n", store.database()))?;
             store.close().await;
@@ -139,7 +140,7 @@ async fn run_async(command: DbCommand) -> Result<ExitCode> {
                     })
                 })
                 .transpose()?;
-            let store = open_existing(&database).await?;
+            let store = open_read_only(&database).await?;
             let text = store.export(as_of).await.context("cannot export the record")?;
             write_atomically(&output, &text, force)?;
             crate::print(&format!("wrote '{}'\n", output.display()))?;
@@ -147,7 +148,7 @@ async fn run_async(command: DbCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         DbCommand::Backup { output, database } => {
-            let store = open_existing(&database).await?;
+            let store = open_read_only(&database).await?;
             store
                 .backup(&output)
                 .await
@@ -179,19 +180,13 @@ async fn open(database: &str) -> Result<Store> {
     Store::open(database).await.map_err(anyhow::Error::from)
 }
 
-/// Opens a database that must exist already: a SQLite file is not created.
+/// Opens a database that must exist already, to write to it: a SQLite file is not created.
 async fn open_existing(database: &str) -> Result<Store> {
-    let sqlite_path = match database.strip_prefix("sqlite://").or(database.strip_prefix("sqlite:"))
-    {
-        Some(rest) => Some(rest.split('?').next().unwrap_or_default()),
-        None if !database.contains("://") => Some(database),
-        None => None,
-    };
-    if let Some(path) = sqlite_path
-        && !path.starts_with(':')
-        && !Path::new(path).exists()
-    {
-        bail!("database '{database}' does not exist");
-    }
-    open(database).await
+    Store::open_existing(database).await.map_err(anyhow::Error::from)
+}
+
+/// Opens a database that must exist already, to read it only: nothing is created, written
+/// or migrated.
+async fn open_read_only(database: &str) -> Result<Store> {
+    Store::open_read_only(database).await.map_err(anyhow::Error::from)
 }

@@ -13,6 +13,7 @@
 pub mod backup;
 pub mod chain;
 pub mod log;
+pub mod read_only;
 pub mod users;
 pub mod verify;
 
@@ -43,6 +44,15 @@ pub enum Error {
         database: String,
         /// Why.
         source: sqlx::Error,
+    },
+    /// The database cannot be opened for reading: missing, empty, not a Parley database, or
+    /// with an older schema (see [`read_only::Unusable`]).
+    #[error("database '{database}' {}", why.describe())]
+    Unusable {
+        /// The database, with any password hidden.
+        database: String,
+        /// Why.
+        why: read_only::Unusable,
     },
     /// The text names no database the store can open.
     #[error(
@@ -201,17 +211,22 @@ impl Store {
                 sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
                 Backend::Sqlite(pool)
             };
-        Ok(Store {
+        Ok(Store::new(backend, shown))
+    }
+
+    /// A store on an open pool; `database` is as messages show it.
+    fn new(backend: Backend, database: String) -> Store {
+        Store {
             inner: Arc::new(Inner {
                 backend,
-                database: shown,
+                database,
                 write_lock: tokio::sync::Mutex::new(()),
                 latest: Mutex::new(None),
                 replaying: tokio::sync::Mutex::new(()),
                 seen_head: Mutex::new(None),
                 checked_tokens: Mutex::new(users::CheckedTokens::default()),
             }),
-        })
+        }
     }
 
     /// The database as given to [`Store::open`], with any password hidden.

@@ -103,3 +103,35 @@ fn verify_names_an_edited_event_and_exits_with_one() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("event 1") && stdout.contains("was edited"), "{stdout}");
 }
+
+#[test]
+fn reading_commands_refuse_a_missing_or_empty_database_and_leave_it_as_it_was() {
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::write(temp.path().join("empty.db"), b"").unwrap();
+    for database in ["empty.db", "missing.db"] {
+        for command in [
+            &["db", "verify", "--database", database][..],
+            &["db", "export", "-o", "out.toml", "--database", database],
+            &["db", "backup", "-o", "backup.db", "--database", database],
+            &["db", "add-user", "alice", "--role", "mediator", "--database", database],
+        ] {
+            let output = parley().current_dir(temp.path()).args(command).output().unwrap();
+            assert_eq!(output.status.code(), Some(2), "{command:?}");
+            let stderr = String::from_utf8(output.stderr).unwrap();
+            let expected = if database == "empty.db" {
+                "error: database 'empty.db' is an empty file (0 bytes), not a Parley database; `parley db import FILE` or `parley serve` creates one\n"
+            } else {
+                "error: database 'missing.db' does not exist\n"
+            };
+            assert_eq!(stderr, expected, "{command:?}");
+        }
+    }
+    let files: Vec<(String, u64)> = std::fs::read_dir(temp.path())
+        .unwrap()
+        .map(|entry| {
+            let entry = entry.unwrap();
+            (entry.file_name().to_string_lossy().into_owned(), entry.metadata().unwrap().len())
+        })
+        .collect();
+    assert_eq!(files, [("empty.db".to_owned(), 0)]);
+}

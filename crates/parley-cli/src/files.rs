@@ -147,3 +147,140 @@ fn default_permissions() -> std::fs::Permissions {
     permissions.set_readonly(false);
     permissions
 }
+
+/// Writes a folder whole or not at all: `files` (name and text) and, from the folder as it
+/// was, every entry `keep` keeps. The new folder is built beside the old one under a
+/// temporary name, then renamed into place; the old one is renamed out of the way first and
+/// deleted after, so a reader never sees a folder that mixes old and new files (only, for a
+/// moment, no folder). A kept file is hard-linked (or copied) into the new folder, so it stays
+/// in the old one until the swap; a kept subfolder is moved, and moved back on failure.
+pub(crate) fn replace_folder(
+    dir: &Path,
+    files: &[(String, String)],
+    keep: impl Fn(&Path) -> bool,
+) -> Result<()> {
+    let exists = dir.exists();
+    if exists && !dir.is_dir() {
+        bail!("'{}' exists and is not a folder", dir.display());
+    }
+    let name = dir.file_name();
+    let target = if exists {
+        dir.canonicalize().with_context(|| format!("cannot find '{}'", dir.display()))?
+    } else {
+        let Some(name) = name else { bail!("'{}' cannot be a folder's name", dir.display()) };
+        let parent = match dir.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create '{}'", parent.display()))?;
+        parent
+            .canonicalize()
+            .with_context(|| format!("cannot find '{}'", parent.display()))?
+            .join(name)
+    };
+    let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
+        bail!("'{}' cannot be replaced", dir.display());
+    };
+    let prefix = format!(".{}.parley-", name.to_string_lossy());
+    let staging = tempfile::Builder::new()
+        .prefix(&prefix)
+        .tempdir_in(parent)
+        .with_context(|| format!("cannot write in '{}'", parent.display()))?;
+    for (file_name, text) in files {
+        let path = staging.path().join(file_name);
+        std::fs::File::create(&path)
+            .and_then(|mut file| file.write_all(text.as_bytes()).and_then(|()| file.sync_all()))
+            .with_context(|| format!("cannot write '{}'", dir.join(file_name).display()))?;
+    }
+    // Subfolders moved into the new folder, to move back if it does not take the old one's place.
+    let mut moved: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let res = (|| -> Result<()> {
+        let permissions = if exists {
+            for entry in std::fs::read_dir(&target)
+                .with_context(|| format!("cannot list '{}'", dir.display()))?
+            {
+                let entry = entry.with_context(|| format!("cannot list '{}'", dir.display()))?;
+                let path = entry.path();
+                if !keep(&path) {
+                    continue;
+                }
+                let staged = staging.path().join(entry.file_name());
+                if staged.exists() {
+                    bail!(
+                        "'{}' would be replaced, but it is not a file this command wrote; move it away first",
+                        dir.join(entry.file_name()).display()
+                    );
+                }
+                if entry.file_type().is_ok_and(|file_type| file_type.is_file()) {
+                    std::fs::hard_link(&path, &staged)
+                        .or_else(|_| std::fs::copy(&path, &staged).map(|_| ()))
+                        .with_context(|| format!("cannot keep '{}'", path.display()))?;
+                } else {
+                    std::fs::rename(&path, &staged)
+                        .with_context(|| format!("cannot keep '{}'", path.display()))?;
+                    moved.push((staged, path));
+                }
+            }
+            std::fs::metadata(&target).map(|metadata| metadata.permissions()).ok()
+        } else {
+            None
+        };
+        std::fs::set_permissions(staging.path(), permissions.unwrap_or_else(folder_permissions))
+            .with_context(|| format!("cannot set the permissions of '{}'", dir.display()))?;
+        if exists {
+            let old = tempfile::Builder::new()
+                .prefix(&prefix)
+                .tempdir_in(parent)
+                .with_context(|| format!("cannot write in '{}'", parent.display()))?;
+            let old_path = old.path().join(name);
+            std::fs::rename(&target, &old_path)
+                .with_context(|| format!("cannot replace '{}'", dir.display()))?;
+            if let Err(error) = std::fs::rename(staging.path(), &target) {
+                let _ = std::fs::rename(&old_path, &target);
+                return Err(error).with_context(|| format!("cannot replace '{}'", dir.display()));
+            }
+            // The old folder goes with `old`.
+        } else {
+            std::fs::rename(staging.path(), &target)
+                .with_context(|| format!("cannot write '{}'", dir.display()))?;
+        }
+        Ok(())
+    })();
+    if res.is_err() {
+        for (staged, original) in moved.iter().rev() {
+            let _ = std::fs::rename(staged, original);
+        }
+    } else {
+        // The staging folder is the new folder now: nothing is left to remove.
+        let _ = staging.keep();
+    }
+    res
+}
+
+#[cfg(unix)]
+fn folder_permissions() -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::Permissions::from_mode(0o755)
+}
+
+#[cfg(not(unix))]
+fn folder_permissions() -> std::fs::Permissions {
+    let mut permissions = std::fs::metadata(".")
+        .map(|metadata| metadata.permissions())
+        .expect("the working folder exists");
+    permissions.set_readonly(false);
+    permissions
+}
+
+/// Whether a folder's entry is a GENIUS file: an `.xml` file whose content is a GENIUS domain
+/// or profile.
+pub(crate) fn is_genius_file(path: &Path) -> bool {
+    path.is_file()
+        && path.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("xml"))
+        && std::fs::read(path).is_ok_and(|bytes| {
+            std::str::from_utf8(&bytes).is_ok_and(|text| {
+                parley_genius::classify(&path.display().to_string(), text).is_ok()
+            })
+        })
+}

@@ -8,7 +8,7 @@ mod serve;
 mod simulate;
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
@@ -137,17 +137,31 @@ fn export_genius(file: Option<&Path>, output: &Path, force: bool) -> Result<Exit
     if outputs[1..].iter().any(|(name, _)| name == &outputs[0].0) {
         outputs[0].0 = format!("_{}", outputs[0].0);
     }
-    if output.is_dir()
-        && !force
-        && std::fs::read_dir(output).is_ok_and(|mut entries| entries.next().is_some())
-    {
-        bail!("'{}' is not empty; pass --force to write into it", output.display());
+    if output.is_dir() && !force {
+        let entries: Vec<PathBuf> = std::fs::read_dir(output)
+            .with_context(|| format!("cannot list '{}'", output.display()))?
+            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+            .collect();
+        let mut genius: Vec<String> = entries
+            .iter()
+            .filter(|path| files::is_genius_file(path))
+            .filter_map(|path| path.file_name().map(|name| format!("'{}'", name.to_string_lossy())))
+            .collect();
+        genius.sort();
+        if !genius.is_empty() {
+            bail!(
+                "'{}' holds a GENIUS scenario already ({}); pass --force to replace its GENIUS files",
+                output.display(),
+                genius.join(", ")
+            );
+        }
+        if !entries.is_empty() {
+            bail!("'{}' is not empty; pass --force to write into it", output.display());
+        }
     }
-    std::fs::create_dir_all(output)
-        .with_context(|| format!("cannot create '{}'", output.display()))?;
-    for (name, text) in &outputs {
-        write_atomically(&output.join(name), text, true)?;
-    }
+    // The folder's GENIUS files, of whatever scenario, give way to the new ones, all at once:
+    // the folder reads as one scenario before and after.
+    files::replace_folder(output, &outputs, |path| !files::is_genius_file(path))?;
     let exact = parley_model::utility::party_utilities(&loaded.scenario, None)
         .iter()
         .all(|party| party.is_exact());

@@ -12,9 +12,9 @@ use crate::model::{
     ValueEvaluation,
 };
 
-/// What a GENIUS file holds, judged by its content.
+/// What a GENIUS file holds, judged by its content (see [`classify`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum FileKind {
+pub enum FileKind {
     /// A `negotiation_template`, or a `utility_space` without weights or evaluations.
     Domain,
     /// A `utility_space` with weights or evaluations.
@@ -202,8 +202,9 @@ fn classify_document(source: &Source<'_, '_>) -> Result<FileKind> {
     }
 }
 
-/// Tells a domain from a profile by the file's content, not its name.
-pub(crate) fn classify(file_name: &str, text: &str) -> Result<FileKind> {
+/// Tells a domain from a profile by the file's content, not its name; an error when the text
+/// is not XML or its root is not a GENIUS one.
+pub fn classify(file_name: &str, text: &str) -> Result<FileKind> {
     let doc = parse_xml(file_name, text)?;
     classify_document(&Source { file_name, doc: &doc })
 }

@@ -133,7 +133,8 @@ pub enum ExportFormat {
         /// The folder to write; created if missing.
         #[arg(short, long)]
         output: PathBuf,
-        /// Write into a folder that already holds files, replacing those of the same names.
+        /// Write into a folder that already holds files: its GENIUS files (of this or another
+        /// scenario) are replaced, all at once; its other files are kept.
         #[arg(long)]
         force: bool,
     },

@@ -1,16 +1,15 @@
 //! `parley db ...`: the record's database from the command line: verify its hash chain,
 //! import and export scenario files, back it up while a server writes, and add users.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
-use parley_model::scenario_file::read_scenario;
 use parley_store::Store;
 use parley_store::users::{Role, TokenKind};
 
-use crate::files::{read_text, write_atomically};
+use crate::files::{read_scenario_file, render_diagnostic, write_atomically};
 
 /// The database when `--database` is not given.
 pub(crate) const DEFAULT_DATABASE: &str = "./parley.db";
@@ -122,8 +121,9 @@ pub(crate) fn run(args: DbArgs) -> Result<ExitCode> {
 async fn run_async(command: DbCommand) -> Result<ExitCode> {
     match command {
         DbCommand::Verify { database } => {
-            // Verifying never creates a database: a mistyped path is an error, not an empty log.
-            let store = open_existing(&database).await?;
+            // Verifying never creates or changes a database: a mistyped path or an empty file
+            // is an error, not an empty log.
+            let store = open_read_only(&database).await?;
             let report = store.verify().await.context("cannot verify the log")?;
             crate::print(&format!("{}: {report}\n", store.database()))?;
             store.close().await;
@@ -131,13 +131,12 @@ async fn run_async(command: DbCommand) -> Result<ExitCode> {
         }
         DbCommand::Import { file, database, author } => {
             let file_name = file.display().to_string();
-            let text = read_text(&file)?;
-            let loaded = read_scenario(&text);
+            let loaded = read_scenario_file(&file)?;
             let Some(scenario) = loaded.scenario else {
                 let rendered: Vec<String> = loaded
                     .diagnostics
                     .iter()
-                    .map(|diagnostic| diagnostic.render(&file_name))
+                    .map(|diagnostic| render_diagnostic(diagnostic, &file_name))
                     .collect();
                 let n_errors =
                     loaded.diagnostics.iter().filter(|diagnostic| diagnostic.is_error()).count();
@@ -170,7 +169,7 @@ async fn run_async(command: DbCommand) -> Result<ExitCode> {
                     })
                 })
                 .transpose()?;
-            let store = open_existing(&database).await?;
+            let store = open_read_only(&database).await?;
             let text = store.export(as_of).await.context("cannot export the record")?;
             write_atomically(&output, &text, force)?;
             crate::print(&format!("wrote '{}'\n", output.display()))?;
@@ -178,7 +177,7 @@ async fn run_async(command: DbCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         DbCommand::Backup { output, database } => {
-            let store = open_existing(&database).await?;
+            let store = open_read_only(&database).await?;
             store
                 .backup(&output)
                 .await
@@ -260,19 +259,13 @@ async fn open(database: &str) -> Result<Store> {
     Store::open(database).await.map_err(anyhow::Error::from)
 }
 
-/// Opens a database that must exist already: a SQLite file is not created.
+/// Opens a database that must exist already, to write to it: a SQLite file is not created.
 async fn open_existing(database: &str) -> Result<Store> {
-    let sqlite_path = match database.strip_prefix("sqlite://").or(database.strip_prefix("sqlite:"))
-    {
-        Some(rest) => Some(rest.split('?').next().unwrap_or_default()),
-        None if !database.contains("://") => Some(database),
-        None => None,
-    };
-    if let Some(path) = sqlite_path
-        && !path.starts_with(':')
-        && !Path::new(path).exists()
-    {
-        bail!("database '{database}' does not exist");
-    }
-    open(database).await
+    Store::open_existing(database).await.map_err(anyhow::Error::from)
+}
+
+/// Opens a database that must exist already, to read it only: nothing is created, written
+/// or migrated.
+async fn open_read_only(database: &str) -> Result<Store> {
+    Store::open_read_only(database).await.map_err(anyhow::Error::from)
 }

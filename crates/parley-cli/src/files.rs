@@ -8,8 +8,9 @@ use anyhow::{Context, Result, bail};
 use parley_model::builtin::{TALKS_2025_FILE_NAME, TALKS_2025_TOML};
 use parley_model::diagnostic::Diagnostic;
 use parley_model::scenario::Scenario;
-use parley_model::scenario_file::read_scenario;
+use parley_model::scenario_file::{Loaded, read_scenario, read_scenario_bytes};
 use parley_model::validate::ValidScenario;
+use parley_report::terminal::escape_controls;
 
 /// A scenario loaded without errors, with its warnings and the name it is reported under.
 pub(crate) struct LoadedScenario {
@@ -18,8 +19,14 @@ pub(crate) struct LoadedScenario {
     pub(crate) file_name: String,
 }
 
-pub(crate) fn read_text(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("cannot read '{}'", path.display()))
+pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("cannot read '{}'", path.display()))
+}
+
+/// Reads a scenario file (TOML): text that is not UTF-8 gives one error at the line and
+/// column of its first invalid byte, like any other problem of the file.
+pub(crate) fn read_scenario_file(path: &Path) -> Result<Loaded> {
+    Ok(read_scenario_bytes(&read_bytes(path)?))
 }
 
 /// Loads a scenario: a TOML file, a GENIUS folder, or the built-in scenario when none is named.
@@ -34,20 +41,25 @@ pub(crate) fn load(path: Option<&Path>) -> Result<LoadedScenario> {
             Err(diagnostics) => bail!("{}", render_errors(&file_name, &diagnostics)),
         };
     }
-    let (text, file_name) = match path {
-        Some(path) => (read_text(path)?, path.display().to_string()),
-        None => (TALKS_2025_TOML.to_owned(), TALKS_2025_FILE_NAME.to_owned()),
+    let (loaded, file_name) = match path {
+        Some(path) => (read_scenario_file(path)?, path.display().to_string()),
+        None => (read_scenario(TALKS_2025_TOML), TALKS_2025_FILE_NAME.to_owned()),
     };
-    let loaded = read_scenario(&text);
     match loaded.scenario {
         Some(scenario) => Ok(LoadedScenario { scenario, warnings: loaded.diagnostics, file_name }),
         None => bail!("{}", render_errors(&file_name, &loaded.diagnostics)),
     }
 }
 
+/// A diagnostic as one line for the terminal: the values it quotes cannot break the line or
+/// control the terminal.
+pub(crate) fn render_diagnostic(diagnostic: &Diagnostic, file_name: &str) -> String {
+    escape_controls(&diagnostic.render(file_name), false).into_owned()
+}
+
 fn render_errors(file_name: &str, diagnostics: &[Diagnostic]) -> String {
     let rendered: Vec<String> =
-        diagnostics.iter().map(|diagnostic| diagnostic.render(file_name)).collect();
+        diagnostics.iter().map(|diagnostic| render_diagnostic(diagnostic, file_name)).collect();
     let n_errors = diagnostics.iter().filter(|diagnostic| diagnostic.is_error()).count();
     format!("{file_name} has {n_errors} error(s):\n{}", rendered.join("\n"))
 }
@@ -75,7 +87,12 @@ pub(crate) fn read_genius_folder(dir: &Path) -> Result<Scenario> {
     }
     let files = paths
         .iter()
-        .map(|path| Ok((path.display().to_string(), read_text(path)?)))
+        .map(|path| {
+            let file_name = path.display().to_string();
+            let bytes = read_bytes(path)?;
+            let text = parley_genius::decode_file(&file_name, &bytes)?.to_owned();
+            Ok((file_name, text))
+        })
         .collect::<Result<Vec<(String, String)>>>()?;
     let genius = parley_genius::parse_scenario(&files)?;
     let fallback_id = dir
@@ -129,4 +146,141 @@ fn default_permissions() -> std::fs::Permissions {
         .expect("the working folder exists");
     permissions.set_readonly(false);
     permissions
+}
+
+/// Writes a folder whole or not at all: `files` (name and text) and, from the folder as it
+/// was, every entry `keep` keeps. The new folder is built beside the old one under a
+/// temporary name, then renamed into place; the old one is renamed out of the way first and
+/// deleted after, so a reader never sees a folder that mixes old and new files (only, for a
+/// moment, no folder). A kept file is hard-linked (or copied) into the new folder, so it stays
+/// in the old one until the swap; a kept subfolder is moved, and moved back on failure.
+pub(crate) fn replace_folder(
+    dir: &Path,
+    files: &[(String, String)],
+    keep: impl Fn(&Path) -> bool,
+) -> Result<()> {
+    let exists = dir.exists();
+    if exists && !dir.is_dir() {
+        bail!("'{}' exists and is not a folder", dir.display());
+    }
+    let name = dir.file_name();
+    let target = if exists {
+        dir.canonicalize().with_context(|| format!("cannot find '{}'", dir.display()))?
+    } else {
+        let Some(name) = name else { bail!("'{}' cannot be a folder's name", dir.display()) };
+        let parent = match dir.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create '{}'", parent.display()))?;
+        parent
+            .canonicalize()
+            .with_context(|| format!("cannot find '{}'", parent.display()))?
+            .join(name)
+    };
+    let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
+        bail!("'{}' cannot be replaced", dir.display());
+    };
+    let prefix = format!(".{}.parley-", name.to_string_lossy());
+    let staging = tempfile::Builder::new()
+        .prefix(&prefix)
+        .tempdir_in(parent)
+        .with_context(|| format!("cannot write in '{}'", parent.display()))?;
+    for (file_name, text) in files {
+        let path = staging.path().join(file_name);
+        std::fs::File::create(&path)
+            .and_then(|mut file| file.write_all(text.as_bytes()).and_then(|()| file.sync_all()))
+            .with_context(|| format!("cannot write '{}'", dir.join(file_name).display()))?;
+    }
+    // Subfolders moved into the new folder, to move back if it does not take the old one's place.
+    let mut moved: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let res = (|| -> Result<()> {
+        let permissions = if exists {
+            for entry in std::fs::read_dir(&target)
+                .with_context(|| format!("cannot list '{}'", dir.display()))?
+            {
+                let entry = entry.with_context(|| format!("cannot list '{}'", dir.display()))?;
+                let path = entry.path();
+                if !keep(&path) {
+                    continue;
+                }
+                let staged = staging.path().join(entry.file_name());
+                if staged.exists() {
+                    bail!(
+                        "'{}' would be replaced, but it is not a file this command wrote; move it away first",
+                        dir.join(entry.file_name()).display()
+                    );
+                }
+                if entry.file_type().is_ok_and(|file_type| file_type.is_file()) {
+                    std::fs::hard_link(&path, &staged)
+                        .or_else(|_| std::fs::copy(&path, &staged).map(|_| ()))
+                        .with_context(|| format!("cannot keep '{}'", path.display()))?;
+                } else {
+                    std::fs::rename(&path, &staged)
+                        .with_context(|| format!("cannot keep '{}'", path.display()))?;
+                    moved.push((staged, path));
+                }
+            }
+            std::fs::metadata(&target).map(|metadata| metadata.permissions()).ok()
+        } else {
+            None
+        };
+        std::fs::set_permissions(staging.path(), permissions.unwrap_or_else(folder_permissions))
+            .with_context(|| format!("cannot set the permissions of '{}'", dir.display()))?;
+        if exists {
+            let old = tempfile::Builder::new()
+                .prefix(&prefix)
+                .tempdir_in(parent)
+                .with_context(|| format!("cannot write in '{}'", parent.display()))?;
+            let old_path = old.path().join(name);
+            std::fs::rename(&target, &old_path)
+                .with_context(|| format!("cannot replace '{}'", dir.display()))?;
+            if let Err(error) = std::fs::rename(staging.path(), &target) {
+                let _ = std::fs::rename(&old_path, &target);
+                return Err(error).with_context(|| format!("cannot replace '{}'", dir.display()));
+            }
+            // The old folder goes with `old`.
+        } else {
+            std::fs::rename(staging.path(), &target)
+                .with_context(|| format!("cannot write '{}'", dir.display()))?;
+        }
+        Ok(())
+    })();
+    if res.is_err() {
+        for (staged, original) in moved.iter().rev() {
+            let _ = std::fs::rename(staged, original);
+        }
+    } else {
+        // The staging folder is the new folder now: nothing is left to remove.
+        let _ = staging.keep();
+    }
+    res
+}
+
+#[cfg(unix)]
+fn folder_permissions() -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::Permissions::from_mode(0o755)
+}
+
+#[cfg(not(unix))]
+fn folder_permissions() -> std::fs::Permissions {
+    let mut permissions = std::fs::metadata(".")
+        .map(|metadata| metadata.permissions())
+        .expect("the working folder exists");
+    permissions.set_readonly(false);
+    permissions
+}
+
+/// Whether a folder's entry is a GENIUS file: an `.xml` file whose content is a GENIUS domain
+/// or profile.
+pub(crate) fn is_genius_file(path: &Path) -> bool {
+    path.is_file()
+        && path.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("xml"))
+        && std::fs::read(path).is_ok_and(|bytes| {
+            std::str::from_utf8(&bytes).is_ok_and(|text| {
+                parley_genius::classify(&path.display().to_string(), text).is_ok()
+            })
+        })
 }

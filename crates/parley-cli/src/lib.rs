@@ -8,16 +8,16 @@ mod serve;
 mod simulate;
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use parley_model::builtin::TALKS_2025_TOML;
 use parley_model::scenario_file::{read_scenario, write_scenario};
-use parley_report::terminal::RenderOptions;
+use parley_report::terminal::{RenderOptions, escape_controls};
 
 use args::{AnalysisArgs, Args, ColorChoice, Command, ExportFormat, ImportFormat};
-use files::{LoadedScenario, load, read_text, write_atomically};
+use files::{LoadedScenario, load, write_atomically};
 
 /// Runs a command and returns the exit code: 0 on success, 1 when `check` finds errors.
 pub fn run(args: Args) -> Result<ExitCode> {
@@ -47,7 +47,22 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
 }
 
+/// Prints text that may hold scenario text (names, titles, messages quoting values) with its
+/// control characters escaped, so that a scenario cannot send escape sequences to the
+/// terminal; its own line breaks are kept.
 pub(crate) fn print(text: &str) -> Result<()> {
+    print_exact(&escape_controls(text, true))
+}
+
+/// The text of an error as it goes to the terminal: its cause chain, with control characters
+/// escaped like [`print`]'s.
+pub fn error_text(error: &anyhow::Error) -> String {
+    escape_controls(&format!("{error:#}"), true).into_owned()
+}
+
+/// Prints text exactly: JSON (whose strings are data and must stay as they are) and the
+/// terminal report (which escapes scenario text itself and adds its own colour styles).
+pub(crate) fn print_exact(text: &str) -> Result<()> {
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
         // A closed pipe (e.g. `parley analyze | head`) is not an error.
@@ -72,10 +87,10 @@ fn check(files: &[std::path::PathBuf]) -> Result<ExitCode> {
                 }
             }
         } else {
-            (0, read_scenario(&read_text(path)?).diagnostics)
+            (0, files::read_scenario_file(path)?.diagnostics)
         };
         for diagnostic in &diagnostics {
-            output.push_str(&diagnostic.render(&file_name));
+            output.push_str(&files::render_diagnostic(diagnostic, &file_name));
             output.push('\n');
         }
         n_errors += diagnostics.iter().filter(|diagnostic| diagnostic.is_error()).count();
@@ -95,8 +110,11 @@ fn import_genius(dir: &Path, output: &Path, force: bool) -> Result<ExitCode> {
     // What is written must read back without errors: check before touching the output.
     let loaded = read_scenario(&text);
     if loaded.has_errors() {
-        let rendered: Vec<String> =
-            loaded.diagnostics.iter().map(|d| d.render(&output.display().to_string())).collect();
+        let rendered: Vec<String> = loaded
+            .diagnostics
+            .iter()
+            .map(|d| files::render_diagnostic(d, &output.display().to_string()))
+            .collect();
         bail!("the imported scenario is not valid:\n{}", rendered.join("\n"));
     }
     write_atomically(output, &text, force)?;
@@ -119,17 +137,31 @@ fn export_genius(file: Option<&Path>, output: &Path, force: bool) -> Result<Exit
     if outputs[1..].iter().any(|(name, _)| name == &outputs[0].0) {
         outputs[0].0 = format!("_{}", outputs[0].0);
     }
-    if output.is_dir()
-        && !force
-        && std::fs::read_dir(output).is_ok_and(|mut entries| entries.next().is_some())
-    {
-        bail!("'{}' is not empty; pass --force to write into it", output.display());
+    if output.is_dir() && !force {
+        let entries: Vec<PathBuf> = std::fs::read_dir(output)
+            .with_context(|| format!("cannot list '{}'", output.display()))?
+            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+            .collect();
+        let mut genius: Vec<String> = entries
+            .iter()
+            .filter(|path| files::is_genius_file(path))
+            .filter_map(|path| path.file_name().map(|name| format!("'{}'", name.to_string_lossy())))
+            .collect();
+        genius.sort();
+        if !genius.is_empty() {
+            bail!(
+                "'{}' holds a GENIUS scenario already ({}); pass --force to replace its GENIUS files",
+                output.display(),
+                genius.join(", ")
+            );
+        }
+        if !entries.is_empty() {
+            bail!("'{}' is not empty; pass --force to write into it", output.display());
+        }
     }
-    std::fs::create_dir_all(output)
-        .with_context(|| format!("cannot create '{}'", output.display()))?;
-    for (name, text) in &outputs {
-        write_atomically(&output.join(name), text, true)?;
-    }
+    // The folder's GENIUS files, of whatever scenario, give way to the new ones, all at once:
+    // the folder reads as one scenario before and after.
+    files::replace_folder(output, &outputs, |path| !files::is_genius_file(path))?;
     let exact = parley_model::utility::party_utilities(&loaded.scenario, None)
         .iter()
         .all(|party| party.is_exact());
@@ -222,7 +254,7 @@ fn analyze(
         let mut text =
             serde_json::to_string_pretty(&report).context("cannot serialize the report")?;
         text.push('\n');
-        print(&text)?;
+        print_exact(&text)?;
         return Ok(ExitCode::SUCCESS);
     }
     let color = match color {
@@ -232,6 +264,6 @@ fn analyze(
             anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
         }
     };
-    print(&parley_report::terminal::render(&report, RenderOptions { color }))?;
+    print_exact(&parley_report::terminal::render(&report, RenderOptions { color }))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -9,7 +9,7 @@ fn main() -> ExitCode {
     match parley_cli::run(args) {
         Ok(code) => code,
         Err(error) => {
-            anstream::eprintln!("error: {error:#}");
+            anstream::eprintln!("error: {}", parley_cli::error_text(&error));
             ExitCode::from(2)
         }
     }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+use parley_report::terminal::escape_controls;
 use parley_sim::protocol::{Deadline, Protocol, SimOptions};
 use parley_sim::scenario::SimScenario;
 use parley_sim::strategy::{MediatorStrategy, Profile, Strategy, StrategyName};
@@ -137,7 +138,7 @@ pub(crate) fn simulate(args: &SimulateArgs, loaded: &LoadedScenario) -> Result<E
         let mut text =
             serde_json::to_string_pretty(&value).context("cannot serialize the simulation")?;
         text.push('\n');
-        crate::print(&text)?;
+        crate::print_exact(&text)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = String::new();
@@ -146,17 +147,19 @@ pub(crate) fn simulate(args: &SimulateArgs, loaded: &LoadedScenario) -> Result<E
     } else {
         String::new()
     };
+    // Names and titles on one line each: print() escapes other control characters.
+    let one_line = |text: &str| escape_controls(text, false).into_owned();
     let _ = writeln!(
         out,
         "{} ({}): {}{mediator}, seed {}, deadline {} rounds",
-        record.title,
+        one_line(&record.title),
         loaded.file_name,
         protocol.name(),
         args.seed,
         args.rounds
     );
     for (name, strategy) in names.iter().zip(&strategies) {
-        let _ = writeln!(out, "  {name}: {strategy}");
+        let _ = writeln!(out, "  {}: {strategy}", one_line(name));
     }
     out.push('\n');
     for event in &transcript.events {
@@ -166,7 +169,7 @@ pub(crate) fn simulate(args: &SimulateArgs, loaded: &LoadedScenario) -> Result<E
             out,
             "{:>4} {:<10} {:<8} {}  [{}]",
             event.round,
-            speaker_name(event.speaker),
+            one_line(&speaker_name(event.speaker)),
             event.action.name(),
             outcome_ids(&event.outcome).join(" "),
             utilities.join(" "),
@@ -188,7 +191,7 @@ pub(crate) fn simulate(args: &SimulateArgs, loaded: &LoadedScenario) -> Result<E
         }
     }
     for (name, utility) in names.iter().zip(&summary.utilities) {
-        let _ = writeln!(out, "  {name}: utility {utility:.3}");
+        let _ = writeln!(out, "  {}: utility {utility:.3}", one_line(name));
     }
     let distance = |distance: Option<f64>| {
         distance.map_or("-".to_owned(), |distance| format!("{distance:.3}"))

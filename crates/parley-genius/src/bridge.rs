@@ -2,6 +2,8 @@
 //! principal party per profile, exact weights and values), and a Parley scenario as GENIUS
 //! files (one profile per negotiating party, from its point-estimate utilities).
 
+use std::collections::HashMap;
+
 use parley_model::scenario::{
     Category, Consent, Issue, IssueOption, Party, Position, Reservation, Role,
     Scenario as ModelScenario, Visibility,
@@ -98,18 +100,15 @@ pub fn to_model(scenario: &Scenario, fallback_id: &str) -> Result<ModelScenario,
             notes: Vec::new(),
             cites: Vec::new(),
         });
+        let weights: HashMap<u32, Option<f64>> =
+            profile.issues.iter().rev().map(|issue| (issue.index, issue.weight)).collect();
         for (((issue, issue_id), model_issue), domain_issue) in
             party_utilities.issues.iter().zip(&issue_ids).zip(&model.issues).zip(&domain.issues)
         {
             // The raw weight as the profile writes it (1 where it writes none, as NegMAS reads
             // it): the model normalises weights itself, and keeping them raw makes writing the
             // scenario back and reading it again exact.
-            let raw_weight = profile
-                .issues
-                .iter()
-                .find(|profile_issue| profile_issue.index == domain_issue.index)
-                .and_then(|profile_issue| profile_issue.weight)
-                .unwrap_or(1.0);
+            let raw_weight = weights.get(&domain_issue.index).copied().flatten().unwrap_or(1.0);
             if raw_weight <= 0.0 {
                 return Err(ConversionError::ZeroWeight {
                     party: party_name.clone(),

@@ -4,9 +4,9 @@
 //! A check reports a [`Problem`] at a [`Place`] in the data; the parser turns the place into
 //! the file position of the matching element, while `Scenario::new` only has the message.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use crate::model::{Domain, IssueEvaluator, IssueKind, Profile, ProfileIssue};
+use crate::model::{Domain, DomainIssue, IssueEvaluator, IssueKind, Profile, ProfileIssue};
 
 /// The most options an integer issue may have, because the normalised view lists each one.
 pub(crate) const MAX_INTEGER_OPTIONS: i128 = 1_000_000;
@@ -195,11 +195,15 @@ pub(crate) fn check_profile_against_domain(
     domain: &Domain,
     profile: &Profile,
 ) -> Result<(), Problem> {
+    // Maps and sets, not list searches, so that checking stays linear in the file's size.
+    let domain_issues: HashMap<u32, &DomainIssue> =
+        domain.issues.iter().rev().map(|issue| (issue.index, issue)).collect();
     for (issue_idx, issue) in profile.issues.iter().enumerate() {
-        check_issue_against_domain(domain, issue_idx, issue)?;
+        check_issue_against_domain(domain, &domain_issues, issue_idx, issue)?;
     }
+    let profile_indices: HashSet<u32> = profile.issues.iter().map(|issue| issue.index).collect();
     for domain_issue in &domain.issues {
-        if !profile.issues.iter().any(|issue| issue.index == domain_issue.index) {
+        if !profile_indices.contains(&domain_issue.index) {
             let message = format!(
                 "has no <issue> for domain issue '{}' (index '{}'), expected one for every domain issue",
                 domain_issue.name, domain_issue.index
@@ -212,12 +216,12 @@ pub(crate) fn check_profile_against_domain(
 
 fn check_issue_against_domain(
     domain: &Domain,
+    domain_issues: &HashMap<u32, &DomainIssue>,
     issue_idx: usize,
     issue: &ProfileIssue,
 ) -> Result<(), Problem> {
     let place = Place::Issue(issue_idx);
-    let Some(domain_issue) = domain.issues.iter().find(|candidate| candidate.index == issue.index)
-    else {
+    let Some(&domain_issue) = domain_issues.get(&issue.index) else {
         let message = format!(
             "'{}' has index '{}', which no issue of domain '{}' has",
             issue.name, issue.index, domain.name
@@ -233,8 +237,10 @@ fn check_issue_against_domain(
     }
     match (&domain_issue.kind, &issue.evaluator) {
         (IssueKind::Discrete { values }, IssueEvaluator::Discrete { evaluations }) => {
+            // Sets, not list searches: an issue may have tens of thousands of values.
+            let domain_values: HashSet<&str> = values.iter().map(String::as_str).collect();
             for (value_idx, value_evaluation) in evaluations.iter().enumerate() {
-                if !values.contains(&value_evaluation.value) {
+                if !domain_values.contains(value_evaluation.value.as_str()) {
                     let message = format!(
                         "has value '{}', which domain issue '{}' lacks",
                         value_evaluation.value, issue.name
@@ -242,8 +248,10 @@ fn check_issue_against_domain(
                     return Err(Problem::new(Place::Item(issue_idx, value_idx), "item", message));
                 }
             }
+            let evaluated: HashSet<&str> =
+                evaluations.iter().map(|evaluation| evaluation.value.as_str()).collect();
             for value in values {
-                if !evaluations.iter().any(|evaluation| &evaluation.value == value) {
+                if !evaluated.contains(value.as_str()) {
                     let message = format!(
                         "'{}' has no <item> for the domain's value '{value}', expected one for every value",
                         issue.name

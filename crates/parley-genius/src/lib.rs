@@ -7,6 +7,9 @@
 //!
 //! * [`parse_scenario`] reads a folder's files: one domain and a profile per party, told apart
 //!   by content, each profile checked against the domain.
+//! * [`classify`] tells a domain file from a profile by content.
+//! * [`decode_file`] turns a file's bytes into its text, or an error at the first byte that is
+//!   not UTF-8.
 //! * [`parse_domain`] and [`parse_profile`] read single files; [`write_domain`] and
 //!   [`write_profile`] write them, and parsing what they write gives the same value back.
 //! * [`Scenario::normalised_utilities`] gives each party's weights and option values in
@@ -35,6 +38,6 @@ pub use model::{
     Domain, DomainIssue, IssueEvaluator, IssueKind, LinearEvaluator, Profile, ProfileIssue,
     ValueEvaluation,
 };
-pub use parse::{parse_domain, parse_profile};
+pub use parse::{FileKind, classify, decode_file, parse_domain, parse_profile};
 pub use scenario::{IssueUtilities, OptionUtility, PartyUtilities, Scenario, parse_scenario};
 pub use write::{write_domain, write_profile};

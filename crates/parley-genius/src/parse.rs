@@ -1,6 +1,8 @@
 //! Reading GENIUS XML: telling domains from profiles by content, and parsing each into the
 //! plain data of [`crate::model`], with errors that point at the file, line and column.
 
+use std::collections::{HashMap, HashSet};
+
 use roxmltree::{Document, Node};
 
 use crate::check::{self, Place, Problem};
@@ -10,9 +12,9 @@ use crate::model::{
     ValueEvaluation,
 };
 
-/// What a GENIUS file holds, judged by its content.
+/// What a GENIUS file holds, judged by its content (see [`classify`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum FileKind {
+pub enum FileKind {
     /// A `negotiation_template`, or a `utility_space` without weights or evaluations.
     Domain,
     /// A `utility_space` with weights or evaluations.
@@ -142,6 +144,25 @@ fn child_elements<'n, 'input>(node: Node<'n, 'input>) -> impl Iterator<Item = No
     node.children().filter(Node::is_element)
 }
 
+/// The text of a file's bytes, or a [`Error::MalformedXml`] at the first byte that is not
+/// UTF-8 (the line and column of that byte). GENIUS files are UTF-8 (or ASCII).
+pub fn decode_file<'a>(file_name: &str, bytes: &'a [u8]) -> Result<&'a str> {
+    std::str::from_utf8(bytes).map_err(|error| {
+        let offset = error.valid_up_to();
+        let valid = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
+        let line_start = valid.rfind('\n').map_or(0, |newline_idx| newline_idx + 1);
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Error::MalformedXml {
+            location: Location {
+                file: file_name.to_owned(),
+                line: count(valid.matches('\n').count() + 1),
+                column: count(valid[line_start..].chars().count() + 1),
+            },
+            message: parley_model::scenario_file::utf8_message(bytes, &error),
+        }
+    })
+}
+
 fn parse_xml<'input>(file_name: &str, text: &'input str) -> Result<Document<'input>> {
     // GENIUS files are sometimes saved with a byte order mark, which the XML parser refuses.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -181,8 +202,9 @@ fn classify_document(source: &Source<'_, '_>) -> Result<FileKind> {
     }
 }
 
-/// Tells a domain from a profile by the file's content, not its name.
-pub(crate) fn classify(file_name: &str, text: &str) -> Result<FileKind> {
+/// Tells a domain from a profile by the file's content, not its name; an error when the text
+/// is not XML or its root is not a GENIUS one.
+pub fn classify(file_name: &str, text: &str) -> Result<FileKind> {
     let doc = parse_xml(file_name, text)?;
     classify_document(&Source { file_name, doc: &doc })
 }
@@ -398,12 +420,15 @@ fn parse_objective<'n, 'input>(
 ) -> Result<ParsedIssues<'n, 'input>> {
     let mut issues = Vec::new();
     let mut issue_nodes = Vec::new();
+    // Issue positions and weights by index, so that a long objective is read in linear time.
+    let mut issue_by_index: HashMap<u32, usize> = HashMap::new();
     let mut weights: Vec<(u32, f64, Node<'_, '_>)> = Vec::new();
+    let mut weight_indices: HashSet<u32> = HashSet::new();
     for child in child_elements(objective) {
         match child.tag_name().name() {
             "issue" => {
                 let issue = parse_profile_issue(source, child)?;
-                if issues.iter().any(|earlier: &ProfileIssue| earlier.index == issue.index) {
+                if issue_by_index.insert(issue.index, issues.len()).is_some() {
                     let message =
                         format!("has index '{}', which an earlier <issue> has too", issue.index);
                     return Err(source.invalid(child, message));
@@ -414,7 +439,7 @@ fn parse_objective<'n, 'input>(
             "weight" => {
                 let index = source.index(child)?;
                 let value = source.number(child, "value", Sign::NotNegative)?;
-                if weights.iter().any(|(seen_index, _, _)| *seen_index == index) {
+                if !weight_indices.insert(index) {
                     let message = format!("has index '{index}', which an earlier <weight> has too");
                     return Err(source.invalid(child, message));
                 }
@@ -431,7 +456,8 @@ fn parse_objective<'n, 'input>(
         }
     }
     for (index, value, node) in weights {
-        let Some(issue) = issues.iter_mut().find(|issue| issue.index == index) else {
+        let Some(issue) = issue_by_index.get(&index).map(|&issue_idx| &mut issues[issue_idx])
+        else {
             let message = format!("has index '{index}', but no <issue> has that index");
             return Err(source.invalid(node, message));
         };

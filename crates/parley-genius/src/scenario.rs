@@ -1,9 +1,11 @@
 //! A whole GENIUS scenario (one domain, one profile per party), read from a folder's files,
 //! and its normalised view with GENIUS semantics.
 
+use std::collections::HashMap;
+
 use crate::check::{self, MAX_INTEGER_OPTIONS};
 use crate::error::{Error, Result};
-use crate::model::{Domain, IssueEvaluator, IssueKind, Profile};
+use crate::model::{Domain, IssueEvaluator, IssueKind, Profile, ProfileIssue};
 use crate::parse::{self, FileKind};
 
 /// A domain and the profiles of its parties, each checked against the domain.
@@ -119,14 +121,12 @@ const GENIUS_SMALLEST_MAX_EVALUATION: f64 = 0.00001;
 
 fn normalise_profile(domain: &Domain, profile: &Profile) -> Vec<IssueUtilities> {
     // Scenario::new guarantees that every domain issue has exactly one profile issue.
+    let by_index: HashMap<u32, &ProfileIssue> =
+        profile.issues.iter().rev().map(|issue| (issue.index, issue)).collect();
     let profile_issues: Vec<_> = domain
         .issues
         .iter()
-        .filter_map(|domain_issue| {
-            let profile_issue =
-                profile.issues.iter().find(|issue| issue.index == domain_issue.index)?;
-            Some((domain_issue, profile_issue))
-        })
+        .filter_map(|domain_issue| Some((domain_issue, *by_index.get(&domain_issue.index)?)))
         .collect();
     // A missing weight counts as 1, as in NegMAS, so a profile without weights gets equal weights.
     let raw_weights: Vec<f64> =
@@ -146,12 +146,13 @@ fn normalise_profile(domain: &Domain, profile: &Profile) -> Vec<IssueUtilities> 
             let weight = if weight_sum > 0.0 { raw_weight / weight_sum } else { 0.0 };
             let options = match (&domain_issue.kind, &profile_issue.evaluator) {
                 (IssueKind::Discrete { values }, IssueEvaluator::Discrete { evaluations }) => {
-                    let evaluation_of = |value: &String| {
-                        evaluations
-                            .iter()
-                            .find(|evaluation| &evaluation.value == value)
-                            .map_or(0.0, |evaluation| evaluation.evaluation)
-                    };
+                    // A map, not a list search: an issue may have tens of thousands of values.
+                    let by_value: HashMap<&str, f64> = evaluations
+                        .iter()
+                        .map(|evaluation| (evaluation.value.as_str(), evaluation.evaluation))
+                        .collect();
+                    let evaluation_of =
+                        |value: &String| by_value.get(value.as_str()).copied().unwrap_or(0.0);
                     let max_evaluation = values.iter().map(evaluation_of).fold(0.0, f64::max);
                     values
                         .iter()

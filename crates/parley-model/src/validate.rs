@@ -108,6 +108,8 @@ struct Checker<'a> {
     tracks: HashMap<&'a Id, usize>,
     drafts: HashMap<&'a Id, usize>,
     claims: HashMap<&'a Id, usize>,
+    /// Each issue's option ids, so that checking a stance is not a search of a long list.
+    options: Vec<HashMap<&'a Id, usize>>,
 }
 
 /// Whether a record that depends on another (a revision of a draft, a counter-claim) is kept
@@ -147,6 +149,11 @@ impl<'a> Checker<'a> {
             tracks: index_by_id(&scenario.tracks, |track| &track.id),
             drafts: index_by_id(&scenario.drafts, |draft| &draft.id),
             claims: index_by_id(&scenario.claims, |claim| &claim.id),
+            options: scenario
+                .issues
+                .iter()
+                .map(|issue| index_by_id(&issue.options, |option| &option.id))
+                .collect(),
         }
     }
 
@@ -577,7 +584,7 @@ impl<'a> Checker<'a> {
         let Some(issue_idx) = issue_idx else { return };
         let issue = &self.scenario.issues[issue_idx];
         for (option, option_path) in options {
-            if issue.option_index(option).is_none() {
+            if !self.options[issue_idx].contains_key(option) {
                 let message = format!("issue '{}' has no option '{option}'", issue.id);
                 self.error(Kind::UnknownOption, option_path, message);
             }
@@ -761,7 +768,7 @@ impl<'a> Checker<'a> {
         let mut seen = BTreeSet::new();
         for (option, stance) in &position.stances {
             let stance_path = path.key("stances").key(option.to_string());
-            if issue.option_index(option).is_none() {
+            if !self.options[issue_idx].contains_key(option) {
                 let message = format!("issue '{}' has no option '{option}'", issue.id);
                 self.error(Kind::UnknownOption, stance_path.clone(), message);
             }

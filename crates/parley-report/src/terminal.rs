@@ -2,6 +2,7 @@
 //! JSON output, so the two never disagree. Colour is optional: the caller turns it off when
 //! the output is not a terminal.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use anstyle::{AnsiColor, Style};
@@ -16,6 +17,43 @@ pub struct RenderOptions {
     pub color: bool,
 }
 
+/// Whether a character could control a terminal or reorder what it shows: the C0 controls
+/// (but `\n` where `keep_newlines`), DEL, the C1 controls U+0080 to U+009F, and the
+/// bidirectional overrides and isolates U+202A to U+202E and U+2066 to U+2069.
+fn is_control(character: char, keep_newlines: bool) -> bool {
+    match character {
+        '\n' => !keep_newlines,
+        '\u{0}'..='\u{1f}'
+        | '\u{7f}'..='\u{9f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}' => true,
+        _ => false,
+    }
+}
+
+/// Text bound for a terminal, with every character that could control the terminal or
+/// reorder what it shows (see [`is_control`]) replaced by a visible escape such as `\u{1b}`.
+/// `keep_newlines` keeps `\n` for text that is meant to span lines; a record's names and
+/// titles are not, so a newline in them is escaped too. Every terminal output of scenario
+/// text goes through this one function.
+pub fn escape_controls(text: &str, keep_newlines: bool) -> Cow<'_, str> {
+    if !text.chars().any(|character| is_control(character, keep_newlines)) {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for character in text.chars() {
+        if is_control(character, keep_newlines) {
+            let _ = write!(escaped, "\\u{{{:x}}}", u32::from(character));
+        } else {
+            escaped.push(character);
+        }
+    }
+    Cow::Owned(escaped)
+}
+
+/// The report being rendered. Everything written through it has its control characters
+/// escaped ([`escape_controls`]); only the styles it adds itself reach the terminal as
+/// escape sequences.
 struct Out {
     text: String,
     color: bool,
@@ -23,10 +61,11 @@ struct Out {
 
 impl Out {
     fn styled(&mut self, style: Style, text: &str) {
+        let text = escape_controls(text, false);
         if self.color {
             let _ = write!(self.text, "{style}{text}{style:#}");
         } else {
-            self.text.push_str(text);
+            self.text.push_str(&text);
         }
     }
 
@@ -36,8 +75,13 @@ impl Out {
         self.text.push('\n');
     }
 
+    /// Text on the current line, with no line break after it.
+    fn push(&mut self, text: &str) {
+        self.text.push_str(&escape_controls(text, false));
+    }
+
     fn line(&mut self, line: &str) {
-        self.text.push_str(line);
+        self.push(line);
         self.text.push('\n');
     }
 }
@@ -207,9 +251,9 @@ fn matrix(out: &mut Out, report: &Report) {
     }
     out.line(&header);
     for party in report.party_details.iter().map(|party| &party.id) {
-        out.text.push_str(&format!("  {party:party_width$}"));
+        out.push(&format!("  {party:party_width$}"));
         for (issue, width) in report.issues.iter().zip(&column_widths) {
-            out.text.push_str("  ");
+            out.push("  ");
             let cell: Option<&StanceCell> = report
                 .stance_matrix
                 .iter()
@@ -219,8 +263,8 @@ fn matrix(out: &mut Out, report: &Report) {
                 Some(_) => "#".to_owned(),
                 None => ".".to_owned(),
             };
-            out.text.push_str(&importance);
-            out.text.push(' ');
+            out.push(&importance);
+            out.push(" ");
             for option in &issue.options {
                 let stance =
                     cell.and_then(|cell| cell.stances.iter().find(|(id, _)| id == &option.id));
@@ -229,10 +273,10 @@ fn matrix(out: &mut Out, report: &Report) {
                         let (glyph, style) = stance_glyph(stance);
                         out.styled(style, &glyph);
                     }
-                    None => out.text.push('.'),
+                    None => out.push("."),
                 }
             }
-            out.text.push_str(&" ".repeat(width - issue.options.len() - 2));
+            out.push(&" ".repeat(width - issue.options.len() - 2));
         }
         out.text.push('\n');
     }
@@ -503,5 +547,28 @@ fn analysis_sections(out: &mut Out, analysis: &AnalysisReport) {
         for (step, seconds) in &analysis.timings {
             out.line(&format!("  {step}: {:.3} ms", seconds * 1000.0));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_controls;
+
+    #[test]
+    fn control_characters_become_visible_escapes() {
+        let text = "\u{1b}[31mred\u{7}\t\r\n\u{7f}\u{85}\u{9b}\u{202a}\u{202e}\u{2066}\u{2069}";
+        assert_eq!(
+            escape_controls(text, false),
+            r"\u{1b}[31mred\u{7}\u{9}\u{d}\u{a}\u{7f}\u{85}\u{9b}\u{202a}\u{202e}\u{2066}\u{2069}"
+        );
+        assert_eq!(escape_controls("one\ntwo\u{0}", true), "one\ntwo\\u{0}");
+    }
+
+    #[test]
+    fn other_text_is_kept_as_it_is() {
+        let text = "Путин, Zelensky, \u{a0}€ \u{200f}עברית\u{200e} \\u{1b} 日本";
+        assert!(
+            matches!(escape_controls(text, false), std::borrow::Cow::Borrowed(kept) if kept == text)
+        );
     }
 }

@@ -13,6 +13,7 @@
 pub mod backup;
 pub mod chain;
 pub mod log;
+pub mod read_only;
 pub mod users;
 pub mod verify;
 pub mod witness;
@@ -44,6 +45,15 @@ pub enum Error {
         database: String,
         /// Why.
         source: sqlx::Error,
+    },
+    /// The database cannot be opened for reading: missing, empty, not a Parley database, or
+    /// with an older schema (see [`read_only::Unusable`]).
+    #[error("database '{database}' {}", why.describe())]
+    Unusable {
+        /// The database, with any password hidden.
+        database: String,
+        /// Why.
+        why: read_only::Unusable,
     },
     /// The text names no database the store can open.
     #[error(
@@ -227,10 +237,16 @@ impl Store {
             migrate(|| sqlx::migrate!("./migrations/sqlite").run(&pool)).await?;
             Backend::Sqlite(pool)
         };
-        Ok(Store {
+        Ok(Store::new(backend, shown, witness))
+    }
+
+    /// A store on an open pool; `database` is as messages show it, `witness` where the
+    /// witness of its head is kept (if anywhere).
+    fn new(backend: Backend, database: String, witness: Option<PathBuf>) -> Store {
+        Store {
             inner: Arc::new(Inner {
                 backend,
-                database: shown,
+                database,
                 write_lock: tokio::sync::Mutex::new(()),
                 latest: Mutex::new(None),
                 replaying: tokio::sync::Mutex::new(()),
@@ -238,7 +254,7 @@ impl Store {
                 checked_tokens: Mutex::new(users::CheckedTokens::default()),
                 witness,
             }),
-        })
+        }
     }
 
     /// The database as given to [`Store::open`], with any password hidden.

@@ -108,3 +108,128 @@ fn timings_name_every_step_and_timing_runs_needs_a_positive_count() {
     let alone = parley().args(["analyze", "--timing-runs", "3"]).output().unwrap();
     assert_eq!(alone.status.code(), Some(2));
 }
+
+/// A valid scenario whose texts hold terminal escape sequences, C1 controls, bidirectional
+/// overrides and line breaks.
+const HOSTILE: &str = r#"[scenario]
+id = "hostile"
+title = "Talks \u001b]0;pwned\u0007 \u009b31m"
+
+[[parties]]
+id = "a"
+name = "\u001b[31mRED\u001b[0m"
+role = "principal"
+
+[[parties]]
+id = "b"
+name = "B \u202eevil\u202c \u2066x\u2069"
+role = "principal"
+
+[[issues]]
+id = "land"
+title = "Land"
+category = "territory"
+options = [{ id = "keep" }, { id = "give" }]
+
+[[positions]]
+party = "a"
+issue = "land"
+stances = { keep = "preferred", give = "acceptable" }
+
+[[positions]]
+party = "b"
+issue = "land"
+stances = { keep = "acceptable", give = "preferred" }
+
+[[claims]]
+id = "c1"
+claimant = "a"
+statement = "It \u001b[2Jhappened\u007f.\r\nforged line"
+status = "contested"
+
+[[claims]]
+id = "c2"
+claimant = "b"
+statement = "It did not."
+status = "contested"
+disputes = "c1"
+"#;
+
+/// Whether the text holds a character that could control a terminal (a line break aside).
+fn has_controls(text: &str) -> bool {
+    text.chars().any(|character| {
+        matches!(character, '\u{0}'..='\u{9}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    })
+}
+
+#[test]
+fn scenario_text_reaches_the_terminal_with_its_control_characters_escaped() {
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::write(temp.path().join("hostile.toml"), HOSTILE).unwrap();
+    for args in [
+        &["analyze", "hostile.toml", "--samples", "0"][..],
+        &["analyze", "hostile.toml", "--record-only", "--color", "always"],
+        &["simulate", "hostile.toml"],
+    ] {
+        let output = parley().current_dir(temp.path()).args(args).output().unwrap();
+        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        let scenario_text =
+            stdout.replace("\u{1b}[1m", "").replace("\u{1b}[4m", "").replace("\u{1b}[0m", "");
+        assert!(!has_controls(&scenario_text) || args.contains(&"always"), "{args:?}: {stdout:?}");
+        assert!(stdout.contains(r"Talks \u{1b}]0;pwned\u{7} \u{9b}31m"), "{args:?}: {stdout}");
+        // A simulation names parties by id; the report by name too.
+        if args[0] == "analyze" {
+            assert!(stdout.contains(r"\u{1b}[31mRED\u{1b}[0m"), "{args:?}: {stdout}");
+            assert!(
+                stdout.contains(r"B \u{202e}evil\u{202c} \u{2066}x\u{2069}"),
+                "{args:?}: {stdout}"
+            );
+            assert!(
+                stdout.contains(r"It \u{1b}[2Jhappened\u{7f}.\u{d}\u{a}forged line"),
+                "{args:?}: {stdout}"
+            );
+        }
+    }
+    // Colour on: the only escape sequences are the report's own styles.
+    let output = parley()
+        .current_dir(temp.path())
+        .args(["analyze", "hostile.toml", "--record-only", "--color", "always"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let without_styles = stdout
+        .split('\u{1b}')
+        .skip(1)
+        .filter(|rest| {
+            !(rest.starts_with('[')
+                && rest[1..]
+                    .trim_start_matches(|c: char| c.is_ascii_digit() || c == ';')
+                    .starts_with('m'))
+        })
+        .count();
+    assert_eq!(without_styles, 0, "{stdout:?}");
+    assert!(!stdout.contains('\u{9b}') && !stdout.contains('\u{202e}'), "{stdout:?}");
+}
+
+#[test]
+fn errors_quoting_scenario_text_have_their_control_characters_escaped() {
+    let temp = tempfile::tempdir().unwrap();
+    let broken = HOSTILE.replace(
+        "did not.\"\nstatus = \"contested\"",
+        "did not.\"\nstatus = \"x\\u001b[31m\\nforged: 0 error(s)\"",
+    );
+    std::fs::write(temp.path().join("broken.toml"), broken).unwrap();
+    let check = parley().current_dir(temp.path()).args(["check", "broken.toml"]).output().unwrap();
+    assert_eq!(check.status.code(), Some(1));
+    let stdout = String::from_utf8(check.stdout).unwrap();
+    assert!(!has_controls(&stdout), "{stdout:?}");
+    assert!(stdout.contains(r"\u{1b}[31m\u{a}forged"), "{stdout}");
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    let analyze =
+        parley().current_dir(temp.path()).args(["analyze", "broken.toml"]).output().unwrap();
+    assert_eq!(analyze.status.code(), Some(2));
+    let stderr = String::from_utf8(analyze.stderr).unwrap();
+    assert!(!has_controls(&stderr), "{stderr:?}");
+    assert!(stderr.contains(r"\u{1b}[31m\u{a}forged"), "{stderr}");
+}

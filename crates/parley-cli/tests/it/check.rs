@@ -21,3 +21,60 @@ fn the_builtin_scenario_file_is_clean() {
 fn a_missing_file_is_named_in_the_error() {
     assert_cmd_snapshot!(parley().args(["check", "no-such-file.toml"]));
 }
+
+/// Runs `parley ARGS` in `dir` and gives its exit code and its output, stdout then stderr.
+fn run_in(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
+    let output = parley().current_dir(dir).args(args).output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.code(), text)
+}
+
+#[test]
+fn text_that_is_not_utf8_is_named_with_the_line_and_column_of_its_first_invalid_byte() {
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        temp.path().join("bad.toml"),
+        b"[scenario]\nid = \"x\"\ntitle = \"ab\xff\xfe\"\n",
+    )
+    .unwrap();
+    let (code, output) = run_in(temp.path(), &["check", "bad.toml"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        output,
+        "bad.toml:3:12: error[syntax]: byte 0xff at offset 31 is not UTF-8, expected UTF-8 text\nbad.toml: 1 error(s), 0 warning(s)\n"
+    );
+    let (code, output) = run_in(temp.path(), &["analyze", "bad.toml"]);
+    assert_eq!(code, Some(2));
+    assert!(output.contains("bad.toml:3:12: error[syntax]: byte 0xff at offset 31"), "{output}");
+
+    let folder = temp.path().join("shop");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(
+        folder.join("shop.xml"),
+        b"<negotiation_template>\n  <utility_space name=\"caf\xe9\"/>",
+    )
+    .unwrap();
+    let (code, output) = run_in(temp.path(), &["check", "shop"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        output,
+        "shop: error: shop/shop.xml:2:27: malformed XML: byte 0xe9 at offset 49 is not UTF-8, expected UTF-8 text\nshop: 1 error(s), 0 warning(s)\n"
+    );
+}
+
+#[test]
+fn nesting_beyond_the_recursion_limit_is_named_with_its_line_and_column() {
+    let temp = tempfile::tempdir().unwrap();
+    let deep = format!("[scenario]\nid = \"x\"\n[a{}]\n", ".a".repeat(100));
+    std::fs::write(temp.path().join("deep.toml"), deep).unwrap();
+    let (code, output) = run_in(temp.path(), &["check", "deep.toml"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        output,
+        "deep.toml:3:2: error[syntax]: key of 101 dotted parts nests tables too deeply (the reader's recursion limit), expected fewer parts\ndeep.toml: 1 error(s), 0 warning(s)\n"
+    );
+}

@@ -181,3 +181,35 @@ fn tokens_and_sign_in_links_are_issued_and_revoked_from_the_command_line() {
             .contains("no user named 'nobody', expected one of: olena")
     );
 }
+
+#[test]
+fn reading_commands_refuse_a_missing_or_empty_database_and_leave_it_as_it_was() {
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::write(temp.path().join("empty.db"), b"").unwrap();
+    for database in ["empty.db", "missing.db"] {
+        for command in [
+            &["db", "verify", "--database", database][..],
+            &["db", "export", "-o", "out.toml", "--database", database],
+            &["db", "backup", "-o", "backup.db", "--database", database],
+            &["db", "add-user", "alice", "--role", "mediator", "--database", database],
+        ] {
+            let output = parley().current_dir(temp.path()).args(command).output().unwrap();
+            assert_eq!(output.status.code(), Some(2), "{command:?}");
+            let stderr = String::from_utf8(output.stderr).unwrap();
+            let expected = if database == "empty.db" {
+                "error: database 'empty.db' is an empty file (0 bytes), not a Parley database; `parley db import FILE` or `parley serve` creates one\n"
+            } else {
+                "error: database 'missing.db' does not exist\n"
+            };
+            assert_eq!(stderr, expected, "{command:?}");
+        }
+    }
+    let files: Vec<(String, u64)> = std::fs::read_dir(temp.path())
+        .unwrap()
+        .map(|entry| {
+            let entry = entry.unwrap();
+            (entry.file_name().to_string_lossy().into_owned(), entry.metadata().unwrap().len())
+        })
+        .collect();
+    assert_eq!(files, [("empty.db".to_owned(), 0)]);
+}

@@ -129,3 +129,112 @@ fn check_reads_genius_folders_too() {
     let stdout = String::from_utf8_lossy(&broken.stdout);
     assert!(stdout.contains("seller.xml:1:") && stdout.contains(": 1 error(s)"), "{stdout}");
 }
+
+/// The names of a folder's entries, sorted.
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn export(scenario: Option<&Path>, output: &Path, force: bool) -> std::process::Output {
+    let mut command = parley();
+    command.args(["export", "genius"]);
+    if let Some(scenario) = scenario {
+        command.arg(scenario);
+    }
+    command.arg("-o").arg(output);
+    if force {
+        command.arg("--force");
+    }
+    command.output().unwrap()
+}
+
+#[test]
+fn export_with_force_replaces_the_genius_files_of_another_scenario() {
+    let temp = tempfile::tempdir().unwrap();
+    let folder = temp.path().join("shop");
+    write_small_genius_folder(&folder);
+    let shop = temp.path().join("shop.toml");
+    run_ok(&[
+        "import".as_ref(),
+        "genius".as_ref(),
+        folder.as_os_str(),
+        "-o".as_ref(),
+        shop.as_os_str(),
+    ]);
+    let out = temp.path().join("out");
+    assert!(export(None, &out, false).status.success());
+    assert_eq!(entries(&out), ["europe.xml", "russia.xml", "talks-2025_domain.xml", "ukraine.xml"]);
+    std::fs::write(out.join("README.txt"), "notes").unwrap();
+    std::fs::create_dir(out.join("old runs")).unwrap();
+    std::fs::write(out.join("old runs").join("run.csv"), "1,2").unwrap();
+
+    // Without --force: refused, and nothing changes.
+    let refused = export(Some(&shop), &out, false);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("holds a GENIUS scenario already ('europe.xml', 'russia.xml', 'talks-2025_domain.xml', 'ukraine.xml'); pass --force"),
+        "{stderr}"
+    );
+    assert_eq!(entries(&out).len(), 6);
+
+    // With --force: the other scenario's files are gone, the other files are kept.
+    let replaced = export(Some(&shop), &out, true);
+    assert!(replaced.status.success(), "{}", String::from_utf8_lossy(&replaced.stderr));
+    assert_eq!(
+        entries(&out),
+        ["README.txt", "buyer.xml", "old runs", "seller.xml", "shop_domain.xml"]
+    );
+    assert_eq!(std::fs::read_to_string(out.join("README.txt")).unwrap(), "notes");
+    assert_eq!(std::fs::read_to_string(out.join("old runs").join("run.csv")).unwrap(), "1,2");
+    let again = temp.path().join("again.toml");
+    run_ok(&[
+        "import".as_ref(),
+        "genius".as_ref(),
+        out.as_os_str(),
+        "-o".as_ref(),
+        again.as_os_str(),
+    ]);
+    assert_eq!(std::fs::read_to_string(&again).unwrap(), std::fs::read_to_string(&shop).unwrap());
+    // Nothing is left beside the folder.
+    assert_eq!(entries(temp.path()), ["again.toml", "out", "shop", "shop.toml"]);
+}
+
+#[test]
+fn a_failed_export_leaves_the_folder_as_it_was() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("out");
+    assert!(export(None, &out, false).status.success());
+    std::fs::create_dir(out.join("sub")).unwrap();
+    // A file the export would write, but not a GENIUS file: it is not replaced.
+    std::fs::write(out.join("russia.xml.bak"), "backup").unwrap();
+    std::fs::write(out.join("ukraine.xml"), "<not GENIUS>").unwrap();
+    let before: Vec<(String, Vec<u8>)> = entries(&out)
+        .into_iter()
+        .map(|name| {
+            let bytes = std::fs::read(out.join(&name)).unwrap_or_default();
+            (name, bytes)
+        })
+        .collect();
+    let failed = export(None, &out, true);
+    assert_eq!(failed.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(
+        stderr.contains("ukraine.xml' would be replaced, but it is not a file this command wrote"),
+        "{stderr}"
+    );
+    let after: Vec<(String, Vec<u8>)> = entries(&out)
+        .into_iter()
+        .map(|name| {
+            let bytes = std::fs::read(out.join(&name)).unwrap_or_default();
+            (name, bytes)
+        })
+        .collect();
+    assert_eq!(after, before);
+    assert_eq!(entries(temp.path()), ["out"]);
+}

@@ -530,3 +530,14 @@ fn refuses_empty_domains() {
         ]],
     );
 }
+
+#[test]
+fn bytes_that_are_not_utf8_are_refused_at_the_first_invalid_one() {
+    let error =
+        super::decode_file("Lunch/lunch.xml", b"<utility_space>\n<objective name=\"caf\xe9\"/>")
+            .unwrap_err();
+    expect!["Lunch/lunch.xml:2:21: malformed XML: byte 0xe9 at offset 36 is not UTF-8, expected UTF-8 text"].assert_eq(&error.to_string());
+    let error = super::decode_file("Lunch/lunch.xml", b"<a/>\n\xc3").unwrap_err();
+    expect!["Lunch/lunch.xml:2:1: malformed XML: the text ends inside the UTF-8 character that starts at offset 5, expected UTF-8 text"].assert_eq(&error.to_string());
+    assert_eq!(super::decode_file("Lunch/lunch.xml", b"<a/>"), Ok("<a/>"));
+}

@@ -1,13 +1,13 @@
-//! Property tests: no input makes the parser panic, and valid domains and profiles survive a
-//! write and parse round trip.
+//! Property tests: no input makes the parser panic, mutated files give errors with their file,
+//! line and column, and valid domains and profiles survive a write and parse round trip.
 
 use proptest::prelude::*;
 use proptest::sample::select;
 
 use parley_genius::{
-    Domain, DomainIssue, IssueEvaluator, IssueKind, LinearEvaluator, Profile, ProfileIssue,
-    Scenario, ValueEvaluation, parse_domain, parse_profile, parse_scenario, write_domain,
-    write_profile,
+    Domain, DomainIssue, Error, IssueEvaluator, IssueKind, LinearEvaluator, Profile, ProfileIssue,
+    Scenario, ValueEvaluation, decode_file, parse_domain, parse_profile, parse_scenario,
+    write_domain, write_profile,
 };
 
 /// Characters XML 1.0 allows, with the ones that need escaping made likely.
@@ -248,6 +248,171 @@ proptest! {
                     prop_assert!((0.0..=1.0).contains(&option.value), "value {}", option.value);
                 }
             }
+        }
+    }
+}
+
+/// Cases of the mutation property: `PARLEY_FUZZ_CASES`, else 10,000.
+fn fuzz_cases() -> u32 {
+    std::env::var("PARLEY_FUZZ_CASES").ok().and_then(|text| text.parse().ok()).unwrap_or(10_000)
+}
+
+/// Bytes to insert: XML-breaking fragments, bytes that are not UTF-8, random bytes and deeply
+/// nested elements.
+fn inserted_bytes() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        4 => fragment().prop_map(String::into_bytes),
+        6 => select(vec![
+            " index=\"1\"", " index=\"9\"", " index=\"-1\"", " name=\"a\"", " name=\"b\"",
+            " value=\"x\"", " value=\"z\"", " evaluation=\"-1\"", " evaluation=\"NaN\"",
+            " type=\"real\"", " type=\"integer\"", " etype=\"discrete\"", " lowerbound=\"5\"",
+            " upperbound=\"-9223372036854775808\"", " ftype=\"triangular\"", " slope=\"inf\"",
+            "<item value=\"x\" evaluation=\"1\"/>", "<item value=\"w\"/>", "<weight index=\"1\" value=\"1\"/>",
+            "<weight index=\"3\" value=\"1\"/>", "<issue index=\"3\" name=\"c\"><item value=\"q\"/></issue>",
+            "<evaluator ftype=\"linear\" slope=\"1\" offset=\"0\"/>", "<reservation value=\"0.5\"/>",
+            "<discount_factor value=\"2\"/>", "<objective/>", "<utility_function/>", "<agent/>",
+            "<similarity_function/>", "<utility_space>", "</utility_space>", "<negotiation_template>",
+        ])
+        .prop_map(|text| text.as_bytes().to_vec()),
+        2 => select(vec![
+            &b"\xff"[..], b"\xc3", b"\xe2\x82", b"\xed\xa0\x80", b"\xef\xbb\xbf", b"\0", b"\r",
+            b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>", b"<![CDATA[x]]>", b"<?pi?>",
+            b"<!ENTITY a \"&a;&a;\">", b"&a;", b"\x1b[31m",
+        ])
+        .prop_map(<[u8]>::to_vec),
+        1 => prop::collection::vec(any::<u8>(), 1..6),
+        2 => "[ -~\n]{1,6}".prop_map(String::into_bytes),
+        1 => (1..3000_usize).prop_map(|depth| format!("{}{}", "<a>".repeat(depth), "</a>".repeat(depth)).into_bytes()),
+    ]
+}
+
+#[derive(Debug, Clone)]
+enum Edit {
+    Flip(usize, u8),
+    Truncate(usize),
+    Insert(usize, Vec<u8>),
+    /// An insertion before a `<`, after a space or after a `"`: where elements and attributes
+    /// start and values end, so that more edits keep the XML well formed.
+    InsertAtBoundary(usize, Vec<u8>),
+    Delete(usize, usize),
+    Repeat(usize, usize),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        // Mostly flips that keep ASCII text ASCII, so that not every case stops at UTF-8.
+        3 => (any::<usize>(), 1..=127_u8).prop_map(|(at, mask)| Edit::Flip(at, mask)),
+        1 => (any::<usize>(), 128..=255_u8).prop_map(|(at, mask)| Edit::Flip(at, mask)),
+        1 => any::<usize>().prop_map(Edit::Truncate),
+        2 => (any::<usize>(), inserted_bytes()).prop_map(|(at, bytes)| Edit::Insert(at, bytes)),
+        8 => (any::<usize>(), inserted_bytes()).prop_map(|(at, bytes)| Edit::InsertAtBoundary(at, bytes)),
+        2 => (any::<usize>(), 1..40_usize).prop_map(|(at, len)| Edit::Delete(at, len)),
+        1 => (any::<usize>(), 1..80_usize).prop_map(|(at, len)| Edit::Repeat(at, len)),
+    ]
+}
+
+fn apply(bytes: &mut Vec<u8>, edit: &Edit) {
+    let at = |position: usize| position % (bytes.len() + 1);
+    match edit {
+        Edit::Flip(position, mask) if !bytes.is_empty() => {
+            let index = position % bytes.len();
+            bytes[index] ^= mask;
+        }
+        Edit::Flip(..) => {}
+        Edit::Truncate(position) => bytes.truncate(at(*position)),
+        Edit::Insert(position, inserted) => {
+            let index = at(*position);
+            bytes.splice(index..index, inserted.iter().copied());
+        }
+        Edit::InsertAtBoundary(position, inserted) => {
+            let boundaries: Vec<usize> = (0..=bytes.len())
+                .filter(|&index| {
+                    bytes.get(index) == Some(&b'<')
+                        || (index > 0 && matches!(bytes[index - 1], b' ' | b'"'))
+                })
+                .collect();
+            let index = if boundaries.is_empty() {
+                at(*position)
+            } else {
+                boundaries[position % boundaries.len()]
+            };
+            bytes.splice(index..index, inserted.iter().copied());
+        }
+        Edit::Delete(position, len) => {
+            let start = at(*position);
+            let end = (start + len).min(bytes.len());
+            bytes.drain(start..end);
+        }
+        Edit::Repeat(position, len) => {
+            let start = at(*position);
+            let end = (start + len).min(bytes.len());
+            let copy = bytes[start..end].to_vec();
+            bytes.splice(end..end, copy);
+        }
+    }
+}
+
+/// An error about one file's content: it names that file and a line and column inside it.
+fn check_located(error: &Error, files: &[(String, Vec<u8>)]) -> Result<(), TestCaseError> {
+    let location = match error {
+        Error::MalformedXml { location, .. }
+        | Error::InvalidElement { location, .. }
+        | Error::Unsupported { location, .. } => location,
+        other => return Err(TestCaseError::fail(format!("no position: {other}"))),
+    };
+    let Some((_, bytes)) = files.iter().find(|(name, _)| *name == location.file) else {
+        return Err(TestCaseError::fail(format!("names no given file: {error}")));
+    };
+    let n_lines = bytes.iter().filter(|&&byte| byte == b'\n').count() + 1;
+    prop_assert!(
+        location.line >= 1 && location.line as usize <= n_lines && location.column >= 1,
+        "{} outside {} lines",
+        error,
+        n_lines
+    );
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: fuzz_cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn mutated_folders_never_panic_and_every_file_error_has_a_position(
+        mutate_profile in any::<bool>(),
+        edits in prop::collection::vec(edit(), 1..4),
+    ) {
+        let mut files = vec![
+            ("s/s_domain.xml".to_owned(), SAMPLE_DOMAIN.as_bytes().to_vec()),
+            ("s/buyer.xml".to_owned(), SAMPLE_PROFILE.as_bytes().to_vec()),
+        ];
+        let mutated = usize::from(mutate_profile);
+        for edit in &edits {
+            apply(&mut files[mutated].1, edit);
+        }
+        let (name, bytes) = &files[mutated];
+        let text = match decode_file(name, bytes) {
+            Ok(text) => text.to_owned(),
+            Err(error) => return check_located(&error, &files),
+        };
+        for error in [parse_domain(name, &text).err(), parse_profile(name, &text).err()].into_iter().flatten() {
+            check_located(&error, &files)?;
+        }
+        let mut texts: Vec<(String, String)> = vec![
+            (files[0].0.clone(), SAMPLE_DOMAIN.to_owned()),
+            (files[1].0.clone(), SAMPLE_PROFILE.to_owned()),
+        ];
+        texts[mutated].1 = text;
+        match parse_scenario(&texts) {
+            Ok(scenario) => {
+                let _ = scenario.normalised_utilities();
+            }
+            // Errors about the folder as a whole name its files instead of a position.
+            // Both files given are named: none or both became domains.
+            Err(Error::NoDomain { files } | Error::SeveralDomains { files }) => {
+                prop_assert_eq!(files.len(), 2);
+            }
+            Err(Error::NoProfile { domain_file }) => prop_assert!(texts.iter().any(|(name, _)| *name == domain_file)),
+            Err(error) => check_located(&error, &files)?,
         }
     }
 }

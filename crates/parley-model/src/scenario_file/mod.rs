@@ -62,6 +62,40 @@ struct Document {
     has_scale: bool,
 }
 
+/// A syntax error at the first byte that is not UTF-8, at the line and column of that byte.
+fn utf8_diagnostic(bytes: &[u8], error: &std::str::Utf8Error) -> Diagnostic {
+    let offset = error.valid_up_to();
+    let valid = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
+    let mut diagnostic =
+        Diagnostic::error(DiagnosticKind::Syntax, FieldPath::root(), utf8_message(bytes, error));
+    diagnostic.position = Some(TextPosition::of_offset(valid, offset));
+    diagnostic
+}
+
+/// What is wrong with the first byte that is not UTF-8: `byte 0xff at offset 27 is not
+/// UTF-8, expected UTF-8 text`.
+pub fn utf8_message(bytes: &[u8], error: &std::str::Utf8Error) -> String {
+    let offset = error.valid_up_to();
+    match error.error_len() {
+        Some(_) => format!(
+            "byte 0x{:02x} at offset {offset} is not UTF-8, expected UTF-8 text",
+            bytes[offset]
+        ),
+        None => format!(
+            "the text ends inside the UTF-8 character that starts at offset {offset}, expected UTF-8 text"
+        ),
+    }
+}
+
+/// Reads a scenario from a file's bytes: [`read_scenario`] once they are UTF-8 text, else
+/// one syntax error at the line and column of the first byte that is not UTF-8.
+pub fn read_scenario_bytes(bytes: &[u8]) -> Loaded {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => read_scenario(text),
+        Err(error) => Loaded { scenario: None, diagnostics: vec![utf8_diagnostic(bytes, &error)] },
+    }
+}
+
 /// Reads a scenario from TOML text, validates it, and reports every problem found.
 pub fn read_scenario(text: &str) -> Loaded {
     let Some(document) = read_document(text) else {
@@ -146,13 +180,22 @@ fn syntax_diagnostics(text: &str) -> Vec<Diagnostic> {
     let mut diagnostics: Vec<Diagnostic> = syntax_errors
         .iter()
         .map(|error| {
-            let mut diagnostic = Diagnostic::error(
-                DiagnosticKind::Syntax,
-                FieldPath::root(),
-                error.message().to_owned(),
-            );
-            diagnostic.position =
-                error.span().map(|span| TextPosition::of_offset(text, span.start));
+            let (message, offset) = match error.span() {
+                Some(span) => (error.message().to_owned(), span.start),
+                // The one error `toml` reports without a span: a dotted key of too many parts.
+                None => match deep_key(text) {
+                    Some((offset, n_parts)) => (
+                        format!(
+                            "key of {n_parts} dotted parts nests tables too deeply (the reader's recursion limit), expected fewer parts"
+                        ),
+                        offset,
+                    ),
+                    None => (error.message().to_owned(), 0),
+                },
+            };
+            let mut diagnostic =
+                Diagnostic::error(DiagnosticKind::Syntax, FieldPath::root(), message);
+            diagnostic.position = Some(TextPosition::of_offset(text, offset));
             diagnostic
         })
         .collect();
@@ -161,11 +204,48 @@ fn syntax_diagnostics(text: &str) -> Vec<Diagnostic> {
     diagnostics
 }
 
+/// Dotted keys of more than this many parts are refused by `toml` (its recursion limit), with
+/// an error that has no span.
+const DEEP_KEY_PARTS: usize = 80;
+
+/// The offset and number of parts of the first key with more than [`DEEP_KEY_PARTS`] dotted
+/// parts, found from the TOML parser's events (so that strings and comments are not keys).
+fn deep_key(text: &str) -> Option<(usize, usize)> {
+    use toml_parser::parser::{Event, EventKind};
+    let tokens: Vec<_> = toml_parser::Source::new(text).lex().collect();
+    let mut events: Vec<Event> = Vec::new();
+    let mut errors: Vec<toml_parser::ParseError> = Vec::new();
+    toml_parser::parser::parse_document(&tokens, &mut events, &mut errors);
+    // The key being read: where it starts and how many parts it has so far.
+    let mut key: Option<(usize, usize)> = None;
+    for event in events.iter().map(Some).chain([None]) {
+        match event.map(Event::kind) {
+            Some(EventKind::SimpleKey) => {
+                let start = event.map_or(0, |event| event.span().start());
+                key.get_or_insert((start, 0)).1 += 1;
+            }
+            Some(EventKind::KeySep | EventKind::Whitespace) => {}
+            _ => match key.take() {
+                Some((start, n_parts)) if n_parts > DEEP_KEY_PARTS => {
+                    return Some((start, n_parts));
+                }
+                _ => {}
+            },
+        }
+    }
+    None
+}
+
 /// Fills in the line and column of every diagnostic from the spans, then sorts them.
 fn place(diagnostics: &mut [Diagnostic], spans: &HashMap<FieldPath, Range<usize>>, text: &str) {
     for diagnostic in diagnostics.iter_mut() {
         if diagnostic.position.is_none() {
-            diagnostic.position = position_of(&diagnostic.path, spans, text);
+            // A field the file lacks, in a table it lacks too (a missing [scenario]), is
+            // reported at the start of the file.
+            diagnostic.position = Some(
+                position_of(&diagnostic.path, spans, text)
+                    .unwrap_or(TextPosition { line: 1, column: 1 }),
+            );
         }
     }
     diagnostics.sort_by_key(|diagnostic| diagnostic.position);

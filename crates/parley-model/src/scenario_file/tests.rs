@@ -76,6 +76,82 @@ fn syntax_errors_are_all_reported_with_their_position() {
     assert!(loaded.scenario.is_none());
 }
 
+/// Renders every diagnostic of reading `bytes`, one per line.
+fn check_bytes(bytes: &[u8], expect: Expect) {
+    let loaded = super::read_scenario_bytes(bytes);
+    let rendered: Vec<String> =
+        loaded.diagnostics.iter().map(|diagnostic| diagnostic.render("t.toml")).collect();
+    expect.assert_eq(&rendered.join("\n"));
+    assert!(loaded.scenario.is_none());
+}
+
+#[test]
+fn text_that_is_not_utf8_is_refused_at_its_first_invalid_byte() {
+    // Line 3, after `title = "ab` and a two-byte character: column 13.
+    check_bytes(
+        b"[scenario]\nid = \"x\"\ntitle = \"ab\xc3\xa9\xff\xfecd\"\n",
+        expect![[
+            r#"t.toml:3:13: error[syntax]: byte 0xff at offset 33 is not UTF-8, expected UTF-8 text"#
+        ]],
+    );
+    check_bytes(
+        b"[scenario]\nid = \"\xe2\x82",
+        expect![
+            "t.toml:2:7: error[syntax]: the text ends inside the UTF-8 character that starts at offset 17, expected UTF-8 text"
+        ],
+    );
+    assert!(
+        super::read_scenario_bytes(b"[scenario]\nid = \"x\"\ntitle = \"\xc3\xa9\"\n")
+            .diagnostics
+            .is_empty()
+    );
+}
+
+#[test]
+fn nesting_beyond_the_recursion_limit_is_reported_with_its_position() {
+    let deep_key = format!("[scenario]\nid = \"x\"\n\n  a{} = 1\n", ".a".repeat(100));
+    check_bytes(
+        deep_key.as_bytes(),
+        expect![[
+            r#"t.toml:4:3: error[syntax]: key of 101 dotted parts nests tables too deeply (the reader's recursion limit), expected fewer parts"#
+        ]],
+    );
+    let deep_header = format!("[scenario]\n[a{}]\n", ".\"b.c\"".repeat(90));
+    check_bytes(
+        deep_header.as_bytes(),
+        expect![[
+            r#"t.toml:2:2: error[syntax]: key of 91 dotted parts nests tables too deeply (the reader's recursion limit), expected fewer parts"#
+        ]],
+    );
+    let deep_array = format!("[scenario]\nx = {}{}\n", "[".repeat(200), "]".repeat(200));
+    check_bytes(
+        deep_array.as_bytes(),
+        expect![[r#"t.toml:2:85: error[syntax]: cannot recurse further; max recursion depth met"#]],
+    );
+    let deep_table = format!("x = {}1{}\n", "{a=".repeat(200), "}".repeat(200));
+    check_bytes(
+        deep_table.as_bytes(),
+        expect![[
+            r#"t.toml:1:245: error[syntax]: cannot recurse further; max recursion depth met"#
+        ]],
+    );
+    // A long key inside a string or a comment is no key.
+    let quoted = format!(
+        "[scenario]\nid = \"x\"\ntitle = \"a{}\"\n# a{}\n",
+        ".a".repeat(100),
+        ".a".repeat(100)
+    );
+    assert_eq!(super::deep_key(&quoted), None);
+}
+
+#[test]
+fn a_missing_scenario_table_is_reported_at_the_start_of_the_file() {
+    let loaded = read_scenario("[[parties]]\nid = \"a\"\nname = \"A\"\nrole = \"principal\"\n");
+    let rendered: Vec<String> =
+        loaded.diagnostics.iter().map(|diagnostic| diagnostic.render("t.toml")).collect();
+    expect!["t.toml:1:1: error[shape]: missing table [scenario], expected one with at least id and title (at scenario)"].assert_eq(&rendered.join("\n"));
+}
+
 #[test]
 fn shape_errors_name_the_field_and_what_was_expected() {
     check(
@@ -727,4 +803,216 @@ date = 2025-11-19
             t.toml:57:45: warning[unknown-reference]: parent draft 'v1' has no point 'p9' (a warning: the records are kept by different parties, and one may not see the other) (at drafts[1].lineage[0].points[1])
             t.toml:73:8: warning[date-order]: counter-claim 'c2' is dated 2025-11-19, before the claim 'c1' it disputes, dated 2025-11-20 (a warning: the records are kept by different parties, and one may not see the other) (at claims[1].date)"#]],
     );
+}
+
+mod fuzz {
+    //! The reader on mutated valid files (flipped bytes, cuts, inserted tokens, deep nesting,
+    //! bytes that are not UTF-8): it never panics, and every problem it reports has a line
+    //! and column inside the text.
+
+    use proptest::collection::vec;
+    use proptest::sample::select;
+
+    use super::*;
+    use crate::diagnostic::Diagnostic;
+    use crate::scenario_file::{read_fragment, read_scenario_bytes};
+
+    /// Cases per property: `PARLEY_FUZZ_CASES`, else 10,000.
+    #[allow(clippy::disallowed_methods, reason = "a test run may ask for more or fewer cases")]
+    fn cases() -> u32 {
+        std::env::var("PARLEY_FUZZ_CASES").ok().and_then(|text| text.parse().ok()).unwrap_or(10_000)
+    }
+
+    /// Pieces of TOML and of scenario files, and bytes that break UTF-8.
+    const TOKENS: &[&[u8]] = &[
+        b"[",
+        b"]",
+        b"[[",
+        b"]]",
+        b"{",
+        b"}",
+        b"=",
+        b"\"",
+        b"'",
+        b"\"\"\"",
+        b"'''",
+        b"#",
+        b",",
+        b".",
+        b"\n",
+        b"\r\n",
+        b"\r",
+        b"\t",
+        b"\0",
+        b"\\",
+        b"\\u",
+        b"\\uD800",
+        b"\\U0011FFFF",
+        "\u{feff}".as_bytes(),
+        "\u{1b}[31m".as_bytes(),
+        "\u{202e}".as_bytes(),
+        "é".as_bytes(),
+        b"\xff",
+        b"\xc3",
+        b"\xe2\x82",
+        b"\xed\xa0\x80",
+        b"\xf4\x90\x80\x80",
+        b"[scenario]",
+        b"[scale]",
+        b"[[parties]]",
+        b"[[issues]]",
+        b"[[positions]]",
+        b"[[drafts]]",
+        b"[[claims]]",
+        b"[[meetings]]",
+        b"[[tracks]]",
+        b"[[sources]]",
+        b"id = \"a\"",
+        b"id = ",
+        b"id = \"\"",
+        b"parties = [\"a\", \"a\"]",
+        b"options = []",
+        b"stances = {}",
+        b"points = [{}]",
+        b"lineage = [{ parent = \"x\" }]",
+        b"date = 2025-13-40",
+        b"date = 1979-05-27T07:32:00Z",
+        b"1e999",
+        b"nan",
+        b"-inf",
+        b"-0",
+        b"9223372036854775808",
+        b"true",
+        b"a.b.c = 1",
+        b"\"b\"\n", b"\"rest\"\n", b"\"high\"\n", b"\"red-line\"\n", b"\"private\"\n", b"[\"a\"]\n",
+        b"weight = 0\n", b"weight = -1\n", b"value = 2\n", b"visibility = \"private\"\n",
+        b"visibility = { parties = [\"zz\"] }\n", b"parents = [\"v1\"]\n", b"disputes = \"c1\"\n",
+        b"cites = [\"report#Nine\"]\n", b"[[parties]]\nid = \"a\"\nname = \"A\"\nrole = \"principal\"\n",
+        b"[[positions]]\nparty = \"b\"\nissue = \"land\"\nstances = { keep = 0.5, give = 2 }\n",
+        b"[[meetings]]\nid = \"m\"\ntitle = \"M\"\ntrack = \"ab\"\nattendees = [\"zed\"]\n",
+        b"[[drafts]]\nid = \"v1\"\ntitle = \"V\"\nstatus = \"proposed\"\nparents = [\"v1\"]\n",
+        b"[[claims]]\nid = \"c1\"\nclaimant = \"a\"\nstatement = \"S\"\nstatus = \"contested\"\ndisputes = \"c1\"\n",
+    ];
+
+    /// A nested construct of the given depth: arrays, inline tables, dotted keys or a dotted
+    /// table header.
+    fn deep(kind: usize, depth: usize) -> Vec<u8> {
+        let text = match kind {
+            0 => format!("x = {}{}\n", "[".repeat(depth), "]".repeat(depth)),
+            1 => format!("x = {}1{}\n", "{a=".repeat(depth), "}".repeat(depth)),
+            2 => format!("\na{} = 1\n", ".a".repeat(depth)),
+            _ => format!("\n[a{}]\n", ".b".repeat(depth)),
+        };
+        text.into_bytes()
+    }
+
+    fn token() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            6 => select(TOKENS).prop_map(<[u8]>::to_vec),
+            1 => (0usize..4, 1usize..300).prop_map(|(kind, depth)| deep(kind, depth)),
+            1 => vec(any::<u8>(), 1..6),
+            2 => "[a-z0-9_.\"' =\\[\\]{},#\n-]{1,10}".prop_map(String::into_bytes),
+        ]
+    }
+
+    #[derive(Debug, Clone)]
+    enum Edit {
+        Flip(usize, u8),
+        Truncate(usize),
+        Insert(usize, Vec<u8>),
+        /// An insertion at the start of a line or after `= `: where keys, tables and values
+        /// start, so that more edits keep the TOML valid.
+        InsertAtBoundary(usize, Vec<u8>),
+        Delete(usize, usize),
+        Repeat(usize, usize),
+    }
+
+    fn edit() -> impl Strategy<Value = Edit> {
+        prop_oneof![
+            // Mostly flips that keep ASCII text ASCII, so that not every case stops at UTF-8.
+            3 => (any::<usize>(), 1..=127u8).prop_map(|(at, mask)| Edit::Flip(at, mask)),
+            1 => (any::<usize>(), 128..=255u8).prop_map(|(at, mask)| Edit::Flip(at, mask)),
+            1 => any::<usize>().prop_map(Edit::Truncate),
+            2 => (any::<usize>(), token()).prop_map(|(at, bytes)| Edit::Insert(at, bytes)),
+            8 => (any::<usize>(), token()).prop_map(|(at, bytes)| Edit::InsertAtBoundary(at, bytes)),
+            2 => (any::<usize>(), 1usize..40).prop_map(|(at, len)| Edit::Delete(at, len)),
+            1 => (any::<usize>(), 1usize..80).prop_map(|(at, len)| Edit::Repeat(at, len)),
+        ]
+    }
+
+    fn apply(bytes: &mut Vec<u8>, edit: &Edit) {
+        let at = |position: usize| position % (bytes.len() + 1);
+        match edit {
+            Edit::Flip(position, mask) if !bytes.is_empty() => {
+                let index = position % bytes.len();
+                bytes[index] ^= mask;
+            }
+            Edit::Flip(..) => {}
+            Edit::Truncate(position) => bytes.truncate(at(*position)),
+            Edit::Insert(position, inserted) => {
+                let index = at(*position);
+                bytes.splice(index..index, inserted.iter().copied());
+            }
+            Edit::InsertAtBoundary(position, inserted) => {
+                let boundaries: Vec<usize> = (0..=bytes.len())
+                    .filter(|&index| {
+                        index == 0 || bytes[index - 1] == b'\n' || bytes[..index].ends_with(b"= ")
+                    })
+                    .collect();
+                let index = boundaries[position % boundaries.len()];
+                bytes.splice(index..index, inserted.iter().copied());
+            }
+            Edit::Delete(position, len) => {
+                let start = at(*position);
+                let end = (start + len).min(bytes.len());
+                bytes.drain(start..end);
+            }
+            Edit::Repeat(position, len) => {
+                let start = at(*position);
+                let end = (start + len).min(bytes.len());
+                let copy = bytes[start..end].to_vec();
+                bytes.splice(end..end, copy);
+            }
+        }
+    }
+
+    /// Every diagnostic has a position, and it lies inside the text.
+    fn check_positions(bytes: &[u8], diagnostics: &[Diagnostic]) -> Result<(), TestCaseError> {
+        let n_lines = bytes.iter().filter(|&&byte| byte == b'\n').count() + 1;
+        for diagnostic in diagnostics {
+            let Some(position) = diagnostic.position else {
+                return Err(TestCaseError::fail(format!("no position: {diagnostic:?}")));
+            };
+            prop_assert!(
+                position.line >= 1 && position.line <= n_lines && position.column >= 1,
+                "{:?} outside {} lines",
+                diagnostic,
+                n_lines
+            );
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn mutated_files_never_panic_and_every_problem_has_a_position(
+            builtin in proptest::bool::weighted(0.05),
+            edits in vec(edit(), 1..4),
+        ) {
+            let mut bytes = if builtin { TALKS_2025_TOML.as_bytes().to_vec() } else { BASE.as_bytes().to_vec() };
+            for edit in &edits {
+                apply(&mut bytes, edit);
+            }
+            let loaded = read_scenario_bytes(&bytes);
+            check_positions(&bytes, &loaded.diagnostics)?;
+            prop_assert_eq!(loaded.scenario.is_some(), !loaded.has_errors());
+            if let Ok(text) = std::str::from_utf8(&bytes)
+                && let Err(diagnostics) = read_fragment(text)
+            {
+                check_positions(&bytes, &diagnostics)?;
+            }
+        }
+    }
 }

@@ -6,4 +6,5 @@ mod backup;
 mod concurrency;
 mod helpers;
 mod log;
+mod read_only;
 mod verify;

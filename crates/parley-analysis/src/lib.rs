@@ -75,13 +75,31 @@ impl Default for AnalysisOptions<'_> {
     }
 }
 
+/// What the steps of an analysis read: the scenario, its negotiating parties' numbers, the
+/// space the results are computed on and its indifferent issues.
+#[derive(Clone, Copy)]
+pub(crate) struct Compiled<'a> {
+    pub(crate) scenario: &'a ValidScenario,
+    pub(crate) as_of: Option<Date>,
+    pub(crate) parties: &'a [PartyUtilities],
+    pub(crate) space: &'a UtilitySpace,
+    pub(crate) indifferent: &'a [usize],
+}
+
 /// The analysis of a scenario.
 #[derive(Debug)]
 pub struct Analysis {
     /// The negotiating parties' numbers, in the order of the space's parties.
     pub parties: Vec<PartyUtilities>,
-    /// The point-estimate utility space the exact results are computed on.
+    /// The point-estimate utility space the exact results are computed on: the scenario's,
+    /// with each indifferent issue narrowed to its first option
+    /// ([`UtilitySpace::without_indifference`]).
     pub space: UtilitySpace,
+    /// The issues no negotiating party tells the options of apart (no position, zero weight,
+    /// or equal values and red lines on every option), in increasing order. Every outcome of
+    /// the results stands for every choice of options on them ("any option"); their option in
+    /// the results' outcomes is 0.
+    pub indifferent_issues: Vec<usize>,
     /// Whether the agreement zone has an outcome.
     pub zone_exists: bool,
     /// How many outcomes the zone holds, when counted.
@@ -134,7 +152,7 @@ pub fn analyze(
 ) -> Result<Analysis> {
     let mut timings = Vec::new();
     let parties = party_utilities(scenario, options.as_of);
-    let space = compile_space(scenario, &parties)?;
+    let (space, indifferent_issues) = compile_space(scenario, &parties)?.without_indifference();
     let zone_exists = timed(options, &mut timings, "zone", || {
         Ok(parley_engine::zone::zone_exists(&space, control)?)
     })?;
@@ -163,28 +181,28 @@ pub fn analyze(
     let blocking = timed(options, &mut timings, "blocking", || {
         Ok(parley_engine::blocking::blocking(&space, options.max_concessions, control)?)
     })?;
+    let compiled = Compiled {
+        scenario,
+        as_of: options.as_of,
+        parties: &parties,
+        space: &space,
+        indifferent: &indifferent_issues,
+    };
     let drafts = timed(options, &mut timings, "drafts", || {
-        drafts::evaluate_drafts(
-            scenario,
-            options.as_of,
-            &parties,
-            &space,
-            &unrestricted_frontier,
-            pool,
-            control,
-        )
+        drafts::evaluate_drafts(&compiled, &unrestricted_frontier, pool, control)
     })?;
     let robustness = if options.robustness_samples == 0 {
         None
     } else {
         let once = AnalysisOptions { timing_runs: 1, ..*options };
         Some(timed(&once, &mut timings, "robustness", || {
-            robustness::sample(scenario, &parties, &space, &solutions.nash, options, pool, control)
+            robustness::sample(&compiled, &solutions.nash, options, pool, control)
         })?)
     };
     Ok(Analysis {
         parties,
         space,
+        indifferent_issues,
         zone_exists,
         zone_size,
         frontier,

@@ -242,3 +242,65 @@ fn timed_steps_run_as_often_as_asked_and_report_their_fastest_run() {
     assert_eq!(timed.frontier, untimed.frontier);
     assert_eq!(timed.solutions.nash, untimed.solutions.nash);
 }
+
+/// `n_issues` issues of `n_options` options each, on which no party has a position.
+fn unpositioned_issues(n_issues: usize, n_options: usize) -> String {
+    (0..n_issues)
+        .map(|issue_idx| {
+            let options: Vec<String> =
+                (0..n_options).map(|option_idx| format!("{{ id = \"o{option_idx}\" }}")).collect();
+            format!(
+                "\n[[issues]]\nid = \"extra-{issue_idx}\"\ntitle = \"Extra {issue_idx}\"\ncategory = \"other\"\noptions = [{}]\n",
+                options.join(", ")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn sixty_issues_nobody_has_a_position_on_are_any_option_and_change_nothing_else() {
+    // With one option each, the 60 issues carry the same unknown weights and values but
+    // multiply nothing: the results with three options must be the same, outcome for outcome,
+    // utilities bit for bit, with any option on the 60 issues.
+    let single = run(&load(&(TALKS_2025_TOML.to_owned() + &unpositioned_issues(60, 1))), 1, 0);
+    let triple = run(&load(&(TALKS_2025_TOML.to_owned() + &unpositioned_issues(60, 3))), 1, 0);
+    let builtin = run(&load(TALKS_2025_TOML), 1, 0);
+    let financing = 3;
+    assert_eq!(builtin.indifferent_issues, vec![financing]);
+    let extra: Vec<usize> = (6..66).collect();
+    assert_eq!(triple.indifferent_issues, [vec![financing], extra].concat());
+    assert_eq!(triple.space.option_counts(), single.space.option_counts());
+    assert_eq!(triple.space, single.space);
+    assert_eq!(triple.zone_exists, single.zone_exists);
+    assert_eq!(triple.zone_size, single.zone_size);
+    assert_eq!(triple.frontier, single.frontier);
+    assert_eq!(triple.unrestricted_frontier, single.unrestricted_frontier);
+    assert_eq!(triple.solutions, single.solutions);
+    assert_eq!(triple.blocking, single.blocking);
+    for (three, one) in triple.drafts.iter().zip(&single.drafts) {
+        assert_eq!(three.acceptance, one.acceptance);
+        assert_eq!(three.parties, one.parties);
+        assert_eq!(three.distance_to_frontier, one.distance_to_frontier);
+        let expected = one.n_completions * 3f64.powi(60);
+        assert!((three.n_completions - expected).abs() <= 1e-12 * expected);
+    }
+    assert!(!triple.solutions.nash.is_empty());
+    for (outcome, _) in triple.solutions.nash.iter() {
+        assert!(outcome[6..].iter().all(|&option_idx| option_idx == 0));
+    }
+}
+
+#[test]
+fn robustness_holds_issues_nobody_has_a_position_on_indifferent_in_every_sample() {
+    let scenario = load(&(TALKS_2025_TOML.to_owned() + &unpositioned_issues(3, 4)));
+    let robustness = run(&scenario, 1, 50).robustness.unwrap();
+    // Financing is indifferent only at the point estimates (Europe's workable and unknown
+    // intervals differ), so the samples tell its options apart; the extra issues stay alike.
+    assert_eq!(robustness.held_indifferent, vec![6, 7, 8]);
+    assert_eq!(robustness.nash_option_shares[3].len(), 2);
+    for issue_idx in 6..9 {
+        let shares = &robustness.nash_option_shares[issue_idx];
+        assert_eq!(shares.len(), 1);
+        assert!((shares[0] - robustness.n_with_zone as f64 / 50.0).abs() < 1e-12);
+    }
+}

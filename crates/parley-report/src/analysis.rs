@@ -16,9 +16,10 @@ use crate::schema::as_map;
 /// An outcome with each party's utility.
 #[derive(Serialize, Debug, Clone)]
 pub struct OutcomeReport {
-    /// The option of each issue.
+    /// The option of each issue; `None` (null) on an indifferent issue, where any option
+    /// gives the same outcome.
     #[serde(serialize_with = "as_map")]
-    pub outcome: Vec<(String, String)>,
+    pub outcome: Vec<(String, Option<String>)>,
     /// Each negotiating party's utility.
     #[serde(serialize_with = "as_map")]
     pub utilities: Vec<(String, f64)>,
@@ -57,8 +58,11 @@ pub struct SolutionsReport {
 pub struct ZoneReport {
     /// Whether it has an outcome.
     pub exists: bool,
-    /// How many outcomes it holds, when counted.
+    /// How many outcomes it holds, when counted and at most `u64::MAX`.
     pub size: Option<u64>,
+    /// How many outcomes it holds over the decisive issues (all but the indifferent ones),
+    /// when counted: `size` is this times the product of the indifferent issues' option counts.
+    pub decisive_size: Option<u64>,
     /// When not counted: how many outcomes cross no red line.
     pub candidates_not_counted: Option<f64>,
 }
@@ -197,11 +201,12 @@ pub struct RobustnessReport {
     #[serde(serialize_with = "as_map")]
     pub drafts: Vec<(String, DraftShares)>,
     /// Per issue: the share of samples whose Nash package keeps the point-estimate Nash
-    /// package's option; null without a Nash package.
-    pub nash_stability: Option<IssueShares>,
-    /// Per issue and option: the share of samples whose Nash package picks it.
+    /// package's option (null on an indifferent issue); null without a Nash package.
+    pub nash_stability: Option<IssueStability>,
+    /// Per issue and option: the share of samples whose Nash package picks it; null on an
+    /// issue held indifferent in the samples.
     #[serde(serialize_with = "as_map")]
-    pub nash_option_shares: Vec<(String, IssueShares)>,
+    pub nash_option_shares: Vec<(String, Option<IssueShares>)>,
 }
 
 /// Shares of samples for a draft.
@@ -213,15 +218,23 @@ pub struct DraftShares {
     pub possible: f64,
 }
 
-/// Shares keyed by option or issue.
+/// Shares keyed by option.
 #[derive(Serialize, Debug)]
 pub struct IssueShares(#[serde(serialize_with = "as_map")] pub Vec<(String, f64)>);
+
+/// Shares keyed by issue; `None` (null) on an indifferent issue.
+#[derive(Serialize, Debug)]
+pub struct IssueStability(#[serde(serialize_with = "as_map")] pub Vec<(String, Option<f64>)>);
 
 /// All analysis fields of the report.
 #[derive(Serialize, Debug)]
 pub struct AnalysisReport {
     /// The number of outcomes.
     pub outcomes: f64,
+    /// The issues no negotiating party tells the options of apart (no position, zero weight,
+    /// or the same value and red lines on every option): every outcome reported stands for
+    /// any option on each of them, and shows null there.
+    pub indifferent_issues: Vec<String>,
     /// Each party's disagreement point.
     #[serde(serialize_with = "as_map")]
     pub disagreement: Vec<(String, f64)>,
@@ -272,13 +285,19 @@ impl Names<'_> {
         self.record.issues[issue_idx].options[option_idx].id.to_string()
     }
 
+    fn is_indifferent(&self, issue_idx: usize) -> bool {
+        self.analysis.indifferent_issues.binary_search(&issue_idx).is_ok()
+    }
+
     fn outcome(&self, outcome: &[u16], utilities: &[f64]) -> OutcomeReport {
         OutcomeReport {
             outcome: outcome
                 .iter()
                 .enumerate()
                 .map(|(issue_idx, &option_idx)| {
-                    (self.issue(issue_idx), self.option(issue_idx, usize::from(option_idx)))
+                    let option = (!self.is_indifferent(issue_idx))
+                        .then(|| self.option(issue_idx, usize::from(option_idx)));
+                    (self.issue(issue_idx), option)
                 })
                 .collect(),
             utilities: self.parties.iter().cloned().zip(utilities.iter().copied()).collect(),
@@ -289,13 +308,14 @@ impl Names<'_> {
                 .flat_map(|party| {
                     outcome.iter().enumerate().filter_map(move |(issue_idx, &option_idx)| {
                         let option_idx = usize::from(option_idx);
-                        (party.value_provenance[issue_idx][option_idx] == Provenance::Unknown).then(
-                            || UnknownStance {
-                                party: party.party.to_string(),
-                                issue: self.issue(issue_idx),
-                                option: self.option(issue_idx, option_idx),
-                            },
-                        )
+                        // Any option of an indifferent issue does as well: nothing rests on it.
+                        (party.value_provenance[issue_idx][option_idx] == Provenance::Unknown
+                            && !self.is_indifferent(issue_idx))
+                        .then(|| UnknownStance {
+                            party: party.party.to_string(),
+                            issue: self.issue(issue_idx),
+                            option: self.option(issue_idx, option_idx),
+                        })
                     })
                 })
                 .collect(),
@@ -384,9 +404,18 @@ pub fn build(record: &Scenario, analysis: &Analysis, max_concessions: usize) -> 
             })
             .collect(),
     };
-    let (size, candidates_not_counted) = match analysis.zone_size {
-        ZoneSize::Counted(size) => (Some(size), None),
-        ZoneSize::NotCounted { n_candidates } => (None, Some(n_candidates)),
+    // How many outcomes each outcome of the results stands for, when that fits.
+    let per_result = analysis.indifferent_issues.iter().try_fold(1u64, |product, &issue_idx| {
+        product.checked_mul(record.issues[issue_idx].options.len() as u64)
+    });
+    let (size, decisive_size, candidates_not_counted) = match analysis.zone_size {
+        ZoneSize::Counted(decisive) => {
+            (per_result.and_then(|factor| factor.checked_mul(decisive)), Some(decisive), None)
+        }
+        ZoneSize::NotCounted { n_candidates } => {
+            let factor = indifferent_factor(record, &analysis.indifferent_issues);
+            (None, None, Some(n_candidates * factor))
+        }
     };
     let concession = |concession: &Concession| match *concession {
         Concession::LiftRedLine { party_idx, issue_idx } => ConcessionReport::LiftRedLine {
@@ -398,11 +427,21 @@ pub fn build(record: &Scenario, analysis: &Analysis, max_concessions: usize) -> 
         }
     };
     AnalysisReport {
-        outcomes: space.n_outcomes(),
+        outcomes: space.n_outcomes() * indifferent_factor(record, &analysis.indifferent_issues),
+        indifferent_issues: analysis
+            .indifferent_issues
+            .iter()
+            .map(|&issue_idx| names.issue(issue_idx))
+            .collect(),
         disagreement: names.per_party(space.disagreement()),
         best: names.per_party(space.best()),
         utility_model,
-        agreement_zone: ZoneReport { exists: analysis.zone_exists, size, candidates_not_counted },
+        agreement_zone: ZoneReport {
+            exists: analysis.zone_exists,
+            size,
+            decisive_size,
+            candidates_not_counted,
+        },
         pareto_frontier: names.outcomes(&analysis.frontier),
         unrestricted_pareto_frontier: names.outcomes(&analysis.unrestricted_frontier),
         solutions: SolutionsReport {
@@ -457,9 +496,13 @@ pub fn build(record: &Scenario, analysis: &Analysis, max_concessions: usize) -> 
                 })
                 .collect(),
             nash_stability: robustness.nash_stability.as_ref().map(|stability| {
-                IssueShares(
+                IssueStability(
                     (0..stability.len())
-                        .map(|issue_idx| (names.issue(issue_idx), stability[issue_idx]))
+                        .map(|issue_idx| {
+                            let share =
+                                (!names.is_indifferent(issue_idx)).then_some(stability[issue_idx]);
+                            (names.issue(issue_idx), share)
+                        })
                         .collect(),
                 )
             }),
@@ -471,7 +514,9 @@ pub fn build(record: &Scenario, analysis: &Analysis, max_concessions: usize) -> 
                     let options = (0..shares.len()).map(|option_idx| {
                         (names.option(issue_idx, option_idx), shares[option_idx])
                     });
-                    (names.issue(issue_idx), IssueShares(options.collect()))
+                    let held = robustness.held_indifferent.binary_search(&issue_idx).is_ok();
+                    let shares = (!held).then(|| IssueShares(options.collect()));
+                    (names.issue(issue_idx), shares)
                 })
                 .collect(),
         }),
@@ -481,6 +526,11 @@ pub fn build(record: &Scenario, analysis: &Analysis, max_concessions: usize) -> 
             .map(|(step, duration)| ((*step).to_owned(), duration.as_secs_f64()))
             .collect(),
     }
+}
+
+/// The product of the indifferent issues' option counts, as a float.
+fn indifferent_factor(record: &Scenario, indifferent: &[usize]) -> f64 {
+    indifferent.iter().map(|&issue_idx| record.issues[issue_idx].options.len() as f64).product()
 }
 
 fn draft_report(

@@ -337,12 +337,24 @@ fn utilities(outcome: &OutcomeReport) -> String {
 
 fn analysis_sections(out: &mut Out, analysis: &AnalysisReport) {
     out.heading("Analysis (exact, on point estimates)");
-    let zone = match (analysis.agreement_zone.exists, analysis.agreement_zone.size) {
-        (false, _) => "no agreement zone".to_owned(),
-        (true, Some(size)) => format!("an agreement zone of {} outcome(s)", count(size as f64)),
-        (true, None) => "an agreement zone (not counted)".to_owned(),
+    let zone = &analysis.agreement_zone;
+    let zone = match (zone.exists, zone.size, zone.decisive_size) {
+        (false, _, _) => "no agreement zone".to_owned(),
+        (true, Some(size), _) => format!("an agreement zone of {} outcome(s)", count(size as f64)),
+        (true, None, Some(decisive)) => format!(
+            "an agreement zone of {} outcome(s) over the decisive issues, each with any option on the indifferent ones",
+            count(decisive as f64)
+        ),
+        (true, None, None) => "an agreement zone (not counted)".to_owned(),
     };
     out.line(&format!("  {} outcomes; {zone}", count(analysis.outcomes)));
+    if !analysis.indifferent_issues.is_empty() {
+        out.line(&format!(
+            "  any option on {} issue(s) no party tells apart (each outcome below stands for every choice on them): {}",
+            analysis.indifferent_issues.len(),
+            analysis.indifferent_issues.join(", ")
+        ));
+    }
     out.line(&format!(
         "  Pareto frontier: {} outcome(s) in the zone, {} over all outcomes",
         analysis.pareto_frontier.len(),
@@ -388,8 +400,17 @@ fn analysis_sections(out: &mut Out, analysis: &AnalysisReport) {
         };
         out.styled(Style::new().bold(), &format!("  {name}"));
         out.line(&format!("{ties}: {}", utilities(first)));
-        let options: Vec<String> =
-            first.outcome.iter().map(|(issue, option)| format!("{issue}={option}")).collect();
+        let mut options: Vec<String> = first
+            .outcome
+            .iter()
+            .filter_map(|(issue, option)| Some(format!("{issue}={}", option.as_ref()?)))
+            .collect();
+        if !analysis.indifferent_issues.is_empty() {
+            options.push(format!(
+                "any option on the {} indifferent issue(s)",
+                analysis.indifferent_issues.len()
+            ));
+        }
         out.line(&format!("      {}", options.join(", ")));
         if !first.unknown_stances.is_empty() {
             let unknown: Vec<String> = first
@@ -493,7 +514,7 @@ fn analysis_sections(out: &mut Out, analysis: &AnalysisReport) {
             let issues: Vec<String> = stability
                 .0
                 .iter()
-                .map(|(issue, share)| format!("{issue} {}", percent(*share)))
+                .filter_map(|(issue, share)| Some(format!("{issue} {}", percent((*share)?))))
                 .collect();
             out.line(&format!("  Nash package kept, issue by issue: {}", issues.join(", ")));
         }

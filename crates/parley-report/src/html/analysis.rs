@@ -43,22 +43,31 @@ pub fn zone(report: &Report, analysis: &AnalysisReport) -> Markup {
                 div.kpi { b { (count(analysis.outcomes)) } span { "possible outcomes (one option per issue)" } }
                 div.kpi {
                     b {
-                        @match (zone.exists, zone.size) {
-                            (false, _) => "none",
-                            (true, Some(size)) => (count(size as f64)),
-                            (true, None) => "exists",
+                        @match (zone.exists, zone.size, zone.decisive_size) {
+                            (false, _, _) => "none",
+                            (true, Some(size), _) => (count(size as f64)),
+                            (true, None, Some(decisive)) => (count(decisive as f64)),
+                            (true, None, None) => "exists",
                         }
                     }
                     span {
-                        @match (zone.exists, zone.size) {
-                            (false, _) => "no outcome crosses no red line and meets every reservation",
-                            (true, Some(_)) => "outcomes in the agreement zone",
-                            (true, None) => "agreement zone (not counted)",
+                        @match (zone.exists, zone.size, zone.decisive_size) {
+                            (false, _, _) => "no outcome crosses no red line and meets every reservation",
+                            (true, Some(_), _) => "outcomes in the agreement zone",
+                            (true, None, Some(_)) => "outcomes in the agreement zone over the decisive issues, each with any option on the indifferent ones",
+                            (true, None, None) => "agreement zone (not counted)",
                         }
                     }
                 }
                 div.kpi { b { (analysis.pareto_frontier.len()) } span { "Pareto-optimal outcomes in the zone" } }
                 div.kpi { b { (analysis.unrestricted_pareto_frontier.len()) } span { "Pareto-optimal outcomes overall" } }
+            }
+            @if !analysis.indifferent_issues.is_empty() {
+                p.small.muted {
+                    "No party tells the options apart on " (analysis.indifferent_issues.len()) " issue(s): "
+                    (analysis.indifferent_issues.iter().map(|issue| issue_title(report, issue)).collect::<Vec<_>>().join(", "))
+                    ". Each Pareto-optimal outcome and package shown takes any option on them."
+                }
             }
             @if let Some(candidates) = zone.candidates_not_counted {
                 p.small.muted { "The zone was not counted: " (count(candidates)) " outcomes cross no red line." }
@@ -122,7 +131,13 @@ fn outcome_options(report: &Report, outcome: &OutcomeReport) -> Markup {
     html! {
         ul.plain.small {
             @for (issue, option) in &outcome.outcome {
-                li { span.muted { (issue_title(report, issue)) ": " } (option_label(report, issue, option)) }
+                @if let Some(option) = option {
+                    li { span.muted { (issue_title(report, issue)) ": " } (option_label(report, issue, option)) }
+                }
+            }
+            @let any: Vec<&str> = outcome.outcome.iter().filter(|(_, option)| option.is_none()).map(|(issue, _)| issue_title(report, issue)).collect();
+            @if !any.is_empty() {
+                li { span.muted { "Any option (no party tells them apart): " } (any.join(", ")) }
             }
         }
         @if !outcome.unknown_stances.is_empty() {
@@ -465,13 +480,15 @@ pub fn robustness(report: &Report, analysis: &AnalysisReport) -> Markup {
                         h3 { "Nash package, issue by issue" }
                         p.small.muted { "How often the sampled Nash package keeps the point estimate's option on each issue." }
                         @for (issue, share) in &stability.0 {
-                            (share_bar(issue_title(report, issue), issue, *share, ""))
+                            @if let Some(share) = share {
+                                (share_bar(issue_title(report, issue), issue, *share, ""))
+                            }
                         }
                     }
                     @if !robustness.nash_option_shares.is_empty() {
                         details {
                             summary { "Which option the sampled Nash packages pick, per issue" }
-                            @for (issue, shares) in &robustness.nash_option_shares {
+                            @for (issue, shares) in robustness.nash_option_shares.iter().filter_map(|(issue, shares)| Some((issue, shares.as_ref()?))) {
                                 h4 { (issue_title(report, issue)) }
                                 @for (option, share) in &shares.0 {
                                     (share_bar(option_label(report, issue, option), option, *share, "possible"))

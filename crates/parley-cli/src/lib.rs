@@ -191,7 +191,10 @@ fn run_analysis(
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let progress = |done: u64, _total: u64| bar.set_position(done);
-    let control = parley_engine::control::Control { cancel: None, progress: Some(&progress) };
+    let control = parley_engine::control::Control {
+        progress: Some(&progress),
+        ..parley_engine::control::Control::none()
+    };
     let analysis = parley_analysis::analyze(&loaded.scenario, &options, &pool, &control)
         .with_context(|| format!("cannot analyse '{}'", loaded.file_name))?;
     bar.finish_and_clear();

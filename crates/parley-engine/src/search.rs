@@ -18,7 +18,7 @@
 //! and keeps the non-dominated ones, which is exactly the frontier's near-optimal set.
 
 use crate::Result;
-use crate::control::Control;
+use crate::control::{Control, Meter};
 use crate::frontier::{Allowed, allowed_options, suffix_best};
 use crate::outcome_set::OutcomeSet;
 use crate::pareto::non_dominated;
@@ -128,6 +128,8 @@ struct Search<'a> {
     candidate_utilities: Vec<f64>,
     candidate_values: Vec<f64>,
     n_nodes: u64,
+    /// Once this many candidates are kept, those below the current optimum are dropped.
+    candidate_limit: usize,
     control: &'a Control<'a>,
 }
 
@@ -151,6 +153,7 @@ pub(crate) fn maximise(
     let mut search = Search::new(space, rules, objective, &allowed, stop_at, control);
     search.start_from_local_optimum(&allowed);
     search.descend(0)?;
+    control.spend(search.n_nodes % Meter::BATCH)?;
     if search.best == f64::NEG_INFINITY {
         return Ok(None);
     }
@@ -283,6 +286,7 @@ impl<'a> Search<'a> {
             candidate_utilities: Vec::new(),
             candidate_values: Vec::new(),
             n_nodes: 0,
+            candidate_limit: Meter::BATCH as usize,
             control,
         };
         match objective {
@@ -432,11 +436,14 @@ impl<'a> Search<'a> {
 
     fn descend(&mut self, position_idx: usize) -> Result<()> {
         self.n_nodes += 1;
-        if self.n_nodes.is_multiple_of(1 << 16) {
-            self.control.check()?;
+        if self.n_nodes.is_multiple_of(Meter::BATCH) {
+            self.control.spend(Meter::BATCH)?;
         }
         if position_idx == self.n_positions {
             self.visit_leaf();
+            if self.candidate_values.len() >= self.candidate_limit {
+                self.drop_candidates_below_optimum()?;
+            }
             return Ok(());
         }
         let n_parties = self.n_parties;
@@ -463,6 +470,35 @@ impl<'a> Search<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Drops the candidates that a later incumbent left behind, and checks that those left,
+    /// which tie the optimum so far, fit in the memory budget.
+    fn drop_candidates_below_optimum(&mut self) -> Result<()> {
+        let (n_issues, n_parties) = (self.n_positions, self.n_parties);
+        let threshold = self.best - tie_tolerance(self.best);
+        let mut n_kept = 0;
+        for candidate_idx in 0..self.candidate_values.len() {
+            if self.candidate_values[candidate_idx] >= threshold || self.stopped {
+                self.candidate_values[n_kept] = self.candidate_values[candidate_idx];
+                self.candidate_outcomes.copy_within(
+                    candidate_idx * n_issues..(candidate_idx + 1) * n_issues,
+                    n_kept * n_issues,
+                );
+                self.candidate_utilities.copy_within(
+                    candidate_idx * n_parties..(candidate_idx + 1) * n_parties,
+                    n_kept * n_parties,
+                );
+                n_kept += 1;
+            }
+        }
+        self.candidate_values.truncate(n_kept);
+        self.candidate_outcomes.truncate(n_kept * n_issues);
+        self.candidate_utilities.truncate(n_kept * n_parties);
+        self.candidate_limit = (2 * n_kept).max(Meter::BATCH as usize);
+        // The candidates, and the copies and order that the end of the search makes of them.
+        let bytes = 2 * n_kept * (8 + 2 * n_issues + 8 * n_parties);
+        self.control.reserve(bytes as u64)
     }
 
     fn visit_leaf(&mut self) {

@@ -74,8 +74,9 @@ pub struct DraftEvaluation {
     pub acceptance: Acceptance,
     /// The smallest Euclidean distance, in utility space, from a Pareto-optimal completion of
     /// the draft to an outcome of the (unrestricted) frontier that weakly dominates it: 0 when
-    /// the open points can still be settled on the frontier.
-    pub distance_to_frontier: f64,
+    /// the open points can still be settled on the frontier; `None` when that frontier's
+    /// step was cut short.
+    pub distance_to_frontier: Option<f64>,
 }
 
 /// The options each issue may take under a draft, and the issues its points contradict on.
@@ -149,7 +150,7 @@ fn objects_to(scenario: &ValidScenario, stance: Option<Stance>) -> bool {
 /// Evaluates every draft of the scenario.
 pub(crate) fn evaluate_drafts(
     compiled: &Compiled<'_>,
-    frontier: &OutcomeSet,
+    frontier: Option<&OutcomeSet>,
     pool: &ThreadPool,
     control: &Control<'_>,
 ) -> Result<Vec<DraftEvaluation>> {
@@ -163,7 +164,7 @@ pub(crate) fn evaluate_drafts(
 fn evaluate_draft(
     compiled: &Compiled<'_>,
     positions: &[Vec<Option<&Position>>],
-    frontier: &OutcomeSet,
+    frontier: Option<&OutcomeSet>,
     draft_idx: usize,
     pool: &ThreadPool,
     control: &Control<'_>,
@@ -223,12 +224,24 @@ fn evaluate_draft(
         })
         .collect();
     let acceptance = restricted_acceptance(&restricted, control)?;
-    let completions_frontier =
-        parley_engine::frontier::pareto_frontier(&restricted, Scope::Unrestricted, pool, control)?;
-    let distance_to_frontier = completions_frontier
-        .iter()
-        .map(|(_, utilities)| distance_to_dominating(utilities, frontier))
-        .fold(f64::INFINITY, f64::min);
+    let distance_to_frontier = match frontier {
+        None => None,
+        Some(frontier) => {
+            let completions = parley_engine::frontier::pareto_frontier(
+                &restricted,
+                Scope::Unrestricted,
+                pool,
+                control,
+            )?;
+            let mut distance = f64::INFINITY;
+            for (_, utilities) in completions.iter() {
+                // Comparing with every frontier outcome is a step each.
+                control.spend(frontier.len() as u64)?;
+                distance = distance.min(distance_to_dominating(utilities, frontier));
+            }
+            Some(distance)
+        }
+    };
     Ok(DraftEvaluation {
         n_completions: allowed.iter().map(|options| options.len() as f64).product(),
         allowed_options: allowed,

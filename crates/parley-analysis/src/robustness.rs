@@ -44,7 +44,8 @@ pub struct Robustness {
     /// zone count for none.
     pub nash_option_shares: Vec<Vec<f64>>,
     /// For each issue, the share of samples whose Nash package keeps the option of the
-    /// point-estimate Nash package (its first when tied); `None` without a Nash package.
+    /// point-estimate Nash package (its first when tied); `None` without a Nash package (or
+    /// when its step was cut short).
     pub nash_stability: Option<Vec<f64>>,
     /// The issues held indifferent in every sample (see the module's documentation), in
     /// increasing order: their `nash_option_shares` have one entry, for any option.
@@ -170,7 +171,7 @@ fn held_indifferent(parties: &[PartyUtilities], indifferent: &[usize]) -> Vec<us
 /// Draws the samples and analyses each exactly.
 pub(crate) fn sample(
     compiled: &Compiled<'_>,
-    point_nash: &OutcomeSet,
+    point_nash: Option<&OutcomeSet>,
     options: &AnalysisOptions<'_>,
     pool: &ThreadPool,
     control: &Control<'_>,
@@ -182,26 +183,24 @@ pub(crate) fn sample(
     let held = held_indifferent(parties, indifferent);
     let indifferent = held.as_slice();
     let held_compiled = Compiled { indifferent, ..*compiled };
+    // Each sample runs under the step's cancel flag and budget; progress counts samples.
+    let sample_control = Control { progress: None, ..*control };
     let results: Vec<SampleResult> = pool.install(|| {
         (0..n_samples)
             .into_par_iter()
             .map(|sample_idx| {
+                sample_control.spend(1)?;
                 let res = analyse_sample(
                     &held_compiled,
                     &draft_options,
                     sample_idx,
                     seed,
                     pool,
-                    &Control::none(),
+                    &sample_control,
                 );
                 let done = n_done.fetch_add(1, Ordering::Relaxed) + 1;
                 if let Some(progress) = control.progress {
                     progress(done, n_samples as u64);
-                }
-                if let Some(cancel) = control.cancel
-                    && cancel.load(Ordering::Relaxed)
-                {
-                    return Err(parley_engine::Error::Cancelled.into());
                 }
                 res
             })
@@ -246,7 +245,7 @@ pub(crate) fn sample(
     for total in robustness.nash_option_shares.iter_mut().flatten() {
         *total /= n_samples as f64;
     }
-    if !point_nash.is_empty() {
+    if let Some(point_nash) = point_nash.filter(|nash| !nash.is_empty()) {
         let reference = point_nash.outcome(0);
         robustness.nash_stability = Some(
             reference

@@ -151,7 +151,11 @@ pub(crate) fn maximise(
         return Ok(None);
     }
     let mut search = Search::new(space, rules, objective, &allowed, stop_at, control);
-    search.start_from_local_optimum(&allowed);
+    // Setting up looks at every allowed option; each outcome the local search evaluates is
+    // a step too.
+    control.spend(allowed.iter().map(|options| options.len() as u64).sum())?;
+    let n_evaluated = search.start_from_local_optimum(&allowed);
+    control.spend(n_evaluated)?;
     search.descend(0)?;
     control.spend(search.n_nodes % Meter::BATCH)?;
     if search.best == f64::NEG_INFINITY {
@@ -323,7 +327,8 @@ impl<'a> Search<'a> {
 
     /// Seeds the incumbent with a greedy outcome improved one issue at a time, so that the
     /// search prunes from the start. Only the value is kept: the search finds it again.
-    fn start_from_local_optimum(&mut self, allowed: &[Vec<u16>]) {
+    /// Returns how many outcomes it evaluated.
+    fn start_from_local_optimum(&mut self, allowed: &[Vec<u16>]) -> u64 {
         let n_issues = self.n_positions;
         let mut outcome: Vec<u16> = (0..n_issues)
             .map(|issue_idx| {
@@ -343,6 +348,7 @@ impl<'a> Search<'a> {
             }
         };
         let mut best = evaluate(&outcome);
+        let mut n_evaluated = 1;
         for _ in 0..8 {
             let mut improved = false;
             for issue_idx in 0..n_issues {
@@ -350,6 +356,7 @@ impl<'a> Search<'a> {
                     let current = outcome[issue_idx];
                     outcome[issue_idx] = option_idx;
                     let value = evaluate(&outcome);
+                    n_evaluated += 1;
                     if value > best {
                         best = value;
                         improved = true;
@@ -366,6 +373,7 @@ impl<'a> Search<'a> {
             let utilities = self.space.utilities(&outcome);
             self.improve(best, &utilities);
         }
+        n_evaluated
     }
 
     fn improve(&mut self, value: f64, utilities: &[f64]) {

@@ -6,6 +6,7 @@ use serde::Serialize;
 use parley_analysis::Analysis;
 use parley_analysis::drafts::DraftEvaluation;
 use parley_engine::blocking::Concession;
+use parley_engine::control::Exceeded;
 use parley_engine::outcome_set::OutcomeSet;
 use parley_engine::zone::ZoneSize;
 use parley_model::scenario::Scenario;
@@ -40,24 +41,26 @@ pub struct UnknownStance {
     pub option: String,
 }
 
-/// The four bargaining solutions, each with all its tied outcomes.
+/// The four bargaining solutions, each with all its tied outcomes; `None` (null) for one
+/// whose step was cut short.
 #[derive(Serialize, Debug)]
 pub struct SolutionsReport {
     /// Maximising the product of gains over the disagreement point.
-    pub nash: Vec<OutcomeReport>,
+    pub nash: Option<Vec<OutcomeReport>>,
     /// Kalai-Smorodinsky: the most even normalised gains.
-    pub kalai: Vec<OutcomeReport>,
+    pub kalai: Option<Vec<OutcomeReport>>,
     /// Maximising the smallest gain.
-    pub egalitarian: Vec<OutcomeReport>,
+    pub egalitarian: Option<Vec<OutcomeReport>>,
     /// Maximising the sum of utilities.
-    pub utilitarian: Vec<OutcomeReport>,
+    pub utilitarian: Option<Vec<OutcomeReport>>,
 }
 
 /// The agreement zone.
 #[derive(Serialize, Debug)]
 pub struct ZoneReport {
-    /// Whether it has an outcome.
-    pub exists: bool,
+    /// Whether it has an outcome; `None` (null) when every step that decides it was cut
+    /// short.
+    pub exists: Option<bool>,
     /// How many outcomes it holds, when counted and at most `u64::MAX`.
     pub size: Option<u64>,
     /// How many outcomes it holds over the decisive issues (all but the indifferent ones),
@@ -130,14 +133,14 @@ pub enum ConcessionReport {
     },
 }
 
-/// Why there is no deal.
+/// Why there is no deal; both lists are `None` (null) when the step was cut short.
 #[derive(Serialize, Debug)]
 pub struct NoDealReport {
     /// The issues on which red lines leave no option every party allows, with those parties.
-    pub issue_conflicts: Vec<IssueConflictReport>,
+    pub issue_conflicts: Option<Vec<IssueConflictReport>>,
     /// Every smallest set of concessions that opens an agreement zone; `[[]]` when a zone exists,
     /// `[]` when no set of at most `max_concessions` does.
-    pub minimal_concession_sets: Vec<Vec<ConcessionReport>>,
+    pub minimal_concession_sets: Option<Vec<Vec<ConcessionReport>>>,
     /// The largest set size looked for.
     pub max_concessions: usize,
 }
@@ -181,8 +184,9 @@ pub struct DraftEvaluationReport {
     pub completions: f64,
     /// `accepted` (every completion in the zone), `depends-on-open-points`, or `rejected`.
     pub acceptance: &'static str,
-    /// Distance in utility space from its best completions to the Pareto frontier.
-    pub distance_to_frontier: f64,
+    /// Distance in utility space from its best completions to the Pareto frontier; `None`
+    /// (null) when the frontier's step was cut short.
+    pub distance_to_frontier: Option<f64>,
     /// Each negotiating party's view.
     pub parties: Vec<DraftPartyReport>,
 }
@@ -245,21 +249,58 @@ pub struct AnalysisReport {
     pub utility_model: UtilityModelReport,
     /// The agreement zone.
     pub agreement_zone: ZoneReport,
-    /// The Pareto frontier of the zone.
-    pub pareto_frontier: Vec<OutcomeReport>,
-    /// The Pareto frontier of all outcomes.
-    pub unrestricted_pareto_frontier: Vec<OutcomeReport>,
+    /// The Pareto frontier of the zone; `None` (null) when its step was cut short.
+    pub pareto_frontier: Option<Vec<OutcomeReport>>,
+    /// The Pareto frontier of all outcomes; `None` (null) when its step was cut short.
+    pub unrestricted_pareto_frontier: Option<Vec<OutcomeReport>>,
     /// The bargaining solutions.
     pub solutions: SolutionsReport,
     /// Why there is no deal.
     pub no_deal: NoDealReport,
-    /// Each draft's evaluation.
-    pub draft_evaluations: Vec<DraftEvaluationReport>,
-    /// What the robustness samples show, when drawn.
+    /// Each draft's evaluation; `None` (null) when the step was cut short.
+    pub draft_evaluations: Option<Vec<DraftEvaluationReport>>,
+    /// What the robustness samples show, when drawn (and not cut short).
     pub robustness: Option<RobustnessReport>,
+    /// The steps that ran past their work budget, whose results are null; every other
+    /// result is exact and complete.
+    pub cut_short: Vec<CutShortReport>,
     /// Seconds each step took, when asked for.
     #[serde(serialize_with = "as_map", skip_serializing_if = "Vec::is_empty")]
     pub timings: Vec<(String, f64)>,
+}
+
+/// A step that ran past its work budget.
+#[derive(Serialize, Debug)]
+pub struct CutShortReport {
+    /// The step, as in `timings`.
+    pub step: String,
+    /// The limit it ran into: `steps`, `memory` or `time`.
+    pub limit: &'static str,
+    /// The engine steps it had taken.
+    pub steps: u64,
+    /// What happened, as a sentence.
+    pub message: String,
+}
+
+impl AnalysisReport {
+    /// Whether a step was cut short, and how.
+    pub fn cut_short(&self, step: &str) -> Option<&CutShortReport> {
+        self.cut_short.iter().find(|cut| cut.step == step)
+    }
+}
+
+fn cut_short_report(cut: &parley_analysis::CutShort) -> CutShortReport {
+    let limit = match cut.exceeded {
+        Exceeded::Steps { .. } => "steps",
+        Exceeded::Memory { .. } => "memory",
+        Exceeded::Time => "time",
+    };
+    CutShortReport {
+        step: cut.step.to_owned(),
+        limit,
+        steps: cut.steps,
+        message: format!("ran past {} after {} steps", cut.exceeded, cut.steps),
+    }
 }
 
 fn provenance(provenance: Provenance) -> &'static str {
@@ -409,13 +450,14 @@ pub fn build(record: &Scenario, analysis: &Analysis, max_concessions: usize) -> 
         product.checked_mul(record.issues[issue_idx].options.len() as u64)
     });
     let (size, decisive_size, candidates_not_counted) = match analysis.zone_size {
-        ZoneSize::Counted(decisive) => {
+        Some(ZoneSize::Counted(decisive)) => {
             (per_result.and_then(|factor| factor.checked_mul(decisive)), Some(decisive), None)
         }
-        ZoneSize::NotCounted { n_candidates } => {
+        Some(ZoneSize::NotCounted { n_candidates }) => {
             let factor = indifferent_factor(record, &analysis.indifferent_issues);
             (None, None, Some(n_candidates * factor))
         }
+        None => (None, None, None),
     };
     let concession = |concession: &Concession| match *concession {
         Concession::LiftRedLine { party_idx, issue_idx } => ConcessionReport::LiftRedLine {
@@ -442,42 +484,50 @@ pub fn build(record: &Scenario, analysis: &Analysis, max_concessions: usize) -> 
             decisive_size,
             candidates_not_counted,
         },
-        pareto_frontier: names.outcomes(&analysis.frontier),
-        unrestricted_pareto_frontier: names.outcomes(&analysis.unrestricted_frontier),
+        pareto_frontier: analysis.frontier.as_ref().map(|set| names.outcomes(set)),
+        unrestricted_pareto_frontier: analysis
+            .unrestricted_frontier
+            .as_ref()
+            .map(|set| names.outcomes(set)),
         solutions: SolutionsReport {
-            nash: names.outcomes(&analysis.solutions.nash),
-            kalai: names.outcomes(&analysis.solutions.kalai_smorodinsky),
-            egalitarian: names.outcomes(&analysis.solutions.egalitarian),
-            utilitarian: names.outcomes(&analysis.solutions.utilitarian),
+            nash: analysis.solutions.nash.as_ref().map(|set| names.outcomes(set)),
+            kalai: analysis.solutions.kalai_smorodinsky.as_ref().map(|set| names.outcomes(set)),
+            egalitarian: analysis.solutions.egalitarian.as_ref().map(|set| names.outcomes(set)),
+            utilitarian: analysis.solutions.utilitarian.as_ref().map(|set| names.outcomes(set)),
         },
         no_deal: NoDealReport {
-            issue_conflicts: analysis
-                .blocking
-                .issue_conflicts
-                .iter()
-                .map(|conflict| IssueConflictReport {
-                    issue: names.issue(conflict.issue_idx),
-                    parties: conflict
-                        .party_idxs
-                        .iter()
-                        .map(|&party_idx| names.parties[party_idx].clone())
-                        .collect(),
-                })
-                .collect(),
-            minimal_concession_sets: analysis
-                .blocking
-                .minimal_concession_sets
-                .iter()
-                .map(|set| set.iter().map(concession).collect())
-                .collect(),
+            issue_conflicts: analysis.blocking.as_ref().map(|blocking| {
+                blocking
+                    .issue_conflicts
+                    .iter()
+                    .map(|conflict| IssueConflictReport {
+                        issue: names.issue(conflict.issue_idx),
+                        parties: conflict
+                            .party_idxs
+                            .iter()
+                            .map(|&party_idx| names.parties[party_idx].clone())
+                            .collect(),
+                    })
+                    .collect()
+            }),
+            minimal_concession_sets: analysis.blocking.as_ref().map(|blocking| {
+                blocking
+                    .minimal_concession_sets
+                    .iter()
+                    .map(|set| set.iter().map(concession).collect())
+                    .collect()
+            }),
             max_concessions,
         },
-        draft_evaluations: record
-            .drafts
-            .iter()
-            .zip(&analysis.drafts)
-            .map(|(draft, evaluation)| draft_report(&names, draft, evaluation))
-            .collect(),
+        draft_evaluations: analysis.drafts.as_ref().map(|evaluations| {
+            record
+                .drafts
+                .iter()
+                .zip(evaluations)
+                .map(|(draft, evaluation)| draft_report(&names, draft, evaluation))
+                .collect()
+        }),
+        cut_short: analysis.cut_short.iter().map(cut_short_report).collect(),
         robustness: analysis.robustness.as_ref().map(|robustness| RobustnessReport {
             samples: robustness.n_samples,
             seed: robustness.seed,

@@ -38,7 +38,10 @@ pub(crate) fn space_with(
 
 /// The space with the given issues narrowed to their first option (the indifferent issues of
 /// the point estimates, for a sample in which they are indifferent too).
-pub(crate) fn narrow(space: &UtilitySpace, indifferent: &[usize]) -> Result<UtilitySpace> {
+pub(crate) fn narrow(space: UtilitySpace, indifferent: &[usize]) -> Result<UtilitySpace> {
+    if indifferent.is_empty() {
+        return Ok(space);
+    }
     let allowed: Vec<Vec<usize>> = (0..space.n_issues())
         .map(|issue_idx| {
             if indifferent.binary_search(&issue_idx).is_ok() {

@@ -115,7 +115,7 @@ fn analyse_sample(
     rng.set_stream(sample_idx as u64);
     let contributions = sample_contributions(parties, indifferent, &mut rng);
     let space = crate::compile::narrow(
-        &crate::compile::space_with(scenario, parties, contributions)?,
+        crate::compile::space_with(scenario, parties, contributions)?,
         indifferent,
     )?;
     let has_zone = parley_engine::zone::zone_exists(&space, control)?;

@@ -216,9 +216,11 @@ impl<'a> Search<'a> {
                 })
                 .sum()
         };
+        let spreads: Vec<f64> = (0..n_issues).map(spread).collect();
         let mut issue_order: Vec<usize> = (0..n_issues).collect();
-        issue_order
-            .sort_by(|&left, &right| spread(right).total_cmp(&spread(left)).then(left.cmp(&right)));
+        issue_order.sort_unstable_by(|&left, &right| {
+            spreads[right].total_cmp(&spreads[left]).then(left.cmp(&right))
+        });
 
         let order_weights = match objective {
             Objective::Egalitarian { parties, .. } => {
@@ -233,11 +235,17 @@ impl<'a> Search<'a> {
         let mut position_options = Vec::with_capacity(n_issues);
         let mut position_values: Vec<Vec<f64>> = Vec::with_capacity(n_issues);
         for &issue_idx in &issue_order {
-            let mut options = allowed[issue_idx].clone();
-            let score = |option_idx: u16| dot(&order_weights, value_of(issue_idx, option_idx));
-            options.sort_by(|&left, &right| {
-                score(right).total_cmp(&score(left)).then(left.cmp(&right))
+            // Each option's score once, then the options best first (ties by index).
+            let mut scored: Vec<(f64, u16)> = allowed[issue_idx]
+                .iter()
+                .map(|&option_idx| {
+                    (dot(&order_weights, value_of(issue_idx, option_idx)), option_idx)
+                })
+                .collect();
+            scored.sort_unstable_by(|left, right| {
+                right.0.total_cmp(&left.0).then(left.1.cmp(&right.1))
             });
+            let options: Vec<u16> = scored.into_iter().map(|(_, option_idx)| option_idx).collect();
             position_values.push(
                 options
                     .iter()
@@ -337,31 +345,42 @@ impl<'a> Search<'a> {
                 self.position_options[position_idx][0]
             })
             .collect();
-        let mut utilities = vec![0.0; self.n_parties];
+        let n_parties = self.n_parties;
         let (space, rules, objective) = (self.space, self.rules, self.objective);
-        let mut evaluate = |outcome: &[u16]| {
-            space.utilities_into(outcome, &mut utilities);
-            if rules.meets_thresholds(&utilities) {
-                objective.value(&utilities)
+        let score = |utilities: &[f64]| {
+            if rules.meets_thresholds(utilities) {
+                objective.value(utilities)
             } else {
                 f64::NEG_INFINITY
             }
         };
-        let mut best = evaluate(&outcome);
+        let value_of = |issue_idx: usize, option_idx: u16| {
+            space.option_values(space.option_offsets()[issue_idx] + usize::from(option_idx))
+        };
+        // A move changes one issue: its utilities are the current ones shifted by the
+        // difference of the two options, which may differ from the sum in issue order in the
+        // last bits. That only steers the local search: the value kept is summed exactly.
+        let mut utilities = space.utilities(&outcome);
+        let mut moved = vec![0.0; n_parties];
+        let mut best = score(&utilities);
         let mut n_evaluated = 1;
         for _ in 0..8 {
             let mut improved = false;
             for issue_idx in 0..n_issues {
                 for &option_idx in &allowed[issue_idx] {
-                    let current = outcome[issue_idx];
-                    outcome[issue_idx] = option_idx;
-                    let value = evaluate(&outcome);
+                    let current = value_of(issue_idx, outcome[issue_idx]);
+                    let candidate = value_of(issue_idx, option_idx);
+                    for party_idx in 0..n_parties {
+                        moved[party_idx] =
+                            utilities[party_idx] - current[party_idx] + candidate[party_idx];
+                    }
+                    let value = score(&moved);
                     n_evaluated += 1;
                     if value > best {
                         best = value;
                         improved = true;
-                    } else {
-                        outcome[issue_idx] = current;
+                        outcome[issue_idx] = option_idx;
+                        utilities.copy_from_slice(&moved);
                     }
                 }
             }
@@ -369,8 +388,9 @@ impl<'a> Search<'a> {
                 break;
             }
         }
+        let utilities = space.utilities(&outcome);
+        let best = score(&utilities);
         if best > f64::NEG_INFINITY {
-            let utilities = self.space.utilities(&outcome);
             self.improve(best, &utilities);
         }
         n_evaluated

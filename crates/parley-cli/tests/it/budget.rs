@@ -157,3 +157,38 @@ fn budgets_are_read_with_their_units_and_refused_otherwise() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
 }
+
+#[test]
+fn an_issue_of_twenty_thousand_options_is_analysed_at_once_and_bounded_in_memory() {
+    let temp = tempfile::tempdir().unwrap();
+    // Russia and Ukraine have stances on four of the options; on the others nobody has one.
+    let extra = unpositioned_issues(1, 20_000)
+        + "\n[[positions]]\nparty = \"russia\"\nissue = \"extra-0\"\nimportance = \"high\"\nstances = { o0 = \"preferred\", o1 = \"objection\", o2 = \"workable\" }\n"
+        + "\n[[positions]]\nparty = \"ukraine\"\nissue = \"extra-0\"\nimportance = \"medium\"\nstances = { o1 = \"preferred\", o3 = \"red-line\" }\n";
+    let file = write_scenario(temp.path(), "wide.toml", &extra);
+    let args = [
+        "analyze".as_ref(),
+        "--json".as_ref(),
+        "--samples".as_ref(),
+        "0".as_ref(),
+        file.as_os_str(),
+    ];
+    let output = parley().args(args).args(["--budget", "none"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let report = json_of(&output);
+    assert_eq!(report["cut_short"], serde_json::json!([]));
+    assert_eq!(report["agreement_zone"]["decisive_size"], 239_988);
+    assert!(!report["pareto_frontier"].as_array().unwrap().is_empty());
+    // With a megabyte for each step's sets, the frontier of all outcomes (which builds 20,000
+    // candidates per point of the layer before) is refused before it is built.
+    let output =
+        parley().args(args).args(["--budget", "none", "--max-memory", "1M"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", String::from_utf8_lossy(&output.stderr));
+    let report = json_of(&output);
+    let cut = report["cut_short"].as_array().unwrap();
+    assert!(cut.iter().any(|cut| cut["limit"] == "memory"), "{cut:?}");
+    for cut in cut {
+        let message = cut["message"].as_str().unwrap();
+        assert!(message.starts_with("ran past the memory limit of 1 MiB"), "{message}");
+    }
+}

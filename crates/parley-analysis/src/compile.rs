@@ -35,3 +35,21 @@ pub(crate) fn space_with(
         .collect();
     Ok(UtilitySpace::new(option_counts, specs)?)
 }
+
+/// The space with the given issues narrowed to their first option (the indifferent issues of
+/// the point estimates, for a sample in which they are indifferent too).
+pub(crate) fn narrow(space: UtilitySpace, indifferent: &[usize]) -> Result<UtilitySpace> {
+    if indifferent.is_empty() {
+        return Ok(space);
+    }
+    let allowed: Vec<Vec<usize>> = (0..space.n_issues())
+        .map(|issue_idx| {
+            if indifferent.binary_search(&issue_idx).is_ok() {
+                vec![0]
+            } else {
+                (0..space.option_counts()[issue_idx]).collect()
+            }
+        })
+        .collect();
+    Ok(space.restricted(&allowed)?)
+}

@@ -7,15 +7,13 @@
 
 use parley_engine::control::Control;
 use parley_engine::outcome_set::OutcomeSet;
-use parley_engine::space::{PartySpec, Scope, UtilitySpace};
-use parley_model::Date;
+use parley_engine::space::{Scope, UtilitySpace};
 use parley_model::scenario::{Position, Settlement};
 use parley_model::stance::{Stance, StanceLevel};
-use parley_model::utility::PartyUtilities;
 use parley_model::validate::ValidScenario;
 use rayon::ThreadPool;
 
-use crate::Result;
+use crate::{Compiled, Result};
 
 /// Whether the parties whose consent is needed would accept a draft.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -76,8 +74,9 @@ pub struct DraftEvaluation {
     pub acceptance: Acceptance,
     /// The smallest Euclidean distance, in utility space, from a Pareto-optimal completion of
     /// the draft to an outcome of the (unrestricted) frontier that weakly dominates it: 0 when
-    /// the open points can still be settled on the frontier.
-    pub distance_to_frontier: f64,
+    /// the open points can still be settled on the frontier; `None` when that frontier's
+    /// step was cut short.
+    pub distance_to_frontier: Option<f64>,
 }
 
 /// The options each issue may take under a draft, and the issues its points contradict on.
@@ -115,35 +114,26 @@ fn allowed_options(scenario: &ValidScenario, draft_idx: usize) -> (Vec<Vec<usize
     (allowed, contradictions)
 }
 
-/// The space restricted to the draft's completions: each issue keeps only its allowed options.
-fn restricted_space(space: &UtilitySpace, allowed: &[Vec<usize>]) -> Result<UtilitySpace> {
-    let specs = (0..space.n_parties())
-        .map(|party_idx| PartySpec {
-            contributions: allowed
-                .iter()
-                .enumerate()
-                .map(|(issue_idx, options)| {
-                    options
-                        .iter()
-                        .map(|&option_idx| space.value(party_idx, issue_idx, option_idx))
-                        .collect()
-                })
-                .collect(),
-            reservation: space.reservation(party_idx),
-            constrains_zone: space.constrains_zone(party_idx),
-            red_lines: allowed
-                .iter()
-                .enumerate()
-                .map(|(issue_idx, options)| {
-                    options
-                        .iter()
-                        .map(|&option_idx| space.is_red_line(party_idx, issue_idx, option_idx))
-                        .collect()
-                })
-                .collect(),
-        })
-        .collect();
-    Ok(UtilitySpace::new(allowed.iter().map(Vec::len).collect(), specs)?)
+/// The space restricted to the draft's completions: each issue keeps only its allowed options,
+/// and an indifferent issue (narrowed to one option in `space`) its one.
+fn restricted_space(
+    space: &UtilitySpace,
+    indifferent: &[usize],
+    allowed: &[Vec<usize>],
+) -> Result<UtilitySpace> {
+    let narrowed: Vec<Vec<usize>> =
+        allowed
+            .iter()
+            .enumerate()
+            .map(|(issue_idx, options)| {
+                if indifferent.binary_search(&issue_idx).is_ok() {
+                    vec![0]
+                } else {
+                    options.clone()
+                }
+            })
+            .collect();
+    Ok(space.restricted(&narrowed)?)
 }
 
 /// Whether a party objects to an option: a stance of objection or worse, or an exact value
@@ -159,38 +149,31 @@ fn objects_to(scenario: &ValidScenario, stance: Option<Stance>) -> bool {
 
 /// Evaluates every draft of the scenario.
 pub(crate) fn evaluate_drafts(
-    scenario: &ValidScenario,
-    as_of: Option<Date>,
-    parties: &[PartyUtilities],
-    space: &UtilitySpace,
-    frontier: &OutcomeSet,
+    compiled: &Compiled<'_>,
+    frontier: Option<&OutcomeSet>,
     pool: &ThreadPool,
     control: &Control<'_>,
 ) -> Result<Vec<DraftEvaluation>> {
     // The same positions as the utilities: each party's latest as of the analysis's date.
-    let positions = scenario.current_positions(as_of);
-    (0..scenario.scenario().drafts.len())
-        .map(|draft_idx| {
-            evaluate_draft(scenario, &positions, parties, space, frontier, draft_idx, pool, control)
-        })
+    let positions = compiled.scenario.current_positions(compiled.as_of);
+    (0..compiled.scenario.scenario().drafts.len())
+        .map(|draft_idx| evaluate_draft(compiled, &positions, frontier, draft_idx, pool, control))
         .collect()
 }
 
-#[allow(clippy::too_many_arguments, reason = "the analysis's shared inputs, passed through once")]
 fn evaluate_draft(
-    scenario: &ValidScenario,
+    compiled: &Compiled<'_>,
     positions: &[Vec<Option<&Position>>],
-    parties: &[PartyUtilities],
-    space: &UtilitySpace,
-    frontier: &OutcomeSet,
+    frontier: Option<&OutcomeSet>,
     draft_idx: usize,
     pool: &ThreadPool,
     control: &Control<'_>,
 ) -> Result<DraftEvaluation> {
+    let Compiled { scenario, parties, space, indifferent, .. } = *compiled;
     let record = scenario.scenario();
     let draft = &record.drafts[draft_idx];
     let (allowed, contradictions) = allowed_options(scenario, draft_idx);
-    let restricted = restricted_space(space, &allowed)?;
+    let restricted = restricted_space(space, indifferent, &allowed)?;
     let views: Vec<PartyView> = parties
         .iter()
         .enumerate()
@@ -241,14 +224,26 @@ fn evaluate_draft(
         })
         .collect();
     let acceptance = restricted_acceptance(&restricted, control)?;
-    let completions_frontier =
-        parley_engine::frontier::pareto_frontier(&restricted, Scope::Unrestricted, pool, control)?;
-    let distance_to_frontier = completions_frontier
-        .iter()
-        .map(|(_, utilities)| distance_to_dominating(utilities, frontier))
-        .fold(f64::INFINITY, f64::min);
+    let distance_to_frontier = match frontier {
+        None => None,
+        Some(frontier) => {
+            let completions = parley_engine::frontier::pareto_frontier(
+                &restricted,
+                Scope::Unrestricted,
+                pool,
+                control,
+            )?;
+            let mut distance = f64::INFINITY;
+            for (_, utilities) in completions.iter() {
+                // Comparing with every frontier outcome is a step each.
+                control.spend(frontier.len() as u64)?;
+                distance = distance.min(distance_to_dominating(utilities, frontier));
+            }
+            Some(distance)
+        }
+    };
     Ok(DraftEvaluation {
-        n_completions: restricted.n_outcomes(),
+        n_completions: allowed.iter().map(|options| options.len() as f64).product(),
         allowed_options: allowed,
         contradictions,
         parties: views,
@@ -268,10 +263,11 @@ pub(crate) fn allowed_options_of_drafts(scenario: &ValidScenario) -> Vec<Vec<Vec
 /// a sampled one.
 pub(crate) fn acceptance(
     space: &UtilitySpace,
+    indifferent: &[usize],
     allowed: &[Vec<usize>],
     control: &Control<'_>,
 ) -> Result<Acceptance> {
-    restricted_acceptance(&restricted_space(space, allowed)?, control)
+    restricted_acceptance(&restricted_space(space, indifferent, allowed)?, control)
 }
 
 fn lowest_utility(space: &UtilitySpace, party_idx: usize) -> f64 {

@@ -5,6 +5,52 @@
 //! what the record leaves uncertain (seeded samples from the intervals).
 //!
 //! Pure like the engine: the clock, the seed and the thread pool arrive as values.
+//!
+//! # Indifferent issues
+//!
+//! An issue on which no negotiating party tells the options apart (no position, a zero
+//! weight, or the same value and red lines on every option) is analysed as one option and
+//! reported as "any option" ([`Analysis::indifferent_issues`]): it multiplies every set of
+//! outcomes without changing a utility, so a scenario with 60 such issues is analysed as fast
+//! as one without them, with the same exact meaning.
+//!
+//! # Bounds and cancellation
+//!
+//! Every step runs under a work budget, [`AnalysisOptions::limits`]: at most so many engine
+//! steps and so much memory for the sets it keeps, and a deadline the caller reads from its
+//! own clock. A step that runs past its budget is *cut short*: its result is `None`, and
+//! [`Analysis::cut_short`] says which limit it ran into; every other result is exact and
+//! complete. The defaults ([`DEFAULT_MAX_STEPS`], [`DEFAULT_MAX_BYTES`]) bound every step
+//! without a clock; a caller that wants a time bound passes a deadline.
+//!
+//! A caller that may stop waiting (a server whose client went away) passes a cancel flag in
+//! the [`Control`]: once it is set, [`analyze`] returns [`Error::Engine`] with
+//! [`parley_engine::Error::Cancelled`] within a few thousand steps, whatever step it was in.
+//!
+//! ```
+//! use std::sync::atomic::AtomicBool;
+//! use std::time::{Duration, Instant};
+//!
+//! use parley_analysis::{AnalysisOptions, analyze};
+//! use parley_engine::control::{Control, Limits, build_thread_pool};
+//!
+//! let scenario = parley_model::scenario_file::read_scenario(parley_model::builtin::TALKS_2025_TOML)
+//!     .scenario
+//!     .unwrap();
+//! // The caller's clock: the analysis reads none.
+//! let deadline = Instant::now() + Duration::from_secs(10);
+//! let out_of_time = || Instant::now() >= deadline;
+//! let options = AnalysisOptions {
+//!     limits: Limits { out_of_time: Some(&out_of_time), ..AnalysisOptions::default().limits },
+//!     ..AnalysisOptions::default()
+//! };
+//! // Set from another thread when nobody waits for the answer any more.
+//! let cancel = AtomicBool::new(false);
+//! let pool = build_thread_pool(2).unwrap();
+//! let analysis = analyze(&scenario, &options, &pool, &Control::none().with_cancel(&cancel)).unwrap();
+//! assert!(analysis.cut_short.is_empty());
+//! assert_eq!(analysis.zone_exists, Some(true));
+//! ```
 #![warn(missing_docs)]
 #![warn(
     clippy::disallowed_methods,
@@ -18,9 +64,8 @@ pub mod robustness;
 use std::time::Duration;
 
 use parley_engine::blocking::Blocking;
-use parley_engine::control::Control;
+use parley_engine::control::{Budget, Control, Exceeded, Limits};
 use parley_engine::outcome_set::OutcomeSet;
-use parley_engine::solutions::Solutions;
 use parley_engine::space::{Scope, UtilitySpace};
 use parley_engine::zone::ZoneSize;
 use parley_model::Date;
@@ -41,6 +86,13 @@ pub enum Error {
 /// The analysis's result type.
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// The engine steps each step of an analysis may take by default: a few seconds of work on
+/// one core (the built-in scenario takes a few thousand per step).
+pub const DEFAULT_MAX_STEPS: u64 = 2_000_000_000;
+
+/// The memory, in bytes, the sets of each step of an analysis may need by default: 256 MiB.
+pub const DEFAULT_MAX_BYTES: u64 = 256 << 20;
+
 /// What to compute, and how.
 pub struct AnalysisOptions<'a> {
     /// Use each party's latest positions as of this date (all positions when `None`).
@@ -59,6 +111,11 @@ pub struct AnalysisOptions<'a> {
     /// first run of a process pays for cold caches and first-touched memory). The robustness
     /// sampling always runs once.
     pub timing_runs: usize,
+    /// The work each step may do: its engine steps and the memory of its sets (each step
+    /// has its own; the robustness sampling shares its memory among the pool's threads),
+    /// and the deadline of the whole analysis. See [Bounds and
+    /// cancellation](crate#bounds-and-cancellation).
+    pub limits: Limits<'a>,
 }
 
 impl Default for AnalysisOptions<'_> {
@@ -71,120 +128,219 @@ impl Default for AnalysisOptions<'_> {
             zone_count_limit: parley_engine::zone::DEFAULT_COUNT_LIMIT,
             clock: None,
             timing_runs: 1,
+            limits: Limits {
+                max_steps: Some(DEFAULT_MAX_STEPS),
+                max_bytes: Some(DEFAULT_MAX_BYTES),
+                out_of_time: None,
+            },
         }
     }
 }
 
-/// The analysis of a scenario.
+/// What the steps of an analysis read: the scenario, its negotiating parties' numbers, the
+/// space the results are computed on and its indifferent issues.
+#[derive(Clone, Copy)]
+pub(crate) struct Compiled<'a> {
+    pub(crate) scenario: &'a ValidScenario,
+    pub(crate) as_of: Option<Date>,
+    pub(crate) parties: &'a [PartyUtilities],
+    pub(crate) space: &'a UtilitySpace,
+    pub(crate) indifferent: &'a [usize],
+}
+
+/// A step of the analysis that ran past its budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CutShort {
+    /// The step: `zone`, `zone_size`, `frontier`, `unrestricted_frontier`, `nash`, `kalai`,
+    /// `egalitarian`, `utilitarian`, `blocking`, `drafts` or `robustness`.
+    pub step: &'static str,
+    /// The limit it ran into.
+    pub exceeded: Exceeded,
+    /// The engine steps it had taken.
+    pub steps: u64,
+}
+
+/// The four packages; `None` for one whose step was cut short.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Packages {
+    /// Frontier outcomes maximising the product of gains over the disagreement point.
+    pub nash: Option<OutcomeSet>,
+    /// Frontier outcomes with the most even normalised gains.
+    pub kalai_smorodinsky: Option<OutcomeSet>,
+    /// Frontier outcomes maximising the smallest gain.
+    pub egalitarian: Option<OutcomeSet>,
+    /// Frontier outcomes maximising the sum of utilities.
+    pub utilitarian: Option<OutcomeSet>,
+}
+
+/// The analysis of a scenario. A result is `None` when its step was cut short (see
+/// [`Analysis::cut_short`]); every result given is exact.
 #[derive(Debug)]
 pub struct Analysis {
     /// The negotiating parties' numbers, in the order of the space's parties.
     pub parties: Vec<PartyUtilities>,
-    /// The point-estimate utility space the exact results are computed on.
+    /// The point-estimate utility space the exact results are computed on: the scenario's,
+    /// with each indifferent issue narrowed to its first option
+    /// ([`UtilitySpace::without_indifference`]).
     pub space: UtilitySpace,
-    /// Whether the agreement zone has an outcome.
-    pub zone_exists: bool,
-    /// How many outcomes the zone holds, when counted.
-    pub zone_size: ZoneSize,
+    /// The issues no negotiating party tells the options of apart (no position, zero weight,
+    /// or equal values and red lines on every option), in increasing order. Every outcome of
+    /// the results stands for every choice of options on them ("any option"); their option in
+    /// the results' outcomes is 0.
+    pub indifferent_issues: Vec<usize>,
+    /// Whether the agreement zone has an outcome (decided by the zone's frontier or count
+    /// when its own step was cut short and theirs were not).
+    pub zone_exists: Option<bool>,
+    /// How many outcomes the zone holds (over the decisive issues), when counted.
+    pub zone_size: Option<ZoneSize>,
     /// The Pareto frontier of the zone.
-    pub frontier: OutcomeSet,
+    pub frontier: Option<OutcomeSet>,
     /// The Pareto frontier of all outcomes, ignoring red lines and reservations.
-    pub unrestricted_frontier: OutcomeSet,
+    pub unrestricted_frontier: Option<OutcomeSet>,
     /// The bargaining solutions on the zone's frontier.
-    pub solutions: Solutions,
+    pub solutions: Packages,
     /// Why there is no deal (or `[[]]` concessions when there is a zone).
-    pub blocking: Blocking,
+    pub blocking: Option<Blocking>,
     /// Each draft's evaluation, in the scenario's order.
-    pub drafts: Vec<drafts::DraftEvaluation>,
-    /// How robust the results are to the intervals, when sampled.
+    pub drafts: Option<Vec<drafts::DraftEvaluation>>,
+    /// How robust the results are to the intervals, when sampled (and not cut short).
     pub robustness: Option<robustness::Robustness>,
+    /// The steps that ran past their budget, in the order they ran.
+    pub cut_short: Vec<CutShort>,
     /// How long each step took, when a clock was given: `(step, duration)`.
     pub timings: Vec<(&'static str, Duration)>,
 }
 
-/// Runs one step, timing it when a clock is given: `runs` times then, keeping the fastest
-/// run's time and the last run's result.
-fn timed<T>(
-    options: &AnalysisOptions<'_>,
-    timings: &mut Vec<(&'static str, Duration)>,
-    step: &'static str,
-    mut run: impl FnMut() -> Result<T>,
-) -> Result<T> {
-    let Some(clock) = options.clock else {
-        return run();
-    };
-    let start = clock();
-    let mut res = run()?;
-    let mut fastest = clock().saturating_sub(start);
-    for _ in 1..options.timing_runs {
-        let start = clock();
-        res = run()?;
-        fastest = fastest.min(clock().saturating_sub(start));
+/// Runs the steps of one analysis, each under its own budget, timing them when asked.
+struct Steps<'a, 'c> {
+    options: &'a AnalysisOptions<'a>,
+    control: &'a Control<'c>,
+    timings: Vec<(&'static str, Duration)>,
+    cut_short: Vec<CutShort>,
+}
+
+impl Steps<'_, '_> {
+    /// Runs one step under a fresh budget, timing it when a clock is given (`timing_runs`
+    /// times then, keeping the fastest run's time and the last run's result). A step that
+    /// runs past its budget gives `None` and is recorded as cut short.
+    fn run<T>(
+        &mut self,
+        step: &'static str,
+        runs: usize,
+        limits: Limits<'_>,
+        mut run: impl FnMut(&Control<'_>) -> Result<T>,
+    ) -> Result<Option<T>> {
+        let mut once = || {
+            let budget = Budget::new(limits);
+            let control = Control { budget: Some(&budget), ..*self.control };
+            run(&control)
+        };
+        let res = match self.options.clock {
+            None => once(),
+            Some(clock) => {
+                let start = clock();
+                let mut res = once();
+                let mut fastest = clock().saturating_sub(start);
+                for _ in 1..runs {
+                    if res.is_err() {
+                        break;
+                    }
+                    let start = clock();
+                    res = once();
+                    fastest = fastest.min(clock().saturating_sub(start));
+                }
+                self.timings.push((step, fastest));
+                res
+            }
+        };
+        match res {
+            Ok(value) => Ok(Some(value)),
+            Err(Error::Engine(parley_engine::Error::OverBudget { exceeded, steps })) => {
+                self.cut_short.push(CutShort { step, exceeded, steps });
+                Ok(None)
+            }
+            Err(err) => Err(err),
+        }
     }
-    timings.push((step, fastest));
-    Ok(res)
+
+    /// [`Steps::run`] with the options' runs and limits.
+    fn exact<T>(
+        &mut self,
+        step: &'static str,
+        run: impl FnMut(&Control<'_>) -> Result<T>,
+    ) -> Result<Option<T>> {
+        self.run(step, self.options.timing_runs.max(1), self.options.limits, run)
+    }
 }
 
 /// Analyses a scenario exactly on its point estimates, then samples its intervals.
+///
+/// Returns an error only when the scenario cannot be analysed at all or `control`'s cancel
+/// flag was set; a step that runs past its budget is reported in [`Analysis::cut_short`].
 pub fn analyze(
     scenario: &ValidScenario,
     options: &AnalysisOptions<'_>,
     pool: &ThreadPool,
     control: &Control<'_>,
 ) -> Result<Analysis> {
-    let mut timings = Vec::new();
+    use parley_engine::{blocking, frontier, solutions, zone};
+
     let parties = party_utilities(scenario, options.as_of);
-    let space = compile_space(scenario, &parties)?;
-    let zone_exists = timed(options, &mut timings, "zone", || {
-        Ok(parley_engine::zone::zone_exists(&space, control)?)
+    let (space, indifferent_issues) = compile_space(scenario, &parties)?.without_indifference();
+    let mut steps = Steps { options, control, timings: Vec::new(), cut_short: Vec::new() };
+    let space_ref = &space;
+    let mut zone_exists = steps.exact("zone", |c| Ok(zone::zone_exists(space_ref, c)?))?;
+    let zone_size = steps.exact("zone_size", |c| {
+        Ok(zone::zone_size(space_ref, options.zone_count_limit, pool, c)?)
     })?;
-    let zone_size = timed(options, &mut timings, "zone_size", || {
-        Ok(parley_engine::zone::zone_size(&space, options.zone_count_limit, pool, control)?)
+    let frontier = steps
+        .exact("frontier", |c| Ok(frontier::pareto_frontier(space_ref, Scope::Zone, pool, c)?))?;
+    let unrestricted_frontier = steps.exact("unrestricted_frontier", |c| {
+        Ok(frontier::pareto_frontier(space_ref, Scope::Unrestricted, pool, c)?)
     })?;
-    let frontier = timed(options, &mut timings, "frontier", || {
-        Ok(parley_engine::frontier::pareto_frontier(&space, Scope::Zone, pool, control)?)
-    })?;
-    let unrestricted_frontier = timed(options, &mut timings, "unrestricted_frontier", || {
-        Ok(parley_engine::frontier::pareto_frontier(&space, Scope::Unrestricted, pool, control)?)
-    })?;
-    let nash = timed(options, &mut timings, "nash", || {
-        Ok(parley_engine::solutions::nash(&space, pool, control)?)
-    })?;
-    let kalai_smorodinsky = timed(options, &mut timings, "kalai", || {
-        Ok(parley_engine::solutions::kalai_smorodinsky(&space, pool, control)?)
-    })?;
-    let egalitarian = timed(options, &mut timings, "egalitarian", || {
-        Ok(parley_engine::solutions::egalitarian(&space, control)?)
-    })?;
-    let utilitarian = timed(options, &mut timings, "utilitarian", || {
-        Ok(parley_engine::solutions::utilitarian(&space, control)?)
-    })?;
-    let solutions = Solutions { nash, kalai_smorodinsky, egalitarian, utilitarian };
-    let blocking = timed(options, &mut timings, "blocking", || {
-        Ok(parley_engine::blocking::blocking(&space, options.max_concessions, control)?)
-    })?;
-    let drafts = timed(options, &mut timings, "drafts", || {
-        drafts::evaluate_drafts(
-            scenario,
-            options.as_of,
-            &parties,
-            &space,
-            &unrestricted_frontier,
-            pool,
-            control,
-        )
+    // What the zone's frontier or count proves when its own step was cut short.
+    if zone_exists.is_none() {
+        zone_exists = match (&frontier, zone_size) {
+            (Some(frontier), _) => Some(!frontier.is_empty()),
+            (None, Some(ZoneSize::Counted(count))) => Some(count > 0),
+            _ => None,
+        };
+    }
+    let nash = steps.exact("nash", |c| Ok(solutions::nash(space_ref, pool, c)?))?;
+    let kalai_smorodinsky =
+        steps.exact("kalai", |c| Ok(solutions::kalai_smorodinsky(space_ref, pool, c)?))?;
+    let egalitarian = steps.exact("egalitarian", |c| Ok(solutions::egalitarian(space_ref, c)?))?;
+    let utilitarian = steps.exact("utilitarian", |c| Ok(solutions::utilitarian(space_ref, c)?))?;
+    let solutions = Packages { nash, kalai_smorodinsky, egalitarian, utilitarian };
+    let blocking = steps
+        .exact("blocking", |c| Ok(blocking::blocking(space_ref, options.max_concessions, c)?))?;
+    let compiled = Compiled {
+        scenario,
+        as_of: options.as_of,
+        parties: &parties,
+        space: &space,
+        indifferent: &indifferent_issues,
+    };
+    let drafts = steps.exact("drafts", |c| {
+        drafts::evaluate_drafts(&compiled, unrestricted_frontier.as_ref(), pool, c)
     })?;
     let robustness = if options.robustness_samples == 0 {
         None
     } else {
-        let once = AnalysisOptions { timing_runs: 1, ..*options };
-        Some(timed(&once, &mut timings, "robustness", || {
-            robustness::sample(scenario, &parties, &space, &solutions.nash, options, pool, control)
-        })?)
+        // The samples run at once on the pool's threads: they share the memory limit.
+        let n_threads = pool.current_num_threads().max(1) as u64;
+        let limits = Limits {
+            max_bytes: options.limits.max_bytes.map(|max_bytes| max_bytes / n_threads),
+            ..options.limits
+        };
+        steps.run("robustness", 1, limits, |c| {
+            robustness::sample(&compiled, solutions.nash.as_ref(), options, pool, c)
+        })?
     };
     Ok(Analysis {
         parties,
         space,
+        indifferent_issues,
         zone_exists,
         zone_size,
         frontier,
@@ -193,7 +349,8 @@ pub fn analyze(
         blocking,
         drafts,
         robustness,
-        timings,
+        cut_short: steps.cut_short,
+        timings: steps.timings,
     })
 }
 

@@ -1,6 +1,11 @@
 //! Robustness to what the record leaves uncertain: seeded samples of every party's weights and
 //! option values from their intervals (exact numbers stay exact; red lines and reservations
-//! stay as recorded), each analysed exactly. Reports how often an agreement zone exists, how
+//! stay as recorded), each analysed exactly. An issue that is indifferent at the point
+//! estimates, and on which every party gives every option the same interval (no position at
+//! all, one stance for every option, or a zero weight), stays indifferent: its options share
+//! the value drawn for the first, so a sample invents no preference nobody recorded, and the
+//! issue is narrowed to one option as in the exact analysis. An issue indifferent only at the
+//! point estimates (intervals that differ but have the same middle) is sampled like any other. Reports how often an agreement zone exists, how
 //! often each draft is acceptable, and how stable the Nash package is, issue by issue.
 //!
 //! Sample `k` draws from `ChaCha8Rng::seed_from_u64(seed)` on stream `k`, so results are the
@@ -13,14 +18,13 @@ use parley_engine::outcome_set::OutcomeSet;
 use parley_engine::space::UtilitySpace;
 use parley_model::scale::Interval;
 use parley_model::utility::PartyUtilities;
-use parley_model::validate::ValidScenario;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::ThreadPool;
 use rayon::prelude::*;
 
 use crate::drafts::Acceptance;
-use crate::{AnalysisOptions, Result};
+use crate::{AnalysisOptions, Compiled, Result};
 
 /// What the samples show.
 #[derive(Clone, PartialEq, Debug)]
@@ -40,8 +44,12 @@ pub struct Robustness {
     /// zone count for none.
     pub nash_option_shares: Vec<Vec<f64>>,
     /// For each issue, the share of samples whose Nash package keeps the option of the
-    /// point-estimate Nash package (its first when tied); `None` without a Nash package.
+    /// point-estimate Nash package (its first when tied); `None` without a Nash package (or
+    /// when its step was cut short).
     pub nash_stability: Option<Vec<f64>>,
+    /// The issues held indifferent in every sample (see the module's documentation), in
+    /// increasing order: their `nash_option_shares` have one entry, for any option.
+    pub held_indifferent: Vec<usize>,
 }
 
 struct SampleResult {
@@ -58,9 +66,15 @@ fn draw(rng: &mut ChaCha8Rng, interval: Interval) -> f64 {
     }
 }
 
-/// One sample's contributions, `[party][issue][option]`.
-fn sample_contributions(parties: &[PartyUtilities], rng: &mut ChaCha8Rng) -> Vec<Vec<Vec<f64>>> {
-    parties
+/// One sample's contributions, `[party][issue][option]`; every option of an indifferent
+/// issue takes its first option's. Every interval is drawn, so the stream is the same with or
+/// without indifferent issues.
+fn sample_contributions(
+    parties: &[PartyUtilities],
+    indifferent: &[usize],
+    rng: &mut ChaCha8Rng,
+) -> Vec<Vec<Vec<f64>>> {
+    let mut contributions: Vec<Vec<Vec<f64>>> = parties
         .iter()
         .map(|party| {
             let raw: Vec<f64> =
@@ -76,26 +90,38 @@ fn sample_contributions(parties: &[PartyUtilities], rng: &mut ChaCha8Rng) -> Vec
                 })
                 .collect()
         })
-        .collect()
+        .collect();
+    for party in &mut contributions {
+        for &issue_idx in indifferent {
+            let options = &mut party[issue_idx];
+            let first = options[0];
+            options.fill(first);
+        }
+    }
+    contributions
 }
 
+/// One sample's results; `compiled.indifferent` are the issues held indifferent.
 fn analyse_sample(
-    scenario: &ValidScenario,
-    parties: &[PartyUtilities],
+    compiled: &Compiled<'_>,
     draft_options: &[Vec<Vec<usize>>],
     sample_idx: usize,
     seed: u64,
     pool: &ThreadPool,
     control: &Control<'_>,
 ) -> Result<SampleResult> {
+    let Compiled { scenario, parties, indifferent, .. } = *compiled;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(sample_idx as u64);
-    let space =
-        crate::compile::space_with(scenario, parties, sample_contributions(parties, &mut rng))?;
+    let contributions = sample_contributions(parties, indifferent, &mut rng);
+    let space = crate::compile::narrow(
+        crate::compile::space_with(scenario, parties, contributions)?,
+        indifferent,
+    )?;
     let has_zone = parley_engine::zone::zone_exists(&space, control)?;
     let draft_acceptance = draft_options
         .iter()
-        .map(|allowed| crate::drafts::acceptance(&space, allowed, control))
+        .map(|allowed| crate::drafts::acceptance(&space, indifferent, allowed, control))
         .collect::<Result<Vec<_>>>()?;
     let nash = if has_zone {
         parley_engine::solutions::nash(&space, pool, control)?
@@ -122,40 +148,59 @@ fn option_shares(space: &UtilitySpace, outcomes: &OutcomeSet) -> Vec<Vec<f64>> {
     shares
 }
 
+/// The indifferent issues on which every party gives every option the same value interval (or
+/// an exact zero weight): they stay indifferent in every sample.
+fn held_indifferent(parties: &[PartyUtilities], indifferent: &[usize]) -> Vec<usize> {
+    let same = |left: &Interval, right: &Interval| {
+        left.low.to_bits() == right.low.to_bits() && left.high.to_bits() == right.high.to_bits()
+    };
+    indifferent
+        .iter()
+        .copied()
+        .filter(|&issue_idx| {
+            parties.iter().all(|party| {
+                let weight = party.raw_weights[issue_idx];
+                let values = &party.values[issue_idx];
+                (weight.low == 0.0 && weight.high == 0.0)
+                    || values.iter().all(|interval| same(interval, &values[0]))
+            })
+        })
+        .collect()
+}
+
 /// Draws the samples and analyses each exactly.
 pub(crate) fn sample(
-    scenario: &ValidScenario,
-    parties: &[PartyUtilities],
-    space: &UtilitySpace,
-    point_nash: &OutcomeSet,
+    compiled: &Compiled<'_>,
+    point_nash: Option<&OutcomeSet>,
     options: &AnalysisOptions<'_>,
     pool: &ThreadPool,
     control: &Control<'_>,
 ) -> Result<Robustness> {
     let (n_samples, seed) = (options.robustness_samples, options.seed);
     let n_done = AtomicU64::new(0);
+    let Compiled { scenario, parties, space, indifferent, .. } = *compiled;
     let draft_options = crate::drafts::allowed_options_of_drafts(scenario);
+    let held = held_indifferent(parties, indifferent);
+    let indifferent = held.as_slice();
+    let held_compiled = Compiled { indifferent, ..*compiled };
+    // Each sample runs under the step's cancel flag and budget; progress counts samples.
+    let sample_control = Control { progress: None, ..*control };
     let results: Vec<SampleResult> = pool.install(|| {
         (0..n_samples)
             .into_par_iter()
             .map(|sample_idx| {
+                sample_control.spend(1)?;
                 let res = analyse_sample(
-                    scenario,
-                    parties,
+                    &held_compiled,
                     &draft_options,
                     sample_idx,
                     seed,
                     pool,
-                    &Control::none(),
+                    &sample_control,
                 );
                 let done = n_done.fetch_add(1, Ordering::Relaxed) + 1;
                 if let Some(progress) = control.progress {
                     progress(done, n_samples as u64);
-                }
-                if let Some(cancel) = control.cancel
-                    && cancel.load(Ordering::Relaxed)
-                {
-                    return Err(parley_engine::Error::Cancelled.into());
                 }
                 res
             })
@@ -168,12 +213,18 @@ pub(crate) fn sample(
         n_with_zone: 0,
         n_draft_accepted: vec![0; n_drafts],
         n_draft_possible: vec![0; n_drafts],
-        nash_option_shares: space
-            .option_counts()
-            .iter()
-            .map(|&n_options| vec![0.0; n_options])
+        nash_option_shares: (0..space.n_issues())
+            .map(|issue_idx| {
+                let n_options = if indifferent.binary_search(&issue_idx).is_ok() {
+                    1
+                } else {
+                    scenario.scenario().issues[issue_idx].options.len()
+                };
+                vec![0.0; n_options]
+            })
             .collect(),
         nash_stability: None,
+        held_indifferent: held.clone(),
     };
     // Reduced in sample order, so the sums do not depend on the thread count.
     for res in &results {
@@ -194,7 +245,7 @@ pub(crate) fn sample(
     for total in robustness.nash_option_shares.iter_mut().flatten() {
         *total /= n_samples as f64;
     }
-    if !point_nash.is_empty() {
+    if let Some(point_nash) = point_nash.filter(|nash| !nash.is_empty()) {
         let reference = point_nash.outcome(0);
         robustness.nash_stability = Some(
             reference

@@ -18,7 +18,11 @@ fn load(text: &str) -> ValidScenario {
 fn run(scenario: &ValidScenario, n_threads: usize, samples: usize) -> Analysis {
     let options =
         AnalysisOptions { robustness_samples: samples, seed: 7, ..AnalysisOptions::default() };
-    analyze(scenario, &options, &build_thread_pool(n_threads).unwrap(), &Control::none()).unwrap()
+    let analysis =
+        analyze(scenario, &options, &build_thread_pool(n_threads).unwrap(), &Control::none())
+            .unwrap();
+    assert_eq!(analysis.cut_short, []);
+    analysis
 }
 
 /// Two principals who each red-line the other's only acceptable option on one issue, and a
@@ -87,51 +91,59 @@ points = [{ id = "fees", issue = "fees", option = "high" }]
 fn the_builtin_scenario_has_a_zone_only_through_unrecorded_stances() {
     let scenario = load(TALKS_2025_TOML);
     let analysis = run(&scenario, 1, 0);
-    assert!(analysis.zone_exists);
+    assert_eq!(analysis.zone_exists, Some(true));
     let donbas_compromise = 1;
-    for (outcome, _) in analysis.frontier.iter() {
+    for (outcome, _) in analysis.frontier.unwrap().iter() {
         assert_eq!(
             usize::from(outcome[0]),
             donbas_compromise,
             "every zone outcome compromises on Donbas"
         );
     }
-    assert_eq!(analysis.blocking.minimal_concession_sets, vec![Vec::<Concession>::new()]);
+    assert_eq!(analysis.blocking.unwrap().minimal_concession_sets, vec![Vec::<Concession>::new()]);
 }
 
 #[test]
 fn the_early_us_plan_is_rejected_because_it_crosses_ukraines_red_lines() {
     let scenario = load(TALKS_2025_TOML);
     let analysis = run(&scenario, 1, 0);
-    let early = &analysis.drafts[0];
+    let drafts = analysis.drafts.unwrap();
+    let early = &drafts[0];
     assert_eq!(early.acceptance, Acceptance::Rejected);
     let ukraine = &early.parties[1];
     assert!(ukraine.rejects);
     assert_eq!(ukraine.objections.iter().filter(|objection| objection.red_line).count(), 2);
-    assert_eq!(analysis.drafts[2].acceptance, Acceptance::DependsOnOpenPoints);
+    assert_eq!(drafts[2].acceptance, Acceptance::DependsOnOpenPoints);
 }
 
 #[test]
 fn the_branch_and_bound_packages_agree_with_the_frontier() {
     let scenario = load(TALKS_2025_TOML);
     let analysis = run(&scenario, 1, 0);
-    let from_frontier =
-        parley_engine::solutions::solutions_on_frontier(&analysis.space, &analysis.frontier);
-    assert_eq!(analysis.solutions, from_frontier);
+    let from_frontier = parley_engine::solutions::solutions_on_frontier(
+        &analysis.space,
+        analysis.frontier.as_ref().unwrap(),
+    );
+    let packages = analysis.solutions;
+    assert_eq!(packages.nash.unwrap(), from_frontier.nash);
+    assert_eq!(packages.kalai_smorodinsky.unwrap(), from_frontier.kalai_smorodinsky);
+    assert_eq!(packages.egalitarian.unwrap(), from_frontier.egalitarian);
+    assert_eq!(packages.utilitarian.unwrap(), from_frontier.utilitarian);
 }
 
 #[test]
 fn a_standoff_has_no_zone_and_the_smallest_concessions_lift_a_red_line_and_the_reservation() {
     let scenario = load(STANDOFF);
     let analysis = run(&scenario, 1, 50);
-    assert!(!analysis.zone_exists);
-    assert!(analysis.frontier.is_empty() && analysis.solutions.nash.is_empty());
-    assert_eq!(analysis.blocking.issue_conflicts.len(), 1);
+    assert_eq!(analysis.zone_exists, Some(false));
+    assert!(analysis.frontier.unwrap().is_empty() && analysis.solutions.nash.unwrap().is_empty());
+    let blocking = analysis.blocking.unwrap();
+    assert_eq!(blocking.issue_conflicts.len(), 1);
     // Lifting its red line gives the port to the other side, which leaves the conceding party
     // at most 1.5 / 13.5 * 0.9 = 0.1 (critical port, low fees), below its reservation of 0.2:
     // it must drop that too.
     assert_eq!(
-        analysis.blocking.minimal_concession_sets,
+        blocking.minimal_concession_sets,
         vec![
             vec![
                 Concession::LiftRedLine { party_idx: 0, issue_idx: 0 },
@@ -143,7 +155,7 @@ fn a_standoff_has_no_zone_and_the_smallest_concessions_lift_a_red_line_and_the_r
             ],
         ]
     );
-    assert_eq!(analysis.drafts[0].acceptance, Acceptance::Rejected);
+    assert_eq!(analysis.drafts.unwrap()[0].acceptance, Acceptance::Rejected);
     let robustness = analysis.robustness.unwrap();
     assert_eq!((robustness.n_with_zone, robustness.nash_stability), (0, None));
 }
@@ -156,7 +168,8 @@ fn a_draft_that_settles_everything_inside_the_zone_is_accepted() {
     ) + "\n[[drafts]]\nid = \"all\"\ntitle = \"All\"\nstatus = \"proposed\"\npoints = [{ id = \"port\", issue = \"port\", option = \"south\" }, { id = \"fees\", issue = \"fees\", option = \"high\" }]\n";
     let scenario = load(&text);
     let analysis = run(&scenario, 1, 0);
-    let all = &analysis.drafts[1];
+    let drafts = analysis.drafts.unwrap();
+    let all = &drafts[1];
     assert_eq!(all.acceptance, Acceptance::Accepted);
     assert_eq!(all.n_completions, 1.0);
     let (low, high) = all.parties[0].utility_range;
@@ -185,7 +198,7 @@ fn draft_objections_follow_the_analysis_date() {
             AnalysisOptions { as_of, robustness_samples: 0, ..AnalysisOptions::default() };
         let analysis =
             analyze(&scenario, &options, &build_thread_pool(1).unwrap(), &Control::none()).unwrap();
-        analysis.drafts[0].parties[0].objections.len()
+        analysis.drafts.unwrap()[0].parties[0].objections.len()
     };
     assert_eq!(objects_at(Some(parley_model::Date::new(2025, 3, 1).unwrap())), 0);
     assert_eq!(objects_at(None), 1);
@@ -239,6 +252,143 @@ fn timed_steps_run_as_often_as_asked_and_report_their_fastest_run() {
     assert_eq!(timed.timings[10].1, Duration::from_micros(7));
     assert_eq!(calls.get(), 2 * (10 * 3 + 1));
     let untimed = run(&scenario, 1, 10);
+    assert_eq!(timed.cut_short, []);
     assert_eq!(timed.frontier, untimed.frontier);
     assert_eq!(timed.solutions.nash, untimed.solutions.nash);
+}
+
+/// `n_issues` issues of `n_options` options each, on which no party has a position.
+fn unpositioned_issues(n_issues: usize, n_options: usize) -> String {
+    (0..n_issues)
+        .map(|issue_idx| {
+            let options: Vec<String> =
+                (0..n_options).map(|option_idx| format!("{{ id = \"o{option_idx}\" }}")).collect();
+            format!(
+                "\n[[issues]]\nid = \"extra-{issue_idx}\"\ntitle = \"Extra {issue_idx}\"\ncategory = \"other\"\noptions = [{}]\n",
+                options.join(", ")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn sixty_issues_nobody_has_a_position_on_are_any_option_and_change_nothing_else() {
+    // With one option each, the 60 issues carry the same unknown weights and values but
+    // multiply nothing: the results with three options must be the same, outcome for outcome,
+    // utilities bit for bit, with any option on the 60 issues.
+    let single = run(&load(&(TALKS_2025_TOML.to_owned() + &unpositioned_issues(60, 1))), 1, 0);
+    let triple = run(&load(&(TALKS_2025_TOML.to_owned() + &unpositioned_issues(60, 3))), 1, 0);
+    let builtin = run(&load(TALKS_2025_TOML), 1, 0);
+    let financing = 3;
+    assert_eq!(builtin.indifferent_issues, vec![financing]);
+    let extra: Vec<usize> = (6..66).collect();
+    assert_eq!(triple.indifferent_issues, [vec![financing], extra].concat());
+    assert_eq!(triple.space.option_counts(), single.space.option_counts());
+    assert_eq!(triple.space, single.space);
+    assert_eq!(triple.zone_exists, single.zone_exists);
+    assert_eq!(triple.zone_size, single.zone_size);
+    assert_eq!(triple.frontier, single.frontier);
+    assert_eq!(triple.unrestricted_frontier, single.unrestricted_frontier);
+    assert_eq!(triple.solutions, single.solutions);
+    assert_eq!(triple.blocking, single.blocking);
+    for (three, one) in triple.drafts.unwrap().iter().zip(&single.drafts.unwrap()) {
+        assert_eq!(three.acceptance, one.acceptance);
+        assert_eq!(three.parties, one.parties);
+        assert_eq!(three.distance_to_frontier, one.distance_to_frontier);
+        let expected = one.n_completions * 3f64.powi(60);
+        assert!((three.n_completions - expected).abs() <= 1e-12 * expected);
+    }
+    let nash = triple.solutions.nash.unwrap();
+    assert!(!nash.is_empty());
+    for (outcome, _) in nash.iter() {
+        assert!(outcome[6..].iter().all(|&option_idx| option_idx == 0));
+    }
+}
+
+#[test]
+fn robustness_holds_issues_nobody_has_a_position_on_indifferent_in_every_sample() {
+    let scenario = load(&(TALKS_2025_TOML.to_owned() + &unpositioned_issues(3, 4)));
+    let robustness = run(&scenario, 1, 50).robustness.unwrap();
+    // Financing is indifferent only at the point estimates (Europe's workable and unknown
+    // intervals differ), so the samples tell its options apart; the extra issues stay alike.
+    assert_eq!(robustness.held_indifferent, vec![6, 7, 8]);
+    assert_eq!(robustness.nash_option_shares[3].len(), 2);
+    for issue_idx in 6..9 {
+        let shares = &robustness.nash_option_shares[issue_idx];
+        assert_eq!(shares.len(), 1);
+        assert!((shares[0] - robustness.n_with_zone as f64 / 50.0).abs() < 1e-12);
+    }
+}
+
+/// The built-in scenario with one more issue of `n_options` options, on which Russia prefers
+/// the first and objects to the second: a space too large to enumerate on the spot.
+fn builtin_with_a_wide_issue(n_options: usize) -> ValidScenario {
+    let extra = unpositioned_issues(1, n_options)
+        + "\n[[positions]]\nparty = \"russia\"\nissue = \"extra-0\"\nimportance = \"high\"\nstances = { o0 = \"preferred\", o1 = \"objection\" }\n";
+    load(&(TALKS_2025_TOML.to_owned() + &extra))
+}
+
+#[test]
+fn steps_past_their_budget_are_cut_short_and_the_others_stay_exact() {
+    use parley_engine::control::{Exceeded, Limits};
+
+    let scenario = builtin_with_a_wide_issue(30);
+    let complete = run(&scenario, 1, 20);
+    // 300 steps each: counting the zone, the frontier of all outcomes and the samples need
+    // more; the other steps fewer.
+    let options = AnalysisOptions {
+        robustness_samples: 20,
+        seed: 7,
+        limits: Limits { max_steps: Some(300), ..AnalysisOptions::default().limits },
+        ..AnalysisOptions::default()
+    };
+    let pool = build_thread_pool(1).unwrap();
+    let cut = analyze(&scenario, &options, &pool, &Control::none()).unwrap();
+    let steps: Vec<&str> = cut.cut_short.iter().map(|cut| cut.step).collect();
+    assert_eq!(steps, ["zone_size", "unrestricted_frontier", "robustness"]);
+    for cut_short in &cut.cut_short {
+        assert_eq!(cut_short.exceeded, Exceeded::Steps { max_steps: 300 }, "{}", cut_short.step);
+        assert!(cut_short.steps > 300);
+    }
+    // What was cut short is missing; the rest is what the whole analysis finds.
+    assert!(cut.zone_size.is_none() && cut.unrestricted_frontier.is_none());
+    assert!(cut.robustness.is_none());
+    assert_eq!(cut.zone_exists, complete.zone_exists);
+    assert_eq!(cut.frontier, complete.frontier);
+    assert_eq!(cut.solutions, complete.solutions);
+    assert_eq!(cut.blocking, complete.blocking);
+    // The drafts are evaluated, but their distance to the missing frontier is not known.
+    let (drafts, complete_drafts) = (cut.drafts.unwrap(), complete.drafts.unwrap());
+    for (draft, complete) in drafts.iter().zip(&complete_drafts) {
+        assert_eq!(draft.acceptance, complete.acceptance);
+        assert_eq!(draft.parties, complete.parties);
+        assert_eq!(draft.distance_to_frontier, None);
+        assert!(complete.distance_to_frontier.is_some());
+    }
+}
+
+#[test]
+fn a_deadline_cuts_short_every_step_after_it_and_a_cancel_flag_stops_the_analysis() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use parley_engine::control::{Exceeded, Limits};
+
+    let scenario = builtin_with_a_wide_issue(30);
+    let late = AtomicBool::new(false);
+    let out_of_time = || late.load(Ordering::Relaxed);
+    let options = AnalysisOptions {
+        robustness_samples: 10,
+        limits: Limits { out_of_time: Some(&out_of_time), ..AnalysisOptions::default().limits },
+        ..AnalysisOptions::default()
+    };
+    let pool = build_thread_pool(1).unwrap();
+    late.store(true, Ordering::Relaxed);
+    let cut = analyze(&scenario, &options, &pool, &Control::none()).unwrap();
+    assert_eq!(cut.cut_short.len(), 11, "{:?}", cut.cut_short);
+    assert!(cut.cut_short.iter().all(|cut| cut.exceeded == Exceeded::Time));
+    assert_eq!((cut.zone_exists, cut.frontier, cut.drafts), (None, None, None));
+    late.store(false, Ordering::Relaxed);
+    let cancel = AtomicBool::new(true);
+    let cancelled = analyze(&scenario, &options, &pool, &Control::none().with_cancel(&cancel));
+    assert!(matches!(cancelled, Err(crate::Error::Engine(parley_engine::Error::Cancelled))));
 }

@@ -82,5 +82,25 @@ fn steps(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, steps);
+/// The built-in scenario with 60 issues of 3 options nobody has a position on (3^60 times its
+/// outcomes): the whole analysis, as exact and as fast as without them.
+fn indifferent_issues(c: &mut Criterion) {
+    let pool = build_thread_pool(1).unwrap();
+    let control = Control::none();
+    let mut group = c.benchmark_group("indifferent_issues");
+    group.sample_size(20);
+    let scenario = parley_bench::builtin_with_unpositioned_issues(60, 3);
+    for samples in [0, 1000] {
+        let options = AnalysisOptions { robustness_samples: samples, ..AnalysisOptions::default() };
+        let analysis = analyze(&scenario, &options, &pool, &control).unwrap();
+        assert!(analysis.cut_short.is_empty(), "the analysis is complete");
+        assert_eq!(analysis.indifferent_issues.len(), 61);
+        group.bench_function(format!("talks-2025_plus_60_issues_{samples}_samples"), |b| {
+            b.iter(|| analyze(&scenario, &options, &pool, &control).unwrap())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, steps, indifferent_issues);
 criterion_main!(benches);

@@ -18,6 +18,22 @@ pub fn builtin_scenario() -> ValidScenario {
     loaded.scenario.expect("the built-in scenario is valid")
 }
 
+/// The built-in scenario with `n_issues` more issues of `n_options` options each, on which no
+/// party has a position: issues every party is indifferent to.
+pub fn builtin_with_unpositioned_issues(n_issues: usize, n_options: usize) -> ValidScenario {
+    let mut text = parley_model::builtin::TALKS_2025_TOML.to_owned();
+    for issue_idx in 0..n_issues {
+        let options: Vec<String> =
+            (0..n_options).map(|option_idx| format!("{{ id = \"o{option_idx}\" }}")).collect();
+        text.push_str(&format!(
+            "\n[[issues]]\nid = \"extra-{issue_idx}\"\ntitle = \"Extra {issue_idx}\"\ncategory = \"other\"\noptions = [{}]\n",
+            options.join(", ")
+        ));
+    }
+    let loaded = parley_model::scenario_file::read_scenario(&text);
+    loaded.scenario.expect("the extended built-in scenario is valid")
+}
+
 /// A GENIUS scenario folder under the shared scenarios, e.g. `y2015/group2-dinner`, as a
 /// validated scenario; `None` when the shared scenarios are absent.
 pub fn genius_scenario(folder: &str) -> Option<ValidScenario> {

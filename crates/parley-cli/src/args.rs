@@ -44,6 +44,80 @@ pub struct AnalysisArgs {
     /// Skip the numeric analysis: report the record only.
     #[arg(long)]
     pub record_only: bool,
+    /// The time the whole analysis may take, as `10s`, `500ms`, `2m` or a number of seconds;
+    /// `none` for no time limit. Steps still running then are cut short (exit code 3).
+    #[arg(long, value_name = "TIME", default_value = "10s", value_parser = parse_budget)]
+    pub budget: Limit,
+    /// The engine steps (outcomes and partial outcomes examined) each step of the analysis
+    /// may take; `none` for no limit.
+    #[arg(long, value_name = "N", default_value = "2000000000", value_parser = parse_count)]
+    pub max_steps: Limit,
+    /// The memory the sets of each step may need, as `256M`, `1G` or a number of bytes;
+    /// `none` for no limit.
+    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = parse_size)]
+    pub max_memory: Limit,
+}
+
+/// A limit given on the command line: a number (seconds, steps or bytes), or none.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limit(pub Option<f64>);
+
+/// `10s`, `500ms`, `2m`, `1h`, `2.5` (seconds) or `none`.
+fn parse_budget(text: &str) -> Result<Limit, String> {
+    if text == "none" {
+        return Ok(Limit(None));
+    }
+    let (number, unit) = split_unit(text);
+    let scale = match unit {
+        "" | "s" => 1.0,
+        "ms" => 1e-3,
+        "m" | "min" => 60.0,
+        "h" => 3600.0,
+        _ => return Err(format!("'{text}' is not a time, expected e.g. 10s, 500ms, 2m or none")),
+    };
+    positive(number, text, "a time, e.g. 10s, 500ms, 2m or none")
+        .map(|value| Limit(Some(value * scale)))
+}
+
+/// A whole number of steps, or `none`.
+fn parse_count(text: &str) -> Result<Limit, String> {
+    if text == "none" {
+        return Ok(Limit(None));
+    }
+    match text.parse::<u64>() {
+        Ok(count) if count > 0 => Ok(Limit(Some(count as f64))),
+        _ => Err(format!(
+            "'{text}' is not a number of steps, expected a positive whole number or none"
+        )),
+    }
+}
+
+/// `256M`, `1G`, `512K` (binary multiples), a number of bytes, or `none`.
+fn parse_size(text: &str) -> Result<Limit, String> {
+    if text == "none" {
+        return Ok(Limit(None));
+    }
+    let (number, unit) = split_unit(text);
+    let scale = match unit.to_ascii_uppercase().trim_end_matches("IB").trim_end_matches('B') {
+        "" => 1.0,
+        "K" => 1024.0,
+        "M" => 1024.0 * 1024.0,
+        "G" => 1024.0 * 1024.0 * 1024.0,
+        _ => return Err(format!("'{text}' is not a size, expected e.g. 256M, 1G or none")),
+    };
+    positive(number, text, "a size, e.g. 256M, 1G or none").map(|value| Limit(Some(value * scale)))
+}
+
+fn split_unit(text: &str) -> (&str, &str) {
+    let at = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
+    text.split_at(at)
+}
+
+fn positive(number: &str, text: &str, expected: &str) -> Result<f64, String> {
+    match number.parse::<f64>() {
+        Ok(value) if value > 0.0 && value.is_finite() => Ok(value),
+        _ => Err(format!("'{text}' is not {expected}")),
+    }
 }
 
 /// When to colour the output.

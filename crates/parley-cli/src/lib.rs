@@ -19,7 +19,8 @@ use parley_report::terminal::{RenderOptions, escape_controls};
 use args::{AnalysisArgs, Args, ColorChoice, Command, ExportFormat, ImportFormat};
 use files::{LoadedScenario, load, write_atomically};
 
-/// Runs a command and returns the exit code: 0 on success, 1 when `check` finds errors.
+/// Runs a command and returns the exit code: 0 on success, 1 when `check` finds errors, 3
+/// when `analyze` was cut short by its budget (the report still shows what holds).
 pub fn run(args: Args) -> Result<ExitCode> {
     match args.command {
         Command::Check { files } => check(&files),
@@ -202,6 +203,8 @@ fn run_analysis(
     let pool = parley_engine::control::build_thread_pool(thread_count(args.threads)?)?;
     let start = std::time::Instant::now();
     let clock = || start.elapsed();
+    let allowed = args.budget.0.map(std::time::Duration::from_secs_f64);
+    let out_of_time = || allowed.is_some_and(|allowed| start.elapsed() >= allowed);
     let options = parley_analysis::AnalysisOptions {
         as_of,
         robustness_samples: args.samples,
@@ -209,6 +212,11 @@ fn run_analysis(
         max_concessions: args.max_concessions,
         clock: args.timings.then_some(&clock as &dyn Fn() -> std::time::Duration),
         timing_runs: args.timing_runs as usize,
+        limits: parley_engine::control::Limits {
+            max_steps: args.max_steps.0.map(|steps| steps as u64),
+            max_bytes: args.max_memory.0.map(|bytes| bytes as u64),
+            out_of_time: allowed.map(|_| &out_of_time as &(dyn Fn() -> bool + Sync)),
+        },
         ..parley_analysis::AnalysisOptions::default()
     };
     let bar = indicatif::ProgressBar::new(args.samples as u64);
@@ -223,7 +231,10 @@ fn run_analysis(
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let progress = |done: u64, _total: u64| bar.set_position(done);
-    let control = parley_engine::control::Control { cancel: None, progress: Some(&progress) };
+    let control = parley_engine::control::Control {
+        progress: Some(&progress),
+        ..parley_engine::control::Control::none()
+    };
     let analysis = parley_analysis::analyze(&loaded.scenario, &options, &pool, &control)
         .with_context(|| format!("cannot analyse '{}'", loaded.file_name))?;
     bar.finish_and_clear();
@@ -240,6 +251,17 @@ fn analyze(
     let show_progress = std::io::stderr().is_terminal();
     let analysis =
         if args.record_only { None } else { Some(run_analysis(loaded, args, show_progress)?) };
+    // A cut-short analysis still prints what holds; the exit code says it is partial.
+    let cut_short = analysis.as_ref().is_some_and(|analysis| !analysis.cut_short.is_empty());
+    if let Some(analysis) = analysis.as_ref().filter(|_| cut_short) {
+        let steps: Vec<&str> = analysis.cut_short.iter().map(|cut| cut.step).collect();
+        anstream::eprintln!(
+            "note: the analysis of '{}' was cut short by its budget ({}); the report gives every other result exactly (see --budget, --max-steps, --max-memory)",
+            loaded.file_name,
+            steps.join(", ")
+        );
+    }
+    let exit = if cut_short { ExitCode::from(3) } else { ExitCode::SUCCESS };
     let report = parley_report::schema::build(
         &loaded.scenario,
         &loaded.warnings,
@@ -255,7 +277,7 @@ fn analyze(
             serde_json::to_string_pretty(&report).context("cannot serialize the report")?;
         text.push('\n');
         print_exact(&text)?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok(exit);
     }
     let color = match color {
         ColorChoice::Always => true,
@@ -265,5 +287,5 @@ fn analyze(
         }
     };
     print_exact(&parley_report::terminal::render(&report, RenderOptions { color }))?;
-    Ok(ExitCode::SUCCESS)
+    Ok(exit)
 }

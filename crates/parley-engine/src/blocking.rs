@@ -58,7 +58,8 @@ pub fn blocking(
     for set_size in 0..=max_concessions.min(candidates.len()) {
         let mut combination: Vec<usize> = (0..set_size).collect();
         loop {
-            control.check()?;
+            // Trying a set is a step, on top of the steps of the search it runs.
+            control.spend(1)?;
             let concessions: Vec<Concession> =
                 combination.iter().map(|&candidate_idx| candidates[candidate_idx]).collect();
             let rules = rules_after(space, &concessions);

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::ThreadPool;
 use rayon::iter::{IntoParallelIterator, ParallelIterator};
 
-use crate::control::Control;
+use crate::control::{Control, Meter};
 use crate::frontier::allowed_options;
 use crate::outcome_set::OutcomeSet;
 use crate::pareto::{compare_desc, non_dominated, snap};
@@ -56,6 +56,7 @@ pub fn brute_force(
         control,
         || Archive::new(n_issues, n_parties),
         |archive, outcome, utilities| archive.offer(outcome, utilities),
+        Archive::bytes,
     )?;
     let mut outcomes = Vec::new();
     let mut utilities = Vec::new();
@@ -86,19 +87,22 @@ pub(crate) fn allowed_product(space: &UtilitySpace, rules: &Rules) -> f64 {
 }
 
 /// Calls `visit(state, outcome, utilities)` for every outcome allowed by `rules` that meets
-/// its thresholds, with one state per task; returns the states in task order.
-pub(crate) fn enumerate<State, NewState, Visit>(
+/// its thresholds, with one state per task; returns the states in task order. Every outcome
+/// is a step; `state_bytes` estimates the memory a state holds, for the budget.
+pub(crate) fn enumerate<State, NewState, Visit, StateBytes>(
     space: &UtilitySpace,
     rules: &Rules,
     pool: &ThreadPool,
     control: &Control<'_>,
     new_state: NewState,
     visit: Visit,
+    state_bytes: StateBytes,
 ) -> Result<Vec<State>>
 where
     State: Send,
     NewState: Fn() -> State + Sync,
     Visit: Fn(&mut State, &[u16], &[f64]) + Sync,
+    StateBytes: Fn(&State) -> u64 + Sync,
 {
     let allowed = allowed_options(space, rules);
     if allowed.iter().any(Vec::is_empty) {
@@ -126,11 +130,16 @@ where
         prefix_len += 1;
     }
     let n_done = AtomicU64::new(0);
+    // The memory held by the states of the tasks done so far.
+    let done_bytes = AtomicU64::new(0);
     let task = |task_idx: u64| -> Result<State> {
         control.check()?;
         let mut state = new_state();
         let walk = Walk { space, rules, allowed: &allowed, values: &values, prefix_len, control };
-        walk.run(task_idx, &mut state, &visit)?;
+        let bytes = |state: &State| done_bytes.load(Ordering::Relaxed) + state_bytes(state);
+        walk.run(task_idx, &mut state, &visit, &bytes)?;
+        let state_bytes = state_bytes(&state);
+        control.reserve(done_bytes.fetch_add(state_bytes, Ordering::Relaxed) + state_bytes)?;
         control.report(n_done.fetch_add(1, Ordering::Relaxed) + 1, n_tasks);
         Ok(state)
     };
@@ -163,6 +172,7 @@ impl Walk<'_> {
         task_idx: u64,
         state: &mut State,
         visit: &impl Fn(&mut State, &[u16], &[f64]),
+        bytes: &impl Fn(&State) -> u64,
     ) -> Result<()> {
         let n_parties = self.space.n_parties();
         let n_issues = self.space.n_issues();
@@ -183,7 +193,8 @@ impl Walk<'_> {
         let mut refresh_from = 0;
         let last_values = &self.values[last];
         let n_last_ways = self.allowed[last].len();
-        let mut n_steps: u64 = 0;
+        let mut meter = Meter::new(self.control);
+        let mut n_steps = 0u64;
         loop {
             for level in refresh_from..last {
                 let way_idx = digits[level];
@@ -205,14 +216,16 @@ impl Walk<'_> {
                     visit(state, &outcome, &utilities);
                 }
             }
-            n_steps += 1;
-            if n_steps.is_multiple_of(4096) {
-                self.control.check()?;
+            n_steps += n_last_ways as u64;
+            if n_steps >= Meter::BATCH {
+                meter.tick(std::mem::take(&mut n_steps))?;
+                self.control.reserve(bytes(state))?;
             }
             let mut level = last;
             loop {
                 if level == self.prefix_len {
-                    return Ok(());
+                    meter.tick(n_steps)?;
+                    return meter.flush();
                 }
                 level -= 1;
                 digits[level] += 1;
@@ -254,6 +267,15 @@ impl Archive {
             buffer_utilities: Vec::new(),
             cache: Vec::new(),
         }
+    }
+
+    /// An estimate of the memory the archive holds, in bytes.
+    fn bytes(&self) -> u64 {
+        let bytes = 2 * (self.kept_outcomes.capacity() + self.buffer_outcomes.capacity())
+            + 8 * (self.kept_utilities.capacity()
+                + self.buffer_utilities.capacity()
+                + self.cache.capacity());
+        bytes as u64
     }
 
     fn offer(&mut self, outcome: &[u16], utilities: &[f64]) {

@@ -23,7 +23,7 @@ use rayon::ThreadPool;
 use rayon::slice::ParallelSliceMut;
 
 use crate::Result;
-use crate::control::Control;
+use crate::control::{Control, Meter};
 use crate::outcome_set::OutcomeSet;
 use crate::pareto::{Sweep, compare_desc, snap, snap_into};
 use crate::space::{Rules, Scope, UtilitySpace};
@@ -204,8 +204,9 @@ fn frontier_for<W: Width>(
         Buf::borrowed(second),
         Buf::borrowed(&mut pointers_memory),
     );
+    let mut meter = Meter::new(control);
     for issue_idx in 0..n_issues {
-        control.check()?;
+        meter.flush()?;
         control.report(issue_idx as u64, n_issues as u64);
         if layers.is_empty() {
             // Every partial outcome was pruned: no outcome reaches the reservations.
@@ -218,10 +219,18 @@ fn frontier_for<W: Width>(
         } else {
             pruning.remaining_bounds(issue_idx + 1)
         };
-        layers.add(allowed.options(issue_idx), allowed.values(issue_idx), bounds, pool, control)?;
+        layers.add(
+            allowed.options(issue_idx),
+            allowed.values(issue_idx),
+            bounds,
+            pool,
+            &mut meter,
+        )?;
+        control.reserve(layers.bytes())?;
     }
+    meter.flush()?;
     control.report(n_issues as u64, n_issues as u64);
-    Ok(layers.into_outcomes(space))
+    layers.into_outcomes(space, control)
 }
 
 /// Utilities of a layer kept on the stack, per buffer (two buffers alternate).
@@ -368,6 +377,20 @@ impl<'a, W: Width> Layers<'a, W> {
         self.utilities.len() == 0
     }
 
+    /// An estimate of the memory the layers hold, in bytes.
+    fn bytes(&self) -> u64 {
+        let floats = self.utilities.len()
+            + self.next_utilities.len()
+            + self.candidate_utilities.capacity()
+            + self.candidate_keys.capacity()
+            + self.merge_scratch.capacity();
+        let bytes = 8 * floats
+            + std::mem::size_of::<BackPointer>()
+                * (self.pointers.len() + self.candidate_pointers.capacity())
+            + 4 * self.order.capacity();
+        bytes as u64
+    }
+
     /// Extends every point of the last layer by every option of the next issue and keeps the
     /// non-dominated candidates that pass `bounds`.
     fn add(
@@ -376,19 +399,19 @@ impl<'a, W: Width> Layers<'a, W> {
         shifts: &[f64],
         bounds: Option<&[f64]>,
         pool: Option<&ThreadPool>,
-        control: &Control<'_>,
+        meter: &mut Meter<'_>,
     ) -> Result<()> {
         let layer_start = self.pointers.len();
         self.layer_starts.push(layer_start);
         self.next_utilities.truncate(0);
         self.sweep.reset();
         let merged =
-            options.len() <= MAX_MERGE_WAYS && self.merge(options, shifts, bounds, control)?;
+            options.len() <= MAX_MERGE_WAYS && self.merge(options, shifts, bounds, meter)?;
         if !merged {
             self.pointers.truncate(layer_start);
             self.next_utilities.truncate(0);
             self.sweep.reset();
-            self.sort(options, shifts, bounds, pool);
+            self.sort(options, shifts, bounds, pool, meter)?;
         }
         std::mem::swap(&mut self.utilities, &mut self.next_utilities);
         Ok(())
@@ -403,7 +426,7 @@ impl<'a, W: Width> Layers<'a, W> {
         options: &[u16],
         shifts: &[f64],
         bounds: Option<&[f64]>,
-        control: &Control<'_>,
+        meter: &mut Meter<'_>,
     ) -> Result<bool> {
         let width = self.width;
         let n_parties = width.get();
@@ -414,6 +437,10 @@ impl<'a, W: Width> Layers<'a, W> {
         let mut heads = [0usize; MAX_MERGE_WAYS];
         let mut live = [0usize; MAX_MERGE_WAYS];
         self.merge_scratch.resize((2 * MAX_MERGE_WAYS + 1) * n_parties, 0.0);
+        // What the layer being merged adds to the layers' memory is counted as it grows.
+        let other_bytes = self.bytes()
+            - (8 * self.next_utilities.len()
+                + std::mem::size_of::<BackPointer>() * self.pointers.len()) as u64;
         let scratch = &mut self.merge_scratch[..];
         let (head_utilities, rest) = scratch.split_at_mut(MAX_MERGE_WAYS * n_parties);
         let (head_keys, rest) = rest.split_at_mut(MAX_MERGE_WAYS * n_parties);
@@ -439,11 +466,14 @@ impl<'a, W: Width> Layers<'a, W> {
         let mut n_live = n_ways;
         let mut have_last = false;
         let mut last_kept = false;
-        let mut n_steps = 0usize;
+        let mut n_steps = 0u64;
         while n_live > 0 {
             n_steps += 1;
-            if n_steps.is_multiple_of(1 << 20) {
-                control.check()?;
+            if n_steps == Meter::BATCH {
+                meter.tick(std::mem::take(&mut n_steps))?;
+                let kept_bytes = 8 * self.next_utilities.len()
+                    + std::mem::size_of::<BackPointer>() * self.pointers.len();
+                meter.control().reserve(other_bytes + kept_bytes as u64)?;
             }
             let mut best_live = 0;
             for live_idx in 1..n_live {
@@ -489,6 +519,7 @@ impl<'a, W: Width> Layers<'a, W> {
                 live[best_live] = live[n_live];
             }
         }
+        meter.tick(n_steps)?;
         Ok(true)
     }
 
@@ -499,7 +530,8 @@ impl<'a, W: Width> Layers<'a, W> {
         shifts: &[f64],
         bounds: Option<&[f64]>,
         pool: Option<&ThreadPool>,
-    ) {
+        meter: &mut Meter<'_>,
+    ) -> Result<()> {
         let n_parties = self.width.get();
         let n_previous = self.len();
         self.candidate_utilities.clear();
@@ -509,8 +541,14 @@ impl<'a, W: Width> Layers<'a, W> {
         let mut point_vec = vec![0.0; if n_parties > STACK_PARTIES { n_parties } else { 0 }];
         let point: &mut [f64] =
             if n_parties <= STACK_PARTIES { &mut point[..n_parties] } else { &mut point_vec };
-        let utilities = self.utilities.as_slice();
+        let mut n_steps = 0u64;
         for parent_idx in 0..n_previous {
+            n_steps += options.len() as u64;
+            if n_steps >= Meter::BATCH {
+                meter.tick(std::mem::take(&mut n_steps))?;
+                meter.control().reserve(self.bytes())?;
+            }
+            let utilities = self.utilities.as_slice();
             let parent = &utilities[parent_idx * n_parties..(parent_idx + 1) * n_parties];
             for (way_idx, &option_idx) in options.iter().enumerate() {
                 for party_idx in 0..n_parties {
@@ -527,6 +565,11 @@ impl<'a, W: Width> Layers<'a, W> {
             }
         }
         let n_candidates = self.candidate_pointers.len();
+        // Sorting costs a step per candidate too; the layer then needs its order and at most
+        // every candidate's point and back-pointer.
+        meter.tick(n_steps + n_candidates as u64)?;
+        let kept_bytes = n_candidates * (4 + 8 * n_parties + std::mem::size_of::<BackPointer>());
+        meter.control().reserve(self.bytes() + kept_bytes as u64)?;
         self.order.clear();
         self.order.extend(0..n_candidates as u32);
         let keys = &self.candidate_keys;
@@ -563,12 +606,15 @@ impl<'a, W: Width> Layers<'a, W> {
             }
             group_start = group_end;
         }
+        Ok(())
     }
 
     /// The outcomes of the last layer's points, sorted by outcome.
-    fn into_outcomes(self, space: &UtilitySpace) -> OutcomeSet {
+    fn into_outcomes(self, space: &UtilitySpace, control: &Control<'_>) -> Result<OutcomeSet> {
         let (n_issues, n_parties) = (self.n_issues, self.width.get());
         let n_final = self.len();
+        let result_bytes = n_final * (8 + 2 * n_issues + 8 * n_parties);
+        control.reserve(self.bytes() + result_bytes as u64)?;
         let pointers = self.pointers.as_slice();
         let layer_starts = &self.layer_starts;
         // The option of each issue, last issue first, of a final point.
@@ -594,12 +640,12 @@ impl<'a, W: Width> Layers<'a, W> {
                     outcome[issue_idx] = option_idx;
                 }
             }
-            return OutcomeSet::from_unsorted(
+            return Ok(OutcomeSet::from_unsorted(
                 n_issues,
                 n_parties,
                 outcomes,
                 self.utilities.as_slice().to_vec(),
-            );
+            ));
         }
         // Outcomes packed into integers sort fast, and unpack in order; their utilities,
         // summed again in issue order from 0.0, are bit-identical to the layers' sums.
@@ -626,7 +672,7 @@ impl<'a, W: Width> Layers<'a, W> {
             }
             space.utilities_into(outcome, point);
         }
-        OutcomeSet::from_sorted(n_issues, n_parties, outcomes, utilities)
+        Ok(OutcomeSet::from_sorted(n_issues, n_parties, outcomes, utilities))
     }
 }
 

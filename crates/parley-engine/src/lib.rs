@@ -11,6 +11,9 @@
 //! - [`zone`] decides whether an agreement zone exists and counts it.
 //! - [`blocking`] finds the smallest sets of concessions that open a zone.
 //! - [`brute_force`] is the exhaustive reference enumerator.
+//! - [`control`] holds thread pools, cancellation and work budgets: every long loop takes its
+//!   steps from the caller's [`control::Budget`] and stops with [`Error::OverBudget`] when
+//!   its steps, its memory or its time run out.
 //!
 //! Spaces of at most 64 allowed outcomes (and 4 parties) are enumerated on the calling
 //! thread by one routine for every question, without heap memory beyond the results'.
@@ -114,6 +117,16 @@ pub enum Error {
     /// The caller set the cancel flag.
     #[error("the computation was cancelled")]
     Cancelled,
+    /// The computation ran past its work budget ([`control::Budget`]): too many steps, too
+    /// much memory for its sets, or past the caller's deadline. Nothing it computed is
+    /// returned.
+    #[error("the computation ran past {exceeded} (after {steps} steps)")]
+    OverBudget {
+        /// The limit it ran into.
+        exceeded: control::Exceeded,
+        /// The steps it had taken.
+        steps: u64,
+    },
 }
 
 /// The engine's result type.

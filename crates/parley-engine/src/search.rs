@@ -18,7 +18,7 @@
 //! and keeps the non-dominated ones, which is exactly the frontier's near-optimal set.
 
 use crate::Result;
-use crate::control::Control;
+use crate::control::{Control, Meter};
 use crate::frontier::{Allowed, allowed_options, suffix_best};
 use crate::outcome_set::OutcomeSet;
 use crate::pareto::non_dominated;
@@ -128,6 +128,8 @@ struct Search<'a> {
     candidate_utilities: Vec<f64>,
     candidate_values: Vec<f64>,
     n_nodes: u64,
+    /// Once this many candidates are kept, those below the current optimum are dropped.
+    candidate_limit: usize,
     control: &'a Control<'a>,
 }
 
@@ -149,8 +151,13 @@ pub(crate) fn maximise(
         return Ok(None);
     }
     let mut search = Search::new(space, rules, objective, &allowed, stop_at, control);
-    search.start_from_local_optimum(&allowed);
+    // Setting up looks at every allowed option; each outcome the local search evaluates is
+    // a step too.
+    control.spend(allowed.iter().map(|options| options.len() as u64).sum())?;
+    let n_evaluated = search.start_from_local_optimum(&allowed);
+    control.spend(n_evaluated)?;
     search.descend(0)?;
+    control.spend(search.n_nodes % Meter::BATCH)?;
     if search.best == f64::NEG_INFINITY {
         return Ok(None);
     }
@@ -209,9 +216,11 @@ impl<'a> Search<'a> {
                 })
                 .sum()
         };
+        let spreads: Vec<f64> = (0..n_issues).map(spread).collect();
         let mut issue_order: Vec<usize> = (0..n_issues).collect();
-        issue_order
-            .sort_by(|&left, &right| spread(right).total_cmp(&spread(left)).then(left.cmp(&right)));
+        issue_order.sort_unstable_by(|&left, &right| {
+            spreads[right].total_cmp(&spreads[left]).then(left.cmp(&right))
+        });
 
         let order_weights = match objective {
             Objective::Egalitarian { parties, .. } => {
@@ -226,11 +235,17 @@ impl<'a> Search<'a> {
         let mut position_options = Vec::with_capacity(n_issues);
         let mut position_values: Vec<Vec<f64>> = Vec::with_capacity(n_issues);
         for &issue_idx in &issue_order {
-            let mut options = allowed[issue_idx].clone();
-            let score = |option_idx: u16| dot(&order_weights, value_of(issue_idx, option_idx));
-            options.sort_by(|&left, &right| {
-                score(right).total_cmp(&score(left)).then(left.cmp(&right))
+            // Each option's score once, then the options best first (ties by index).
+            let mut scored: Vec<(f64, u16)> = allowed[issue_idx]
+                .iter()
+                .map(|&option_idx| {
+                    (dot(&order_weights, value_of(issue_idx, option_idx)), option_idx)
+                })
+                .collect();
+            scored.sort_unstable_by(|left, right| {
+                right.0.total_cmp(&left.0).then(left.1.cmp(&right.1))
             });
+            let options: Vec<u16> = scored.into_iter().map(|(_, option_idx)| option_idx).collect();
             position_values.push(
                 options
                     .iter()
@@ -283,6 +298,7 @@ impl<'a> Search<'a> {
             candidate_utilities: Vec::new(),
             candidate_values: Vec::new(),
             n_nodes: 0,
+            candidate_limit: Meter::BATCH as usize,
             control,
         };
         match objective {
@@ -319,7 +335,8 @@ impl<'a> Search<'a> {
 
     /// Seeds the incumbent with a greedy outcome improved one issue at a time, so that the
     /// search prunes from the start. Only the value is kept: the search finds it again.
-    fn start_from_local_optimum(&mut self, allowed: &[Vec<u16>]) {
+    /// Returns how many outcomes it evaluated.
+    fn start_from_local_optimum(&mut self, allowed: &[Vec<u16>]) -> u64 {
         let n_issues = self.n_positions;
         let mut outcome: Vec<u16> = (0..n_issues)
             .map(|issue_idx| {
@@ -328,29 +345,42 @@ impl<'a> Search<'a> {
                 self.position_options[position_idx][0]
             })
             .collect();
-        let mut utilities = vec![0.0; self.n_parties];
+        let n_parties = self.n_parties;
         let (space, rules, objective) = (self.space, self.rules, self.objective);
-        let mut evaluate = |outcome: &[u16]| {
-            space.utilities_into(outcome, &mut utilities);
-            if rules.meets_thresholds(&utilities) {
-                objective.value(&utilities)
+        let score = |utilities: &[f64]| {
+            if rules.meets_thresholds(utilities) {
+                objective.value(utilities)
             } else {
                 f64::NEG_INFINITY
             }
         };
-        let mut best = evaluate(&outcome);
+        let value_of = |issue_idx: usize, option_idx: u16| {
+            space.option_values(space.option_offsets()[issue_idx] + usize::from(option_idx))
+        };
+        // A move changes one issue: its utilities are the current ones shifted by the
+        // difference of the two options, which may differ from the sum in issue order in the
+        // last bits. That only steers the local search: the value kept is summed exactly.
+        let mut utilities = space.utilities(&outcome);
+        let mut moved = vec![0.0; n_parties];
+        let mut best = score(&utilities);
+        let mut n_evaluated = 1;
         for _ in 0..8 {
             let mut improved = false;
             for issue_idx in 0..n_issues {
                 for &option_idx in &allowed[issue_idx] {
-                    let current = outcome[issue_idx];
-                    outcome[issue_idx] = option_idx;
-                    let value = evaluate(&outcome);
+                    let current = value_of(issue_idx, outcome[issue_idx]);
+                    let candidate = value_of(issue_idx, option_idx);
+                    for party_idx in 0..n_parties {
+                        moved[party_idx] =
+                            utilities[party_idx] - current[party_idx] + candidate[party_idx];
+                    }
+                    let value = score(&moved);
+                    n_evaluated += 1;
                     if value > best {
                         best = value;
                         improved = true;
-                    } else {
-                        outcome[issue_idx] = current;
+                        outcome[issue_idx] = option_idx;
+                        utilities.copy_from_slice(&moved);
                     }
                 }
             }
@@ -358,10 +388,12 @@ impl<'a> Search<'a> {
                 break;
             }
         }
+        let utilities = space.utilities(&outcome);
+        let best = score(&utilities);
         if best > f64::NEG_INFINITY {
-            let utilities = self.space.utilities(&outcome);
             self.improve(best, &utilities);
         }
+        n_evaluated
     }
 
     fn improve(&mut self, value: f64, utilities: &[f64]) {
@@ -432,11 +464,14 @@ impl<'a> Search<'a> {
 
     fn descend(&mut self, position_idx: usize) -> Result<()> {
         self.n_nodes += 1;
-        if self.n_nodes.is_multiple_of(1 << 16) {
-            self.control.check()?;
+        if self.n_nodes.is_multiple_of(Meter::BATCH) {
+            self.control.spend(Meter::BATCH)?;
         }
         if position_idx == self.n_positions {
             self.visit_leaf();
+            if self.candidate_values.len() >= self.candidate_limit {
+                self.drop_candidates_below_optimum()?;
+            }
             return Ok(());
         }
         let n_parties = self.n_parties;
@@ -463,6 +498,35 @@ impl<'a> Search<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Drops the candidates that a later incumbent left behind, and checks that those left,
+    /// which tie the optimum so far, fit in the memory budget.
+    fn drop_candidates_below_optimum(&mut self) -> Result<()> {
+        let (n_issues, n_parties) = (self.n_positions, self.n_parties);
+        let threshold = self.best - tie_tolerance(self.best);
+        let mut n_kept = 0;
+        for candidate_idx in 0..self.candidate_values.len() {
+            if self.candidate_values[candidate_idx] >= threshold || self.stopped {
+                self.candidate_values[n_kept] = self.candidate_values[candidate_idx];
+                self.candidate_outcomes.copy_within(
+                    candidate_idx * n_issues..(candidate_idx + 1) * n_issues,
+                    n_kept * n_issues,
+                );
+                self.candidate_utilities.copy_within(
+                    candidate_idx * n_parties..(candidate_idx + 1) * n_parties,
+                    n_kept * n_parties,
+                );
+                n_kept += 1;
+            }
+        }
+        self.candidate_values.truncate(n_kept);
+        self.candidate_outcomes.truncate(n_kept * n_issues);
+        self.candidate_utilities.truncate(n_kept * n_parties);
+        self.candidate_limit = (2 * n_kept).max(Meter::BATCH as usize);
+        // The candidates, and the copies and order that the end of the search makes of them.
+        let bytes = 2 * n_kept * (8 + 2 * n_issues + 8 * n_parties);
+        self.control.reserve(bytes as u64)
     }
 
     fn visit_leaf(&mut self) {

@@ -254,6 +254,98 @@ impl UtilitySpace {
         allowed && rules.meets_thresholds(&self.utilities(outcome))
     }
 
+    /// Whether no party tells the options of an issue apart: every option gives every party
+    /// the same contribution (bit for bit) and the same red line. An issue with one option is
+    /// not counted: there is nothing to tell apart.
+    ///
+    /// Such an issue multiplies every set of outcomes by its option count without changing a
+    /// utility or a red line, so every question has the same answer on the space with the
+    /// issue narrowed to one option ([`UtilitySpace::without_indifference`]).
+    pub fn is_indifferent(&self, issue_idx: usize) -> bool {
+        let n_options = self.option_counts[issue_idx];
+        let offset = self.option_offsets[issue_idx];
+        n_options > 1
+            && (1..n_options).all(|option_idx| {
+                let global_idx = offset + option_idx;
+                // Bit-identical values, so that sums over the narrowed space are the same.
+                self.option_values(global_idx)
+                    .iter()
+                    .zip(self.option_values(offset))
+                    .all(|(value, first)| value.to_bits() == first.to_bits())
+                    && self.red_lines_of(global_idx) == self.red_lines_of(offset)
+            })
+    }
+
+    /// The indifferent issues ([`UtilitySpace::is_indifferent`]), in increasing order.
+    pub fn indifferent_issues(&self) -> Vec<usize> {
+        (0..self.n_issues()).filter(|&issue_idx| self.is_indifferent(issue_idx)).collect()
+    }
+
+    /// The space with each indifferent issue narrowed to its first option, and those issues.
+    ///
+    /// The issues keep their places and every other issue its options, so an outcome of the
+    /// narrowed space is an outcome of this one (option 0 on the indifferent issues) with the
+    /// same utilities, bit for bit. Each outcome of the narrowed space stands for the product
+    /// of the indifferent issues' option counts outcomes of this one, all tied: the zone's
+    /// size, the frontiers and the packages multiply by that product and nothing else changes.
+    pub fn without_indifference(&self) -> (UtilitySpace, Vec<usize>) {
+        let indifferent = self.indifferent_issues();
+        if indifferent.is_empty() {
+            return (self.clone(), indifferent);
+        }
+        let allowed: Vec<Vec<usize>> = (0..self.n_issues())
+            .map(|issue_idx| {
+                if indifferent.binary_search(&issue_idx).is_ok() {
+                    vec![0]
+                } else {
+                    (0..self.option_counts[issue_idx]).collect()
+                }
+            })
+            .collect();
+        let narrowed = self.restricted(&allowed).expect("narrowing keeps a valid space valid");
+        (narrowed, indifferent)
+    }
+
+    /// The space restricted to some options of each issue (`allowed[issue_idx]`, option indices
+    /// of this space, none repeated), renumbered from 0 in the order given.
+    pub fn restricted(&self, allowed: &[Vec<usize>]) -> Result<UtilitySpace> {
+        if allowed.len() != self.n_issues() {
+            return Err(Error::ShapeMismatch {
+                party_idx: 0,
+                what: "issues of allowed options".to_owned(),
+                found: allowed.len(),
+                expected: self.n_issues(),
+            });
+        }
+        let specs = (0..self.n_parties)
+            .map(|party_idx| PartySpec {
+                contributions: allowed
+                    .iter()
+                    .enumerate()
+                    .map(|(issue_idx, options)| {
+                        options
+                            .iter()
+                            .map(|&option_idx| self.value(party_idx, issue_idx, option_idx))
+                            .collect()
+                    })
+                    .collect(),
+                reservation: self.reservations[party_idx],
+                constrains_zone: self.constrains_zone[party_idx],
+                red_lines: allowed
+                    .iter()
+                    .enumerate()
+                    .map(|(issue_idx, options)| {
+                        options
+                            .iter()
+                            .map(|&option_idx| self.is_red_line(party_idx, issue_idx, option_idx))
+                            .collect()
+                    })
+                    .collect(),
+            })
+            .collect();
+        UtilitySpace::new(allowed.iter().map(Vec::len).collect(), specs)
+    }
+
     pub(crate) fn option_offsets(&self) -> &[usize] {
         &self.option_offsets
     }
@@ -478,6 +570,176 @@ mod tests {
             vec![party(vec![vec![0.5]], Some(f64::INFINITY))],
             expect!["error: reservation of party 0 is not finite: 'inf'"],
         );
+    }
+
+    /// An issue to insert: its place, its option count and, per party, the contribution and
+    /// red line all its options share.
+    type Inserted = (usize, usize, Vec<(f64, bool)>);
+
+    /// A copy of `space` with issues inserted.
+    fn with_issues_inserted(space: &UtilitySpace, inserted: &[Inserted]) -> UtilitySpace {
+        let mut option_counts = space.option_counts().to_vec();
+        let mut parties: Vec<PartySpec> = (0..space.n_parties())
+            .map(|party_idx| PartySpec {
+                contributions: (0..space.n_issues())
+                    .map(|issue_idx| {
+                        (0..space.option_counts()[issue_idx])
+                            .map(|option_idx| space.value(party_idx, issue_idx, option_idx))
+                            .collect()
+                    })
+                    .collect(),
+                reservation: space.reservation(party_idx),
+                constrains_zone: space.constrains_zone(party_idx),
+                red_lines: (0..space.n_issues())
+                    .map(|issue_idx| {
+                        (0..space.option_counts()[issue_idx])
+                            .map(|option_idx| space.is_red_line(party_idx, issue_idx, option_idx))
+                            .collect()
+                    })
+                    .collect(),
+            })
+            .collect();
+        for (at, n_options, per_party) in inserted {
+            option_counts.insert(*at, *n_options);
+            for (party, &(value, red_line)) in parties.iter_mut().zip(per_party) {
+                party.contributions.insert(*at, vec![value; *n_options]);
+                party.red_lines.insert(*at, vec![red_line; *n_options]);
+            }
+        }
+        UtilitySpace::new(option_counts, parties).unwrap()
+    }
+
+    #[test]
+    fn indifference_is_equal_values_and_equal_red_lines_for_every_party() {
+        let party = |contributions: Vec<Vec<f64>>, red_lines: Vec<Vec<bool>>| PartySpec {
+            contributions,
+            reservation: None,
+            constrains_zone: true,
+            red_lines,
+        };
+        let space = UtilitySpace::new(
+            vec![2, 3, 2, 1, 2],
+            vec![
+                party(
+                    vec![
+                        vec![0.1, 0.2],
+                        vec![0.3, 0.3, 0.3],
+                        vec![0.0, 0.0],
+                        vec![0.5],
+                        vec![0.2, 0.2],
+                    ],
+                    vec![
+                        vec![false; 2],
+                        vec![false; 3],
+                        vec![false; 2],
+                        vec![false],
+                        vec![true, false],
+                    ],
+                ),
+                party(
+                    vec![
+                        vec![0.1, 0.1],
+                        vec![0.0, 0.0, 0.0],
+                        vec![0.4, 0.4],
+                        vec![0.5],
+                        vec![0.2, 0.2],
+                    ],
+                    vec![
+                        vec![false; 2],
+                        vec![true; 3],
+                        vec![false; 2],
+                        vec![false],
+                        vec![false; 2],
+                    ],
+                ),
+            ],
+        )
+        .unwrap();
+        // Issue 0: party 0 prefers one; 3 has one option; 4: party 0 red-lines one option.
+        assert_eq!(space.indifferent_issues(), vec![1, 2]);
+        let (narrowed, indifferent) = space.without_indifference();
+        assert_eq!(indifferent, vec![1, 2]);
+        assert_eq!(narrowed.option_counts(), &[2, 1, 1, 1, 2]);
+        assert_eq!(narrowed.lowest(), space.lowest());
+        assert_eq!(narrowed.best(), space.best());
+        assert!(narrowed.is_red_line(1, 1, 0));
+    }
+
+    /// Indifferent issues inserted into random spaces: the brute force on the narrowed space,
+    /// each outcome expanded over the indifferent issues' options, is the brute force on the
+    /// whole space, in both scopes, utilities bit for bit; the zone's size is the product.
+    #[test]
+    fn a_narrowed_space_expanded_is_the_whole_space() {
+        use rand::SeedableRng;
+
+        use crate::brute_force::brute_force;
+        use crate::control::{Control, build_thread_pool};
+        use crate::space::test_spaces::{GridSpec, random_grid_space};
+
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(17);
+        let pool = build_thread_pool(1).unwrap();
+        for _ in 0..200 {
+            let base = random_grid_space(
+                &mut rng,
+                &GridSpec {
+                    unit: 10.0,
+                    values: 0..=3,
+                    reservations: 0..=8,
+                    no_reservation_one_in: 2,
+                    all_constrain: false,
+                },
+            );
+            let inserted: Vec<Inserted> = (0..rng.random_range(1..=2))
+                .map(|_| {
+                    let at = rng.random_range(0..=base.n_issues());
+                    let per_party = (0..base.n_parties())
+                        .map(|_| {
+                            (f64::from(rng.random_range(0..=3)) / 10.0, rng.random_range(0..8) == 0)
+                        })
+                        .collect();
+                    (at, rng.random_range(2..=3), per_party)
+                })
+                .collect();
+            let whole = with_issues_inserted(&base, &inserted);
+            let (narrowed, indifferent) = whole.without_indifference();
+            assert!(!indifferent.is_empty());
+            let factor: u64 = indifferent
+                .iter()
+                .map(|&issue_idx| whole.option_counts()[issue_idx] as u64)
+                .product();
+            for scope in [Scope::Zone, Scope::Unrestricted] {
+                let expected = brute_force(&whole, scope, &pool, &Control::none()).unwrap();
+                let found = brute_force(&narrowed, scope, &pool, &Control::none()).unwrap();
+                assert_eq!(expected.n_in_scope, found.n_in_scope * factor);
+                let mut expanded: Vec<(Vec<u16>, Vec<u64>)> = Vec::new();
+                for (outcome, utilities) in found.frontier.iter() {
+                    let mut partial = vec![outcome.to_vec()];
+                    for &issue_idx in &indifferent {
+                        partial = partial
+                            .into_iter()
+                            .flat_map(|prefix| {
+                                (0..whole.option_counts()[issue_idx] as u16).map(move |option| {
+                                    let mut longer = prefix.clone();
+                                    longer[issue_idx] = option;
+                                    longer
+                                })
+                            })
+                            .collect();
+                    }
+                    let bits: Vec<u64> = utilities.iter().map(|u| u.to_bits()).collect();
+                    expanded.extend(partial.into_iter().map(|outcome| (outcome, bits.clone())));
+                }
+                expanded.sort();
+                let reference: Vec<(Vec<u16>, Vec<u64>)> = expected
+                    .frontier
+                    .iter()
+                    .map(|(outcome, utilities)| {
+                        (outcome.to_vec(), utilities.iter().map(|u| u.to_bits()).collect())
+                    })
+                    .collect();
+                assert_eq!(expanded, reference, "{scope:?} {:?}", whole.option_counts());
+            }
+        }
     }
 
     #[test]

@@ -100,6 +100,7 @@ fn zone_size_of_large(
     if n_candidates > count_limit {
         return Ok(ZoneSize::NotCounted { n_candidates });
     }
-    let counts = enumerate(space, &rules, pool, control, || 0u64, |count, _, _| *count += 1)?;
+    let counts =
+        enumerate(space, &rules, pool, control, || 0u64, |count, _, _| *count += 1, |_| 0)?;
     Ok(ZoneSize::Counted(counts.into_iter().sum()))
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 use parley_analysis::Analysis;
 use parley_analysis::drafts::DraftEvaluation;
 use parley_engine::blocking::Concession;
+use parley_engine::control::Exceeded;
 use parley_engine::outcome_set::OutcomeSet;
 use parley_engine::zone::ZoneSize;
 use parley_model::scenario::Scenario;
@@ -16,9 +17,10 @@ use crate::schema::as_map;
 /// An outcome with each party's utility.
 #[derive(Serialize, Debug, Clone)]
 pub struct OutcomeReport {
-    /// The option of each issue.
+    /// The option of each issue; `None` (null) on an indifferent issue, where any option
+    /// gives the same outcome.
     #[serde(serialize_with = "as_map")]
-    pub outcome: Vec<(String, String)>,
+    pub outcome: Vec<(String, Option<String>)>,
     /// Each negotiating party's utility.
     #[serde(serialize_with = "as_map")]
     pub utilities: Vec<(String, f64)>,
@@ -39,26 +41,31 @@ pub struct UnknownStance {
     pub option: String,
 }
 
-/// The four bargaining solutions, each with all its tied outcomes.
+/// The four bargaining solutions, each with all its tied outcomes; `None` (null) for one
+/// whose step was cut short.
 #[derive(Serialize, Debug)]
 pub struct SolutionsReport {
     /// Maximising the product of gains over the disagreement point.
-    pub nash: Vec<OutcomeReport>,
+    pub nash: Option<Vec<OutcomeReport>>,
     /// Kalai-Smorodinsky: the most even normalised gains.
-    pub kalai: Vec<OutcomeReport>,
+    pub kalai: Option<Vec<OutcomeReport>>,
     /// Maximising the smallest gain.
-    pub egalitarian: Vec<OutcomeReport>,
+    pub egalitarian: Option<Vec<OutcomeReport>>,
     /// Maximising the sum of utilities.
-    pub utilitarian: Vec<OutcomeReport>,
+    pub utilitarian: Option<Vec<OutcomeReport>>,
 }
 
 /// The agreement zone.
 #[derive(Serialize, Debug)]
 pub struct ZoneReport {
-    /// Whether it has an outcome.
-    pub exists: bool,
-    /// How many outcomes it holds, when counted.
+    /// Whether it has an outcome; `None` (null) when every step that decides it was cut
+    /// short.
+    pub exists: Option<bool>,
+    /// How many outcomes it holds, when counted and at most `u64::MAX`.
     pub size: Option<u64>,
+    /// How many outcomes it holds over the decisive issues (all but the indifferent ones),
+    /// when counted: `size` is this times the product of the indifferent issues' option counts.
+    pub decisive_size: Option<u64>,
     /// When not counted: how many outcomes cross no red line.
     pub candidates_not_counted: Option<f64>,
 }
@@ -126,14 +133,14 @@ pub enum ConcessionReport {
     },
 }
 
-/// Why there is no deal.
+/// Why there is no deal; both lists are `None` (null) when the step was cut short.
 #[derive(Serialize, Debug)]
 pub struct NoDealReport {
     /// The issues on which red lines leave no option every party allows, with those parties.
-    pub issue_conflicts: Vec<IssueConflictReport>,
+    pub issue_conflicts: Option<Vec<IssueConflictReport>>,
     /// Every smallest set of concessions that opens an agreement zone; `[[]]` when a zone exists,
     /// `[]` when no set of at most `max_concessions` does.
-    pub minimal_concession_sets: Vec<Vec<ConcessionReport>>,
+    pub minimal_concession_sets: Option<Vec<Vec<ConcessionReport>>>,
     /// The largest set size looked for.
     pub max_concessions: usize,
 }
@@ -177,8 +184,9 @@ pub struct DraftEvaluationReport {
     pub completions: f64,
     /// `accepted` (every completion in the zone), `depends-on-open-points`, or `rejected`.
     pub acceptance: &'static str,
-    /// Distance in utility space from its best completions to the Pareto frontier.
-    pub distance_to_frontier: f64,
+    /// Distance in utility space from its best completions to the Pareto frontier; `None`
+    /// (null) when the frontier's step was cut short.
+    pub distance_to_frontier: Option<f64>,
     /// Each negotiating party's view.
     pub parties: Vec<DraftPartyReport>,
 }
@@ -197,11 +205,12 @@ pub struct RobustnessReport {
     #[serde(serialize_with = "as_map")]
     pub drafts: Vec<(String, DraftShares)>,
     /// Per issue: the share of samples whose Nash package keeps the point-estimate Nash
-    /// package's option; null without a Nash package.
-    pub nash_stability: Option<IssueShares>,
-    /// Per issue and option: the share of samples whose Nash package picks it.
+    /// package's option (null on an indifferent issue); null without a Nash package.
+    pub nash_stability: Option<IssueStability>,
+    /// Per issue and option: the share of samples whose Nash package picks it; null on an
+    /// issue held indifferent in the samples.
     #[serde(serialize_with = "as_map")]
-    pub nash_option_shares: Vec<(String, IssueShares)>,
+    pub nash_option_shares: Vec<(String, Option<IssueShares>)>,
 }
 
 /// Shares of samples for a draft.
@@ -213,15 +222,23 @@ pub struct DraftShares {
     pub possible: f64,
 }
 
-/// Shares keyed by option or issue.
+/// Shares keyed by option.
 #[derive(Serialize, Debug)]
 pub struct IssueShares(#[serde(serialize_with = "as_map")] pub Vec<(String, f64)>);
+
+/// Shares keyed by issue; `None` (null) on an indifferent issue.
+#[derive(Serialize, Debug)]
+pub struct IssueStability(#[serde(serialize_with = "as_map")] pub Vec<(String, Option<f64>)>);
 
 /// All analysis fields of the report.
 #[derive(Serialize, Debug)]
 pub struct AnalysisReport {
     /// The number of outcomes.
     pub outcomes: f64,
+    /// The issues no negotiating party tells the options of apart (no position, zero weight,
+    /// or the same value and red lines on every option): every outcome reported stands for
+    /// any option on each of them, and shows null there.
+    pub indifferent_issues: Vec<String>,
     /// Each party's disagreement point.
     #[serde(serialize_with = "as_map")]
     pub disagreement: Vec<(String, f64)>,
@@ -232,21 +249,58 @@ pub struct AnalysisReport {
     pub utility_model: UtilityModelReport,
     /// The agreement zone.
     pub agreement_zone: ZoneReport,
-    /// The Pareto frontier of the zone.
-    pub pareto_frontier: Vec<OutcomeReport>,
-    /// The Pareto frontier of all outcomes.
-    pub unrestricted_pareto_frontier: Vec<OutcomeReport>,
+    /// The Pareto frontier of the zone; `None` (null) when its step was cut short.
+    pub pareto_frontier: Option<Vec<OutcomeReport>>,
+    /// The Pareto frontier of all outcomes; `None` (null) when its step was cut short.
+    pub unrestricted_pareto_frontier: Option<Vec<OutcomeReport>>,
     /// The bargaining solutions.
     pub solutions: SolutionsReport,
     /// Why there is no deal.
     pub no_deal: NoDealReport,
-    /// Each draft's evaluation.
-    pub draft_evaluations: Vec<DraftEvaluationReport>,
-    /// What the robustness samples show, when drawn.
+    /// Each draft's evaluation; `None` (null) when the step was cut short.
+    pub draft_evaluations: Option<Vec<DraftEvaluationReport>>,
+    /// What the robustness samples show, when drawn (and not cut short).
     pub robustness: Option<RobustnessReport>,
+    /// The steps that ran past their work budget, whose results are null; every other
+    /// result is exact and complete.
+    pub cut_short: Vec<CutShortReport>,
     /// Seconds each step took, when asked for.
     #[serde(serialize_with = "as_map", skip_serializing_if = "Vec::is_empty")]
     pub timings: Vec<(String, f64)>,
+}
+
+/// A step that ran past its work budget.
+#[derive(Serialize, Debug)]
+pub struct CutShortReport {
+    /// The step, as in `timings`.
+    pub step: String,
+    /// The limit it ran into: `steps`, `memory` or `time`.
+    pub limit: &'static str,
+    /// The engine steps it had taken.
+    pub steps: u64,
+    /// What happened, as a sentence.
+    pub message: String,
+}
+
+impl AnalysisReport {
+    /// Whether a step was cut short, and how.
+    pub fn cut_short(&self, step: &str) -> Option<&CutShortReport> {
+        self.cut_short.iter().find(|cut| cut.step == step)
+    }
+}
+
+fn cut_short_report(cut: &parley_analysis::CutShort) -> CutShortReport {
+    let limit = match cut.exceeded {
+        Exceeded::Steps { .. } => "steps",
+        Exceeded::Memory { .. } => "memory",
+        Exceeded::Time => "time",
+    };
+    CutShortReport {
+        step: cut.step.to_owned(),
+        limit,
+        steps: cut.steps,
+        message: format!("ran past {} after {} steps", cut.exceeded, cut.steps),
+    }
 }
 
 fn provenance(provenance: Provenance) -> &'static str {
@@ -272,13 +326,19 @@ impl Names<'_> {
         self.record.issues[issue_idx].options[option_idx].id.to_string()
     }
 
+    fn is_indifferent(&self, issue_idx: usize) -> bool {
+        self.analysis.indifferent_issues.binary_search(&issue_idx).is_ok()
+    }
+
     fn outcome(&self, outcome: &[u16], utilities: &[f64]) -> OutcomeReport {
         OutcomeReport {
             outcome: outcome
                 .iter()
                 .enumerate()
                 .map(|(issue_idx, &option_idx)| {
-                    (self.issue(issue_idx), self.option(issue_idx, usize::from(option_idx)))
+                    let option = (!self.is_indifferent(issue_idx))
+                        .then(|| self.option(issue_idx, usize::from(option_idx)));
+                    (self.issue(issue_idx), option)
                 })
                 .collect(),
             utilities: self.parties.iter().cloned().zip(utilities.iter().copied()).collect(),
@@ -289,13 +349,14 @@ impl Names<'_> {
                 .flat_map(|party| {
                     outcome.iter().enumerate().filter_map(move |(issue_idx, &option_idx)| {
                         let option_idx = usize::from(option_idx);
-                        (party.value_provenance[issue_idx][option_idx] == Provenance::Unknown).then(
-                            || UnknownStance {
-                                party: party.party.to_string(),
-                                issue: self.issue(issue_idx),
-                                option: self.option(issue_idx, option_idx),
-                            },
-                        )
+                        // Any option of an indifferent issue does as well: nothing rests on it.
+                        (party.value_provenance[issue_idx][option_idx] == Provenance::Unknown
+                            && !self.is_indifferent(issue_idx))
+                        .then(|| UnknownStance {
+                            party: party.party.to_string(),
+                            issue: self.issue(issue_idx),
+                            option: self.option(issue_idx, option_idx),
+                        })
                     })
                 })
                 .collect(),
@@ -384,9 +445,19 @@ pub fn build(record: &Scenario, analysis: &Analysis, max_concessions: usize) -> 
             })
             .collect(),
     };
-    let (size, candidates_not_counted) = match analysis.zone_size {
-        ZoneSize::Counted(size) => (Some(size), None),
-        ZoneSize::NotCounted { n_candidates } => (None, Some(n_candidates)),
+    // How many outcomes each outcome of the results stands for, when that fits.
+    let per_result = analysis.indifferent_issues.iter().try_fold(1u64, |product, &issue_idx| {
+        product.checked_mul(record.issues[issue_idx].options.len() as u64)
+    });
+    let (size, decisive_size, candidates_not_counted) = match analysis.zone_size {
+        Some(ZoneSize::Counted(decisive)) => {
+            (per_result.and_then(|factor| factor.checked_mul(decisive)), Some(decisive), None)
+        }
+        Some(ZoneSize::NotCounted { n_candidates }) => {
+            let factor = indifferent_factor(record, &analysis.indifferent_issues);
+            (None, None, Some(n_candidates * factor))
+        }
+        None => (None, None, None),
     };
     let concession = |concession: &Concession| match *concession {
         Concession::LiftRedLine { party_idx, issue_idx } => ConcessionReport::LiftRedLine {
@@ -398,47 +469,65 @@ pub fn build(record: &Scenario, analysis: &Analysis, max_concessions: usize) -> 
         }
     };
     AnalysisReport {
-        outcomes: space.n_outcomes(),
+        outcomes: space.n_outcomes() * indifferent_factor(record, &analysis.indifferent_issues),
+        indifferent_issues: analysis
+            .indifferent_issues
+            .iter()
+            .map(|&issue_idx| names.issue(issue_idx))
+            .collect(),
         disagreement: names.per_party(space.disagreement()),
         best: names.per_party(space.best()),
         utility_model,
-        agreement_zone: ZoneReport { exists: analysis.zone_exists, size, candidates_not_counted },
-        pareto_frontier: names.outcomes(&analysis.frontier),
-        unrestricted_pareto_frontier: names.outcomes(&analysis.unrestricted_frontier),
+        agreement_zone: ZoneReport {
+            exists: analysis.zone_exists,
+            size,
+            decisive_size,
+            candidates_not_counted,
+        },
+        pareto_frontier: analysis.frontier.as_ref().map(|set| names.outcomes(set)),
+        unrestricted_pareto_frontier: analysis
+            .unrestricted_frontier
+            .as_ref()
+            .map(|set| names.outcomes(set)),
         solutions: SolutionsReport {
-            nash: names.outcomes(&analysis.solutions.nash),
-            kalai: names.outcomes(&analysis.solutions.kalai_smorodinsky),
-            egalitarian: names.outcomes(&analysis.solutions.egalitarian),
-            utilitarian: names.outcomes(&analysis.solutions.utilitarian),
+            nash: analysis.solutions.nash.as_ref().map(|set| names.outcomes(set)),
+            kalai: analysis.solutions.kalai_smorodinsky.as_ref().map(|set| names.outcomes(set)),
+            egalitarian: analysis.solutions.egalitarian.as_ref().map(|set| names.outcomes(set)),
+            utilitarian: analysis.solutions.utilitarian.as_ref().map(|set| names.outcomes(set)),
         },
         no_deal: NoDealReport {
-            issue_conflicts: analysis
-                .blocking
-                .issue_conflicts
-                .iter()
-                .map(|conflict| IssueConflictReport {
-                    issue: names.issue(conflict.issue_idx),
-                    parties: conflict
-                        .party_idxs
-                        .iter()
-                        .map(|&party_idx| names.parties[party_idx].clone())
-                        .collect(),
-                })
-                .collect(),
-            minimal_concession_sets: analysis
-                .blocking
-                .minimal_concession_sets
-                .iter()
-                .map(|set| set.iter().map(concession).collect())
-                .collect(),
+            issue_conflicts: analysis.blocking.as_ref().map(|blocking| {
+                blocking
+                    .issue_conflicts
+                    .iter()
+                    .map(|conflict| IssueConflictReport {
+                        issue: names.issue(conflict.issue_idx),
+                        parties: conflict
+                            .party_idxs
+                            .iter()
+                            .map(|&party_idx| names.parties[party_idx].clone())
+                            .collect(),
+                    })
+                    .collect()
+            }),
+            minimal_concession_sets: analysis.blocking.as_ref().map(|blocking| {
+                blocking
+                    .minimal_concession_sets
+                    .iter()
+                    .map(|set| set.iter().map(concession).collect())
+                    .collect()
+            }),
             max_concessions,
         },
-        draft_evaluations: record
-            .drafts
-            .iter()
-            .zip(&analysis.drafts)
-            .map(|(draft, evaluation)| draft_report(&names, draft, evaluation))
-            .collect(),
+        draft_evaluations: analysis.drafts.as_ref().map(|evaluations| {
+            record
+                .drafts
+                .iter()
+                .zip(evaluations)
+                .map(|(draft, evaluation)| draft_report(&names, draft, evaluation))
+                .collect()
+        }),
+        cut_short: analysis.cut_short.iter().map(cut_short_report).collect(),
         robustness: analysis.robustness.as_ref().map(|robustness| RobustnessReport {
             samples: robustness.n_samples,
             seed: robustness.seed,
@@ -457,9 +546,13 @@ pub fn build(record: &Scenario, analysis: &Analysis, max_concessions: usize) -> 
                 })
                 .collect(),
             nash_stability: robustness.nash_stability.as_ref().map(|stability| {
-                IssueShares(
+                IssueStability(
                     (0..stability.len())
-                        .map(|issue_idx| (names.issue(issue_idx), stability[issue_idx]))
+                        .map(|issue_idx| {
+                            let share =
+                                (!names.is_indifferent(issue_idx)).then_some(stability[issue_idx]);
+                            (names.issue(issue_idx), share)
+                        })
                         .collect(),
                 )
             }),
@@ -471,7 +564,9 @@ pub fn build(record: &Scenario, analysis: &Analysis, max_concessions: usize) -> 
                     let options = (0..shares.len()).map(|option_idx| {
                         (names.option(issue_idx, option_idx), shares[option_idx])
                     });
-                    (names.issue(issue_idx), IssueShares(options.collect()))
+                    let held = robustness.held_indifferent.binary_search(&issue_idx).is_ok();
+                    let shares = (!held).then(|| IssueShares(options.collect()));
+                    (names.issue(issue_idx), shares)
                 })
                 .collect(),
         }),
@@ -481,6 +576,11 @@ pub fn build(record: &Scenario, analysis: &Analysis, max_concessions: usize) -> 
             .map(|(step, duration)| ((*step).to_owned(), duration.as_secs_f64()))
             .collect(),
     }
+}
+
+/// The product of the indifferent issues' option counts, as a float.
+fn indifferent_factor(record: &Scenario, indifferent: &[usize]) -> f64 {
+    indifferent.iter().map(|&issue_idx| record.issues[issue_idx].options.len() as f64).product()
 }
 
 fn draft_report(

@@ -19,7 +19,7 @@ mod tests;
 /// `<section>` with its heading, or a figure. They expect the [`STYLE`] sheet.
 pub mod sections {
     pub use super::analysis::{
-        evaluations, frontier, no_deal, packages, robustness, utility_model, zone,
+        cut_short, evaluations, frontier, no_deal, packages, robustness, utility_model, zone,
     };
     pub use super::diagram::{lineage, timeline as timeline_figure};
     pub use super::{

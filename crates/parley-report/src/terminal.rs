@@ -379,18 +379,57 @@ fn utilities(outcome: &OutcomeReport) -> String {
     parts.join(", ")
 }
 
+/// "not computed (...)" for a result whose step was cut short.
+fn not_computed(analysis: &AnalysisReport, step: &str) -> String {
+    match analysis.cut_short(step) {
+        Some(cut) => format!("not computed (cut short: {})", cut.message),
+        None => "not computed".to_owned(),
+    }
+}
+
 fn analysis_sections(out: &mut Out, analysis: &AnalysisReport) {
+    if !analysis.cut_short.is_empty() {
+        out.heading("Cut short (the work budget ran out; --budget and --max-steps set it)");
+        for cut in &analysis.cut_short {
+            out.line(&format!("  {}: {}", cut.step, cut.message));
+        }
+        out.line("  every other figure below is exact and complete");
+    }
     out.heading("Analysis (exact, on point estimates)");
-    let zone = match (analysis.agreement_zone.exists, analysis.agreement_zone.size) {
-        (false, _) => "no agreement zone".to_owned(),
-        (true, Some(size)) => format!("an agreement zone of {} outcome(s)", count(size as f64)),
-        (true, None) => "an agreement zone (not counted)".to_owned(),
+    let zone = &analysis.agreement_zone;
+    let zone = match (zone.exists, zone.size, zone.decisive_size) {
+        (None, _, _) => format!("agreement zone {}", not_computed(analysis, "zone")),
+        (Some(false), _, _) => "no agreement zone".to_owned(),
+        (Some(true), Some(size), _) => {
+            format!("an agreement zone of {} outcome(s)", count(size as f64))
+        }
+        (Some(true), None, Some(decisive)) => format!(
+            "an agreement zone of {} outcome(s) over the decisive issues, each with any option on the indifferent ones",
+            count(decisive as f64)
+        ),
+        (Some(true), None, None) => match analysis.cut_short("zone_size") {
+            Some(_) => {
+                format!("an agreement zone, its size {}", not_computed(analysis, "zone_size"))
+            }
+            None => "an agreement zone (not counted)".to_owned(),
+        },
     };
     out.line(&format!("  {} outcomes; {zone}", count(analysis.outcomes)));
+    if !analysis.indifferent_issues.is_empty() {
+        out.line(&format!(
+            "  any option on {} issue(s) no party tells apart (each outcome below stands for every choice on them): {}",
+            analysis.indifferent_issues.len(),
+            analysis.indifferent_issues.join(", ")
+        ));
+    }
+    let size = |frontier: &Option<Vec<OutcomeReport>>, step: &str| match frontier {
+        Some(frontier) => format!("{} outcome(s)", frontier.len()),
+        None => not_computed(analysis, step),
+    };
     out.line(&format!(
-        "  Pareto frontier: {} outcome(s) in the zone, {} over all outcomes",
-        analysis.pareto_frontier.len(),
-        analysis.unrestricted_pareto_frontier.len()
+        "  Pareto frontier: {} in the zone, {} over all outcomes",
+        size(&analysis.pareto_frontier, "frontier"),
+        size(&analysis.unrestricted_pareto_frontier, "unrestricted_frontier")
     ));
     let disagreement: Vec<String> =
         analysis.disagreement.iter().map(|(party, value)| format!("{party} {value:.3}")).collect();
@@ -415,12 +454,16 @@ fn analysis_sections(out: &mut Out, analysis: &AnalysisReport) {
 
     out.heading("Packages");
     let solutions = [
-        ("Nash", &analysis.solutions.nash),
-        ("Kalai-Smorodinsky", &analysis.solutions.kalai),
-        ("egalitarian", &analysis.solutions.egalitarian),
-        ("utilitarian", &analysis.solutions.utilitarian),
+        ("Nash", "nash", &analysis.solutions.nash),
+        ("Kalai-Smorodinsky", "kalai", &analysis.solutions.kalai),
+        ("egalitarian", "egalitarian", &analysis.solutions.egalitarian),
+        ("utilitarian", "utilitarian", &analysis.solutions.utilitarian),
     ];
-    for (name, outcomes) in solutions {
+    for (name, step, outcomes) in solutions {
+        let Some(outcomes) = outcomes else {
+            out.line(&format!("  {name}: {}", not_computed(analysis, step)));
+            continue;
+        };
         let Some(first) = outcomes.first() else {
             out.line(&format!("  {name}: none (no agreement zone)"));
             continue;
@@ -432,8 +475,17 @@ fn analysis_sections(out: &mut Out, analysis: &AnalysisReport) {
         };
         out.styled(Style::new().bold(), &format!("  {name}"));
         out.line(&format!("{ties}: {}", utilities(first)));
-        let options: Vec<String> =
-            first.outcome.iter().map(|(issue, option)| format!("{issue}={option}")).collect();
+        let mut options: Vec<String> = first
+            .outcome
+            .iter()
+            .filter_map(|(issue, option)| Some(format!("{issue}={}", option.as_ref()?)))
+            .collect();
+        if !analysis.indifferent_issues.is_empty() {
+            options.push(format!(
+                "any option on the {} indifferent issue(s)",
+                analysis.indifferent_issues.len()
+            ));
+        }
         out.line(&format!("      {}", options.join(", ")));
         if !first.unknown_stances.is_empty() {
             let unknown: Vec<String> = first
@@ -446,14 +498,20 @@ fn analysis_sections(out: &mut Out, analysis: &AnalysisReport) {
     }
 
     out.heading("What blocks a deal");
-    for conflict in &analysis.no_deal.issue_conflicts {
+    let (Some(conflicts), Some(sets)) =
+        (&analysis.no_deal.issue_conflicts, &analysis.no_deal.minimal_concession_sets)
+    else {
+        out.line(&format!("  {}", not_computed(analysis, "blocking")));
+        return drafts_and_robustness(out, analysis);
+    };
+    for conflict in conflicts {
         out.line(&format!(
             "  {}: the red lines of {} leave no option every party allows",
             conflict.issue,
             conflict.parties.join(", ")
         ));
     }
-    match analysis.no_deal.minimal_concession_sets.as_slice() {
+    match sets.as_slice() {
         [] => out.line(&format!(
             "  no set of up to {} concessions opens an agreement zone",
             analysis.no_deal.max_concessions
@@ -483,21 +541,33 @@ fn analysis_sections(out: &mut Out, analysis: &AnalysisReport) {
         }
     }
 
-    if !analysis.draft_evaluations.is_empty() {
+    drafts_and_robustness(out, analysis);
+}
+
+fn drafts_and_robustness(out: &mut Out, analysis: &AnalysisReport) {
+    let Some(evaluations) = &analysis.draft_evaluations else {
+        out.heading("Drafts evaluated");
+        out.line(&format!("  {}", not_computed(analysis, "drafts")));
+        return robustness(out, analysis);
+    };
+    if !evaluations.is_empty() {
         out.heading("Drafts evaluated");
     }
-    for evaluation in &analysis.draft_evaluations {
+    for evaluation in evaluations {
         let settled = if evaluation.settled_issues.is_empty() {
             "settles no issue".to_owned()
         } else {
             format!("settles {}", evaluation.settled_issues.join(", "))
         };
         out.styled(Style::new().bold(), &format!("  {}", evaluation.draft));
+        let distance = match evaluation.distance_to_frontier {
+            Some(distance) => format!("{distance:.3}"),
+            None => not_computed(analysis, "unrestricted_frontier"),
+        };
         out.line(&format!(
-            ": {}; {settled}; {} completion(s); distance to frontier {:.3}",
+            ": {}; {settled}; {} completion(s); distance to frontier {distance}",
             evaluation.acceptance,
             count(evaluation.completions),
-            evaluation.distance_to_frontier
         ));
         for party in &evaluation.parties {
             let mut notes = Vec::new();
@@ -517,6 +587,14 @@ fn analysis_sections(out: &mut Out, analysis: &AnalysisReport) {
         }
     }
 
+    robustness(out, analysis);
+}
+
+fn robustness(out: &mut Out, analysis: &AnalysisReport) {
+    if analysis.robustness.is_none() && analysis.cut_short("robustness").is_some() {
+        out.heading("Robustness");
+        out.line(&format!("  {}", not_computed(analysis, "robustness")));
+    }
     if let Some(robustness) = &analysis.robustness {
         out.heading(&format!(
             "Robustness ({} samples from the intervals, seed {})",
@@ -537,7 +615,7 @@ fn analysis_sections(out: &mut Out, analysis: &AnalysisReport) {
             let issues: Vec<String> = stability
                 .0
                 .iter()
-                .map(|(issue, share)| format!("{issue} {}", percent(*share)))
+                .filter_map(|(issue, share)| Some(format!("{issue} {}", percent((*share)?))))
                 .collect();
             out.line(&format!("  Nash package kept, issue by issue: {}", issues.join(", ")));
         }

@@ -1,6 +1,7 @@
 //! Integration tests of the `parley` command line: one binary, one module per command.
 
 mod analyze;
+mod budget;
 mod check;
 mod db;
 mod genius;

@@ -1,5 +1,6 @@
 //! Integration tests: every exact algorithm against a plain exhaustive reference.
 
+mod budget;
 mod helpers;
 mod properties;
 mod ties;

@@ -184,7 +184,7 @@ fn results_do_not_depend_on_thread_count() {
 #[test]
 fn cancelled_computations_stop() {
     let cancel = std::sync::atomic::AtomicBool::new(true);
-    let control = Control { cancel: Some(&cancel), progress: None };
+    let control = Control::none().with_cancel(&cancel);
     let pool = build_thread_pool(1).unwrap();
     let space = random_space(3, 2, 6, 3).unwrap();
     assert_eq!(

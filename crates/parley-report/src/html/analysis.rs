@@ -26,6 +26,35 @@ pub(super) fn sections(report: &Report, analysis: &AnalysisReport) -> Markup {
     }
 }
 
+/// The steps that ran past their work budget, when there are any (shown at the top of
+/// [`zone`]).
+pub fn cut_short(analysis: &AnalysisReport) -> Markup {
+    html! {
+        @if !analysis.cut_short.is_empty() {
+            section #cut-short {
+                h2 { "Cut short" }
+                p {
+                    "These steps ran past their work budget, so their results are not shown; every other figure on this page is exact and complete."
+                }
+                ul {
+                    @for cut in &analysis.cut_short {
+                        li { code { (cut.step) } ": " (cut.message) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A note for a result whose step was cut short.
+fn not_computed(analysis: &AnalysisReport, step: &str) -> Markup {
+    html! {
+        @if let Some(cut) = analysis.cut_short(step) {
+            p.muted { "Not computed: the step " code { (step) } " " (cut.message) "." }
+        }
+    }
+}
+
 /// A party's value in a per-party list.
 fn of(values: &[(String, f64)], party: &str) -> Option<f64> {
     values.iter().find(|(id, _)| id == party).map(|(_, value)| *value)
@@ -37,28 +66,40 @@ pub fn zone(report: &Report, analysis: &AnalysisReport) -> Markup {
     let reservation =
         |party: &str| super::party(report, party).and_then(|party| party.reservation.as_ref());
     html! {
+        (cut_short(analysis))
         section #zone {
             h2 { "Agreement zone" }
             div.kpis {
                 div.kpi { b { (count(analysis.outcomes)) } span { "possible outcomes (one option per issue)" } }
                 div.kpi {
                     b {
-                        @match (zone.exists, zone.size) {
-                            (false, _) => "none",
-                            (true, Some(size)) => (count(size as f64)),
-                            (true, None) => "exists",
+                        @match (zone.exists, zone.size, zone.decisive_size) {
+                            (None, _, _) => "?",
+                            (Some(false), _, _) => "none",
+                            (Some(true), Some(size), _) => (count(size as f64)),
+                            (Some(true), None, Some(decisive)) => (count(decisive as f64)),
+                            (Some(true), None, None) => "exists",
                         }
                     }
                     span {
-                        @match (zone.exists, zone.size) {
-                            (false, _) => "no outcome crosses no red line and meets every reservation",
-                            (true, Some(_)) => "outcomes in the agreement zone",
-                            (true, None) => "agreement zone (not counted)",
+                        @match (zone.exists, zone.size, zone.decisive_size) {
+                            (None, _, _) => "agreement zone not decided (cut short)",
+                            (Some(false), _, _) => "no outcome crosses no red line and meets every reservation",
+                            (Some(true), Some(_), _) => "outcomes in the agreement zone",
+                            (Some(true), None, Some(_)) => "outcomes in the agreement zone over the decisive issues, each with any option on the indifferent ones",
+                            (Some(true), None, None) => "agreement zone (not counted)",
                         }
                     }
                 }
-                div.kpi { b { (analysis.pareto_frontier.len()) } span { "Pareto-optimal outcomes in the zone" } }
-                div.kpi { b { (analysis.unrestricted_pareto_frontier.len()) } span { "Pareto-optimal outcomes overall" } }
+                div.kpi { b { (analysis.pareto_frontier.as_ref().map_or("?".to_owned(), |frontier| frontier.len().to_string())) } span { "Pareto-optimal outcomes in the zone" } }
+                div.kpi { b { (analysis.unrestricted_pareto_frontier.as_ref().map_or("?".to_owned(), |frontier| frontier.len().to_string())) } span { "Pareto-optimal outcomes overall" } }
+            }
+            @if !analysis.indifferent_issues.is_empty() {
+                p.small.muted {
+                    "No party tells the options apart on " (analysis.indifferent_issues.len()) " issue(s): "
+                    (analysis.indifferent_issues.iter().map(|issue| issue_title(report, issue)).collect::<Vec<_>>().join(", "))
+                    ". Each Pareto-optimal outcome and package shown takes any option on them."
+                }
             }
             @if let Some(candidates) = zone.candidates_not_counted {
                 p.small.muted { "The zone was not counted: " (count(candidates)) " outcomes cross no red line." }
@@ -94,15 +135,28 @@ pub fn zone(report: &Report, analysis: &AnalysisReport) -> Markup {
     }
 }
 
-/// The packages of each kind.
-fn solutions(analysis: &AnalysisReport) -> [(PackageKind, &Vec<OutcomeReport>); 4] {
+/// The packages of each kind (none for a kind whose step was cut short).
+fn solutions(analysis: &AnalysisReport) -> [(PackageKind, &[OutcomeReport]); 4] {
+    fn of(outcomes: &Option<Vec<OutcomeReport>>) -> &[OutcomeReport] {
+        outcomes.as_deref().unwrap_or(&[])
+    }
     let solutions = &analysis.solutions;
     [
-        (PackageKind::Nash, &solutions.nash),
-        (PackageKind::Kalai, &solutions.kalai),
-        (PackageKind::Egalitarian, &solutions.egalitarian),
-        (PackageKind::Utilitarian, &solutions.utilitarian),
+        (PackageKind::Nash, of(&solutions.nash)),
+        (PackageKind::Kalai, of(&solutions.kalai)),
+        (PackageKind::Egalitarian, of(&solutions.egalitarian)),
+        (PackageKind::Utilitarian, of(&solutions.utilitarian)),
     ]
+}
+
+/// The step that computes a kind of package.
+fn step_of(kind: PackageKind) -> &'static str {
+    match kind {
+        PackageKind::Nash => "nash",
+        PackageKind::Kalai => "kalai",
+        PackageKind::Egalitarian => "egalitarian",
+        PackageKind::Utilitarian => "utilitarian",
+    }
 }
 
 /// A utility as a number with a bar on [0, 1].
@@ -122,7 +176,13 @@ fn outcome_options(report: &Report, outcome: &OutcomeReport) -> Markup {
     html! {
         ul.plain.small {
             @for (issue, option) in &outcome.outcome {
-                li { span.muted { (issue_title(report, issue)) ": " } (option_label(report, issue, option)) }
+                @if let Some(option) = option {
+                    li { span.muted { (issue_title(report, issue)) ": " } (option_label(report, issue, option)) }
+                }
+            }
+            @let any: Vec<&str> = outcome.outcome.iter().filter(|(_, option)| option.is_none()).map(|(issue, _)| issue_title(report, issue)).collect();
+            @if !any.is_empty() {
+                li { span.muted { "Any option (no party tells them apart): " } (any.join(", ")) }
             }
         }
         @if !outcome.unknown_stances.is_empty() {
@@ -165,7 +225,7 @@ pub fn packages(report: &Report, analysis: &AnalysisReport) -> Markup {
             @for group in coinciding(analysis) {
                 p.small { strong { (group.join(" = ")) } ": the same utilities, so their markers on the frontier plots sit on one spot." }
             }
-            @if !analysis.agreement_zone.exists {
+            @if analysis.agreement_zone.exists == Some(false) {
                 p { strong { "No packages: there is no agreement zone." } " See " a href="#no-deal" { "what blocks a deal" } "." }
             } @else {
                 div.scroll {
@@ -193,7 +253,15 @@ pub fn packages(report: &Report, analysis: &AnalysisReport) -> Markup {
                                     }
                                 }
                                 @if outcomes.is_empty() {
-                                    tr { th { (kind.name()) } td colspan=(report.parties.len()) { span.muted { "none" } } }
+                                    tr {
+                                        th { (kind.name()) }
+                                        td colspan=(report.parties.len()) {
+                                            @match analysis.cut_short(step_of(kind)) {
+                                                Some(cut) => span.muted { "not computed: " (cut.message) },
+                                                None => span.muted { "none" },
+                                            }
+                                        }
+                                    }
                                 }
                             }
                             tr {
@@ -254,8 +322,12 @@ pub fn frontier(report: &Report, analysis: &AnalysisReport) -> Markup {
             let panel = Panel {
                 x_label: party_name(report, first),
                 y_label: party_name(report, second),
-                zone: project(&analysis.pareto_frontier, first, second),
-                all: project(&analysis.unrestricted_pareto_frontier, first, second),
+                zone: project(analysis.pareto_frontier.as_deref().unwrap_or(&[]), first, second),
+                all: project(
+                    analysis.unrestricted_pareto_frontier.as_deref().unwrap_or(&[]),
+                    first,
+                    second,
+                ),
                 connect: two,
                 packages,
                 disagreement: (
@@ -279,6 +351,8 @@ pub fn frontier(report: &Report, analysis: &AnalysisReport) -> Markup {
     html! {
         section #frontier {
             h2 { "Pareto frontier" }
+            (not_computed(analysis, "frontier"))
+            (not_computed(analysis, "unrestricted_frontier"))
             @if pairs.is_empty() {
                 p.muted { "A frontier needs at least two negotiating parties." }
             } @else {
@@ -338,10 +412,12 @@ pub fn no_deal(report: &Report, analysis: &AnalysisReport) -> Markup {
     html! {
         section #no-deal {
             h2 { "What blocks a deal" }
-            @if !no_deal.issue_conflicts.is_empty() {
+            (not_computed(analysis, "blocking"))
+            @let conflicts = no_deal.issue_conflicts.as_deref().unwrap_or(&[]);
+            @if !conflicts.is_empty() {
                 h3 { "Issues no option can settle" }
                 ul {
-                    @for conflict in &no_deal.issue_conflicts {
+                    @for conflict in conflicts {
                         li {
                             strong { (issue_title(report, &conflict.issue)) } ": the red lines of "
                             (super::party_list(report, &conflict.parties)) " leave no option every party allows."
@@ -349,10 +425,11 @@ pub fn no_deal(report: &Report, analysis: &AnalysisReport) -> Markup {
                     }
                 }
             }
-            @match no_deal.minimal_concession_sets.as_slice() {
-                [] => p { "No set of up to " (no_deal.max_concessions) " concessions opens an agreement zone." },
-                [only] if only.is_empty() => p { "Nothing: an agreement zone exists without concessions." },
-                sets => {
+            @match no_deal.minimal_concession_sets.as_deref() {
+                None => {},
+                Some([]) => p { "No set of up to " (no_deal.max_concessions) " concessions opens an agreement zone." },
+                Some([only]) if only.is_empty() => p { "Nothing: an agreement zone exists without concessions." },
+                Some(sets) => {
                     h3 { "Smallest sets of concessions that open an agreement zone (" (sets.len()) ")" }
                     p.small.muted { "Each line is one way to open a zone; every concession in it is needed, and no smaller set works." }
                     ol {
@@ -371,15 +448,17 @@ pub fn evaluations(report: &Report, analysis: &AnalysisReport) -> Markup {
     html! {
         section #evaluations {
             h2 { "Draft evaluations" }
-            @if analysis.draft_evaluations.is_empty() {
+            (not_computed(analysis, "drafts"))
+            @let evaluations = analysis.draft_evaluations.as_deref().unwrap_or(&[]);
+            @if analysis.draft_evaluations.as_ref().is_some_and(Vec::is_empty) {
                 p.muted { "No drafts to evaluate." }
-            } @else {
+            } @else if !evaluations.is_empty() {
                 p.small.muted {
                     "A draft's completions are the outcomes that agree with what it settles. "
                     "Bars show each party's utility over the completions on a scale of 0 to 1; the black tick is its disagreement value."
                 }
             }
-            @for evaluation in &analysis.draft_evaluations {
+            @for evaluation in evaluations {
                 @let title = report.drafts.iter().find(|draft| draft.id == evaluation.draft).map_or(evaluation.draft.as_str(), |draft| draft.title.as_str());
                 div.card style="margin-bottom:12px" {
                     h3 {
@@ -388,7 +467,7 @@ pub fn evaluations(report: &Report, analysis: &AnalysisReport) -> Markup {
                     }
                     p.small.muted {
                         code { (evaluation.draft) } " · " (count(evaluation.completions)) " completion(s) · distance to frontier "
-                        (format!("{:.3}", evaluation.distance_to_frontier))
+                        (evaluation.distance_to_frontier.map_or("not computed".to_owned(), |distance| format!("{distance:.3}")))
                     }
                     p.small {
                         strong { "Settles: " }
@@ -465,13 +544,15 @@ pub fn robustness(report: &Report, analysis: &AnalysisReport) -> Markup {
                         h3 { "Nash package, issue by issue" }
                         p.small.muted { "How often the sampled Nash package keeps the point estimate's option on each issue." }
                         @for (issue, share) in &stability.0 {
-                            (share_bar(issue_title(report, issue), issue, *share, ""))
+                            @if let Some(share) = share {
+                                (share_bar(issue_title(report, issue), issue, *share, ""))
+                            }
                         }
                     }
                     @if !robustness.nash_option_shares.is_empty() {
                         details {
                             summary { "Which option the sampled Nash packages pick, per issue" }
-                            @for (issue, shares) in &robustness.nash_option_shares {
+                            @for (issue, shares) in robustness.nash_option_shares.iter().filter_map(|(issue, shares)| Some((issue, shares.as_ref()?))) {
                                 h4 { (issue_title(report, issue)) }
                                 @for (option, share) in &shares.0 {
                                     (share_bar(option_label(report, issue, option), option, *share, "possible"))

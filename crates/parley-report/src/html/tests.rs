@@ -199,7 +199,10 @@ fn three_parties_get_one_panel_per_pair() {
 fn two_party_scatter_marks_the_packages() {
     let report = two_parties("North");
     let analysis = report.analysis.as_ref().expect("analysed");
-    assert!(!analysis.solutions.nash.is_empty(), "the scenario has a Nash package");
+    assert!(
+        analysis.solutions.nash.as_ref().is_some_and(|nash| !nash.is_empty()),
+        "the scenario has a Nash package"
+    );
     let page = super::render(&report);
     let panels = frontier_panels(&page);
     assert_eq!(panels.len(), 1);
@@ -216,7 +219,7 @@ fn two_party_scatter_marks_the_packages() {
 fn large_frontiers_are_thinned_and_say_so() {
     let mut report = two_parties("North");
     let analysis = report.analysis.as_mut().expect("analysed");
-    let template = analysis.pareto_frontier[0].clone();
+    let template = analysis.pareto_frontier.as_ref().unwrap()[0].clone();
     let n_points = 20_000;
     let synthetic: Vec<OutcomeReport> = (0..n_points)
         .map(|idx| {
@@ -227,8 +230,8 @@ fn large_frontiers_are_thinned_and_say_so() {
             outcome
         })
         .collect();
-    analysis.pareto_frontier = synthetic.clone();
-    analysis.unrestricted_pareto_frontier = synthetic;
+    analysis.pareto_frontier = Some(synthetic.clone());
+    analysis.unrestricted_pareto_frontier = Some(synthetic);
     let page = super::render(&report);
     let panel = frontier_panels(&page)[0];
     let n_drawn = panel.matches("<circle").count();

@@ -63,7 +63,7 @@ pub struct AnalysisArgs {
 pub struct Limit(pub Option<f64>);
 
 /// `10s`, `500ms`, `2m`, `1h`, `2.5` (seconds) or `none`.
-fn parse_budget(text: &str) -> Result<Limit, String> {
+pub(crate) fn parse_budget(text: &str) -> Result<Limit, String> {
     if text == "none" {
         return Ok(Limit(None));
     }

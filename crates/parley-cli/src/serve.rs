@@ -36,6 +36,11 @@ pub struct ServeArgs {
     /// Mark every cookie Secure: the server is reached over TLS only.
     #[arg(long)]
     pub secure_cookies: bool,
+    /// The time each analysis may take, as `30s`, `2m` or a number of seconds (`none`: no
+    /// time limit). Steps still running then are cut short: the answer lists them in
+    /// `cut_short` and every other result stays exact.
+    #[arg(long, value_name = "TIME", default_value = "30s", value_parser = crate::args::parse_budget)]
+    pub budget: crate::args::Limit,
     /// Changes each user may record a minute, after a burst as large (0: no limit).
     #[arg(long, default_value_t = ServerOptions::default().writes_per_minute)]
     pub writes_per_minute: u32,
@@ -51,6 +56,9 @@ pub(crate) fn run(args: ServeArgs) -> Result<std::process::ExitCode> {
         secure_cookies: args.secure_cookies,
         writes_per_minute: args.writes_per_minute,
         write_burst: args.writes_per_minute,
+        analysis_time_limit: args.budget.0.map_or(std::time::Duration::MAX, |seconds| {
+            std::time::Duration::try_from_secs_f64(seconds).unwrap_or(std::time::Duration::MAX)
+        }),
         ..ServerOptions::default()
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

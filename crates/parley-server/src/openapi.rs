@@ -24,6 +24,14 @@ fn read(summary: &str, tag: &str) -> Value {
     json!({ "summary": summary, "tags": [tag], "parameters": [{ "$ref": "#/components/parameters/AsOf" }], "responses": read_responses() })
 }
 
+/// What `as_of` may be: empty (now), a date, or an RFC 3339 time.
+const AS_OF_PATTERN: &str = r"^$|^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))?$";
+
+/// What an id in a path may be: not empty, no white space at either end, no control
+/// character (what [`parley_model::values::Id::parse`] accepts).
+const ID_PATTERN: &str =
+    r"^[^\s\x00-\x1f\x7f-\x9f]([^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f])?$";
+
 /// What the API's JSON has no room for in a schema: JSON's `null` (a field is left out
 /// instead; the server refuses `null`), and references into a schema's own `$defs` (they move
 /// to the document's components).
@@ -60,7 +68,7 @@ fn without_nulls(value: &mut Value) {
 }
 
 /// The schema of one entity of a collection in the file's shape, and the definitions it
-/// refers to. A new entity may leave out its id (the server assigns one).
+/// refers to.
 fn entity_schema(key: &str, new: bool) -> (Value, Map<String, Value>) {
     let mut schema = parley_model::scenario_file::entity_schema(key)
         .expect("every collection of the API has a schema");
@@ -71,8 +79,19 @@ fn entity_schema(key: &str, new: bool) -> (Value, Map<String, Value>) {
     if let Some(fields) = schema.as_object_mut() {
         fields.remove("$schema");
         fields.remove("title");
-        if new && let Some(Value::Array(required)) = fields.get_mut("required") {
+        // A new entity may leave out its id (the server assigns one); a change takes it from
+        // the URL (a body's id must be the URL's, so it is best left out).
+        if let Some(Value::Array(required)) = fields.get_mut("required") {
             required.retain(|field| field != "id");
+        }
+        if let Some(Value::Object(properties)) = fields.get_mut("properties") {
+            if new {
+                if let Some(Value::Object(id)) = properties.get_mut("id") {
+                    id.insert("pattern".into(), Value::from(ID_PATTERN));
+                }
+            } else {
+                properties.remove("id");
+            }
         }
     }
     without_nulls(&mut schema);
@@ -108,7 +127,8 @@ pub(crate) fn document() -> Value {
     let mut paths = Map::new();
     paths.insert(
         "/api/v1/me".into(),
-        json!({ "get": read("The signed-in user and role", "session") }),
+        // Who the caller is does not depend on a time: no `as_of`.
+        json!({ "get": { "summary": "The signed-in user and role", "tags": ["session"], "responses": read_responses() } }),
     );
     paths.insert("/api/v1/record".into(), json!({ "get": read("The record as the caller may see it, as a report (the JSON of `parley analyze --json`, without the analysis)", "record") }));
     paths.insert("/api/v1/analysis".into(), json!({ "get": read("The report with the analysis of the caller's view: zone, frontier, packages, blocking, drafts, robustness; cached per view", "analysis") }));
@@ -129,7 +149,12 @@ pub(crate) fn document() -> Value {
         "responses": events_responses,
     } }));
     let mut live_responses = error_responses();
-    live_responses["200"] = json!({ "description": "The event stream", "content": { "text/event-stream": { "schema": { "type": "string" } } } });
+    live_responses["200"] = json!({ "description": "The event stream", "content": { "text/event-stream": { "schema": {
+        "type": "object",
+        "description": "One event",
+        "properties": { "event": { "enum": ["ready", "change"] }, "data": { "type": "string", "description": "JSON: {\"view\": FINGERPRINT}" } },
+        "required": ["event", "data"],
+    } } } });
     paths.insert("/api/v1/live".into(), json!({ "get": {
         "summary": "Server-sent events: `ready`, then `change` whenever what the caller may see changes (data: the view's fingerprint)",
         "tags": ["live"],
@@ -141,8 +166,8 @@ pub(crate) fn document() -> Value {
         "summary": "The difference between two drafts: changed fields and points side by side",
         "tags": ["drafts"],
         "parameters": [
-            { "name": "from", "in": "path", "required": true, "schema": { "type": "string" } },
-            { "name": "to", "in": "path", "required": true, "schema": { "type": "string" } },
+            { "name": "from", "in": "path", "required": true, "schema": { "type": "string", "pattern": ID_PATTERN } },
+            { "name": "to", "in": "path", "required": true, "schema": { "type": "string", "pattern": ID_PATTERN } },
             { "$ref": "#/components/parameters/AsOf" }
         ],
         "responses": read_responses(),
@@ -163,7 +188,7 @@ pub(crate) fn document() -> Value {
             }),
         );
         if let Kind::Entity(_) = kind {
-            let id = json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } });
+            let id = json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "pattern": ID_PATTERN } });
             let mut get = read(&format!("One {one}"), key);
             get["parameters"].as_array_mut().expect("a list").push(id.clone());
             let mut put =
@@ -193,7 +218,7 @@ pub(crate) fn document() -> Value {
             "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
             "schemas": schemas,
             "parameters": {
-                "AsOf": { "name": "as_of", "in": "query", "required": false, "schema": { "type": "string" }, "description": "RFC 3339 time or a date (the end of that day, UTC)" }
+                "AsOf": { "name": "as_of", "in": "query", "required": false, "schema": { "type": "string", "pattern": AS_OF_PATTERN }, "description": "RFC 3339 time or a date (the end of that day, UTC); empty: now" }
             },
             "responses": {
                 "Error": {

@@ -69,6 +69,13 @@ pub struct ServerOptions {
     /// The longest text a change may carry in one field (a note, a summary, a statement), in
     /// characters.
     pub max_text_chars: usize,
+    /// How long one analysis may run; past it, the steps not finished are cut short (the
+    /// answer lists them in `cut_short`) and every other result stays exact. Each step is
+    /// bounded in work and memory too ([`parley_analysis::DEFAULT_MAX_STEPS`],
+    /// [`parley_analysis::DEFAULT_MAX_BYTES`]).
+    pub analysis_time_limit: Duration,
+    /// Analyses run at once; more wait their turn in a queue.
+    pub max_running_analyses: usize,
 }
 
 impl Default for ServerOptions {
@@ -93,6 +100,8 @@ impl Default for ServerOptions {
             write_burst: 120,
             writes_per_minute: 120,
             max_text_chars: 20_000,
+            analysis_time_limit: Duration::from_secs(30),
+            max_running_analyses: 2,
         }
     }
 }
@@ -110,8 +119,8 @@ pub(crate) struct View {
     /// The record's report (no analysis), computed once.
     record: OnceLock<Arc<Report>>,
     record_json: OnceLock<axum::body::Bytes>,
-    /// The report with the analysis, computed once.
-    analysis: OnceLock<Result<(Arc<Report>, axum::body::Bytes), String>>,
+    /// The report with the analysis: computed once, while someone waits for it.
+    analysis: Mutex<AnalysisCell>,
     /// Other answers computed from the view, by name.
     answers: Mutex<HashMap<String, axum::body::Bytes>>,
 }
@@ -126,7 +135,7 @@ impl View {
             fingerprint: hex::encode(&digest[..12]),
             record: OnceLock::new(),
             record_json: OnceLock::new(),
-            analysis: OnceLock::new(),
+            analysis: Mutex::new(AnalysisCell::NotStarted),
             answers: Mutex::new(HashMap::new()),
         }
     }
@@ -170,6 +179,58 @@ impl View {
     }
 }
 
+/// The report with the analysis, as JSON too; or why the record cannot be analysed.
+type AnalysisResult = Result<(Arc<Report>, axum::body::Bytes), String>;
+
+/// Where a view's analysis stands.
+enum AnalysisCell {
+    /// Nobody asked for it yet, or everyone who asked gave up before it was done.
+    NotStarted,
+    /// Queued or running, for the requests waiting on it.
+    Running(Arc<AnalysisJob>),
+    /// Done, and kept with the view.
+    Done(AnalysisResult),
+}
+
+/// An analysis queued or running for one view.
+struct AnalysisJob {
+    /// Set when the last request waiting for it is gone: the engine stops within a few
+    /// thousand steps.
+    cancel: std::sync::atomic::AtomicBool,
+    /// Requests waiting for it (changed under the view's cell lock).
+    waiting: std::sync::atomic::AtomicUsize,
+    /// Its result, once there is one.
+    done: tokio::sync::watch::Sender<Option<AnalysisResult>>,
+}
+
+/// A request's wait for an analysis: when the request is dropped (its client went away)
+/// and nobody else waits, the analysis is cancelled and forgotten.
+struct AnalysisWaiter {
+    state: AppState,
+    view: Arc<View>,
+    job: Arc<AnalysisJob>,
+}
+
+impl Drop for AnalysisWaiter {
+    fn drop(&mut self) {
+        use std::sync::atomic::Ordering;
+        let mut cell = self.view.lock_analysis();
+        let left = self.job.waiting.fetch_sub(1, Ordering::SeqCst) - 1;
+        if left == 0 && matches!(&*cell, AnalysisCell::Running(job) if Arc::ptr_eq(job, &self.job))
+        {
+            self.job.cancel.store(true, Ordering::SeqCst);
+            *cell = AnalysisCell::NotStarted;
+            self.state.inner.analyses_cancelled.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+impl View {
+    fn lock_analysis(&self) -> std::sync::MutexGuard<'_, AnalysisCell> {
+        self.analysis.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 struct ViewKey {
     viewer: String,
@@ -198,6 +259,12 @@ pub(crate) struct Shared {
     latest: Mutex<HashMap<LatestKey, (Viewer, Arc<View>)>>,
     /// Analyses run so far, to tell in tests which answers were computed anew.
     pub(crate) analyses_run: std::sync::atomic::AtomicU64,
+    /// Analyses cancelled because nobody waited for them any more.
+    analyses_cancelled: std::sync::atomic::AtomicU64,
+    /// Analyses running on the pool now.
+    analyses_running: std::sync::atomic::AtomicU64,
+    /// Places for running analyses ([`ServerOptions::max_running_analyses`]).
+    analysis_queue: Arc<tokio::sync::Semaphore>,
     pool: rayon::ThreadPool,
     /// Sends the head's sequence number whenever the log grows.
     pub(crate) live: broadcast::Sender<u64>,
@@ -226,6 +293,11 @@ impl Drop for ListenerSlot {
             }
         }
     }
+}
+
+/// An analysis's result as an answer: a record that cannot be analysed is 422.
+fn answer(result: AnalysisResult) -> Result<(Arc<Report>, axum::body::Bytes), ApiError> {
+    result.map_err(|message| ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, message))
 }
 
 /// How many views are kept before the cache starts over.
@@ -258,6 +330,8 @@ impl AppState {
                 Duration::from_secs(60) / options.writes_per_minute,
             )
         });
+        let analysis_queue =
+            Arc::new(tokio::sync::Semaphore::new(options.max_running_analyses.max(1)));
         Ok(AppState {
             inner: Arc::new(Shared {
                 write_limiter,
@@ -269,6 +343,9 @@ impl AppState {
                 views: Mutex::new(HashMap::new()),
                 latest: Mutex::new(HashMap::new()),
                 analyses_run: std::sync::atomic::AtomicU64::new(0),
+                analyses_cancelled: std::sync::atomic::AtomicU64::new(0),
+                analyses_running: std::sync::atomic::AtomicU64::new(0),
+                analysis_queue,
                 pool,
                 live,
             }),
@@ -354,46 +431,126 @@ impl AppState {
         self.inner.views.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The report with the analysis of a view: computed once per view, on the analysis pool,
-    /// off the async threads.
+    /// The report with the analysis of a view: computed once per view, in a queue of at most
+    /// [`ServerOptions::max_running_analyses`] at once, on the analysis pool, off the async
+    /// threads, within [`ServerOptions::analysis_time_limit`]. Requests for the same view
+    /// wait for the same analysis; when every one of them is gone, it is cancelled.
     pub(crate) async fn analysis(
         &self,
         view: Arc<View>,
     ) -> Result<(Arc<Report>, axum::body::Bytes), ApiError> {
-        if let Some(done) = view.analysis.get() {
-            return done.clone().map_err(ApiError::internal);
-        }
-        let state = self.clone();
-        let result = tokio::task::spawn_blocking(move || {
-            view.analysis.get_or_init(|| state.run_analysis(&view.scenario)).clone()
-        })
-        .await
-        .map_err(ApiError::internal)?;
-        result
-            .map_err(|message| ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, message))
+        use std::sync::atomic::Ordering;
+        let (job, mut done) = {
+            let mut cell = view.lock_analysis();
+            match &*cell {
+                AnalysisCell::Done(result) => return answer(result.clone()),
+                AnalysisCell::Running(job) => {
+                    job.waiting.fetch_add(1, Ordering::SeqCst);
+                    (job.clone(), job.done.subscribe())
+                }
+                AnalysisCell::NotStarted => {
+                    let (sender, receiver) = tokio::sync::watch::channel(None);
+                    let job = Arc::new(AnalysisJob {
+                        cancel: std::sync::atomic::AtomicBool::new(false),
+                        waiting: std::sync::atomic::AtomicUsize::new(1),
+                        done: sender,
+                    });
+                    *cell = AnalysisCell::Running(job.clone());
+                    tokio::spawn(self.clone().run_job(view.clone(), job.clone()));
+                    (job, receiver)
+                }
+            }
+        };
+        let _waiter = AnalysisWaiter { state: self.clone(), view, job };
+        let result = done
+            .wait_for(Option::is_some)
+            .await
+            .map_err(|_| ApiError::internal("the analysis stopped without a result"))?
+            .clone()
+            .expect("waited for a result");
+        answer(result)
     }
 
+    /// Runs a queued analysis when its turn comes, unless nobody waits for it by then, and
+    /// keeps its result with the view.
+    async fn run_job(self, view: Arc<View>, job: Arc<AnalysisJob>) {
+        use std::sync::atomic::Ordering;
+        let Ok(_turn) = self.inner.analysis_queue.clone().acquire_owned().await else { return };
+        if job.cancel.load(Ordering::SeqCst) {
+            return;
+        }
+        let (state, running, for_view) = (self.clone(), job.clone(), view.clone());
+        let outcome = tokio::task::spawn_blocking(move || {
+            state.run_analysis(&for_view.scenario, &running.cancel)
+        })
+        .await;
+        let result = match outcome {
+            Ok(Some(result)) => result,
+            // Cancelled: the last waiter has already forgotten it.
+            Ok(None) => return,
+            Err(panicked) => Err(format!("the analysis failed: {panicked}")),
+        };
+        let mut cell = view.lock_analysis();
+        if matches!(&*cell, AnalysisCell::Running(current) if Arc::ptr_eq(current, &job)) {
+            *cell = AnalysisCell::Done(result.clone());
+        }
+        job.done.send_replace(Some(result));
+    }
+
+    /// One analysis, `None` when cancelled.
     fn run_analysis(
         &self,
         scenario: &ValidScenario,
-    ) -> Result<(Arc<Report>, axum::body::Bytes), String> {
-        self.inner.analyses_run.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let options = parley_analysis::AnalysisOptions {
+        cancel: &std::sync::atomic::AtomicBool,
+    ) -> Option<AnalysisResult> {
+        use std::sync::atomic::Ordering;
+        struct Running<'a>(&'a std::sync::atomic::AtomicU64);
+        impl Drop for Running<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+        self.inner.analyses_run.fetch_add(1, Ordering::Relaxed);
+        self.inner.analyses_running.fetch_add(1, Ordering::SeqCst);
+        let _running = Running(&self.inner.analyses_running);
+        let start = Instant::now();
+        let allowed = self.inner.options.analysis_time_limit;
+        let out_of_time = || start.elapsed() >= allowed;
+        let mut options = parley_analysis::AnalysisOptions {
             as_of: scenario.scenario().as_of.map(|date| date.date),
             robustness_samples: self.inner.options.robustness_samples,
             ..parley_analysis::AnalysisOptions::default()
         };
-        let control = parley_engine::control::Control::none();
-        let analysis = parley_analysis::analyze(scenario, &options, &self.inner.pool, &control)
-            .map_err(|error| format!("the record cannot be analysed: {error}"))?;
+        options.limits.out_of_time = Some(&out_of_time);
+        let control = parley_engine::control::Control::none().with_cancel(cancel);
+        let analysis =
+            match parley_analysis::analyze(scenario, &options, &self.inner.pool, &control) {
+                Ok(analysis) => analysis,
+                Err(parley_analysis::Error::Engine(parley_engine::Error::Cancelled)) => {
+                    return None;
+                }
+                Err(error) => return Some(Err(format!("the record cannot be analysed: {error}"))),
+            };
         let report = parley_report::schema::build(
             scenario,
             &[],
             "record",
             Some((&analysis, options.max_concessions)),
         );
-        let json = serde_json::to_vec(&report).map_err(|error| error.to_string())?;
-        Ok((Arc::new(report), json.into()))
+        Some(match serde_json::to_vec(&report) {
+            Ok(json) => Ok((Arc::new(report), json.into())),
+            Err(error) => Err(error.to_string()),
+        })
+    }
+
+    /// How many analyses are running on the pool now.
+    pub fn analyses_running(&self) -> u64 {
+        self.inner.analyses_running.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// How many analyses were cancelled because every request waiting for them was gone.
+    pub fn analyses_cancelled(&self) -> u64 {
+        self.inner.analyses_cancelled.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// How many analyses this server has run: an answer served from a kept view runs none.

@@ -206,37 +206,25 @@ impl Store {
     pub async fn open_with_witness(database: &str, witness: Option<PathBuf>) -> Result<Store> {
         let shown = redact(database);
         let open_error = |source| Error::Open { database: shown.clone(), source };
-        let backend = if database.starts_with("postgres://")
-            || database.starts_with("postgresql://")
-        {
-            let options =
-                sqlx::postgres::PgConnectOptions::from_str(database).map_err(open_error)?;
-            // One connection first, so that a refused connection or a wrong password is
-            // told at once, not after the pool's wait for a connection.
-            {
-                use sqlx::{ConnectOptions, Connection};
-                options.connect().await.map_err(open_error)?.close().await.map_err(open_error)?;
-            }
-            let pool = PgPoolOptions::new()
-                .max_connections(8)
-                .acquire_timeout(Duration::from_secs(30))
-                .connect_with(options)
-                .await
-                .map_err(open_error)?;
-            migrate(|| sqlx::migrate!("./migrations/postgres").run(&pool)).await?;
-            Backend::Postgres(pool)
-        } else {
-            let options = if database.starts_with("sqlite:") {
-                SqliteConnectOptions::from_str(database).map_err(open_error)?
-            } else if database.contains("://") || database.trim().is_empty() {
-                return Err(Error::UnknownDatabase { database: shown });
+        let backend =
+            if database.starts_with("postgres://") || database.starts_with("postgresql://") {
+                let options =
+                    sqlx::postgres::PgConnectOptions::from_str(database).map_err(open_error)?;
+                let pool = connect_postgres(options).await.map_err(open_error)?;
+                migrate(|| sqlx::migrate!("./migrations/postgres").run(&pool)).await?;
+                Backend::Postgres(pool)
             } else {
-                SqliteConnectOptions::new().filename(database)
+                let options = if database.starts_with("sqlite:") {
+                    SqliteConnectOptions::from_str(database).map_err(open_error)?
+                } else if database.contains("://") || database.trim().is_empty() {
+                    return Err(Error::UnknownDatabase { database: shown });
+                } else {
+                    SqliteConnectOptions::new().filename(database)
+                };
+                let pool = connect_sqlite(sqlite_options(options)).await.map_err(open_error)?;
+                migrate(|| sqlx::migrate!("./migrations/sqlite").run(&pool)).await?;
+                Backend::Sqlite(pool)
             };
-            let pool = connect_sqlite(sqlite_options(options)).await.map_err(open_error)?;
-            migrate(|| sqlx::migrate!("./migrations/sqlite").run(&pool)).await?;
-            Backend::Sqlite(pool)
-        };
         Ok(Store::new(backend, shown, witness))
     }
 
@@ -294,6 +282,20 @@ where
             result => return result,
         }
     }
+}
+
+/// Opens a PostgreSQL pool. One connection is made first, so that a refused connection or a
+/// wrong password is told at once with its cause, not after the pool's wait for a connection.
+async fn connect_postgres(
+    options: sqlx::postgres::PgConnectOptions,
+) -> std::result::Result<sqlx::PgPool, sqlx::Error> {
+    use sqlx::{ConnectOptions, Connection};
+    options.connect().await?.close().await?;
+    PgPoolOptions::new()
+        .max_connections(8)
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_with(options)
+        .await
 }
 
 /// Opens a SQLite pool. A file that another process is creating at the same moment may be

@@ -5,10 +5,9 @@
 
 use std::path::Path;
 use std::str::FromStr;
-use std::time::Duration;
 
 use sqlx::migrate::Migrator;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::postgres::PgConnectOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 
 use crate::{Backend, Error, Result, SQLITE_BUSY_TIMEOUT, Store, redact};
@@ -61,12 +60,7 @@ impl Store {
             let options = PgConnectOptions::from_str(database)
                 .map_err(open_error)?
                 .options([("default_transaction_read_only", "on")]);
-            let pool = PgPoolOptions::new()
-                .max_connections(8)
-                .acquire_timeout(Duration::from_secs(30))
-                .connect_with(options)
-                .await
-                .map_err(open_error)?;
+            let pool = crate::connect_postgres(options).await.map_err(open_error)?;
             Backend::Postgres(pool)
         } else {
             let options = sqlite_options(database, &shown)?;

@@ -1,6 +1,7 @@
 //! Integration tests of the server: the API through its router, on SQLite always and on
 //! PostgreSQL when PARLEY_PG_URL names one.
 
+mod analysis;
 mod api;
 mod browser;
 mod harness;

@@ -6,7 +6,7 @@
 #   scripts/security/schemathesis.sh [MAX_EXAMPLES]   (default 100 per operation)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-parley=${PARLEY:-target/release/parley}
+parley=$(realpath "${PARLEY:-target/release/parley}")
 examples=${1:-100}
 dir=$(mktemp -d)
 trap 'kill "$server" 2>/dev/null || true; rm -rf "$dir"' EXIT
@@ -19,6 +19,8 @@ server=$!
 for _ in $(seq 100); do grep -q "serves" "$dir/serve.log" 2>/dev/null && break; sleep 0.1; done
 url=$(grep -o 'http://[0-9.:]*' "$dir/serve.log" | head -n 1)
 status=0
+# schemathesis keeps its cache in the folder it runs in: the temporary one.
+cd "$dir"
 for who in mediator russia; do
   echo "== as $who"
   st run "$url/api/openapi.json" -H "Authorization: Bearer ${!who}" --checks all \

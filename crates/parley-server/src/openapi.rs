@@ -143,7 +143,7 @@ pub(crate) fn document() -> Value {
         "summary": "The event log (mediators only): `after` (sequence number) and `limit` (at most 1000)",
         "tags": ["log"],
         "parameters": [
-            { "name": "after", "in": "query", "schema": { "type": "integer", "minimum": 0 } },
+            { "name": "after", "in": "query", "schema": { "type": "integer", "minimum": 0, "maximum": u64::MAX } },
             { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 1000 } }
         ],
         "responses": events_responses,

@@ -272,6 +272,10 @@ async fn the_document_describes_every_collection_and_resolves_its_references() {
     for path in ["me", "record", "analysis", "stance-matrix", "timeline", "events", "live"] {
         assert!(paths[&format!("/api/v1/{path}")]["get"].is_object(), "{path}");
     }
+    // The event log's `after` is as large as the server reads it, no larger.
+    let after = &paths["/api/v1/events"]["get"]["parameters"][0];
+    assert_eq!(after["name"], "after");
+    assert_eq!(after["schema"]["maximum"], u64::MAX, "{after}");
     // Each write's body is described: the fields it must have, and no others. A new record
     // may leave its id to the server; a change takes it from the URL.
     for (collection, required) in

@@ -2,6 +2,7 @@
 //! same list of collections as the routes, so the two cannot drift apart.
 
 use axum::Json;
+use parley_model::scenario_file::ID_PATTERN;
 use serde_json::{Map, Value, json};
 
 use crate::entities::Kind;
@@ -26,11 +27,6 @@ fn read(summary: &str, tag: &str) -> Value {
 
 /// What `as_of` may be: empty (now), a date, or an RFC 3339 time.
 const AS_OF_PATTERN: &str = r"^$|^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))?$";
-
-/// What an id in a path may be: not empty, no white space at either end, no control
-/// character (what [`parley_model::values::Id::parse`] accepts).
-const ID_PATTERN: &str =
-    r"^[^\s\x00-\x1f\x7f-\x9f]([^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f])?$";
 
 /// What the API's JSON has no room for in a schema: JSON's `null` (a field is left out
 /// instead; the server refuses `null`), and references into a schema's own `$defs` (they move
@@ -84,14 +80,8 @@ fn entity_schema(key: &str, new: bool) -> (Value, Map<String, Value>) {
         if let Some(Value::Array(required)) = fields.get_mut("required") {
             required.retain(|field| field != "id");
         }
-        if let Some(Value::Object(properties)) = fields.get_mut("properties") {
-            if new {
-                if let Some(Value::Object(id)) = properties.get_mut("id") {
-                    id.insert("pattern".into(), Value::from(ID_PATTERN));
-                }
-            } else {
-                properties.remove("id");
-            }
+        if !new && let Some(Value::Object(properties)) = fields.get_mut("properties") {
+            properties.remove("id");
         }
     }
     without_nulls(&mut schema);

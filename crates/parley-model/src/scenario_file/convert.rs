@@ -62,7 +62,15 @@ impl Reader {
                     Some((source, section)) => (source, Some(section.to_owned())),
                     None => (text.as_str(), None),
                 },
-                CitationDto::Table { source, section } => (source.as_str(), section.clone()),
+                CitationDto::Table { source, section, unknown } => {
+                    for key in unknown.keys() {
+                        self.shape(
+                            cite_path.key(key.clone()),
+                            format!("unknown field `{key}` in a citation, expected `source` or `section`"),
+                        );
+                    }
+                    (source.as_str(), section.clone())
+                }
             };
             let source = self.id(source, cite_path);
             result.push(Citation { source, section });
@@ -570,12 +578,15 @@ fn write_cites(cites: &[Citation]) -> Vec<CitationDto> {
                 CitationDto::Text(format!("{}#{section}", cite.source))
             }
             Some(section) => CitationDto::Table {
+                unknown: std::collections::BTreeMap::new(),
                 source: cite.source.to_string(),
                 section: Some(section.clone()),
             },
-            None if cite.source.as_str().contains('#') => {
-                CitationDto::Table { source: cite.source.to_string(), section: None }
-            }
+            None if cite.source.as_str().contains('#') => CitationDto::Table {
+                source: cite.source.to_string(),
+                section: None,
+                unknown: std::collections::BTreeMap::new(),
+            },
             None => CitationDto::Text(cite.source.to_string()),
         })
         .collect()

@@ -5,6 +5,49 @@ use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use toml::value::Datetime;
 
+/// The JSON schema of a keyword field: one of the keywords of a model enum (its `ALL`).
+macro_rules! keyword_schema {
+    ($($function:ident: $kind:ty,)+) => {$(
+        fn $function(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+            let keywords: Vec<&str> = <$kind>::ALL.iter().map(|keyword| keyword.as_str()).collect();
+            schemars::json_schema!({ "type": "string", "enum": keywords })
+        }
+    )+};
+}
+
+keyword_schema! {
+    role_schema: crate::scenario::Role,
+    category_schema: crate::scenario::Category,
+    meeting_status_schema: crate::scenario::MeetingStatus,
+    draft_status_schema: crate::scenario::DraftStatus,
+    stage_schema: crate::scenario::Stage,
+    fate_schema: crate::scenario::Fate,
+    claim_status_schema: crate::scenario::ClaimStatus,
+    basis_schema: crate::values::Basis,
+    date_precision_schema: crate::values::DatePrecision,
+    place_precision_schema: crate::values::PlacePrecision,
+    stance_level_schema: crate::stance::StanceLevel,
+    importance_schema: crate::stance::ImportanceLevel,
+}
+
+/// A date as text: `YYYY-MM-DD`, `YYYY-MM` or `YYYY` (what the reader accepts).
+fn date_text_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "string",
+        "pattern": "^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|1[0-9]|2[0-8]))?)?$"
+    })
+}
+
+/// An id: not empty, no white space at either end, no control character (what
+/// [`crate::values::Id::parse`] accepts).
+fn id_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": "string", "pattern": ID_PATTERN })
+}
+
+/// The pattern of an id, as a JSON schema states it.
+pub const ID_PATTERN: &str =
+    r"^[^\s\x00-\x1f\x7f-\x9f]([^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f])?$";
+
 #[derive(Deserialize, Serialize, Debug, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct HeaderDto {
@@ -32,8 +75,8 @@ pub(crate) struct ScaleDto {
 #[derive(Deserialize, Serialize, Debug, Clone, schemars::JsonSchema)]
 #[serde(untagged)]
 pub(crate) enum DateDto {
-    Plain(#[schemars(with = "String")] Datetime),
-    Text(String),
+    Plain(#[schemars(schema_with = "date_text_schema")] Datetime),
+    Text(#[schemars(schema_with = "date_text_schema")] String),
     Detailed(DetailedDateDto),
 }
 
@@ -42,16 +85,18 @@ pub(crate) enum DateDto {
 pub(crate) struct DetailedDateDto {
     pub(crate) date: DatePartDto,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "date_precision_schema")]
     pub(crate) precision: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "basis_schema")]
     pub(crate) basis: Option<String>,
 }
 
 #[derive(Deserialize, Serialize, Debug, Clone, schemars::JsonSchema)]
 #[serde(untagged)]
 pub(crate) enum DatePartDto {
-    Plain(#[schemars(with = "String")] Datetime),
-    Text(String),
+    Plain(#[schemars(schema_with = "date_text_schema")] Datetime),
+    Text(#[schemars(schema_with = "date_text_schema")] String),
 }
 
 /// A citation: `"source#section"`, `"source"`, or a table.
@@ -59,12 +104,23 @@ pub(crate) enum DatePartDto {
 #[serde(untagged)]
 pub(crate) enum CitationDto {
     Text(String),
-    Table { source: String, section: Option<String> },
+    #[schemars(extend("additionalProperties" = false))]
+    Table {
+        source: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        section: Option<String>,
+        /// Keys a citation does not have, kept to be reported by name (an untagged enum
+        /// cannot refuse them with a useful message).
+        #[serde(flatten, default, skip_serializing)]
+        #[schemars(skip)]
+        unknown: std::collections::BTreeMap<String, toml::Value>,
+    },
 }
 
 #[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SourceDto {
+    #[schemars(schema_with = "id_schema")]
     pub(crate) id: String,
     pub(crate) title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -87,6 +143,7 @@ pub(crate) enum ConsentDto {
 #[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DelegateDto {
+    #[schemars(schema_with = "id_schema")]
     pub(crate) id: String,
     pub(crate) name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -108,6 +165,7 @@ pub(crate) struct InterestDto {
 pub(crate) struct ReservationDto {
     pub(crate) value: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "basis_schema")]
     pub(crate) basis: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) note: Option<String>,
@@ -122,6 +180,7 @@ pub(crate) struct NoteDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) date: Option<DateDto>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "basis_schema")]
     pub(crate) basis: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) cites: Vec<CitationDto>,
@@ -130,8 +189,10 @@ pub(crate) struct NoteDto {
 #[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PartyDto {
+    #[schemars(schema_with = "id_schema")]
     pub(crate) id: String,
     pub(crate) name: String,
+    #[schemars(schema_with = "role_schema")]
     pub(crate) role: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) consent: Option<ConsentDto>,
@@ -152,6 +213,7 @@ pub(crate) struct PartyDto {
 #[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct OptionDto {
+    #[schemars(schema_with = "id_schema")]
     pub(crate) id: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub(crate) label: String,
@@ -160,8 +222,10 @@ pub(crate) struct OptionDto {
 #[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct IssueDto {
+    #[schemars(schema_with = "id_schema")]
     pub(crate) id: String,
     pub(crate) title: String,
+    #[schemars(schema_with = "category_schema")]
     pub(crate) category: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub(crate) description: String,
@@ -182,6 +246,7 @@ pub(crate) enum VisibilityDto {
 #[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TrackDto {
+    #[schemars(schema_with = "id_schema")]
     pub(crate) id: String,
     pub(crate) name: String,
     pub(crate) parties: Vec<String>,
@@ -202,12 +267,14 @@ pub(crate) struct PlaceDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) country: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "place_precision_schema")]
     pub(crate) precision: Option<String>,
 }
 
 #[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct MeetingDto {
+    #[schemars(schema_with = "id_schema")]
     pub(crate) id: String,
     pub(crate) track: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -220,6 +287,7 @@ pub(crate) struct MeetingDto {
     pub(crate) attendees: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) duration_minutes: Option<u32>,
+    #[schemars(schema_with = "meeting_status_schema")]
     pub(crate) status: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) settled: Vec<String>,
@@ -236,6 +304,7 @@ pub(crate) struct MeetingDto {
 #[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PointDto {
+    #[schemars(schema_with = "id_schema")]
     pub(crate) id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) number: Option<u32>,
@@ -264,6 +333,7 @@ pub(crate) enum PointSelectionDto {
 pub(crate) struct LineageDto {
     pub(crate) parent: String,
     pub(crate) points: PointSelectionDto,
+    #[schemars(schema_with = "fate_schema")]
     pub(crate) fate: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) into: Option<String>,
@@ -274,14 +344,17 @@ pub(crate) struct LineageDto {
 #[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct DraftDto {
+    #[schemars(schema_with = "id_schema")]
     pub(crate) id: String,
     pub(crate) title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) date: Option<DateDto>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) author: Option<String>,
+    #[schemars(schema_with = "draft_status_schema")]
     pub(crate) status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "stage_schema")]
     pub(crate) stage: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) parents: Vec<String>,
@@ -303,7 +376,7 @@ pub(crate) struct DraftDto {
 #[derive(Deserialize, Serialize, Debug, Clone, schemars::JsonSchema)]
 #[serde(untagged)]
 pub(crate) enum StanceDto {
-    Level(String),
+    Level(#[schemars(schema_with = "stance_level_schema")] String),
     Value(f64),
 }
 
@@ -315,10 +388,12 @@ pub(crate) struct PositionDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) date: Option<DateDto>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "importance_schema")]
     pub(crate) importance: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) weight: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "basis_schema")]
     pub(crate) confidence: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) visibility: Option<VisibilityDto>,
@@ -333,6 +408,7 @@ pub(crate) struct PositionDto {
 #[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ClaimDto {
+    #[schemars(schema_with = "id_schema")]
     pub(crate) id: String,
     pub(crate) claimant: String,
     pub(crate) statement: String,
@@ -340,6 +416,7 @@ pub(crate) struct ClaimDto {
     pub(crate) date: Option<DateDto>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) place: Option<PlaceDto>,
+    #[schemars(schema_with = "claim_status_schema")]
     pub(crate) status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) disputes: Option<String>,

@@ -4,6 +4,8 @@
 
 mod convert;
 mod dto;
+
+pub use dto::ID_PATTERN;
 #[cfg(test)]
 mod tests;
 

@@ -161,6 +161,12 @@ fn shape_errors_name_the_field_and_what_was_expected() {
         ],
     );
     check(
+        "\n[[claims]]\nid = \"c\"\nclaimant = \"a\"\nstatement = \"x\"\nstatus = \"contested\"\ncites = [{ source = \"report\", sectoin = \"Intro\" }]\n",
+        expect![
+            "t.toml:46:41: error[shape]: unknown field `sectoin` in a citation, expected `source` or `section` (at claims[0].cites[0].sectoin)"
+        ],
+    );
+    check(
         "\n[[tracks]]\nid = \"t2\"\nname = \"T\"\nparties = \"a\"\n",
         expect![[
             r#"t.toml:44:11: error[shape]: invalid type: string "a", expected a sequence (at tracks[1].parties)"#

@@ -272,6 +272,15 @@ async fn the_document_describes_every_collection_and_resolves_its_references() {
     for path in ["me", "record", "analysis", "stance-matrix", "timeline", "events", "live"] {
         assert!(paths[&format!("/api/v1/{path}")]["get"].is_object(), "{path}");
     }
+    // Keywords, ids and dates are stated as the reader takes them.
+    let issue =
+        &paths["/api/v1/issues"]["post"]["requestBody"]["content"]["application/json"]["schema"];
+    let categories = issue["properties"]["category"]["enum"].as_array().unwrap();
+    assert!(categories.iter().any(|category| category == "territory"), "{issue}");
+    assert!(issue["properties"]["id"]["pattern"].as_str().unwrap().starts_with('^'), "{issue}");
+    let document_text = document.to_string();
+    assert!(document_text.contains(r#""enum":["stated","reported","assumed"]"#), "basis");
+    assert!(document_text.contains(r#""pattern":"^[0-9]{4}(-(0[1-9]|1[0-2])"#), "dates");
     // The event log's `after` is as large as the server reads it, no larger.
     let after = &paths["/api/v1/events"]["get"]["parameters"][0];
     assert_eq!(after["name"], "after");

@@ -116,8 +116,9 @@ pub(crate) struct ReadQuery {
 
 impl ReadQuery {
     pub(crate) fn time(&self) -> Result<Option<jiff::Timestamp>, ApiError> {
-        // An empty `as_of=` (a form left blank) is no time: the record now.
-        self.as_of.as_deref().filter(|text| !text.trim().is_empty()).map(parse_as_of).transpose()
+        // An empty `as_of=` (a form left blank) is no time: the record now. Only empty: a
+        // time of white space is no time the client could have meant.
+        self.as_of.as_deref().filter(|text| !text.is_empty()).map(parse_as_of).transpose()
     }
 }
 

@@ -570,6 +570,10 @@ async fn a_blank_time_is_now_and_limits_and_ids_are_told_plainly() {
     let blank = server.get("/api/v1/claims?as_of=", &server.observer).await;
     assert_eq!(blank.status, StatusCode::OK, "{}", blank.text);
     assert_eq!(blank.json(), now.json());
+    for blank in ["%20", "%C2%85", "%09"] {
+        let answer = server.get(&format!("/api/v1/claims?as_of={blank}"), &server.observer).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{blank}: {}", answer.text);
+    }
     let answer = server.get("/api/v1/events?limit=1001", &server.mediator).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{}", answer.text);
     assert_eq!(answer.message(), "limit 1001 is out of range: expected 1 to 1000");

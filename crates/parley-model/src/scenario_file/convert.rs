@@ -21,6 +21,23 @@ impl Reader {
         self.diagnostics.push(Diagnostic::error(DiagnosticKind::Shape, path, message));
     }
 
+    /// Reports each key a table has that it should not: `what` is the table, `expected`
+    /// the keys it may have.
+    fn unknown_keys(
+        &mut self,
+        unknown: &UnknownKeys,
+        path: &FieldPath,
+        what: &str,
+        expected: &str,
+    ) {
+        for key in unknown.keys() {
+            self.shape(
+                path.key(key.clone()),
+                format!("unknown field `{key}` in {what}, expected {expected}"),
+            );
+        }
+    }
+
     fn id(&mut self, text: &str, path: FieldPath) -> Id {
         Id::parse(text).unwrap_or_else(|message| {
             self.shape(path, message);
@@ -63,12 +80,7 @@ impl Reader {
                     None => (text.as_str(), None),
                 },
                 CitationDto::Table { source, section, unknown } => {
-                    for key in unknown.keys() {
-                        self.shape(
-                            cite_path.key(key.clone()),
-                            format!("unknown field `{key}` in a citation, expected `source` or `section`"),
-                        );
-                    }
+                    self.unknown_keys(unknown, &cite_path, "a citation", "`source` or `section`");
                     (source.as_str(), section.clone())
                 }
             };
@@ -179,7 +191,8 @@ impl Reader {
                     default
                 }
             },
-            Some(VisibilityDto::Track { track }) => {
+            Some(VisibilityDto::Track { track, unknown }) => {
+                self.unknown_keys(unknown, &path, "a visibility", "`track`");
                 Visibility::Track(self.id(track, path.key("track")))
             }
         }
@@ -248,7 +261,8 @@ impl Reader {
                     Consent::NotRequired
                 }
             },
-            Some(ConsentDto::Issues { issues }) => {
+            Some(ConsentDto::Issues { issues, unknown }) => {
+                self.unknown_keys(unknown, &path.key("consent"), "a consent", "`issues`");
                 Consent::OnIssues(self.ids(issues, &path.key("consent").key("issues")))
             }
         };
@@ -578,14 +592,14 @@ fn write_cites(cites: &[Citation]) -> Vec<CitationDto> {
                 CitationDto::Text(format!("{}#{section}", cite.source))
             }
             Some(section) => CitationDto::Table {
-                unknown: std::collections::BTreeMap::new(),
+                unknown: UnknownKeys::new(),
                 source: cite.source.to_string(),
                 section: Some(section.clone()),
             },
             None if cite.source.as_str().contains('#') => CitationDto::Table {
                 source: cite.source.to_string(),
                 section: None,
-                unknown: std::collections::BTreeMap::new(),
+                unknown: UnknownKeys::new(),
             },
             None => CitationDto::Text(cite.source.to_string()),
         })
@@ -627,7 +641,9 @@ fn write_visibility(visibility: &Visibility) -> Option<VisibilityDto> {
     match visibility {
         Visibility::Public => None,
         Visibility::Private => Some(VisibilityDto::Keyword("private".to_owned())),
-        Visibility::Track(track) => Some(VisibilityDto::Track { track: track.to_string() }),
+        Visibility::Track(track) => {
+            Some(VisibilityDto::Track { track: track.to_string(), unknown: UnknownKeys::new() })
+        }
     }
 }
 
@@ -694,7 +710,9 @@ fn write_party(party: &Party) -> PartyDto {
     let consent = (party.consent != default_consent).then(|| match &party.consent {
         Consent::Required => ConsentDto::Keyword("required".to_owned()),
         Consent::NotRequired => ConsentDto::Keyword("none".to_owned()),
-        Consent::OnIssues(issues) => ConsentDto::Issues { issues: strings(issues) },
+        Consent::OnIssues(issues) => {
+            ConsentDto::Issues { issues: strings(issues), unknown: UnknownKeys::new() }
+        }
     });
     PartyDto {
         id: party.id.to_string(),

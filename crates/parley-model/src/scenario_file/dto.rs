@@ -44,6 +44,15 @@ fn id_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
     schemars::json_schema!({ "type": "string", "pattern": ID_PATTERN })
 }
 
+/// The keys of a table in an untagged enum that its variant does not have.
+pub(crate) type UnknownKeys = std::collections::BTreeMap<String, toml::Value>;
+
+/// A list of ids.
+fn id_list_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let id = id_schema(generator);
+    schemars::json_schema!({ "type": "array", "items": id })
+}
+
 /// The pattern of an id, as a JSON schema states it.
 pub const ID_PATTERN: &str =
     r"^[^\s\x00-\x1f\x7f-\x9f]([^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f])?$";
@@ -109,11 +118,11 @@ pub(crate) enum CitationDto {
         source: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         section: Option<String>,
-        /// Keys a citation does not have, kept to be reported by name (an untagged enum
-        /// cannot refuse them with a useful message).
+        /// Keys it does not have, kept to be reported by name (an untagged enum cannot
+        /// refuse them with a useful message).
         #[serde(flatten, default, skip_serializing)]
         #[schemars(skip)]
-        unknown: std::collections::BTreeMap<String, toml::Value>,
+        unknown: UnknownKeys,
     },
 }
 
@@ -137,7 +146,16 @@ pub(crate) struct SourceDto {
 #[serde(untagged)]
 pub(crate) enum ConsentDto {
     Keyword(String),
-    Issues { issues: Vec<String> },
+    #[schemars(extend("additionalProperties" = false))]
+    Issues {
+        #[schemars(schema_with = "id_list_schema")]
+        issues: Vec<String>,
+        /// Keys it does not have, kept to be reported by name (an untagged enum cannot
+        /// refuse them with a useful message).
+        #[serde(flatten, default, skip_serializing)]
+        #[schemars(skip)]
+        unknown: UnknownKeys,
+    },
 }
 
 #[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
@@ -240,7 +258,16 @@ pub(crate) struct IssueDto {
 #[serde(untagged)]
 pub(crate) enum VisibilityDto {
     Keyword(String),
-    Track { track: String },
+    #[schemars(extend("additionalProperties" = false))]
+    Track {
+        #[schemars(schema_with = "id_schema")]
+        track: String,
+        /// Keys it does not have, kept to be reported by name (an untagged enum cannot
+        /// refuse them with a useful message).
+        #[serde(flatten, default, skip_serializing)]
+        #[schemars(skip)]
+        unknown: UnknownKeys,
+    },
 }
 
 #[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
@@ -249,8 +276,10 @@ pub(crate) struct TrackDto {
     #[schemars(schema_with = "id_schema")]
     pub(crate) id: String,
     pub(crate) name: String,
+    #[schemars(schema_with = "id_list_schema")]
     pub(crate) parties: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "id_schema")]
     pub(crate) document: Option<String>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub(crate) description: String,
@@ -276,6 +305,7 @@ pub(crate) struct PlaceDto {
 pub(crate) struct MeetingDto {
     #[schemars(schema_with = "id_schema")]
     pub(crate) id: String,
+    #[schemars(schema_with = "id_schema")]
     pub(crate) track: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub(crate) title: String,
@@ -284,14 +314,17 @@ pub(crate) struct MeetingDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) place: Option<PlaceDto>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(schema_with = "id_list_schema")]
     pub(crate) attendees: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) duration_minutes: Option<u32>,
     #[schemars(schema_with = "meeting_status_schema")]
     pub(crate) status: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(schema_with = "id_list_schema")]
     pub(crate) settled: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(schema_with = "id_list_schema")]
     pub(crate) left_open: Vec<String>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub(crate) summary: String,
@@ -311,8 +344,10 @@ pub(crate) struct PointDto {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub(crate) text: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "id_schema")]
     pub(crate) issue: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "id_schema")]
     pub(crate) option: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) brackets: Option<Vec<String>>,
@@ -324,18 +359,20 @@ pub(crate) struct PointDto {
 #[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(untagged)]
 pub(crate) enum PointSelectionDto {
-    Listed(Vec<String>),
+    Listed(#[schemars(schema_with = "id_list_schema")] Vec<String>),
     Keyword(String),
 }
 
 #[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct LineageDto {
+    #[schemars(schema_with = "id_schema")]
     pub(crate) parent: String,
     pub(crate) points: PointSelectionDto,
     #[schemars(schema_with = "fate_schema")]
     pub(crate) fate: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "id_schema")]
     pub(crate) into: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) cites: Vec<CitationDto>,
@@ -350,6 +387,7 @@ pub(crate) struct DraftDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) date: Option<DateDto>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "id_schema")]
     pub(crate) author: Option<String>,
     #[schemars(schema_with = "draft_status_schema")]
     pub(crate) status: String,
@@ -357,6 +395,7 @@ pub(crate) struct DraftDto {
     #[schemars(schema_with = "stage_schema")]
     pub(crate) stage: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(schema_with = "id_list_schema")]
     pub(crate) parents: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) point_count: Option<u32>,
@@ -383,7 +422,9 @@ pub(crate) enum StanceDto {
 #[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PositionDto {
+    #[schemars(schema_with = "id_schema")]
     pub(crate) party: String,
+    #[schemars(schema_with = "id_schema")]
     pub(crate) issue: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) date: Option<DateDto>,
@@ -410,6 +451,7 @@ pub(crate) struct PositionDto {
 pub(crate) struct ClaimDto {
     #[schemars(schema_with = "id_schema")]
     pub(crate) id: String,
+    #[schemars(schema_with = "id_schema")]
     pub(crate) claimant: String,
     pub(crate) statement: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -419,6 +461,7 @@ pub(crate) struct ClaimDto {
     #[schemars(schema_with = "claim_status_schema")]
     pub(crate) status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "id_schema")]
     pub(crate) disputes: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) visibility: Option<VisibilityDto>,

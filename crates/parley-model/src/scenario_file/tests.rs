@@ -167,6 +167,12 @@ fn shape_errors_name_the_field_and_what_was_expected() {
         ],
     );
     check(
+        "\n[[claims]]\nid = \"c\"\nclaimant = \"a\"\nstatement = \"x\"\nstatus = \"contested\"\nvisibility = { track = \"ab\", colour = 1 }\n",
+        expect![
+            "t.toml:46:39: error[shape]: unknown field `colour` in a visibility, expected `track` (at claims[0].visibility.colour)"
+        ],
+    );
+    check(
         "\n[[tracks]]\nid = \"t2\"\nname = \"T\"\nparties = \"a\"\n",
         expect![[
             r#"t.toml:44:11: error[shape]: invalid type: string "a", expected a sequence (at tracks[1].parties)"#

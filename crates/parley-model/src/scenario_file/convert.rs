@@ -181,8 +181,8 @@ impl Reader {
         match visibility {
             None => default,
             Some(VisibilityDto::Keyword(keyword)) => match keyword.as_str() {
-                "public" => Visibility::Public,
-                "private" => Visibility::Private,
+                text if text == VISIBILITY_KEYWORDS[0] => Visibility::Public,
+                text if text == VISIBILITY_KEYWORDS[1] => Visibility::Private,
                 _ => {
                     let message = format!(
                         "unknown visibility '{keyword}', expected \"public\", \"private\" or {{ track = \"ID\" }}"
@@ -251,8 +251,8 @@ impl Reader {
             None if role == Role::Principal => Consent::Required,
             None => Consent::NotRequired,
             Some(ConsentDto::Keyword(keyword)) => match keyword.as_str() {
-                "required" => Consent::Required,
-                "none" => Consent::NotRequired,
+                text if text == CONSENT_KEYWORDS[0] => Consent::Required,
+                text if text == CONSENT_KEYWORDS[1] => Consent::NotRequired,
                 _ => {
                     let message = format!(
                         "unknown consent '{keyword}', expected \"required\", \"none\" or {{ issues = [...] }}"
@@ -640,7 +640,7 @@ fn write_place(place: &Option<Place>) -> Option<PlaceDto> {
 fn write_visibility(visibility: &Visibility) -> Option<VisibilityDto> {
     match visibility {
         Visibility::Public => None,
-        Visibility::Private => Some(VisibilityDto::Keyword("private".to_owned())),
+        Visibility::Private => Some(VisibilityDto::Keyword(VISIBILITY_KEYWORDS[1].to_owned())),
         Visibility::Track(track) => {
             Some(VisibilityDto::Track { track: track.to_string(), unknown: UnknownKeys::new() })
         }
@@ -708,8 +708,8 @@ fn write_party(party: &Party) -> PartyDto {
     let default_consent =
         if party.role == Role::Principal { Consent::Required } else { Consent::NotRequired };
     let consent = (party.consent != default_consent).then(|| match &party.consent {
-        Consent::Required => ConsentDto::Keyword("required".to_owned()),
-        Consent::NotRequired => ConsentDto::Keyword("none".to_owned()),
+        Consent::Required => ConsentDto::Keyword(CONSENT_KEYWORDS[0].to_owned()),
+        Consent::NotRequired => ConsentDto::Keyword(CONSENT_KEYWORDS[1].to_owned()),
         Consent::OnIssues(issues) => {
             ConsentDto::Issues { issues: strings(issues), unknown: UnknownKeys::new() }
         }

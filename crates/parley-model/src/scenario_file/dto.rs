@@ -30,6 +30,20 @@ keyword_schema! {
     importance_schema: crate::stance::ImportanceLevel,
 }
 
+/// The keywords of a party's consent: besides them, `{ issues = [...] }`.
+pub(crate) const CONSENT_KEYWORDS: [&str; 2] = ["required", "none"];
+
+/// The keywords of a visibility: besides them, `{ track = "ID" }`.
+pub(crate) const VISIBILITY_KEYWORDS: [&str; 2] = ["public", "private"];
+
+fn consent_keyword_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": "string", "enum": CONSENT_KEYWORDS })
+}
+
+fn visibility_keyword_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": "string", "enum": VISIBILITY_KEYWORDS })
+}
+
 /// A date as text: `YYYY-MM-DD`, `YYYY-MM` or `YYYY` (what the reader accepts).
 fn date_text_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
     schemars::json_schema!({
@@ -145,7 +159,7 @@ pub(crate) struct SourceDto {
 #[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(untagged)]
 pub(crate) enum ConsentDto {
-    Keyword(String),
+    Keyword(#[schemars(schema_with = "consent_keyword_schema")] String),
     #[schemars(extend("additionalProperties" = false))]
     Issues {
         #[schemars(schema_with = "id_list_schema")]
@@ -257,7 +271,7 @@ pub(crate) struct IssueDto {
 #[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(untagged)]
 pub(crate) enum VisibilityDto {
-    Keyword(String),
+    Keyword(#[schemars(schema_with = "visibility_keyword_schema")] String),
     #[schemars(extend("additionalProperties" = false))]
     Track {
         #[schemars(schema_with = "id_schema")]

@@ -415,7 +415,7 @@ impl Reader {
                 let entry_path = path.key("lineage").index(idx);
                 let points = match &entry.points {
                     PointSelectionDto::Listed(points) => PointSelection::Listed(self.ids(points, &entry_path.key("points"))),
-                    PointSelectionDto::Keyword(keyword) if keyword == "rest" => PointSelection::Rest,
+                    PointSelectionDto::Keyword(keyword) if keyword == REST_KEYWORD => PointSelection::Rest,
                     PointSelectionDto::Keyword(keyword) => {
                         let message = format!("unknown point selection '{keyword}', expected a list of point ids or \"rest\"");
                         self.shape(entry_path.key("points"), message);
@@ -842,7 +842,7 @@ fn write_draft(draft: &Draft) -> DraftDto {
                 parent: entry.parent.to_string(),
                 points: match &entry.points {
                     PointSelection::Listed(points) => PointSelectionDto::Listed(strings(points)),
-                    PointSelection::Rest => PointSelectionDto::Keyword("rest".to_owned()),
+                    PointSelection::Rest => PointSelectionDto::Keyword(REST_KEYWORD.to_owned()),
                 },
                 fate: entry.fate.as_str().to_owned(),
                 into: entry.into.as_ref().map(Id::to_string),

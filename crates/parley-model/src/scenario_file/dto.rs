@@ -36,6 +36,13 @@ pub(crate) const CONSENT_KEYWORDS: [&str; 2] = ["required", "none"];
 /// The keywords of a visibility: besides them, `{ track = "ID" }`.
 pub(crate) const VISIBILITY_KEYWORDS: [&str; 2] = ["public", "private"];
 
+/// The keyword of a lineage entry's points that speaks of every point not listed elsewhere.
+pub(crate) const REST_KEYWORD: &str = "rest";
+
+fn rest_keyword_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": "string", "enum": [REST_KEYWORD] })
+}
+
 fn consent_keyword_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
     schemars::json_schema!({ "type": "string", "enum": CONSENT_KEYWORDS })
 }
@@ -129,6 +136,7 @@ pub(crate) enum CitationDto {
     Text(String),
     #[schemars(extend("additionalProperties" = false))]
     Table {
+        #[schemars(schema_with = "id_schema")]
         source: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         section: Option<String>,
@@ -374,7 +382,7 @@ pub(crate) struct PointDto {
 #[serde(untagged)]
 pub(crate) enum PointSelectionDto {
     Listed(#[schemars(schema_with = "id_list_schema")] Vec<String>),
-    Keyword(String),
+    Keyword(#[schemars(schema_with = "rest_keyword_schema")] String),
 }
 
 #[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]

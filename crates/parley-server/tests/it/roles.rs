@@ -282,6 +282,7 @@ async fn the_document_describes_every_collection_and_resolves_its_references() {
     assert!(document_text.contains(r#""enum":["stated","reported","assumed"]"#), "basis");
     assert!(document_text.contains(r#""enum":["public","private"]"#), "visibility");
     assert!(document_text.contains(r#""enum":["required","none"]"#), "consent");
+    assert!(document_text.contains(r#""enum":["rest"]"#), "lineage points");
     assert!(document_text.contains(r#""pattern":"^[0-9]{4}(-(0[1-9]|1[0-2])"#), "dates");
     // The event log's `after` is as large as the server reads it, no larger.
     let after = &paths["/api/v1/events"]["get"]["parameters"][0];

@@ -286,70 +286,10 @@ fn inserted_bytes() -> impl Strategy<Value = Vec<u8>> {
     ]
 }
 
-#[derive(Debug, Clone)]
-enum Edit {
-    Flip(usize, u8),
-    Truncate(usize),
-    Insert(usize, Vec<u8>),
-    /// An insertion before a `<`, after a space or after a `"`: where elements and attributes
-    /// start and values end, so that more edits keep the XML well formed.
-    InsertAtBoundary(usize, Vec<u8>),
-    Delete(usize, usize),
-    Repeat(usize, usize),
-}
-
-fn edit() -> impl Strategy<Value = Edit> {
-    prop_oneof![
-        // Mostly flips that keep ASCII text ASCII, so that not every case stops at UTF-8.
-        3 => (any::<usize>(), 1..=127_u8).prop_map(|(at, mask)| Edit::Flip(at, mask)),
-        1 => (any::<usize>(), 128..=255_u8).prop_map(|(at, mask)| Edit::Flip(at, mask)),
-        1 => any::<usize>().prop_map(Edit::Truncate),
-        2 => (any::<usize>(), inserted_bytes()).prop_map(|(at, bytes)| Edit::Insert(at, bytes)),
-        8 => (any::<usize>(), inserted_bytes()).prop_map(|(at, bytes)| Edit::InsertAtBoundary(at, bytes)),
-        2 => (any::<usize>(), 1..40_usize).prop_map(|(at, len)| Edit::Delete(at, len)),
-        1 => (any::<usize>(), 1..80_usize).prop_map(|(at, len)| Edit::Repeat(at, len)),
-    ]
-}
-
-fn apply(bytes: &mut Vec<u8>, edit: &Edit) {
-    let at = |position: usize| position % (bytes.len() + 1);
-    match edit {
-        Edit::Flip(position, mask) if !bytes.is_empty() => {
-            let index = position % bytes.len();
-            bytes[index] ^= mask;
-        }
-        Edit::Flip(..) => {}
-        Edit::Truncate(position) => bytes.truncate(at(*position)),
-        Edit::Insert(position, inserted) => {
-            let index = at(*position);
-            bytes.splice(index..index, inserted.iter().copied());
-        }
-        Edit::InsertAtBoundary(position, inserted) => {
-            let boundaries: Vec<usize> = (0..=bytes.len())
-                .filter(|&index| {
-                    bytes.get(index) == Some(&b'<')
-                        || (index > 0 && matches!(bytes[index - 1], b' ' | b'"'))
-                })
-                .collect();
-            let index = if boundaries.is_empty() {
-                at(*position)
-            } else {
-                boundaries[position % boundaries.len()]
-            };
-            bytes.splice(index..index, inserted.iter().copied());
-        }
-        Edit::Delete(position, len) => {
-            let start = at(*position);
-            let end = (start + len).min(bytes.len());
-            bytes.drain(start..end);
-        }
-        Edit::Repeat(position, len) => {
-            let start = at(*position);
-            let end = (start + len).min(bytes.len());
-            let copy = bytes[start..end].to_vec();
-            bytes.splice(end..end, copy);
-        }
-    }
+/// Where an XML insertion keeps the most of a file well formed: before a `<`, after a space
+/// or after a `"` (where elements and attributes start and values end).
+fn xml_boundary(bytes: &[u8], index: usize) -> bool {
+    bytes.get(index) == Some(&b'<') || (index > 0 && matches!(bytes[index - 1], b' ' | b'"'))
 }
 
 /// An error about one file's content: it names that file and a line and column inside it.
@@ -379,7 +319,7 @@ proptest! {
     #[test]
     fn mutated_folders_never_panic_and_every_file_error_has_a_position(
         mutate_profile in any::<bool>(),
-        edits in prop::collection::vec(edit(), 1..4),
+        edits in prop::collection::vec(parley_mutate::edit(inserted_bytes), 1..4),
     ) {
         let mut files = vec![
             ("s/s_domain.xml".to_owned(), SAMPLE_DOMAIN.as_bytes().to_vec()),
@@ -387,7 +327,7 @@ proptest! {
         ];
         let mutated = usize::from(mutate_profile);
         for edit in &edits {
-            apply(&mut files[mutated].1, edit);
+            parley_mutate::apply(&mut files[mutated].1, edit, xml_boundary);
         }
         let (name, bytes) = &files[mutated];
         let text = match decode_file(name, bytes) {

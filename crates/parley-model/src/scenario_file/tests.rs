@@ -927,65 +927,10 @@ mod fuzz {
         ]
     }
 
-    #[derive(Debug, Clone)]
-    enum Edit {
-        Flip(usize, u8),
-        Truncate(usize),
-        Insert(usize, Vec<u8>),
-        /// An insertion at the start of a line or after `= `: where keys, tables and values
-        /// start, so that more edits keep the TOML valid.
-        InsertAtBoundary(usize, Vec<u8>),
-        Delete(usize, usize),
-        Repeat(usize, usize),
-    }
-
-    fn edit() -> impl Strategy<Value = Edit> {
-        prop_oneof![
-            // Mostly flips that keep ASCII text ASCII, so that not every case stops at UTF-8.
-            3 => (any::<usize>(), 1..=127u8).prop_map(|(at, mask)| Edit::Flip(at, mask)),
-            1 => (any::<usize>(), 128..=255u8).prop_map(|(at, mask)| Edit::Flip(at, mask)),
-            1 => any::<usize>().prop_map(Edit::Truncate),
-            2 => (any::<usize>(), token()).prop_map(|(at, bytes)| Edit::Insert(at, bytes)),
-            8 => (any::<usize>(), token()).prop_map(|(at, bytes)| Edit::InsertAtBoundary(at, bytes)),
-            2 => (any::<usize>(), 1usize..40).prop_map(|(at, len)| Edit::Delete(at, len)),
-            1 => (any::<usize>(), 1usize..80).prop_map(|(at, len)| Edit::Repeat(at, len)),
-        ]
-    }
-
-    fn apply(bytes: &mut Vec<u8>, edit: &Edit) {
-        let at = |position: usize| position % (bytes.len() + 1);
-        match edit {
-            Edit::Flip(position, mask) if !bytes.is_empty() => {
-                let index = position % bytes.len();
-                bytes[index] ^= mask;
-            }
-            Edit::Flip(..) => {}
-            Edit::Truncate(position) => bytes.truncate(at(*position)),
-            Edit::Insert(position, inserted) => {
-                let index = at(*position);
-                bytes.splice(index..index, inserted.iter().copied());
-            }
-            Edit::InsertAtBoundary(position, inserted) => {
-                let boundaries: Vec<usize> = (0..=bytes.len())
-                    .filter(|&index| {
-                        index == 0 || bytes[index - 1] == b'\n' || bytes[..index].ends_with(b"= ")
-                    })
-                    .collect();
-                let index = boundaries[position % boundaries.len()];
-                bytes.splice(index..index, inserted.iter().copied());
-            }
-            Edit::Delete(position, len) => {
-                let start = at(*position);
-                let end = (start + len).min(bytes.len());
-                bytes.drain(start..end);
-            }
-            Edit::Repeat(position, len) => {
-                let start = at(*position);
-                let end = (start + len).min(bytes.len());
-                let copy = bytes[start..end].to_vec();
-                bytes.splice(end..end, copy);
-            }
-        }
+    /// Where a TOML insertion keeps the most of a file valid: at the start of a line or after
+    /// `= ` (where keys, tables and values start).
+    fn toml_boundary(bytes: &[u8], index: usize) -> bool {
+        index == 0 || bytes[index - 1] == b'\n' || bytes[..index].ends_with(b"= ")
     }
 
     /// Every diagnostic has a position, and it lies inside the text.
@@ -1011,11 +956,11 @@ mod fuzz {
         #[test]
         fn mutated_files_never_panic_and_every_problem_has_a_position(
             builtin in proptest::bool::weighted(0.05),
-            edits in vec(edit(), 1..4),
+            edits in vec(parley_mutate::edit(token), 1..4),
         ) {
             let mut bytes = if builtin { TALKS_2025_TOML.as_bytes().to_vec() } else { BASE.as_bytes().to_vec() };
             for edit in &edits {
-                apply(&mut bytes, edit);
+                parley_mutate::apply(&mut bytes, edit, toml_boundary);
             }
             let loaded = read_scenario_bytes(&bytes);
             check_positions(&bytes, &loaded.diagnostics)?;

@@ -59,6 +59,7 @@
 
 mod compile;
 pub mod drafts;
+pub mod reference;
 pub mod robustness;
 
 use std::time::Duration;

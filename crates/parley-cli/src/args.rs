@@ -136,14 +136,24 @@ pub enum ColorChoice {
 pub enum Command {
     /// Check scenario files and report every problem, with its line and column.
     Check {
-        /// The scenario files (TOML) or GENIUS scenario folders.
+        /// The scenario files (TOML) or GENIUS scenario folders; GENIUS `.xml` files given
+        /// together (a domain and its profiles) are checked as one scenario.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Of a GENIUS folder with several domains, the one to check (its file name), or a
+        /// domain file from elsewhere.
+        #[arg(long, value_name = "NAME|PATH")]
+        domain: Option<String>,
     },
     /// Analyse a scenario: the built-in one when none is named.
     Analyze {
-        /// A scenario file (TOML) or a GENIUS scenario folder (a domain and one profile per party).
-        scenario: Option<PathBuf>,
+        /// A scenario file (TOML), a GENIUS scenario folder (a domain and one profile per
+        /// party), or GENIUS files: a domain file and its profile files.
+        scenario: Vec<PathBuf>,
+        /// Of a GENIUS folder with several domains, the one to analyse (its file name), or a
+        /// domain file from elsewhere for profiles whose domain lies in another folder.
+        #[arg(long, value_name = "NAME|PATH")]
+        domain: Option<String>,
         /// Print the report as JSON (schema: docs/json-output.md).
         #[arg(long)]
         json: bool,
@@ -184,10 +194,16 @@ pub enum Command {
 /// Formats `parley import` reads.
 #[derive(Subcommand, Debug)]
 pub enum ImportFormat {
-    /// A GENIUS scenario folder: one domain file and one profile per party.
+    /// A GENIUS scenario folder (a domain file and one profile per party), or GENIUS files:
+    /// a domain file and its profile files.
     Genius {
-        /// The folder.
-        dir: PathBuf,
+        /// The folder, or the files.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Of a folder with several domains, the one to import (its file name), or a domain
+        /// file from elsewhere.
+        #[arg(long, value_name = "NAME|PATH")]
+        domain: Option<String>,
         /// The scenario file to write (TOML).
         #[arg(short, long)]
         output: PathBuf,

@@ -17,6 +17,9 @@ pub(crate) struct LoadedScenario {
     pub(crate) scenario: ValidScenario,
     pub(crate) warnings: Vec<Diagnostic>,
     pub(crate) file_name: String,
+    /// GENIUS's reference frontier that came with the scenario: file and points, one utility
+    /// per negotiating party.
+    pub(crate) reference: Option<(String, Vec<Vec<f64>>)>,
 }
 
 pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>> {
@@ -29,26 +32,55 @@ pub(crate) fn read_scenario_file(path: &Path) -> Result<Loaded> {
     Ok(read_scenario_bytes(&read_bytes(path)?))
 }
 
-/// Loads a scenario: a TOML file, a GENIUS folder, or the built-in scenario when none is named.
-pub(crate) fn load(path: Option<&Path>) -> Result<LoadedScenario> {
-    if let Some(path) = path
-        && path.is_dir()
-    {
-        let scenario = read_genius_folder(path)?;
-        let file_name = path.display().to_string();
-        return match ValidScenario::new(scenario) {
-            Ok((scenario, warnings)) => Ok(LoadedScenario { scenario, warnings, file_name }),
+/// Loads a scenario: a TOML file, a GENIUS folder or list of GENIUS files, or the built-in
+/// scenario when none is named. `domain` chooses among a GENIUS folder's domains, or names a
+/// domain file from elsewhere. What the GENIUS reader read leniently or skipped is printed.
+pub(crate) fn load(paths: &[PathBuf], domain: Option<&str>) -> Result<LoadedScenario> {
+    let is_genius = match paths {
+        [] => false,
+        [single] => single.is_dir() || is_xml_file_name(single),
+        _ => true,
+    };
+    if is_genius {
+        let read = read_genius(paths, domain)?;
+        for note in &read.notes {
+            anstream::eprintln!("{}", escape_controls(note, false));
+        }
+        let file_name = genius_name(paths);
+        return match ValidScenario::new(read.scenario) {
+            Ok((scenario, warnings)) => {
+                Ok(LoadedScenario { scenario, warnings, file_name, reference: read.reference })
+            }
             Err(diagnostics) => bail!("{}", render_errors(&file_name, &diagnostics)),
         };
     }
+    if domain.is_some() {
+        bail!("--domain chooses the domain of a GENIUS folder or files, expected GENIUS files");
+    }
+    let path = paths.first();
     let (loaded, file_name) = match path {
         Some(path) => (read_scenario_file(path)?, path.display().to_string()),
         None => (read_scenario(TALKS_2025_TOML), TALKS_2025_FILE_NAME.to_owned()),
     };
     match loaded.scenario {
-        Some(scenario) => Ok(LoadedScenario { scenario, warnings: loaded.diagnostics, file_name }),
+        Some(scenario) => Ok(LoadedScenario {
+            scenario,
+            warnings: loaded.diagnostics,
+            file_name,
+            reference: None,
+        }),
         None => bail!("{}", render_errors(&file_name, &loaded.diagnostics)),
     }
+}
+
+fn is_xml_file_name(path: &Path) -> bool {
+    path.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("xml"))
+}
+
+/// The name a GENIUS scenario is reported under: its folder, or its files.
+fn genius_name(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths.iter().map(|path| path.display().to_string()).collect();
+    names.join(" ")
 }
 
 /// A diagnostic as one line for the terminal: the values it quotes cannot break the line or
@@ -64,44 +96,130 @@ fn render_errors(file_name: &str, diagnostics: &[Diagnostic]) -> String {
     format!("{file_name} has {n_errors} error(s):\n{}", rendered.join("\n"))
 }
 
-/// Reads a GENIUS scenario folder (its `.xml` files, not its subfolders) as a scenario whose
-/// id is the folder's name unless the domain names itself.
-pub(crate) fn read_genius_folder(dir: &Path) -> Result<Scenario> {
+/// A GENIUS scenario read from files, as a Parley scenario, with what the reading noted.
+pub(crate) struct GeniusRead {
+    pub(crate) scenario: Scenario,
+    /// One line for each warning and each skipped file, ready to print.
+    pub(crate) notes: Vec<String>,
+    /// GENIUS's reference frontier, when the folder has one: file and points.
+    pub(crate) reference: Option<(String, Vec<Vec<f64>>)>,
+}
+
+/// The most bytes a file of a GENIUS folder may have; larger ones are skipped unread.
+const MAX_GENIUS_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads a GENIUS scenario: a folder (its files, not its subfolders, each told apart by
+/// content) or a list of files (a domain and profiles). `domain` is the name of one of the
+/// folder's domains, or the path of a domain file from elsewhere.
+pub(crate) fn read_genius(paths: &[PathBuf], domain: Option<&str>) -> Result<GeniusRead> {
+    let (files, fallback_dir) = match paths {
+        [dir] if dir.is_dir() => (folder_files(dir)?, Some(dir.as_path())),
+        _ => {
+            for path in paths {
+                if path.is_dir() {
+                    bail!(
+                        "'{}' is a folder; give one GENIUS folder, or a domain file and its profile files",
+                        path.display()
+                    );
+                }
+            }
+            (paths.to_vec(), None)
+        }
+    };
+    let mut texts: Vec<(String, String)> = Vec::new();
+    let mut notes = Vec::new();
+    for path in &files {
+        let file_name = path.display().to_string();
+        let bytes = read_bytes(path)?;
+        match parley_genius::decode_genius_file(&file_name, &bytes) {
+            Ok((text, warning)) => {
+                if let Some(warning) = warning {
+                    notes.push(format!("warning: {warning}"));
+                }
+                texts.push((file_name, text.into_owned()));
+            }
+            // A folder's file that is neither XML nor text is not part of the scenario; a file
+            // named on the command line is meant as one.
+            Err(_) if fallback_dir.is_some() => {
+                notes.push(format!("note: skipped '{file_name}': not text"));
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+    let extra_domain = match domain {
+        Some(domain) if Path::new(domain).is_file() => {
+            let path = Path::new(domain);
+            let canonical = path.canonicalize().ok();
+            let listed = files.iter().find(|listed| listed.canonicalize().ok() == canonical);
+            match listed {
+                Some(listed) => Err(listed.display().to_string()),
+                None => {
+                    let file_name = path.display().to_string();
+                    let bytes = read_bytes(path)?;
+                    let (text, warning) = parley_genius::decode_genius_file(&file_name, &bytes)?;
+                    if let Some(warning) = warning {
+                        notes.push(format!("warning: {warning}"));
+                    }
+                    Ok(Some((file_name, text.into_owned())))
+                }
+            }
+        }
+        Some(domain) => Err(domain.to_owned()),
+        None => Ok(None),
+    };
+    let (extra, chosen) = match extra_domain {
+        Ok(extra) => {
+            let chosen = extra.as_ref().map(|(file_name, _)| file_name.clone());
+            (extra, chosen)
+        }
+        Err(name) => (None, Some(name)),
+    };
+    let folder = parley_genius::read_folder(&texts, extra.as_ref())?;
+    let genius = folder.scenario(chosen.as_deref())?;
+    for warning in genius.warnings() {
+        notes.push(format!("warning: {warning}"));
+    }
+    for skipped in genius.skipped() {
+        notes.push(format!("note: skipped '{}': {}", skipped.file, skipped.reason));
+    }
+    let fallback_id = match fallback_dir {
+        Some(dir) => dir
+            .canonicalize()
+            .ok()
+            .and_then(|dir| dir.file_name().map(|name| name.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "genius".to_owned()),
+        None => Path::new(genius.domain_file())
+            .file_stem()
+            .map_or_else(|| "genius".to_owned(), |stem| stem.to_string_lossy().into_owned()),
+    };
+    let scenario = parley_genius::to_model(&genius, &fallback_id)
+        .with_context(|| format!("cannot import '{}'", genius_name(paths)))?;
+    let reference =
+        genius.reference().map(|reference| (reference.file.clone(), reference.points.clone()));
+    Ok(GeniusRead { scenario, notes, reference })
+}
+
+/// A folder's regular files, sorted by name; files too large to be GENIUS files are left out.
+fn folder_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let entries =
         std::fs::read_dir(dir).with_context(|| format!("cannot list '{}'", dir.display()))?;
     let mut paths: Vec<PathBuf> = Vec::new();
     for entry in entries {
         let path = entry.with_context(|| format!("cannot list '{}'", dir.display()))?.path();
-        if path.is_file()
-            && path.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("xml"))
-        {
+        let is_small_file = std::fs::metadata(&path)
+            .is_ok_and(|metadata| metadata.is_file() && metadata.len() <= MAX_GENIUS_FILE_BYTES);
+        if is_small_file {
             paths.push(path);
         }
     }
     paths.sort();
     if paths.is_empty() {
         bail!(
-            "'{}' holds no .xml files, expected a GENIUS domain and one profile per party",
+            "'{}' holds no files, expected a GENIUS domain and one profile per party",
             dir.display()
         );
     }
-    let files = paths
-        .iter()
-        .map(|path| {
-            let file_name = path.display().to_string();
-            let bytes = read_bytes(path)?;
-            let text = parley_genius::decode_file(&file_name, &bytes)?.to_owned();
-            Ok((file_name, text))
-        })
-        .collect::<Result<Vec<(String, String)>>>()?;
-    let genius = parley_genius::parse_scenario(&files)?;
-    let fallback_id = dir
-        .canonicalize()
-        .ok()
-        .and_then(|dir| dir.file_name().map(|name| name.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "genius".to_owned());
-    parley_genius::to_model(&genius, &fallback_id)
-        .with_context(|| format!("cannot import '{}'", dir.display()))
+    Ok(paths)
 }
 
 /// Writes a file whole or not at all: into a temporary file beside it, then renamed over it.

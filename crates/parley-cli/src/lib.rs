@@ -23,9 +23,9 @@ use files::{LoadedScenario, load, write_atomically};
 /// when `analyze` was cut short by its budget (the report still shows what holds).
 pub fn run(args: Args) -> Result<ExitCode> {
     match args.command {
-        Command::Check { files } => check(&files),
-        Command::Analyze { scenario, json, html, force, analysis } => {
-            let loaded = load(scenario.as_deref())?;
+        Command::Check { files, domain } => check(&files, domain.as_deref()),
+        Command::Analyze { scenario, domain, json, html, force, analysis } => {
+            let loaded = load(&scenario, domain.as_deref())?;
             analyze(&loaded, json, html.as_deref().map(|path| (path, force)), &analysis, args.color)
         }
         Command::Example => {
@@ -33,14 +33,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Simulate(sim_args) => {
-            let loaded = load(sim_args.scenario.as_deref())?;
+            let loaded = load(sim_args.scenario.as_slice(), None)?;
             simulate::simulate(&sim_args, &loaded)
         }
         Command::Tournament(tournament_args) => simulate::tournament(&tournament_args),
         Command::Db(db_args) => db::run(db_args),
         Command::Serve(serve_args) => serve::run(serve_args),
-        Command::Import { format: ImportFormat::Genius { dir, output, force } } => {
-            import_genius(&dir, &output, force)
+        Command::Import { format: ImportFormat::Genius { paths, domain, output, force } } => {
+            import_genius(&paths, domain.as_deref(), &output, force)
         }
         Command::Export { format: ExportFormat::Genius { file, output, force } } => {
             export_genius(file.as_deref(), &output, force)
@@ -72,16 +72,35 @@ pub(crate) fn print_exact(text: &str) -> Result<()> {
     }
 }
 
-fn check(files: &[std::path::PathBuf]) -> Result<ExitCode> {
+fn check(files: &[std::path::PathBuf], domain: Option<&str>) -> Result<ExitCode> {
+    // GENIUS files given together are one scenario: a domain and its profiles.
+    let all_xml = files.iter().all(|path| {
+        !path.is_dir()
+            && path.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("xml"))
+    });
+    let groups: Vec<Vec<PathBuf>> = if all_xml {
+        vec![files.to_vec()]
+    } else {
+        files.iter().map(|path| vec![path.clone()]).collect()
+    };
     let mut n_files_with_errors = 0;
     let mut output = String::new();
-    for path in files {
-        let file_name = path.display().to_string();
-        let (mut n_errors, diagnostics) = if path.is_dir() {
-            // A GENIUS folder: its XML is read until the first problem, then the scenario it
-            // gives is validated like a TOML one.
-            match files::read_genius_folder(path) {
-                Ok(scenario) => (0, parley_model::validate::validate(&scenario)),
+    for group in &groups {
+        let path = &group[0];
+        let is_genius = all_xml || path.is_dir();
+        let names: Vec<String> = group.iter().map(|path| path.display().to_string()).collect();
+        let file_name = names.join(" ");
+        let (mut n_errors, diagnostics) = if is_genius {
+            // GENIUS XML is read until the first problem, then the scenario it gives is
+            // validated like a TOML one.
+            match files::read_genius(group, domain) {
+                Ok(read) => {
+                    for note in &read.notes {
+                        output.push_str(&escape_controls(note, false));
+                        output.push('\n');
+                    }
+                    (0, parley_model::validate::validate(&read.scenario))
+                }
                 Err(error) => {
                     output.push_str(&format!("{file_name}: error: {error:#}\n"));
                     (1, Vec::new())
@@ -105,8 +124,17 @@ fn check(files: &[std::path::PathBuf]) -> Result<ExitCode> {
     Ok(if n_files_with_errors > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
-fn import_genius(dir: &Path, output: &Path, force: bool) -> Result<ExitCode> {
-    let scenario = files::read_genius_folder(dir)?;
+fn import_genius(
+    paths: &[PathBuf],
+    domain: Option<&str>,
+    output: &Path,
+    force: bool,
+) -> Result<ExitCode> {
+    let read = files::read_genius(paths, domain)?;
+    for note in &read.notes {
+        anstream::eprintln!("{}", escape_controls(note, false));
+    }
+    let scenario = read.scenario;
     let text = write_scenario(&scenario);
     // What is written must read back without errors: check before touching the output.
     let loaded = read_scenario(&text);
@@ -126,7 +154,8 @@ fn import_genius(dir: &Path, output: &Path, force: bool) -> Result<ExitCode> {
 }
 
 fn export_genius(file: Option<&Path>, output: &Path, force: bool) -> Result<ExitCode> {
-    let loaded = load(file)?;
+    let paths: Vec<PathBuf> = file.map(Path::to_path_buf).into_iter().collect();
+    let loaded = load(&paths, None)?;
     let (domain, profiles) = parley_genius::from_model(&loaded.scenario)?;
     let mut outputs = vec![(
         format!("{}_domain.xml", loaded.scenario.scenario().id),
@@ -262,12 +291,21 @@ fn analyze(
         );
     }
     let exit = if cut_short { ExitCode::from(3) } else { ExitCode::SUCCESS };
-    let report = parley_report::schema::build(
+    let mut report = parley_report::schema::build(
         &loaded.scenario,
         &loaded.warnings,
         &loaded.file_name,
         analysis.as_ref().map(|analysis| (analysis, args.max_concessions)),
     );
+    if let (Some(analysis), Some(analysis_report), Some((file, points))) =
+        (&analysis, report.analysis.as_mut(), &loaded.reference)
+    {
+        let comparison = parley_report::analysis::reference_frontier(analysis, file, points);
+        if !comparison.undominated.is_empty() {
+            anstream::eprintln!("warning: {}: {}", file, comparison.message);
+        }
+        analysis_report.reference_frontier = Some(comparison);
+    }
     if let Some((path, force)) = html {
         write_atomically(path, &parley_report::html::render(&report), force)?;
         anstream::eprintln!("wrote '{}'", path.display());

@@ -228,7 +228,7 @@ pub(crate) fn tournament(args: &TournamentArgs) -> Result<ExitCode> {
     let mut loaded = Vec::new();
     let mut scenarios = Vec::new();
     for path in &args.scenarios {
-        let scenario = load(Some(path))?;
+        let scenario = load(std::slice::from_ref(path), None)?;
         scenarios.push(
             SimScenario::from_scenario(&scenario.scenario)
                 .with_context(|| format!("cannot simulate '{}'", scenario.file_name))?,

@@ -82,6 +82,9 @@ pub fn to_model(scenario: &Scenario, fallback_id: &str) -> Result<ModelScenario,
         });
     }
     for ((party_name, profile), party_utilities) in scenario.profiles().iter().zip(&utilities) {
+        if profile.constraints.is_some() {
+            return Err(ConversionError::Nonlinear { party: party_name.clone() });
+        }
         let party_id = id("party", party_name)?;
         model.parties.push(Party {
             id: party_id.clone(),
@@ -108,13 +111,8 @@ pub fn to_model(scenario: &Scenario, fallback_id: &str) -> Result<ModelScenario,
             // The raw weight as the profile writes it (1 where it writes none, as NegMAS reads
             // it): the model normalises weights itself, and keeping them raw makes writing the
             // scenario back and reading it again exact.
+            // A weight of 0 says the party does not care about the issue, as in GENIUS.
             let raw_weight = weights.get(&domain_issue.index).copied().flatten().unwrap_or(1.0);
-            if raw_weight <= 0.0 {
-                return Err(ConversionError::ZeroWeight {
-                    party: party_name.clone(),
-                    issue: issue.name.clone(),
-                });
-            }
             let stances = issue
                 .options
                 .iter()
@@ -209,6 +207,7 @@ pub fn from_model(
                 issues,
                 reservation: party.reservation,
                 discount_factor: record_party.discount_factor,
+                constraints: None,
             };
             (party.party.to_string(), profile)
         })

@@ -6,7 +6,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::model::{Domain, DomainIssue, IssueEvaluator, IssueKind, Profile, ProfileIssue};
+use crate::model::{
+    ConstraintUtility, Domain, DomainIssue, IssueEvaluator, IssueKind, LinearEvaluator, Profile,
+    ProfileIssue,
+};
 
 /// The most options an integer issue may have, because the normalised view lists each one.
 pub(crate) const MAX_INTEGER_OPTIONS: i128 = 1_000_000;
@@ -152,6 +155,9 @@ pub(crate) fn check_profile(profile: &Profile) -> Result<(), Problem> {
                     }
                 }
             }
+            IssueEvaluator::Unevaluated { lower, upper } => {
+                check_bounds(place, &issue.name, *lower, *upper)?;
+            }
             IssueEvaluator::Integer(linear) => {
                 check_bounds(place, &issue.name, linear.lower, linear.upper)?;
                 if !(linear.slope.is_finite() && linear.offset.is_finite()) {
@@ -176,6 +182,19 @@ pub(crate) fn check_profile(profile: &Profile) -> Result<(), Problem> {
             return Err(Problem::new(Place::Objective, "objective", message));
         }
     }
+    if let Some(constraints) = &profile.constraints {
+        check_constraints(profile, constraints)?;
+    } else if let Some(issue_idx) = profile
+        .issues
+        .iter()
+        .position(|issue| matches!(issue.evaluator, IssueEvaluator::Unevaluated { .. }))
+    {
+        let message = format!(
+            "'{}' has no evaluator, expected one (or the constraints of a non-linear profile)",
+            profile.issues[issue_idx].name
+        );
+        return Err(Problem::new(Place::Issue(issue_idx), "issue", message));
+    }
     for (name, value) in
         [("reservation", profile.reservation), ("discount_factor", profile.discount_factor)]
     {
@@ -189,17 +208,66 @@ pub(crate) fn check_profile(profile: &Profile) -> Result<(), Problem> {
     Ok(())
 }
 
-/// Checks that the profile evaluates exactly the domain's issues, by index and name, with the
-/// same kind, the same bounds and exactly the domain's values.
+/// Checks a non-linear profile's constraints: a positive divisor, finite values, and bounds on
+/// the profile's integer issues.
+fn check_constraints(profile: &Profile, constraints: &ConstraintUtility) -> Result<(), Problem> {
+    if !(constraints.max_utility.is_finite() && constraints.max_utility > 0.0) {
+        let message = format!(
+            "has maxutility '{}', expected a finite number above 0",
+            constraints.max_utility
+        );
+        return Err(Problem::new(Place::Objective, "utility", message));
+    }
+    let integer_issues: HashSet<u32> = profile
+        .issues
+        .iter()
+        .filter(|issue| {
+            matches!(
+                issue.evaluator,
+                IssueEvaluator::Unevaluated { .. } | IssueEvaluator::Integer(_)
+            )
+        })
+        .map(|issue| issue.index)
+        .collect();
+    for (constraint_idx, constraint) in constraints.constraints.iter().enumerate() {
+        if !constraint.value.is_finite() {
+            let message = format!(
+                "{} has utility '{}', expected a finite number",
+                constraint_idx + 1,
+                constraint.value
+            );
+            return Err(Problem::new(Place::Objective, "hyperRectangle", message));
+        }
+        for bound in &constraint.bounds {
+            if !integer_issues.contains(&bound.index) {
+                let message = format!(
+                    "{} bounds issue index '{}', expected the index of an integer issue of the profile",
+                    constraint_idx + 1,
+                    bound.index
+                );
+                return Err(Problem::new(Place::Objective, "hyperRectangle", message));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks that the profile evaluates the domain's issues, matched by index, with the same
+/// kinds. What GENIUS reads leniently is returned as warnings, not errors: an issue named
+/// otherwise than in the domain (GENIUS matches by index), an evaluation of a value the
+/// domain lacks (GENIUS ignores it), a domain value the profile does not evaluate (0 in
+/// GENIUS), and integer bounds that differ from the domain's (GENIUS evaluates the domain's
+/// values with the profile's evaluator and its own lower bound).
 pub(crate) fn check_profile_against_domain(
     domain: &Domain,
     profile: &Profile,
-) -> Result<(), Problem> {
+) -> Result<Vec<Problem>, Problem> {
     // Maps and sets, not list searches, so that checking stays linear in the file's size.
     let domain_issues: HashMap<u32, &DomainIssue> =
         domain.issues.iter().rev().map(|issue| (issue.index, issue)).collect();
+    let mut warnings = Vec::new();
     for (issue_idx, issue) in profile.issues.iter().enumerate() {
-        check_issue_against_domain(domain, &domain_issues, issue_idx, issue)?;
+        check_issue_against_domain(domain, &domain_issues, issue_idx, issue, &mut warnings)?;
     }
     let profile_indices: HashSet<u32> = profile.issues.iter().map(|issue| issue.index).collect();
     for domain_issue in &domain.issues {
@@ -211,7 +279,7 @@ pub(crate) fn check_profile_against_domain(
             return Err(Problem::new(Place::Objective, "objective", message));
         }
     }
-    Ok(())
+    Ok(warnings)
 }
 
 fn check_issue_against_domain(
@@ -219,6 +287,7 @@ fn check_issue_against_domain(
     domain_issues: &HashMap<u32, &DomainIssue>,
     issue_idx: usize,
     issue: &ProfileIssue,
+    warnings: &mut Vec<Problem>,
 ) -> Result<(), Problem> {
     let place = Place::Issue(issue_idx);
     let Some(&domain_issue) = domain_issues.get(&issue.index) else {
@@ -230,10 +299,10 @@ fn check_issue_against_domain(
     };
     if domain_issue.name != issue.name {
         let message = format!(
-            "with index '{}' is named '{}' here but '{}' in the domain",
+            "with index '{}' is named '{}' here but '{}' in the domain: matched by its index, as GENIUS matches it",
             issue.index, issue.name, domain_issue.name
         );
-        return Err(Problem::new(place, "issue", message));
+        warnings.push(Problem::new(place, "issue", message));
     }
     match (&domain_issue.kind, &issue.evaluator) {
         (IssueKind::Discrete { values }, IssueEvaluator::Discrete { evaluations }) => {
@@ -242,10 +311,10 @@ fn check_issue_against_domain(
             for (value_idx, value_evaluation) in evaluations.iter().enumerate() {
                 if !domain_values.contains(value_evaluation.value.as_str()) {
                     let message = format!(
-                        "has value '{}', which domain issue '{}' lacks",
-                        value_evaluation.value, issue.name
+                        "has value '{}', which domain issue '{}' lacks: skipped, as GENIUS skips it",
+                        value_evaluation.value, domain_issue.name
                     );
-                    return Err(Problem::new(Place::Item(issue_idx, value_idx), "item", message));
+                    warnings.push(Problem::new(Place::Item(issue_idx, value_idx), "item", message));
                 }
             }
             let evaluated: HashSet<&str> =
@@ -253,21 +322,25 @@ fn check_issue_against_domain(
             for value in values {
                 if !evaluated.contains(value.as_str()) {
                     let message = format!(
-                        "'{}' has no <item> for the domain's value '{value}', expected one for every value",
-                        issue.name
+                        "'{}' has no <item> for the domain's value '{value}': it evaluates to 0, as in GENIUS",
+                        domain_issue.name
                     );
-                    return Err(Problem::new(place, "issue", message));
+                    warnings.push(Problem::new(place, "issue", message));
                 }
             }
             Ok(())
         }
-        (IssueKind::Integer { lower, upper }, IssueEvaluator::Integer(linear)) => {
-            if (linear.lower, linear.upper) != (*lower, *upper) {
+        (
+            IssueKind::Integer { lower, upper },
+            IssueEvaluator::Integer(LinearEvaluator { lower: own_lower, upper: own_upper, .. })
+            | IssueEvaluator::Unevaluated { lower: own_lower, upper: own_upper },
+        ) => {
+            if (own_lower, own_upper) != (lower, upper) {
                 let message = format!(
-                    "'{}' has bounds '{}'..'{}' here but '{lower}'..'{upper}' in the domain",
-                    issue.name, linear.lower, linear.upper
+                    "'{}' has bounds '{own_lower}'..'{own_upper}' here but '{lower}'..'{upper}' in the domain: the domain's values are evaluated from this lower bound, as GENIUS does",
+                    domain_issue.name
                 );
-                return Err(Problem::new(place, "issue", message));
+                warnings.push(Problem::new(place, "issue", message));
             }
             Ok(())
         }
@@ -293,6 +366,6 @@ fn kind_type_name(kind: &IssueKind) -> &'static str {
 fn evaluator_type_name(evaluator: &IssueEvaluator) -> &'static str {
     match evaluator {
         IssueEvaluator::Discrete { .. } => "discrete",
-        IssueEvaluator::Integer(_) => "integer",
+        IssueEvaluator::Integer(_) | IssueEvaluator::Unevaluated { .. } => "integer",
     }
 }

@@ -58,16 +58,55 @@ pub enum Error {
         message: String,
     },
     /// None of the files given to [`crate::parse_scenario`] is a domain.
-    #[error("no domain file among {}, expected exactly one", quote_all(files))]
+    #[error(
+        "no domain file among {}, expected one (a domain in another folder can be named, e.g. with --domain PATH)",
+        quote_all(files)
+    )]
     NoDomain {
         /// The names of all files given.
         files: Vec<String>,
     },
-    /// More than one of the files given to [`crate::parse_scenario`] is a domain.
-    #[error("several domain files: {}, expected exactly one", quote_all(files))]
+    /// Profiles fit more than one of the folder's domains, and none was chosen.
+    #[error(
+        "the folder holds several domains with profiles: {}; choose one (e.g. with --domain NAME)",
+        describe_choices(choices)
+    )]
     SeveralDomains {
-        /// The names of the files that look like domains.
-        files: Vec<String>,
+        /// Each domain file with the profile files that fit it.
+        choices: Vec<(String, Vec<String>)>,
+    },
+    /// The domain chosen by name is not one of the folder's, or the name fits several.
+    #[error(
+        "'{name}' names no single domain of the folder, expected one of: {}",
+        describe_choices(choices)
+    )]
+    UnknownDomain {
+        /// The name given.
+        name: String,
+        /// Each domain file with the profile files that fit it.
+        choices: Vec<(String, Vec<String>)>,
+    },
+    /// The file given as the domain is not a GENIUS domain.
+    #[error("'{file}' is not a GENIUS domain file")]
+    NotADomain {
+        /// The file.
+        file: String,
+    },
+    /// A profile evaluates the issues and values of none of the folder's domains.
+    #[error("profile '{profile}' fits none of the folder's domains: {}", reasons.join("; "))]
+    NoFittingDomain {
+        /// The profile's file.
+        profile: String,
+        /// Per domain, why it does not fit.
+        reasons: Vec<String>,
+    },
+    /// A GENIUS reference frontier (`pareto.xml`) with a line that is not a point.
+    #[error("{location}: {message}")]
+    InvalidReference {
+        /// The line.
+        location: Location,
+        /// What is wrong and what was expected.
+        message: String,
     },
     /// The files given to [`crate::parse_scenario`] hold a domain but no profile.
     #[error("no profile file besides the domain '{domain_file}', expected at least one")]
@@ -115,13 +154,13 @@ pub enum ConversionError {
         /// Why it cannot be an id.
         message: String,
     },
-    /// A GENIUS weight of zero, which a Parley scenario cannot hold.
-    #[error("party '{party}' gives issue '{issue}' a weight of 0, expected a positive weight")]
-    ZeroWeight {
+    /// A non-linear GENIUS profile, which this conversion does not hold yet.
+    #[error(
+        "party '{party}' has a non-linear (hyper-rectangle) profile, which cannot be converted"
+    )]
+    Nonlinear {
         /// The party.
         party: String,
-        /// The issue.
-        issue: String,
     },
     /// The Parley scenario has no party to write a profile for.
     #[error("scenario '{scenario}' has no negotiating party to write a profile for")]
@@ -134,10 +173,43 @@ pub enum ConversionError {
     Invalid(#[from] Error),
 }
 
+fn describe_choices(choices: &[(String, Vec<String>)]) -> String {
+    let described: Vec<String> = choices
+        .iter()
+        .map(|(domain, profiles)| {
+            if profiles.is_empty() {
+                format!("'{domain}' (no profile)")
+            } else {
+                format!("'{domain}' (profiles {})", quote_all(profiles))
+            }
+        })
+        .collect();
+    described.join(", ")
+}
+
 fn quote_all(files: &[String]) -> String {
     if files.is_empty() {
         return "no files".to_owned();
     }
     let quoted: Vec<String> = files.iter().map(|file| format!("'{file}'")).collect();
     quoted.join(", ")
+}
+
+/// Something a GENIUS file holds that is read in GENIUS's way but deserves a word: an element
+/// skipped because GENIUS's additive utility does not use it, a repeated value, an evaluation
+/// written as 'null', an older layout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The element's start tag (the first one, when the warning counts several).
+    pub location: Location,
+    /// The element's tag name.
+    pub element: String,
+    /// What was read and how.
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: <{}> {}", self.location, self.element, self.message)
+    }
 }

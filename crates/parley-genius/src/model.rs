@@ -53,6 +53,55 @@ pub struct Profile {
     ///
     /// GENIUS treats a factor outside `(0, 1]`, including `0`, as `1`: no discount.
     pub discount_factor: Option<f64>,
+    /// The constraints of a non-linear profile (`<utility_space type="nonlinear">`), whose
+    /// issues are then listed [`IssueEvaluator::Unevaluated`]; `None` for an additive profile.
+    pub constraints: Option<ConstraintUtility>,
+}
+
+/// A GENIUS non-linear utility: the utility of an outcome is
+/// `min(1, (sum of the values of the constraints it satisfies) / max_utility)`.
+///
+/// GENIUS nests utility functions (`<ufun>`) that weight and sum their hyper-rectangles and
+/// inner functions; only sums are read, and the nesting is flattened: each constraint's
+/// value is its `utility` times its own weight and the weights of the functions around it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConstraintUtility {
+    /// The `maxutility` of `<utility>`: what the sum is divided by.
+    pub max_utility: f64,
+    /// The hyper-rectangles, in file order.
+    pub constraints: Vec<Constraint>,
+}
+
+/// One GENIUS hyper-rectangle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Constraint {
+    /// Its weighted utility.
+    pub value: f64,
+    /// `INCLUDES` or `EXCLUDES`.
+    pub kind: ConstraintKind,
+    /// Its bounds, in file order.
+    pub bounds: Vec<ConstraintBound>,
+}
+
+/// How a hyper-rectangle's bounds are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConstraintKind {
+    /// `<INCLUDES>`: satisfied when every bound holds the outcome's value (always, with no
+    /// bounds).
+    Includes,
+    /// `<EXCLUDES>`: satisfied when some bound does not hold the outcome's value.
+    Excludes,
+}
+
+/// One bound of a hyper-rectangle: the integer values `min..=max` of one issue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConstraintBound {
+    /// The issue's `index`.
+    pub index: u32,
+    /// The lowest value inside.
+    pub min: i64,
+    /// The highest value inside.
+    pub max: i64,
 }
 
 /// One issue of a [`Profile`]: which domain issue it is, its weight and its evaluator.
@@ -84,6 +133,14 @@ pub enum IssueEvaluator {
     },
     /// `<evaluator ftype="linear" slope=.. offset=..>` of an integer issue.
     Integer(LinearEvaluator),
+    /// An integer issue of a non-linear profile, listed with its bounds but valued only
+    /// through the profile's [`Profile::constraints`].
+    Unevaluated {
+        /// The issue's `lowerbound`.
+        lower: i64,
+        /// The issue's `upperbound`.
+        upper: i64,
+    },
 }
 
 /// The raw evaluation of one value of a discrete issue.

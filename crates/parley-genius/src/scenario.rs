@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::check::{self, MAX_INTEGER_OPTIONS};
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result, Warning};
 use crate::model::{Domain, IssueEvaluator, IssueKind, Profile, ProfileIssue};
 use crate::parse::{self, FileKind};
 
@@ -12,10 +12,18 @@ use crate::parse::{self, FileKind};
 ///
 /// Build one with [`parse_scenario`] or [`Scenario::new`]; the checks they run are what lets
 /// [`Scenario::normalised_utilities`] never fail.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Two scenarios are equal when their domains and profiles are: where they were read from,
+/// and what the reading noted, do not count.
+#[derive(Debug, Clone)]
 pub struct Scenario {
     domain: Domain,
     profiles: Vec<(String, Profile)>,
+    domain_file: String,
+    party_files: Vec<String>,
+    warnings: Vec<Warning>,
+    reference: Option<ReferenceFrontier>,
+    skipped: Vec<SkippedFile>,
 }
 
 impl Scenario {
@@ -36,12 +44,53 @@ impl Scenario {
             }
             check::check_profile(profile)
                 .and_then(|()| check::check_profile_against_domain(&domain, profile))
+                .and_then(|lenient| match lenient.into_iter().next() {
+                    // What a GENIUS file may hold is a mismatch in a scenario built whole.
+                    Some(problem) => Err(problem),
+                    None => Ok(()),
+                })
                 .map_err(|problem| Error::ProfileMismatch {
                     party: party.clone(),
                     message: problem.to_message(),
                 })?;
         }
-        Ok(Scenario { domain, profiles })
+        let party_files = profiles.iter().map(|(party, _)| party.clone()).collect();
+        Ok(Scenario {
+            domain,
+            profiles,
+            domain_file: String::new(),
+            party_files,
+            warnings: Vec::new(),
+            reference: None,
+            skipped: Vec::new(),
+        })
+    }
+
+    /// The domain's file, when read from files.
+    pub fn domain_file(&self) -> &str {
+        &self.domain_file
+    }
+
+    /// Each profile's file, in the order of [`Scenario::profiles`] (the party id for a
+    /// scenario built with [`Scenario::new`]).
+    pub fn party_files(&self) -> &[String] {
+        &self.party_files
+    }
+
+    /// What the files held that was read leniently, as GENIUS reads it.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// GENIUS's reference frontier from the folder, when it has one; its utilities are in
+    /// the order of [`Scenario::profiles`].
+    pub fn reference(&self) -> Option<&ReferenceFrontier> {
+        self.reference.as_ref()
+    }
+
+    /// The folder's files that are not part of the scenario, with the reason.
+    pub fn skipped(&self) -> &[SkippedFile] {
+        &self.skipped
     }
 
     /// The domain.
@@ -83,6 +132,12 @@ impl Scenario {
                 issues: normalise_profile(&self.domain, profile),
             })
             .collect()
+    }
+}
+
+impl PartialEq for Scenario {
+    fn eq(&self, other: &Scenario) -> bool {
+        self.domain == other.domain && self.profiles == other.profiles
     }
 }
 
@@ -129,8 +184,10 @@ fn normalise_profile(domain: &Domain, profile: &Profile) -> Vec<IssueUtilities> 
         .filter_map(|domain_issue| Some((domain_issue, *by_index.get(&domain_issue.index)?)))
         .collect();
     // A missing weight counts as 1, as in NegMAS, so a profile without weights gets equal weights.
+    // A non-linear profile has no weights: its issues count only through its constraints.
+    let missing_weight = if profile.constraints.is_some() { 0.0 } else { 1.0 };
     let raw_weights: Vec<f64> =
-        profile_issues.iter().map(|(_, issue)| issue.weight.unwrap_or(1.0)).collect();
+        profile_issues.iter().map(|(_, issue)| issue.weight.unwrap_or(missing_weight)).collect();
     // Dividing by the largest weight first keeps the sum finite even for weights near f64::MAX.
     let max_weight = raw_weights.iter().copied().fold(0.0, f64::max);
     let raw_weights: Vec<f64> = if max_weight > 0.0 {
@@ -184,6 +241,12 @@ fn normalise_profile(domain: &Domain, profile: &Profile) -> Vec<IssueUtilities> 
                         })
                         .collect()
                 }
+                // A non-linear profile's issues: valued by its constraints alone.
+                (IssueKind::Integer { lower, upper }, IssueEvaluator::Unevaluated { .. }) => {
+                    (*lower..=*upper)
+                        .map(|option| OptionUtility { label: option.to_string(), value: 0.0 })
+                        .collect()
+                }
                 // Scenario::new refuses profiles whose issue kinds differ from the domain's.
                 _ => Vec::new(),
             };
@@ -192,52 +255,396 @@ fn normalise_profile(domain: &Domain, profile: &Profile) -> Vec<IssueUtilities> 
         .collect()
 }
 
-/// Reads a scenario from the files of one folder, given as `(file name, text)` pairs.
+/// What a file of a scenario folder is, judged by its content (see [`classify_file`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileRole {
+    /// A GENIUS domain.
+    Domain,
+    /// A GENIUS utility profile.
+    Profile,
+    /// GENIUS's reference Pareto frontier (`pareto.xml`: plain text, one point a line).
+    Reference(ReferenceFrontier),
+    /// Anything else: skipped, and named in [`Scenario::skipped`] with the reason.
+    Other {
+        /// Why the file is not part of the scenario.
+        reason: String,
+    },
+}
+
+/// GENIUS's own Pareto frontier of a scenario, as its `pareto.xml` lists it: one point a line,
+/// the utilities of the profiles separated by commas.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReferenceFrontier {
+    /// The file it was read from.
+    pub file: String,
+    /// The points, each with one utility per profile.
+    pub points: Vec<Vec<f64>>,
+}
+
+/// A file of a folder that is not part of its scenario.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedFile {
+    /// The file.
+    pub file: String,
+    /// Why: not GENIUS, an empty profile template, a domain that no profile evaluates.
+    pub reason: String,
+}
+
+/// Tells what a folder's file is by its content, never its name: text that is not XML is a
+/// reference frontier when every line is a list of numbers and otherwise another file; XML is a
+/// domain, a profile, an empty profile template (another file) or, with another root element,
+/// another file. XML that does not parse is an error (a GENIUS file with a mistake must not be
+/// skipped silently), as is a reference frontier with a line that is not numbers.
+pub fn classify_file(file_name: &str, text: &str) -> Result<FileRole> {
+    let content = text.strip_prefix('\u{feff}').unwrap_or(text).trim_start();
+    if content.is_empty() {
+        return Ok(FileRole::Other { reason: "the file is empty".to_owned() });
+    }
+    if !content.starts_with('<') {
+        return Ok(match parse_reference(file_name, text)? {
+            Some(reference) => FileRole::Reference(reference),
+            None => FileRole::Other { reason: "neither XML nor a list of numbers".to_owned() },
+        });
+    }
+    let root = parse::root_name(file_name, text)?;
+    let root = root.as_str();
+    if root != "negotiation_template" && root != "utility_space" {
+        return Ok(FileRole::Other {
+            reason: format!("XML whose root <{root}> is not a GENIUS one"),
+        });
+    }
+    Ok(match parse::classify(file_name, text)? {
+        FileKind::Domain => FileRole::Domain,
+        FileKind::Profile => FileRole::Profile,
+        FileKind::EmptyProfile => FileRole::Other {
+            reason:
+                "an empty profile template: every evaluation is 'null' and there are no weights"
+                    .to_owned(),
+        },
+    })
+}
+
+/// A reference frontier, when the first line with content is a list of numbers; then every
+/// such line must be one, with as many numbers as the first.
+fn parse_reference(file_name: &str, text: &str) -> Result<Option<ReferenceFrontier>> {
+    let mut points: Vec<Vec<f64>> = Vec::new();
+    for (line_idx, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let numbers: Option<Vec<f64>> = line
+            .split(',')
+            .map(|field| field.trim().parse::<f64>().ok().filter(|number| number.is_finite()))
+            .collect();
+        let location = || Location {
+            file: file_name.to_owned(),
+            line: u32::try_from(line_idx + 1).unwrap_or(u32::MAX),
+            column: 1,
+        };
+        match (numbers, points.first()) {
+            (None, None) => return Ok(None),
+            (None, Some(_)) => {
+                return Err(Error::InvalidReference {
+                    location: location(),
+                    message: format!(
+                        "'{}' is not a list of numbers separated by commas, expected one like the first line",
+                        line.trim()
+                    ),
+                });
+            }
+            (Some(numbers), Some(first)) if numbers.len() != first.len() => {
+                return Err(Error::InvalidReference {
+                    location: location(),
+                    message: format!(
+                        "has {} numbers, expected {} like the first line",
+                        numbers.len(),
+                        first.len()
+                    ),
+                });
+            }
+            (Some(numbers), _) => points.push(numbers),
+        }
+    }
+    Ok(if points.is_empty() {
+        None
+    } else {
+        Some(ReferenceFrontier { file: file_name.to_owned(), points })
+    })
+}
+
+/// The files of a folder, told apart by content: its domains, each with the profiles that
+/// evaluate it, GENIUS reference frontiers and other files.
+#[derive(Debug, Clone)]
+pub struct Folder {
+    /// Each domain file with its parsed domain and the profiles that fit it.
+    pub domains: Vec<FolderDomain>,
+    /// The reference frontiers found.
+    pub references: Vec<ReferenceFrontier>,
+    /// The files that are not part of any scenario, with the reason.
+    pub skipped: Vec<SkippedFile>,
+    /// What was read leniently, in every file.
+    pub warnings: Vec<Warning>,
+}
+
+/// A domain of a [`Folder`] and the profiles that evaluate exactly its issues and values.
+#[derive(Debug, Clone)]
+pub struct FolderDomain {
+    /// The domain's file.
+    pub file: String,
+    /// The domain.
+    pub domain: Domain,
+    /// The fitting profiles: file, party id and profile.
+    pub profiles: Vec<(String, String, Profile)>,
+}
+
+impl FolderDomain {
+    /// The names a user may choose this domain by: its file name without folders, that name
+    /// without its extension, and the domain's objective name.
+    fn is_named(&self, name: &str) -> bool {
+        let base_name = self.file.rsplit(['/', '\\']).next().unwrap_or(&self.file);
+        name == self.file
+            || name == base_name
+            || name == party_id(&self.file)
+            || name == self.domain.name
+    }
+}
+
+/// Reads a folder's files, given as `(file name, text)` pairs, and pairs each profile with the
+/// domains whose issues and values it evaluates exactly (by index, name and values).
 ///
-/// Files are told apart by content: exactly one must be a domain (a `negotiation_template`,
-/// or a `utility_space` without weights or evaluations) and at least one a profile. Each
-/// profile is checked against the domain, and its party id is its file name without folders
-/// and extension. Profiles keep the order of `files`.
-pub fn parse_scenario(files: &[(String, String)]) -> Result<Scenario> {
-    let mut domain_files = Vec::new();
-    let mut profile_files = Vec::new();
-    for (file_name, text) in files {
-        match parse::classify(file_name, text)? {
-            FileKind::Domain => domain_files.push((file_name, text)),
-            FileKind::Profile => profile_files.push((file_name, text)),
+/// Every profile must fit some domain: a profile that fits none is an error, positioned in the
+/// profile when the folder has one domain. `extra_domain` is a domain file from elsewhere (a
+/// profile's domain in the parent folder, say), read as one of the folder's domains.
+pub fn read_folder(
+    files: &[(String, String)],
+    extra_domain: Option<&(String, String)>,
+) -> Result<Folder> {
+    let mut domain_files: Vec<(&String, &String)> = Vec::new();
+    let mut profile_files: Vec<(&String, &String)> = Vec::new();
+    let mut references = Vec::new();
+    let mut skipped = Vec::new();
+    for (file_name, text) in files.iter().chain(extra_domain) {
+        match classify_file(file_name, text)? {
+            FileRole::Domain => domain_files.push((file_name, text)),
+            FileRole::Profile => profile_files.push((file_name, text)),
+            FileRole::Reference(reference) => references.push(reference),
+            FileRole::Other { reason } => {
+                skipped.push(SkippedFile { file: file_name.clone(), reason })
+            }
         }
     }
-    let (domain_file, domain_text) = match domain_files.as_slice() {
-        [] => {
-            let files = files.iter().map(|(file_name, _)| file_name.clone()).collect();
-            return Err(Error::NoDomain { files });
-        }
-        [single] => *single,
-        several => {
-            let files = several.iter().map(|(file_name, _)| (*file_name).clone()).collect();
-            return Err(Error::SeveralDomains { files });
-        }
-    };
-    if profile_files.is_empty() {
-        return Err(Error::NoProfile { domain_file: domain_file.clone() });
+    if let Some((extra_file, _)) = extra_domain
+        && !domain_files.iter().any(|(file_name, _)| *file_name == extra_file)
+    {
+        return Err(Error::NotADomain { file: extra_file.clone() });
     }
-    let domain = parse::parse_domain(domain_file, domain_text)?;
-    let mut profiles: Vec<(String, Profile)> = Vec::new();
-    let mut party_files: Vec<&String> = Vec::new();
+    if domain_files.is_empty() {
+        let files = files.iter().map(|(file_name, _)| file_name.clone()).collect();
+        return Err(Error::NoDomain { files });
+    }
+    let mut warnings = Vec::new();
+    let mut name_pairings: Vec<(String, String)> = Vec::new();
+    let mut domains = Vec::new();
+    for (file_name, text) in &domain_files {
+        let (domain, domain_warnings) = parse::parse_domain_with_warnings(file_name, text)?;
+        warnings.extend(domain_warnings);
+        domains.push(FolderDomain { file: (*file_name).clone(), domain, profiles: Vec::new() });
+    }
     for (file_name, text) in profile_files {
+        let (profile, _) = parse::parse_profile_for(file_name, text, None)?;
+        // The domains the profile fits, with how many lenient readings each needs.
+        let fits: Vec<(usize, usize)> = (0..domains.len())
+            .filter_map(|domain_idx| {
+                check::check_profile_against_domain(&domains[domain_idx].domain, &profile)
+                    .ok()
+                    .map(|lenient| (domain_idx, lenient.len()))
+            })
+            .collect();
+        let Some(fewest) = fits.iter().map(|(_, n_lenient)| *n_lenient).min() else {
+            if let [single] = domains.as_slice() {
+                // The positioned error of the one domain there is.
+                parse::parse_profile_for(file_name, text, Some(&single.domain))?;
+            }
+            let reasons = domains
+                .iter()
+                .filter_map(|candidate| {
+                    check::check_profile_against_domain(&candidate.domain, &profile)
+                        .err()
+                        .map(|problem| format!("'{}': {}", candidate.file, problem.to_message()))
+                })
+                .collect();
+            return Err(Error::NoFittingDomain { profile: file_name.clone(), reasons });
+        };
+        let mut fitting: Vec<usize> = fits
+            .iter()
+            .filter(|(_, n_lenient)| *n_lenient == fewest)
+            .map(|(domain_idx, _)| *domain_idx)
+            .collect();
+        if fitting.len() > 1 {
+            // Identical domains (the A, B and C variants of an ANAC 2012 domain) cannot be told
+            // apart by content: the profile goes with the one whose file name shares the
+            // longest beginning with its own, as those files are named.
+            let shared = |domain_idx: usize| shared_prefix(&domains[domain_idx].file, file_name);
+            let longest = fitting.iter().map(|&domain_idx| shared(domain_idx)).max().unwrap_or(0);
+            let by_name: Vec<usize> = fitting
+                .iter()
+                .copied()
+                .filter(|&domain_idx| shared(domain_idx) == longest)
+                .collect();
+            if by_name.len() < fitting.len() {
+                name_pairings.push((file_name.clone(), domains[by_name[0]].file.clone()));
+            }
+            fitting = by_name;
+        }
+        let (_, profile_warnings) =
+            parse::parse_profile_for(file_name, text, Some(&domains[fitting[0]].domain))?;
+        warnings.extend(profile_warnings);
         let party = party_id(file_name);
-        if let Some(party_idx) = profiles.iter().position(|(earlier, _)| *earlier == party) {
-            return Err(Error::DuplicateParty {
-                party,
-                first_file: party_files[party_idx].clone(),
-                second_file: file_name.clone(),
+        for domain_idx in fitting {
+            domains[domain_idx].profiles.push((file_name.clone(), party.clone(), profile.clone()));
+        }
+    }
+    if let Some((first_profile, first_domain)) = name_pairings.first() {
+        warnings.push(Warning {
+            location: Location { file: first_profile.clone(), line: 1, column: 1 },
+            element: "utility_space".to_owned(),
+            message: format!(
+                "fits several identical domains; paired with '{first_domain}' by its file name ({} profiles paired so)",
+                name_pairings.len()
+            ),
+        });
+    }
+    Ok(Folder { domains, references, skipped, warnings })
+}
+
+impl Folder {
+    /// The scenario of one domain: the one named `domain` (see [`FolderDomain`]'s names), or,
+    /// when none is named, the only domain that profiles fit. An error lists the domains and
+    /// their profiles when the choice is not clear. Domains left out are named in
+    /// [`Scenario::skipped`]; a reference frontier is attached when the folder holds one domain
+    /// with profiles.
+    pub fn scenario(self, domain: Option<&str>) -> Result<Scenario> {
+        let Folder { domains, mut references, mut skipped, warnings } = self;
+        let with_profiles: Vec<usize> = (0..domains.len())
+            .filter(|&domain_idx| !domains[domain_idx].profiles.is_empty())
+            .collect();
+        let chosen = match domain {
+            Some(name) => {
+                let named: Vec<usize> = (0..domains.len())
+                    .filter(|&domain_idx| domains[domain_idx].is_named(name))
+                    .collect();
+                match named.as_slice() {
+                    [single] => *single,
+                    _ => {
+                        return Err(Error::UnknownDomain {
+                            name: name.to_owned(),
+                            choices: domain_choices(&domains),
+                        });
+                    }
+                }
+            }
+            None => match with_profiles.as_slice() {
+                [single] => *single,
+                [] if domains.len() == 1 => 0,
+                [] => return Err(Error::NoProfile { domain_file: domains[0].file.clone() }),
+                _ => return Err(Error::SeveralDomains { choices: domain_choices(&domains) }),
+            },
+        };
+        if with_profiles.len() > 1 {
+            references.clear();
+        }
+        let mut chosen_domain = None;
+        for (domain_idx, folder_domain) in domains.into_iter().enumerate() {
+            if domain_idx == chosen {
+                chosen_domain = Some(folder_domain);
+            } else {
+                let reason = if folder_domain.profiles.is_empty() {
+                    "a domain that no profile of the folder evaluates".to_owned()
+                } else {
+                    "another domain of the folder, not the one chosen".to_owned()
+                };
+                skipped.push(SkippedFile { file: folder_domain.file, reason });
+            }
+        }
+        let FolderDomain { file: domain_file, domain, profiles } =
+            chosen_domain.expect("the chosen index is one of the domains");
+        if profiles.is_empty() {
+            return Err(Error::NoProfile { domain_file });
+        }
+        let mut parties: Vec<(String, Profile)> = Vec::new();
+        let mut party_files: Vec<String> = Vec::new();
+        for (file_name, party, profile) in profiles {
+            if let Some(party_idx) = parties.iter().position(|(earlier, _)| *earlier == party) {
+                return Err(Error::DuplicateParty {
+                    party,
+                    first_file: party_files[party_idx].clone(),
+                    second_file: file_name,
+                });
+            }
+            parties.push((party, profile));
+            party_files.push(file_name);
+        }
+        let reference = match references.len() {
+            0 => None,
+            1 => references.pop(),
+            _ => {
+                for reference in references {
+                    skipped.push(SkippedFile {
+                        file: reference.file,
+                        reason: "one of several reference frontiers: which one belongs to the scenario is unclear".to_owned(),
+                    });
+                }
+                None
+            }
+        };
+        if let Some(reference) = &reference
+            && reference.points.first().is_some_and(|point| point.len() != parties.len())
+        {
+            return Err(Error::InvalidReference {
+                location: Location { file: reference.file.clone(), line: 1, column: 1 },
+                message: format!(
+                    "has {} utilities a point, expected one for each of the {} profiles",
+                    reference.points[0].len(),
+                    parties.len()
+                ),
             });
         }
-        let profile = parse::parse_profile_for(file_name, text, Some(&domain))?;
-        profiles.push((party, profile));
-        party_files.push(file_name);
+        Ok(Scenario {
+            domain,
+            profiles: parties,
+            domain_file,
+            party_files,
+            warnings,
+            reference,
+            skipped,
+        })
     }
-    Ok(Scenario { domain, profiles })
+}
+
+/// How many characters two files' base names share at their beginning.
+fn shared_prefix(first: &str, second: &str) -> usize {
+    let base = |file: &'_ str| file.rsplit(['/', '\\']).next().unwrap_or(file).to_owned();
+    let (first, second) = (base(first), base(second));
+    first.chars().zip(second.chars()).take_while(|(a, b)| a == b).count()
+}
+
+fn domain_choices(domains: &[FolderDomain]) -> Vec<(String, Vec<String>)> {
+    domains
+        .iter()
+        .map(|domain| {
+            (domain.file.clone(), domain.profiles.iter().map(|(file, _, _)| file.clone()).collect())
+        })
+        .collect()
+}
+
+/// Reads a scenario from the files of one folder, given as `(file name, text)` pairs: the
+/// folder's only domain that profiles fit, with those profiles ([`read_folder`] and
+/// [`Folder::scenario`]).
+///
+/// Files are told apart by content. Each profile is checked against the domain, and its party
+/// id is its file name without folders and extension. Profiles keep the order of `files`.
+pub fn parse_scenario(files: &[(String, String)]) -> Result<Scenario> {
+    read_folder(files, None)?.scenario(None)
 }
 
 /// The file name without folders and without its last extension.

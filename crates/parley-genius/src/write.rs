@@ -3,7 +3,10 @@
 
 use std::fmt::Write as _;
 
-use crate::model::{Domain, DomainIssue, IssueEvaluator, IssueKind, Profile, ProfileIssue};
+use crate::model::{
+    ConstraintKind, ConstraintUtility, Domain, DomainIssue, IssueEvaluator, IssueKind, Profile,
+    ProfileIssue,
+};
 
 /// Writes a domain as a GENIUS `negotiation_template` file.
 ///
@@ -33,10 +36,15 @@ pub fn write_domain(domain: &Domain) -> String {
 /// [`write_domain`].
 pub fn write_profile(domain: &Domain, profile: &Profile) -> String {
     let mut res = String::new();
-    let _ = writeln!(res, "<utility_space number_of_issues=\"{}\">", profile.issues.len());
+    let space_type = if profile.constraints.is_some() { " type=\"nonlinear\"" } else { "" };
+    let _ =
+        writeln!(res, "<utility_space{space_type} number_of_issues=\"{}\">", profile.issues.len());
     write_objective_start(&mut res, domain, PROFILE_OBJECTIVE_DEPTH);
     for issue in &profile.issues {
         write_profile_issue(&mut res, issue);
+    }
+    if let Some(constraints) = &profile.constraints {
+        write_constraints(&mut res, constraints);
     }
     for issue in &profile.issues {
         if let Some(weight) = issue.weight {
@@ -152,6 +160,17 @@ fn write_profile_issue(res: &mut String, issue: &ProfileIssue) {
                 );
             }
         }
+        IssueEvaluator::Unevaluated { lower, upper } => {
+            write_issue_start(
+                res,
+                depth,
+                issue.index,
+                &issue.name,
+                "integer",
+                Some((*lower, *upper)),
+            );
+            res.push('\n');
+        }
         IssueEvaluator::Integer(linear) => {
             let bounds = Some((linear.lower, linear.upper));
             write_issue_start(res, depth, issue.index, &issue.name, "integer", bounds);
@@ -167,6 +186,38 @@ fn write_profile_issue(res: &mut String, issue: &ProfileIssue) {
     }
     indent(res, depth);
     res.push_str("</issue>\n");
+}
+
+/// A non-linear profile's `<utility>`: one summing `<ufun>` of hyper-rectangles, each with its
+/// flattened value as its utility.
+fn write_constraints(res: &mut String, constraints: &ConstraintUtility) {
+    let depth = PROFILE_OBJECTIVE_DEPTH + 1;
+    indent(res, depth);
+    let _ = writeln!(res, "<utility maxutility=\"{}\">", number(constraints.max_utility));
+    indent(res, depth + 1);
+    res.push_str("<ufun type=\"PlainUfun\" weight=\"1\" aggregation=\"sum\">\n");
+    for constraint in &constraints.constraints {
+        indent(res, depth + 2);
+        let _ = writeln!(res, "<hyperRectangle utility=\"{}\">", number(constraint.value));
+        let tag = match constraint.kind {
+            ConstraintKind::Includes => "INCLUDES",
+            ConstraintKind::Excludes => "EXCLUDES",
+        };
+        for bound in &constraint.bounds {
+            indent(res, depth + 3);
+            let _ = writeln!(
+                res,
+                "<{tag} index=\"{}\" min=\"{}\" max=\"{}\"/>",
+                bound.index, bound.min, bound.max
+            );
+        }
+        indent(res, depth + 2);
+        res.push_str("</hyperRectangle>\n");
+    }
+    indent(res, depth + 1);
+    res.push_str("</ufun>\n");
+    indent(res, depth);
+    res.push_str("</utility>\n");
 }
 
 /// Rust's `Debug` for `f64` is the shortest text that reads back to the same number, and

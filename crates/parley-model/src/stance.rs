@@ -106,11 +106,12 @@ impl Stance {
     }
 }
 
-/// The importance of an issue to a party: an ordinal level or an exact positive weight.
+/// The importance of an issue to a party: an ordinal level or an exact weight.
 #[derive(Clone, Copy, PartialEq, Debug)]
 pub enum Importance {
     /// An ordinal level, mapped to a weight interval by the scenario's scale.
     Level(ImportanceLevel),
-    /// An exact positive weight; a party's weights are normalised to sum to 1.
+    /// An exact weight, 0 or more (0: the issue does not matter to the party); a party's weights
+    /// are normalised to sum to 1.
     Weight(f64),
 }

@@ -62,10 +62,11 @@ impl PartyUtilities {
             .map(|interval| {
                 let others_low = sum_low - interval.low;
                 let others_high = sum_high - interval.high;
-                Interval::new(
-                    interval.low / (interval.low + others_high),
-                    interval.high / (interval.high + others_low),
-                )
+                // With weights of 0 (an issue the party does not care about) a sum can be 0.
+                let share = |weight: f64, others: f64| {
+                    if weight + others > 0.0 { weight / (weight + others) } else { 0.0 }
+                };
+                Interval::new(share(interval.low, others_high), share(interval.high, others_low))
             })
             .collect()
     }

@@ -750,9 +750,11 @@ impl<'a> Checker<'a> {
             }
             self.check_not_after_as_of("a position", position.date, path.key("date"));
             if let Some(Importance::Weight(weight)) = position.importance
-                && !(weight.is_finite() && weight > 0.0)
+                && !(weight.is_finite() && weight >= 0.0)
             {
-                let message = format!("weight {weight} is not positive, expected a weight above 0");
+                let message = format!(
+                    "weight {weight} is negative or not a number, expected 0 (the issue does not matter to the party) or more"
+                );
                 self.error(Kind::NonPositiveWeight, path.key("weight"), message);
             }
             if let Some(issue_idx) = issue_idx {

@@ -267,6 +267,89 @@ pub struct AnalysisReport {
     /// Seconds each step took, when asked for.
     #[serde(serialize_with = "as_map", skip_serializing_if = "Vec::is_empty")]
     pub timings: Vec<(String, f64)>,
+    /// How the frontier of all outcomes compares with a reference frontier that came with the
+    /// scenario (GENIUS's `pareto.xml`), when one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_frontier: Option<ReferenceFrontierReport>,
+}
+
+/// The frontier of all outcomes against a reference frontier's points.
+#[derive(Serialize, Debug)]
+pub struct ReferenceFrontierReport {
+    /// The file the points come from.
+    pub file: String,
+    /// How many points it lists.
+    pub points: usize,
+    /// Whether the comparison was made: not when the frontier of all outcomes was cut short.
+    pub compared: bool,
+    /// How many of its points are on the frontier (within 1e-6 in every utility).
+    pub on_frontier: usize,
+    /// How many a frontier point dominates.
+    pub dominated: usize,
+    /// The largest amount by which a dominated point falls short of the frontier point
+    /// nearest to dominating it (see parley_analysis::reference).
+    pub max_shortfall: Option<f64>,
+    /// Its points that the frontier neither holds nor dominates: none, unless the frontier
+    /// or the reference is wrong.
+    pub undominated: Vec<UtilityPoint>,
+    /// What the comparison says, as a sentence.
+    pub message: String,
+}
+
+/// A party's utility for each party.
+#[derive(Serialize, Debug)]
+pub struct UtilityPoint(#[serde(serialize_with = "as_map")] pub Vec<(String, f64)>);
+
+/// Compares the analysis's frontier of all outcomes with reference points, each with one
+/// utility per negotiating party in the analysis's party order.
+pub fn reference_frontier(
+    analysis: &Analysis,
+    file: &str,
+    points: &[Vec<f64>],
+) -> ReferenceFrontierReport {
+    let parties: Vec<String> =
+        analysis.parties.iter().map(|party| party.party.to_string()).collect();
+    let Some(frontier) = &analysis.unrestricted_frontier else {
+        return ReferenceFrontierReport {
+            file: file.to_owned(),
+            points: points.len(),
+            compared: false,
+            on_frontier: 0,
+            dominated: 0,
+            max_shortfall: None,
+            undominated: Vec::new(),
+            message: "not compared: the frontier of all outcomes was cut short".to_owned(),
+        };
+    };
+    let frontier_points: Vec<Vec<f64>> =
+        frontier.iter().map(|(_, utilities)| utilities.to_vec()).collect();
+    let comparison = parley_analysis::reference::compare_with_reference(&frontier_points, points);
+    let message = if comparison.undominated.is_empty() {
+        format!(
+            "every one of its {} points is on Parley's exact frontier ({}) or dominated by a point of it ({})",
+            comparison.n_points, comparison.on_frontier, comparison.dominated
+        )
+    } else {
+        format!(
+            "{} of its {} points are neither on Parley's frontier nor dominated by it: the frontier or the reference is wrong",
+            comparison.undominated.len(),
+            comparison.n_points
+        )
+    };
+    ReferenceFrontierReport {
+        file: file.to_owned(),
+        points: comparison.n_points,
+        compared: true,
+        on_frontier: comparison.on_frontier,
+        dominated: comparison.dominated,
+        max_shortfall: comparison.max_shortfall,
+        undominated: comparison
+            .undominated
+            .iter()
+            .map(|point| UtilityPoint(parties.iter().cloned().zip(point.iter().copied()).collect()))
+            .collect(),
+        message,
+    }
 }
 
 /// A step that ran past its work budget.
@@ -528,6 +611,7 @@ pub fn build(record: &Scenario, analysis: &Analysis, max_concessions: usize) -> 
                 .collect()
         }),
         cut_short: analysis.cut_short.iter().map(cut_short_report).collect(),
+        reference_frontier: None,
         robustness: analysis.robustness.as_ref().map(|robustness| RobustnessReport {
             samples: robustness.n_samples,
             seed: robustness.seed,

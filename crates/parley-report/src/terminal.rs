@@ -587,7 +587,33 @@ fn drafts_and_robustness(out: &mut Out, analysis: &AnalysisReport) {
         }
     }
 
+    reference_frontier(out, analysis);
     robustness(out, analysis);
+}
+
+fn reference_frontier(out: &mut Out, analysis: &AnalysisReport) {
+    let Some(reference) = &analysis.reference_frontier else { return };
+    out.heading(&format!("Against the reference frontier {}", reference.file));
+    if !reference.compared {
+        out.line(&format!("  {}", reference.message));
+        return;
+    }
+    let shortfall = reference
+        .max_shortfall
+        .map(|shortfall| format!(" (by at most {shortfall:.4})"))
+        .unwrap_or_default();
+    out.line(&format!(
+        "  {} points: {} on Parley's exact frontier of all outcomes, {} dominated by a point of it{shortfall}, {} neither",
+        reference.points,
+        reference.on_frontier,
+        reference.dominated,
+        reference.undominated.len()
+    ));
+    for point in &reference.undominated {
+        let utilities: Vec<String> =
+            point.0.iter().map(|(party, value)| format!("{party} {value:.6}")).collect();
+        out.line(&format!("  neither on nor dominated: {}", utilities.join(", ")));
+    }
 }
 
 fn robustness(out: &mut Out, analysis: &AnalysisReport) {

@@ -62,8 +62,33 @@ fn text_that_is_not_utf8_is_named_with_the_line_and_column_of_its_first_invalid_
     assert_eq!(code, Some(1));
     assert_eq!(
         output,
-        "shop: error: shop/shop.xml:2:27: malformed XML: byte 0xe9 at offset 49 is not UTF-8, expected UTF-8 text\nshop: 1 error(s), 0 warning(s)\n"
+        "shop: error: shop/shop.xml:1:1: malformed XML: the root node was opened but never closed\nshop: 1 error(s), 0 warning(s)\n"
     );
+}
+
+#[test]
+fn a_genius_file_in_a_legacy_encoding_is_read_as_genius_reads_it_with_a_warning() {
+    let temp = tempfile::tempdir().unwrap();
+    let folder = temp.path().join("cafe");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(
+        folder.join("domain.xml"),
+        b"<negotiation_template><utility_space><objective name=\"caf\xe9\">\n<issue index=\"1\" name=\"Drink\"><item value=\"th\xe9\"/><item value=\"caf\xe9\"/></issue>\n</objective></utility_space></negotiation_template>",
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("guest.xml"),
+        "<utility_space><objective name=\"café\">\n<issue index=\"1\" name=\"Drink\"><item value=\"thé\" evaluation=\"1\"/><item value=\"café\" evaluation=\"2\"/></issue>\n</objective></utility_space>",
+    )
+    .unwrap();
+    let (code, output) = run_in(temp.path(), &["check", "cafe"]);
+    assert_eq!(code, Some(0), "{output}");
+    assert!(
+        output.starts_with("warning: cafe/domain.xml:1:58: <xml> is not UTF-8 from here on: the file is read as windows-1252, as GENIUS on Windows reads a file\n"),
+        "{output}"
+    );
+    // Both files name the same values: the one in windows-1252 was decoded as such.
+    assert!(output.ends_with("cafe: 0 error(s), 0 warning(s)\n"), "{output}");
 }
 
 #[test]

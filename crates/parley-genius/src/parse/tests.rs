@@ -2,7 +2,10 @@
 
 use expect_test::{Expect, expect};
 
-use super::{FileKind, classify, parse_domain, parse_profile};
+use super::{
+    FileKind, classify, parse_domain, parse_domain_with_warnings, parse_profile,
+    parse_profile_with_warnings,
+};
 
 /// A discrete and an integer issue, in the shape of the ANAC domain files.
 const DOMAIN: &str = r#"<negotiation_template number_of_sessions="1">
@@ -49,20 +52,31 @@ const PROFILE: &str = r#"<utility_space>
 </utility_space>
 "#;
 
-fn check_domain(text: &str, expect: Expect) {
-    let actual = match parse_domain("Lunch/lunch.xml", text) {
-        Ok(domain) => format!("{domain:#?}"),
+/// The value, then each warning on a line of its own.
+fn render<T: std::fmt::Debug>(parsed: crate::Result<(T, Vec<crate::Warning>)>) -> String {
+    match parsed {
+        Ok((value, warnings)) => {
+            let mut res = format!("{value:#?}");
+            for warning in warnings {
+                res.push_str(&format!("\nwarning: {warning}"));
+            }
+            res
+        }
         Err(error) => format!("error: {error}"),
-    };
-    expect.assert_eq(&actual);
+    }
+}
+
+fn check_domain(text: &str, expect: Expect) {
+    expect.assert_eq(&render(parse_domain_with_warnings("Lunch/lunch.xml", text)));
+    // Without warnings, the same value or error.
+    let plain = parse_domain("Lunch/lunch.xml", text);
+    assert_eq!(plain.is_ok(), parse_domain_with_warnings("Lunch/lunch.xml", text).is_ok());
 }
 
 fn check_profile(text: &str, expect: Expect) {
-    let actual = match parse_profile("Lunch/lunch_a.xml", text) {
-        Ok(profile) => format!("{profile:#?}"),
-        Err(error) => format!("error: {error}"),
-    };
-    expect.assert_eq(&actual);
+    expect.assert_eq(&render(parse_profile_with_warnings("Lunch/lunch_a.xml", text)));
+    let plain = parse_profile("Lunch/lunch_a.xml", text);
+    assert_eq!(plain.is_ok(), parse_profile_with_warnings("Lunch/lunch_a.xml", text).is_ok());
 }
 
 /// Replaces the first occurrence of `from` in `base`, failing loudly when it is absent.
@@ -128,7 +142,7 @@ fn parses_domain_rooted_at_utility_space() {
 }
 
 #[test]
-fn parses_profile_and_ignores_similarity_functions() {
+fn parses_profile_and_skips_similarity_functions_with_a_warning() {
     check_profile(
         PROFILE,
         expect![[r#"
@@ -175,7 +189,9 @@ fn parses_profile_and_ignores_similarity_functions() {
                 discount_factor: Some(
                     0.0,
                 ),
-            }"#]],
+                constraints: None,
+            }
+            warning: Lunch/lunch_a.xml:9:1: <similarity_function> is skipped: it serves GENIUS's case-based agents, not the utility of an outcome"#]],
     );
 }
 
@@ -205,6 +221,7 @@ fn parses_profile_without_weights() {
                 ],
                 reservation: None,
                 discount_factor: None,
+                constraints: None,
             }"#]],
     );
 }
@@ -260,13 +277,58 @@ fn reports_negative_and_infinite_numbers() {
 }
 
 #[test]
-fn reports_missing_attributes() {
+fn reports_missing_attributes_and_reads_a_missing_evaluation_as_0() {
     let text = edit(PROFILE, r#" evaluation="40""#, "");
     check_profile(
         &text,
-        expect![[
-            r#"error: Lunch/lunch_a.xml:5:1: <item> has no attribute 'evaluation', expected one"#
-        ]],
+        expect![[r#"
+            Profile {
+                issues: [
+                    ProfileIssue {
+                        index: 1,
+                        name: "Food",
+                        weight: Some(
+                            0.6,
+                        ),
+                        evaluator: Discrete {
+                            evaluations: [
+                                ValueEvaluation {
+                                    value: "Soup",
+                                    evaluation: 0.0,
+                                },
+                                ValueEvaluation {
+                                    value: "Fish & chips",
+                                    evaluation: 80.0,
+                                },
+                            ],
+                        },
+                    },
+                    ProfileIssue {
+                        index: 2,
+                        name: "Price",
+                        weight: Some(
+                            0.4,
+                        ),
+                        evaluator: Integer(
+                            LinearEvaluator {
+                                lower: 8,
+                                upper: 10,
+                                slope: -0.15,
+                                offset: 1.0,
+                            },
+                        ),
+                    },
+                ],
+                reservation: Some(
+                    0.25,
+                ),
+                discount_factor: Some(
+                    0.0,
+                ),
+                constraints: None,
+            }
+            warning: Lunch/lunch_a.xml:5:1: <item> has no evaluation (or 'null'): read as 0, as GENIUS leaves the value unevaluated
+            warning: Lunch/lunch_a.xml:9:1: <similarity_function> is skipped: it serves GENIUS's case-based agents, not the utility of an outcome"#]],
     );
     let text = edit(DOMAIN, r#" upperbound="10""#, "");
     check_domain(
@@ -368,9 +430,9 @@ fn refuses_non_linear_evaluators() {
     let text = edit(PROFILE, r#"ftype="linear""#, r#"ftype="triangular""#);
     check_profile(
         &text,
-        expect![[
-            r#"error: Lunch/lunch_a.xml:14:1: <evaluator> has ftype 'triangular', only 'linear' is supported"#
-        ]],
+        expect![
+            "error: Lunch/lunch_a.xml:14:1: <evaluator> has ftype 'triangular', only 'linear' and 'constant' are supported"
+        ],
     );
     let text = edit(
         PROFILE,
@@ -379,9 +441,9 @@ fn refuses_non_linear_evaluators() {
     );
     check_profile(
         &text,
-        expect![[
-            r#"error: Lunch/lunch_a.xml:17:1: <utility_function> (a non-linear, hyper-rectangle utility) is not supported, only weighted issue evaluations are"#
-        ]],
+        expect![
+            "error: Lunch/lunch_a.xml:17:1: <utility_function> (a non-linear utility of this form) is not supported, only weighted issue evaluations and <utility> hyper-rectangles are"
+        ],
     );
     let text = edit(
         PROFILE,
@@ -462,13 +524,34 @@ fn refuses_partial_and_stray_weights() {
 }
 
 #[test]
-fn refuses_repeated_issues_and_values() {
+fn refuses_repeated_issues_and_reads_repeated_values_as_genius_does() {
     let text = edit(DOMAIN, r#"value="Fish &amp; chips""#, r#"value="Soup""#);
     check_domain(
         &text,
-        expect![[
-            r#"error: Lunch/lunch.xml:9:1: <item> has value 'Soup', which an earlier <item> has too"#
-        ]],
+        expect![[r#"
+            Domain {
+                name: "Lunch",
+                issues: [
+                    DomainIssue {
+                        name: "Food",
+                        index: 1,
+                        kind: Discrete {
+                            values: [
+                                "Soup",
+                            ],
+                        },
+                    },
+                    DomainIssue {
+                        name: "Price",
+                        index: 2,
+                        kind: Integer {
+                            lower: 8,
+                            upper: 10,
+                        },
+                    },
+                ],
+            }
+            warning: Lunch/lunch.xml:9:1: <item> repeats value 'Soup' of issue 'Food': one value, as GENIUS offers it"#]],
     );
     let text = edit(DOMAIN, r#"name="Price""#, r#"name="Food""#);
     check_domain(

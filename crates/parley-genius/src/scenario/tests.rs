@@ -82,6 +82,12 @@ fn render_utilities(scenario: &Scenario) -> String {
             let _ = writeln!(res, "  {} w={:.4}: {}", issue.name, issue.weight, options.join(" "));
         }
     }
+    for warning in scenario.warnings() {
+        let _ = writeln!(res, "warning: {warning}");
+    }
+    for skipped in scenario.skipped() {
+        let _ = writeln!(res, "skipped: {}: {}", skipped.file, skipped.reason);
+    }
     res
 }
 
@@ -180,12 +186,21 @@ fn clamps_linear_evaluations_to_unit_interval() {
 fn requires_exactly_one_domain_and_a_profile() {
     check_scenario(
         &[("a.xml", PROFILE_A), ("b.xml", PROFILE_B)],
-        expect!["error: no domain file among 'a.xml', 'b.xml', expected exactly one"],
+        expect![
+            "error: no domain file among 'a.xml', 'b.xml', expected one (a domain in another folder can be named, e.g. with --domain PATH)"
+        ],
     );
-    check_scenario(&[], expect!["error: no domain file among no files, expected exactly one"]);
+    check_scenario(
+        &[],
+        expect![
+            "error: no domain file among no files, expected one (a domain in another folder can be named, e.g. with --domain PATH)"
+        ],
+    );
     check_scenario(
         &[("x/d1.xml", DOMAIN), ("x/a.xml", PROFILE_A), ("x/d2.xml", DOMAIN)],
-        expect!["error: several domain files: 'x/d1.xml', 'x/d2.xml', expected exactly one"],
+        expect![
+            "error: the folder holds several domains with profiles: 'x/d1.xml' (profiles 'x/a.xml'), 'x/d2.xml' (profiles 'x/a.xml'); choose one (e.g. with --domain NAME)"
+        ],
     );
     check_scenario(
         &[("x/d1.xml", DOMAIN)],
@@ -197,32 +212,42 @@ fn requires_exactly_one_domain_and_a_profile() {
     );
     check_scenario(
         &[("x/d.xml", DOMAIN), ("x/a.xml", "not xml")],
-        expect!["error: x/a.xml:1:1: malformed XML: unknown token"],
+        expect!["error: no profile file besides the domain 'x/d.xml', expected at least one"],
     );
 }
 
 #[test]
-fn reports_profiles_that_do_not_fit_the_domain() {
+fn reports_profiles_that_do_not_fit_the_domain_and_reads_what_genius_reads() {
     check_edited_profile(
         r#"value="Salad" evaluation="0""#,
         r#"value="Pasta" evaluation="0""#,
-        expect![
-            "error: Lunch/a.xml:6:1: <item> has value 'Pasta', which domain issue 'Food' lacks"
-        ],
+        expect![[r#"
+            a
+              Food w=0.7500: Soup=0.2500 Fish=1.0000 Salad=0.0000
+              Price w=0.2500: 8=1.0000 9=0.5000 10=0.0000 11=0.0000
+            warning: Lunch/a.xml:6:1: <item> has value 'Pasta', which domain issue 'Food' lacks: skipped, as GENIUS skips it
+            warning: Lunch/a.xml:3:1: <issue> 'Food' has no <item> for the domain's value 'Salad': it evaluates to 0, as in GENIUS
+        "#]],
     );
     check_edited_profile(
         "<item index=\"3\" value=\"Salad\" evaluation=\"0\"/>\n",
         "",
-        expect![
-            "error: Lunch/a.xml:3:1: <issue> 'Food' has no <item> for the domain's value 'Salad', expected one for every value"
-        ],
+        expect![[r#"
+            a
+              Food w=0.7500: Soup=0.2500 Fish=1.0000 Salad=0.0000
+              Price w=0.2500: 8=1.0000 9=0.5000 10=0.0000 11=0.0000
+            warning: Lunch/a.xml:3:1: <issue> 'Food' has no <item> for the domain's value 'Salad': it evaluates to 0, as in GENIUS
+        "#]],
     );
     check_edited_profile(
         r#"index="1" name="Food""#,
         r#"index="1" name="Dish""#,
-        expect![
-            "error: Lunch/a.xml:3:1: <issue> with index '1' is named 'Dish' here but 'Food' in the domain"
-        ],
+        expect![[r#"
+            a
+              Food w=0.7500: Soup=0.2500 Fish=1.0000 Salad=0.0000
+              Price w=0.2500: 8=1.0000 9=0.5000 10=0.0000 11=0.0000
+            warning: Lunch/a.xml:3:1: <issue> with index '1' is named 'Dish' here but 'Food' in the domain: matched by its index, as GENIUS matches it
+        "#]],
     );
     check_edited_profile(
         r#"index="2" name="Price""#,
@@ -234,9 +259,12 @@ fn reports_profiles_that_do_not_fit_the_domain() {
 <evaluator"#,
         r#"upperbound="12">
 <evaluator"#,
-        expect![
-            "error: Lunch/a.xml:8:1: <issue> 'Price' has bounds '8'..'12' here but '8'..'11' in the domain"
-        ],
+        expect![[r#"
+            a
+              Food w=0.7500: Soup=0.2500 Fish=1.0000 Salad=0.0000
+              Price w=0.2500: 8=1.0000 9=0.5000 10=0.0000 11=0.0000
+            warning: Lunch/a.xml:8:1: <issue> 'Price' has bounds '8'..'12' here but '8'..'11' in the domain: the domain's values are evaluated from this lower bound, as GENIUS does
+        "#]],
     );
     check_edited_profile(
         r#"<issue index="2" name="Price" type="integer" lowerbound="8" upperbound="11">
@@ -293,7 +321,13 @@ fn reports_issue_the_domain_lacks_and_bad_domains() {
     let bad_domain = DOMAIN.replacen(r#"value="Fish""#, r#"value="Soup""#, 1);
     check_scenario(
         &[("domain.xml", &bad_domain), ("a.xml", PROFILE_A)],
-        expect!["error: domain.xml:6:1: <item> has value 'Soup', which an earlier <item> has too"],
+        expect![[r#"
+            a
+              Food w=0.7500: Soup=1.0000 Salad=0.0000
+              Price w=0.2500: 8=1.0000 9=0.5000 10=0.0000 11=0.0000
+            warning: domain.xml:6:1: <item> repeats value 'Soup' of issue 'Food': one value, as GENIUS offers it
+            warning: a.xml:5:1: <item> has value 'Fish', which domain issue 'Food' lacks: skipped, as GENIUS skips it
+        "#]],
     );
 }
 

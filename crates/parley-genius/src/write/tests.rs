@@ -60,6 +60,7 @@ fn lunch_profile() -> Profile {
         ],
         reservation: Some(0.0),
         discount_factor: None,
+        constraints: None,
     }
 }
 

@@ -134,6 +134,7 @@ fn domain_and_profile() -> impl Strategy<Value = (Domain, Profile)> {
                 issues,
                 reservation,
                 discount_factor,
+                constraints: None,
             });
         (Just(domain), profile)
     })
@@ -348,9 +349,8 @@ proptest! {
             }
             // Errors about the folder as a whole name its files instead of a position.
             // Both files given are named: none or both became domains.
-            Err(Error::NoDomain { files } | Error::SeveralDomains { files }) => {
-                prop_assert_eq!(files.len(), 2);
-            }
+            Err(Error::NoDomain { files }) => prop_assert_eq!(files.len(), 2),
+            Err(Error::SeveralDomains { choices }) => prop_assert_eq!(choices.len(), 2),
             Err(Error::NoProfile { domain_file }) => prop_assert!(texts.iter().any(|(name, _)| *name == domain_file)),
             Err(error) => check_located(&error, &files)?,
         }

@@ -230,12 +230,17 @@ fn a_stance_on_an_option_the_issue_does_not_have() {
 }
 
 #[test]
-fn non_positive_weights() {
+fn negative_weights_and_a_weight_of_0() {
     check(
-        "\n[[positions]]\nparty = \"b\"\nissue = \"land\"\nweight = 0.0\nstances = { keep = 0.2, give = 1.5 }\n",
+        "\n[[positions]]\nparty = \"b\"\nissue = \"land\"\nweight = -0.5\nstances = { keep = 0.2, give = 1.5 }\n",
         expect![[r#"
-            t.toml:44:10: error[non-positive-weight]: weight 0 is not positive, expected a weight above 0 (at positions[1].weight)
+            t.toml:44:10: error[non-positive-weight]: weight -0.5 is negative or not a number, expected 0 (the issue does not matter to the party) or more (at positions[1].weight)
             t.toml:45:32: error[out-of-range]: value 1.5 is outside [0, 1] (at positions[1].stances.give)"#]],
+    );
+    // A weight of 0 says the issue does not matter to the party, as in GENIUS.
+    check(
+        "\n[[positions]]\nparty = \"b\"\nissue = \"land\"\nweight = 0.0\nstances = { keep = 0.2, give = 1.0 }\n",
+        expect![[r#""#]],
     );
     check(
         "\n[scale]\nimportances = { low = [-1.0, 2.0] }\n",
@@ -374,7 +379,7 @@ fn five_different_mistakes_are_all_reported_with_line_and_column() {
     expect![[r#"
         t.toml:21:21: error[duplicate-id]: duplicate delegate id 'alice', first used at parties[0].delegates[0].id (at parties[1].delegates[0].id)
         t.toml:32:17: error[unknown-reference]: unknown party 'c' (at tracks[0].parties[1])
-        t.toml:37:10: error[non-positive-weight]: weight -2 is not positive, expected a weight above 0 (at positions[0].weight)
+        t.toml:37:10: error[non-positive-weight]: weight -2 is negative or not a number, expected 0 (the issue does not matter to the party) or more (at positions[0].weight)
         t.toml:38:41: error[unknown-option]: issue 'land' has no option 'grant' (at positions[0].stances.grant)
         t.toml:45:14: error[unknown-attendee]: attendee 'carol' is no party's delegate (nor a party) (at meetings[0].attendees[0])"#]]
     .assert_eq(&rendered.join("\n"));

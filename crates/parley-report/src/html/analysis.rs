@@ -353,6 +353,7 @@ pub fn frontier(report: &Report, analysis: &AnalysisReport) -> Markup {
             h2 { "Pareto frontier" }
             (not_computed(analysis, "frontier"))
             (not_computed(analysis, "unrestricted_frontier"))
+            (reference_frontier(report, analysis))
             @if pairs.is_empty() {
                 p.muted { "A frontier needs at least two negotiating parties." }
             } @else {
@@ -385,6 +386,42 @@ pub fn frontier(report: &Report, analysis: &AnalysisReport) -> Markup {
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+}
+
+/// How the frontier of all outcomes compares with the reference frontier that came with the
+/// scenario (GENIUS's `pareto.xml`), when one did.
+fn reference_frontier(report: &Report, analysis: &AnalysisReport) -> Markup {
+    html! {
+        @if let Some(reference) = &analysis.reference_frontier {
+            div.reference {
+                h3 { "Against the reference frontier " code { (reference.file) } }
+                @if reference.compared {
+                    p {
+                        (reference.points) " reference points: " (reference.on_frontier) " on Parley's exact frontier of all outcomes, "
+                        (reference.dominated) " dominated by a point of it"
+                        @if let Some(shortfall) = reference.max_shortfall {
+                            " (by at most " (format!("{shortfall:.4}")) ")"
+                        }
+                        ", " (reference.undominated.len()) " neither."
+                    }
+                    @if !reference.undominated.is_empty() {
+                        p { strong { "Points the frontier neither holds nor dominates: the frontier or the reference is wrong." } }
+                        ul {
+                            @for point in &reference.undominated {
+                                li {
+                                    @for (party, value) in &point.0 {
+                                        (party_name(report, party)) " " (format!("{value:.6}")) " "
+                                    }
+                                }
+                            }
+                        }
+                    }
+                } @else {
+                    p.muted { (reference.message) }
                 }
             }
         }

@@ -1035,6 +1035,23 @@ options = [{ id = "slow" }, { id = "fast" }]
 }
 
 #[test]
+fn the_schema_of_a_constraint_utility_names_its_fields() {
+    let schema = super::entity_schema("constraint_utilities").expect("a served collection");
+    let properties = schema["properties"].as_object().unwrap();
+    let keys: Vec<&str> = properties.keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        ["basis", "cites", "constraints", "max_utility", "note", "party", "visibility"]
+    );
+    let required: Vec<&str> =
+        schema["required"].as_array().unwrap().iter().filter_map(|key| key.as_str()).collect();
+    assert_eq!(required, ["party", "max_utility"]);
+    let constraint = &schema["$defs"]["ConstraintDto"]["properties"];
+    assert!(constraint["includes"].is_object() && constraint["excludes"].is_object());
+    assert_eq!(schema["$defs"]["BoundDto"]["additionalProperties"], false);
+}
+
+#[test]
 fn messages_speak_of_tables_not_of_the_readers_types() {
     assert_eq!(
         super::plain_message("invalid type: string \"x\", expected struct PlaceDto"),

@@ -4,9 +4,9 @@
 //! every view and analysis built on it reveals nothing else: not a hidden position, not a
 //! count of them, not a figure computed from them.
 //!
-//! What a record's `private` visibility covers: a position, its party; a draft, its author;
-//! a claim, its claimant; a meeting, the parties of its track. Reservation values are
-//! private to their party.
+//! What a record's `private` visibility covers: a position or a constraint utility, its
+//! party; a draft, its author; a claim, its claimant; a meeting, the parties of its track.
+//! Reservation values are private to their party.
 //!
 //! A record hidden from a viewer is absent from its view, with one exception: a meeting. A
 //! viewer who may not see a meeting's details still sees that a meeting took place (or is
@@ -168,6 +168,9 @@ pub fn visible_to(scenario: &ValidScenario, viewer: &Viewer) -> ValidScenario {
     visible
         .positions
         .retain(|position| sees(record, viewer, &position.visibility, &[&position.party]));
+    visible
+        .constraint_utilities
+        .retain(|utility| sees(record, viewer, &utility.visibility, &[&utility.party]));
     visible.claims.retain(|claim| claim_visible(record, viewer, claim));
     let visible_claims: Vec<Id> = visible.claims.iter().map(|claim| claim.id.clone()).collect();
     for claim in &mut visible.claims {

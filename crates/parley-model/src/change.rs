@@ -1,6 +1,6 @@
 //! Changes to a record: what one event of an append-only log holds. A change imports a whole
-//! scenario, adds or replaces entities (by id; positions by party, issue and date), or removes
-//! one. It travels as a kind and a payload in the scenario file's own format, so that the log
+//! scenario, adds or replaces entities (by id; positions by party, issue and date; constraint
+//! utilities by party), or removes one. It travels as a kind and a payload in the scenario file's own format, so that the log
 //! reads like the files. [`apply`] merges a change into a scenario; the caller validates the
 //! result and refuses the change when it breaks an invariant, so the record stays valid.
 
@@ -11,7 +11,8 @@ use crate::scenario_file::{
     Fragment, read_fragment, read_scenario, write_fragment, write_scenario,
 };
 
-/// The collections whose entities a change can remove, by id.
+/// The collections whose entities a change can remove, by id (a constraint utility by its
+/// party's id).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub enum Collection {
     /// `sources`.
@@ -28,11 +29,13 @@ pub enum Collection {
     Drafts,
     /// `claims`.
     Claims,
+    /// `constraint_utilities`, each named by its party.
+    ConstraintUtilities,
 }
 
 impl Collection {
     /// All collections.
-    pub const ALL: [Collection; 7] = [
+    pub const ALL: [Collection; 8] = [
         Collection::Sources,
         Collection::Parties,
         Collection::Issues,
@@ -40,6 +43,7 @@ impl Collection {
         Collection::Meetings,
         Collection::Drafts,
         Collection::Claims,
+        Collection::ConstraintUtilities,
     ];
 
     /// The collection's key in files and paths.
@@ -52,6 +56,7 @@ impl Collection {
             Collection::Meetings => "meetings",
             Collection::Drafts => "drafts",
             Collection::Claims => "claims",
+            Collection::ConstraintUtilities => "constraint_utilities",
         }
     }
 
@@ -67,13 +72,14 @@ pub enum Change {
     /// Replaces the whole record.
     Import(Scenario),
     /// Adds the fragment's entities, replacing those with the same ids (positions with the same
-    /// party, issue and date), and its header and scale when it has them.
+    /// party, issue and date; constraint utilities with the same party), and its header and
+    /// scale when it has them.
     Upsert(Fragment),
     /// Removes an entity.
     Remove {
         /// Its collection.
         collection: Collection,
-        /// Its id.
+        /// Its id (for a constraint utility, its party's).
         id: Id,
     },
 }
@@ -187,6 +193,9 @@ pub fn apply(scenario: &Scenario, change: &Change) -> Scenario {
                     position.date.map(|date| date.date),
                 )
             });
+            upsert(&mut res.constraint_utilities, &new.constraint_utilities, |utility| {
+                utility.party.clone()
+            });
             upsert(&mut res.claims, &new.claims, |claim| claim.id.clone());
         }
         Change::Remove { collection, id } => match collection {
@@ -197,6 +206,9 @@ pub fn apply(scenario: &Scenario, change: &Change) -> Scenario {
             Collection::Meetings => res.meetings.retain(|meeting| &meeting.id != id),
             Collection::Drafts => res.drafts.retain(|draft| &draft.id != id),
             Collection::Claims => res.claims.retain(|claim| &claim.id != id),
+            Collection::ConstraintUtilities => {
+                res.constraint_utilities.retain(|utility| &utility.party != id)
+            }
         },
     }
     res
@@ -255,6 +267,41 @@ mod tests {
         assert_eq!(once.positions.len(), base.positions.len() + 1);
         let twice = apply(&once, &upsert_of(&dated.replace("red-line", "objection")));
         assert_eq!(twice.positions.len(), once.positions.len());
+    }
+
+    #[test]
+    fn a_constraint_utility_is_upserted_and_removed_by_its_party() {
+        // A party of the built-in scenario that records no importances or stances.
+        let base = talks();
+        let party = base
+            .parties
+            .iter()
+            .find(|party| {
+                base.positions.iter().all(|position| {
+                    position.party != party.id
+                        || (position.importance.is_none() && position.stances.is_empty())
+                })
+            })
+            .map(|party| party.id.clone())
+            .expect("a party with no additive utility");
+        let utility = |value: f64| {
+            upsert_of(&format!(
+                "[[constraint_utilities]]\nparty = \"{party}\"\nmax_utility = 4\nconstraints = [{{ value = {value}, includes = [] }}]\n"
+            ))
+        };
+        let once = apply(&base, &utility(1.0));
+        assert_eq!(once.constraint_utilities.len(), 1);
+        assert!(validate(&once).iter().all(|diagnostic| !diagnostic.is_error()));
+        let twice = apply(&once, &utility(3.0));
+        assert_eq!(twice.constraint_utilities.len(), 1);
+        assert_eq!(twice.constraint_utilities[0].constraints[0].value, 3.0);
+        let removal =
+            Change::Remove { collection: Collection::ConstraintUtilities, id: party.clone() };
+        let back = Change::from_payload(removal.kind(), &removal.to_payload()).unwrap();
+        assert_eq!(back, removal);
+        assert_eq!(apply(&twice, &removal), base);
+        let upsert = utility(2.0);
+        assert_eq!(Change::from_payload(upsert.kind(), &upsert.to_payload()).unwrap(), upsert);
     }
 
     #[test]

@@ -197,8 +197,8 @@ pub struct Assumption {
     pub what: String,
 }
 
-/// Every figure that no source gives: the scale (when assumed), reservations, dates and
-/// positions whose basis is the analyst's assumption.
+/// Every figure that no source gives: the scale (when assumed), reservations, dates,
+/// positions and constraint utilities whose basis is the analyst's assumption.
 pub fn assumptions(scenario: &ValidScenario) -> Vec<Assumption> {
     let record = scenario.scenario();
     let mut found = Vec::new();
@@ -254,5 +254,91 @@ pub fn assumptions(scenario: &ValidScenario) -> Vec<Assumption> {
             });
         }
     }
+    for (idx, utility) in record.constraint_utilities.iter().enumerate() {
+        if utility.basis == Basis::Assumed {
+            found.push(Assumption {
+                path: format!("constraint_utilities[{idx}]"),
+                what: format!(
+                    "constraint utility of '{}' ({} constraint(s), max utility {})",
+                    utility.party,
+                    utility.constraints.len(),
+                    utility.max_utility
+                ),
+            });
+        }
+    }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario_file::read_scenario;
+
+    /// Two principals: `a` additive with an assumed position, `b` by constraints, assumed,
+    /// with a position that gives no stances.
+    const MIXED: &str = r#"
+[scenario]
+id = "mixed"
+title = "Mixed"
+
+[[parties]]
+id = "a"
+name = "A"
+role = "principal"
+
+[[parties]]
+id = "b"
+name = "B"
+role = "principal"
+
+[[issues]]
+id = "price"
+title = "Price"
+category = "other"
+options = [{ id = "low" }, { id = "high" }]
+
+[[positions]]
+party = "a"
+issue = "price"
+confidence = "assumed"
+stances = { low = "preferred", high = "red-line" }
+
+[[positions]]
+party = "b"
+issue = "price"
+note = "B will not say."
+
+[[constraint_utilities]]
+party = "b"
+max_utility = 4
+basis = "assumed"
+constraints = [{ value = 4, includes = [{ issue = "price", from = "high", to = "high" }] }]
+"#;
+
+    #[test]
+    fn a_party_with_a_constraint_utility_keeps_its_row_of_the_stance_matrix_and_blocks_no_one() {
+        let scenario = read_scenario(MIXED).scenario.unwrap();
+        let matrix = stance_matrix(&scenario, None);
+        assert_eq!(matrix.len(), 2);
+        assert_eq!(matrix[1][0].map(|position| position.stances.len()), Some(0));
+        assert_eq!(blocking_issues(&scenario, None), Vec::new());
+    }
+
+    #[test]
+    fn an_assumed_constraint_utility_is_listed_with_the_assumptions() {
+        let scenario = read_scenario(MIXED).scenario.unwrap();
+        let listed: Vec<String> = assumptions(&scenario)
+            .into_iter()
+            .map(|assumption| format!("{}: {}", assumption.path, assumption.what))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                "scale: the mapping from stances to values and from importances to weights",
+                "positions[0]: position of 'a' on 'price'",
+                "constraint_utilities[0]: constraint utility of 'b' (1 constraint(s), max utility 4)",
+            ]
+        );
+    }
 }

@@ -57,6 +57,8 @@ pub struct Scenario {
     pub drafts: Vec<Draft>,
     /// The parties' positions on issues over time.
     pub positions: Vec<Position>,
+    /// The parties whose utility is by constraints rather than additive, at most one each.
+    pub constraint_utilities: Vec<ConstraintUtility>,
     /// Factual claims and counter-claims.
     pub claims: Vec<Claim>,
 }
@@ -274,8 +276,8 @@ pub enum Visibility {
     Public,
     /// The parties of a track (and the mediators).
     Track(Id),
-    /// The parties it belongs to and the mediators: for a position its party, for a meeting
-    /// the parties of its track, for a draft its author.
+    /// The parties it belongs to and the mediators: for a position or a constraint utility
+    /// its party, for a meeting the parties of its track, for a draft its author.
     Private,
 }
 
@@ -512,6 +514,64 @@ impl Position {
     pub fn stance_on(&self, option: &Id) -> Option<Stance> {
         self.stances.iter().find(|(candidate, _)| candidate == option).map(|(_, stance)| *stance)
     }
+}
+
+keyword_enum! {
+    /// How a constraint's bounds decide whether an outcome satisfies it.
+    ConstraintKind {
+        /// Satisfied when the outcome's option on every bound's issue lies within the bound
+        /// (a constraint with no bounds is always satisfied).
+        Includes = "includes",
+        /// Satisfied when the outcome's option on some bound's issue lies outside the bound
+        /// (a constraint with no bounds is never satisfied).
+        Excludes = "excludes",
+    }
+}
+
+/// A range of one issue's options: from one option to another, both included, in the
+/// order of the issue's options.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Bound {
+    /// The issue.
+    pub issue: Id,
+    /// The first option of the range.
+    pub from: Id,
+    /// The last option of the range, not before `from`.
+    pub to: Id,
+}
+
+/// One constraint of a constraint utility: a value that an outcome earns when it satisfies
+/// the constraint's bounds.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Constraint {
+    /// What satisfying it is worth, a finite number (GENIUS gives positive integers).
+    pub value: f64,
+    /// How the bounds decide whether it is satisfied.
+    pub kind: ConstraintKind,
+    /// The ranges, at most one per issue.
+    pub bounds: Vec<Bound>,
+}
+
+/// A party's utility by constraints (GENIUS's non-linear, hyper-rectangle profiles), in
+/// place of the additive utility of weights and stances in positions: the utility of an
+/// outcome is the sum of the values of the constraints it satisfies, divided by
+/// `max_utility`, and at most 1.
+#[derive(Clone, PartialEq, Debug)]
+pub struct ConstraintUtility {
+    /// The party.
+    pub party: Id,
+    /// The sum that gives utility 1, finite and above 0.
+    pub max_utility: f64,
+    /// The constraints, in the order they are summed.
+    pub constraints: Vec<Constraint>,
+    /// Whether the party stated it, a source reports it, or the analyst assumed it.
+    pub basis: Basis,
+    /// Who may see it.
+    pub visibility: Visibility,
+    /// Why the analyst reads the source this way.
+    pub note: Option<String>,
+    /// Where it comes from.
+    pub cites: Vec<Citation>,
 }
 
 keyword_enum! {

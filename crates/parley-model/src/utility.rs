@@ -6,8 +6,13 @@
 //! that sum to 1 and values in [0, 1]. Raw weight intervals come from importances (or exact
 //! weights); normalised weight intervals follow from them, and the point estimate normalises
 //! the middles of the raw intervals.
+//!
+//! A party with a constraint utility ([`crate::scenario::ConstraintUtility`]) has no such
+//! weights and values: [`constraint_utilities`] compiles its constraints to indices and
+//! [`constraint_utility_of`] evaluates an outcome against them.
 
 use crate::scale::Interval;
+use crate::scenario::ConstraintKind;
 use crate::stance::{Importance, Stance};
 use crate::validate::ValidScenario;
 use crate::{Date, Id};
@@ -176,6 +181,81 @@ pub fn party_utilities(scenario: &ValidScenario, as_of: Option<Date>) -> Vec<Par
         .collect()
 }
 
+/// One bound of a compiled constraint: `(issue_idx, from_option_idx, to_option_idx)`, the
+/// issue's index in the scenario and the first and last option of the range, by index in the
+/// issue's options (`from_option_idx <= to_option_idx`).
+pub type CompiledBound = (usize, usize, usize);
+
+/// One compiled constraint: `(value, kind, bounds)`.
+pub type CompiledConstraint = (f64, ConstraintKind, Vec<CompiledBound>);
+
+/// A party's constraint utility with its issues and options as indices.
+#[derive(Clone, PartialEq, Debug)]
+pub struct CompiledConstraints {
+    /// The sum of satisfied values that gives utility 1.
+    pub max_utility: f64,
+    /// The constraints, in the record's order.
+    pub constraints: Vec<CompiledConstraint>,
+}
+
+/// Each negotiating party's constraint utility compiled to indices, in the order of
+/// [`negotiating_parties`] (the order of [`party_utilities`]); `None` for a party whose
+/// utility is additive.
+pub fn constraint_utilities(scenario: &ValidScenario) -> Vec<Option<CompiledConstraints>> {
+    let record = scenario.scenario();
+    negotiating_parties(scenario)
+        .into_iter()
+        .map(|party_idx| {
+            let party = &record.parties[party_idx].id;
+            let utility =
+                record.constraint_utilities.iter().find(|utility| &utility.party == party)?;
+            let constraints = utility
+                .constraints
+                .iter()
+                .map(|constraint| {
+                    let bounds = constraint
+                        .bounds
+                        .iter()
+                        .map(|bound| {
+                            let issue_idx = scenario
+                                .issue_index(&bound.issue)
+                                .expect("validated: issues exist");
+                            let issue = &record.issues[issue_idx];
+                            let option = |option| {
+                                issue.option_index(option).expect("validated: options exist")
+                            };
+                            (issue_idx, option(&bound.from), option(&bound.to))
+                        })
+                        .collect();
+                    (constraint.value, constraint.kind, bounds)
+                })
+                .collect();
+            Some(CompiledConstraints { max_utility: utility.max_utility, constraints })
+        })
+        .collect()
+}
+
+/// The utility of an outcome (one option index per issue) under a compiled constraint
+/// utility: the values of the satisfied constraints summed in order from 0, divided by
+/// `max_utility`, and at most 1. An `includes` constraint is satisfied when the outcome's
+/// option on every bound's issue lies within the bound (always, with no bounds); an
+/// `excludes` constraint when it lies outside the bound on some bound's issue (never, with no
+/// bounds).
+pub fn constraint_utility_of(compiled: &CompiledConstraints, outcome: &[usize]) -> f64 {
+    let within = |&(issue_idx, from, to): &CompiledBound| (from..=to).contains(&outcome[issue_idx]);
+    let mut sum = 0.0;
+    for (value, kind, bounds) in &compiled.constraints {
+        let satisfied = match kind {
+            ConstraintKind::Includes => bounds.iter().all(within),
+            ConstraintKind::Excludes => !bounds.iter().all(within),
+        };
+        if satisfied {
+            sum += value;
+        }
+    }
+    (sum / compiled.max_utility).min(1.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,5 +314,142 @@ mod tests {
             [Provenance::Scale, Provenance::Unknown, Provenance::Unknown]
         );
         assert!(!russia.is_exact());
+    }
+
+    /// Three principals over two issues: `a`'s utility is additive, `b`'s and `c`'s by
+    /// constraints (`c`'s listed first in the file); an observer with none.
+    const CONSTRAINED: &str = r#"
+[scenario]
+id = "constrained"
+title = "Constrained"
+
+[[parties]]
+id = "a"
+name = "A"
+role = "principal"
+
+[[parties]]
+id = "watcher"
+name = "Watcher"
+role = "observer"
+
+[[parties]]
+id = "b"
+name = "B"
+role = "principal"
+
+[[parties]]
+id = "c"
+name = "C"
+role = "principal"
+
+[[issues]]
+id = "price"
+title = "Price"
+category = "other"
+options = [{ id = "0" }, { id = "1" }, { id = "2" }, { id = "3" }, { id = "4" }]
+
+[[issues]]
+id = "colour"
+title = "Colour"
+category = "other"
+options = [{ id = "red" }, { id = "green" }, { id = "blue" }]
+
+[[positions]]
+party = "a"
+issue = "price"
+stances = { "0" = "preferred" }
+
+[[constraint_utilities]]
+party = "c"
+max_utility = 2
+constraints = [{ value = 2, includes = [] }]
+
+[[constraint_utilities]]
+party = "b"
+max_utility = 10
+constraints = [
+  { value = 4, includes = [{ issue = "colour", from = "green", to = "blue" }, { issue = "price", from = "1", to = "3" }] },
+  { value = 3, excludes = [{ issue = "price", from = "0", to = "0" }] },
+]
+"#;
+
+    #[test]
+    fn constraint_utilities_are_compiled_to_indices_in_the_order_of_the_negotiating_parties() {
+        let scenario = read_scenario(CONSTRAINED).scenario.unwrap();
+        let compiled = constraint_utilities(&scenario);
+        assert_eq!(negotiating_parties(&scenario), [0, 2, 3]);
+        assert_eq!(party_utilities(&scenario, None).len(), compiled.len());
+        assert_eq!(compiled[0], None);
+        assert_eq!(
+            compiled[1],
+            Some(CompiledConstraints {
+                max_utility: 10.0,
+                constraints: vec![
+                    (4.0, ConstraintKind::Includes, vec![(1, 1, 2), (0, 1, 3)]),
+                    (3.0, ConstraintKind::Excludes, vec![(0, 0, 0)]),
+                ],
+            })
+        );
+        assert_eq!(
+            compiled[2],
+            Some(CompiledConstraints {
+                max_utility: 2.0,
+                constraints: vec![(2.0, ConstraintKind::Includes, vec![])],
+            })
+        );
+        let b = compiled[1].as_ref().unwrap();
+        // price 2, blue: both constraints hold.
+        assert_eq!(constraint_utility_of(b, &[2, 2]), 0.7);
+        // price 0, blue: the first fails on price, the second on its range.
+        assert_eq!(constraint_utility_of(b, &[0, 2]), 0.0);
+        // price 4, red: only the second.
+        assert_eq!(constraint_utility_of(b, &[4, 0]), 0.3);
+    }
+
+    fn compiled(max_utility: f64, constraints: Vec<CompiledConstraint>) -> CompiledConstraints {
+        CompiledConstraints { max_utility, constraints }
+    }
+
+    #[test]
+    fn an_includes_constraint_holds_when_every_bound_holds_and_always_without_bounds() {
+        let both = compiled(8.0, vec![(8.0, ConstraintKind::Includes, vec![(0, 3, 7), (1, 0, 0)])]);
+        assert_eq!(constraint_utility_of(&both, &[3, 0]), 1.0);
+        assert_eq!(constraint_utility_of(&both, &[7, 0]), 1.0);
+        assert_eq!(constraint_utility_of(&both, &[8, 0]), 0.0);
+        assert_eq!(constraint_utility_of(&both, &[5, 1]), 0.0);
+        let empty = compiled(4.0, vec![(1.0, ConstraintKind::Includes, vec![])]);
+        assert_eq!(constraint_utility_of(&empty, &[0, 0]), 0.25);
+        assert_eq!(constraint_utility_of(&empty, &[]), 0.25);
+    }
+
+    #[test]
+    fn an_excludes_constraint_holds_when_some_bound_fails_and_never_without_bounds() {
+        let either =
+            compiled(2.0, vec![(1.0, ConstraintKind::Excludes, vec![(0, 3, 7), (1, 0, 0)])]);
+        assert_eq!(constraint_utility_of(&either, &[5, 0]), 0.0);
+        assert_eq!(constraint_utility_of(&either, &[2, 0]), 0.5);
+        assert_eq!(constraint_utility_of(&either, &[5, 1]), 0.5);
+        assert_eq!(constraint_utility_of(&either, &[9, 2]), 0.5);
+        let empty = compiled(1.0, vec![(1.0, ConstraintKind::Excludes, vec![])]);
+        assert_eq!(constraint_utility_of(&empty, &[0]), 0.0);
+    }
+
+    #[test]
+    fn the_sum_of_satisfied_values_is_capped_at_one_and_may_be_lowered_by_negative_values() {
+        let over = compiled(
+            5.0,
+            vec![
+                (4.0, ConstraintKind::Includes, vec![]),
+                (3.0, ConstraintKind::Includes, vec![(0, 0, 1)]),
+                (-2.0, ConstraintKind::Includes, vec![(0, 1, 1)]),
+            ],
+        );
+        assert_eq!(constraint_utility_of(&over, &[0]), 1.0);
+        assert_eq!(constraint_utility_of(&over, &[1]), 1.0);
+        assert_eq!(constraint_utility_of(&over, &[2]), 0.8);
+        let below = compiled(5.0, vec![(-1.0, ConstraintKind::Includes, vec![])]);
+        assert_eq!(constraint_utility_of(&below, &[0]), -0.2);
+        assert_eq!(constraint_utility_of(&compiled(3.0, vec![]), &[0]), 0.0);
     }
 }

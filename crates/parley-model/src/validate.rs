@@ -8,8 +8,8 @@ use rustc_hash::FxHashMap as HashMap;
 use crate::diagnostic::{Diagnostic, DiagnosticKind as Kind, FieldPath};
 use crate::scale::Interval;
 use crate::scenario::{
-    Citation, Consent, Draft, Fate, MeetingStatus, Party, PointSelection, Position, Scenario,
-    Settlement, Visibility,
+    Citation, Consent, Constraint, Draft, Fate, MeetingStatus, Party, PointSelection, Position,
+    Scenario, Settlement, Visibility,
 };
 use crate::stance::{Importance, Stance};
 use crate::{Date, FuzzyDate, Id};
@@ -94,6 +94,7 @@ pub fn validate(scenario: &Scenario) -> Vec<Diagnostic> {
     checker.check_meetings();
     checker.check_drafts();
     checker.check_positions();
+    checker.check_constraint_utilities();
     checker.check_claims();
     checker.diagnostics
 }
@@ -385,7 +386,12 @@ impl<'a> Checker<'a> {
             self.check_unique(&format!("option (in issue '{}')", issue.id), option_ids);
             self.check_cites(&issue.cites, path.key("cites"));
             let has_position =
-                self.scenario.positions.iter().any(|position| position.issue == issue.id);
+                self.scenario.positions.iter().any(|position| position.issue == issue.id)
+                    || self.scenario.constraint_utilities.iter().any(|utility| {
+                        utility.constraints.iter().any(|constraint| {
+                            constraint.bounds.iter().any(|bound| bound.issue == issue.id)
+                        })
+                    });
             if !has_position {
                 let message = format!("no party has a recorded position on issue '{}'", issue.id);
                 self.warning(Kind::Inconsistent, path.key("id"), message);
@@ -783,6 +789,108 @@ impl<'a> Checker<'a> {
             {
                 let message = format!("value {value} is outside [0, 1]");
                 self.error(Kind::OutOfRange, stance_path, message);
+            }
+        }
+    }
+
+    fn check_constraint_utilities(&mut self) {
+        let utilities = &self.scenario.constraint_utilities;
+        let mut seen: HashMap<&Id, usize> = HashMap::default();
+        for (utility_idx, utility) in utilities.iter().enumerate() {
+            let path = root("constraint_utilities", utility_idx);
+            self.check_party_ref(&utility.party, path.key("party"));
+            if let Some(&first) = seen.get(&utility.party) {
+                let message = format!(
+                    "party '{}' has two constraint utilities, first at constraint_utilities[{first}], expected at most one",
+                    utility.party
+                );
+                self.error(Kind::Inconsistent, path.key("party"), message);
+            } else {
+                seen.insert(&utility.party, utility_idx);
+            }
+            if !(utility.max_utility.is_finite() && utility.max_utility > 0.0) {
+                let message = format!(
+                    "max_utility {} is not valid, expected a finite number above 0",
+                    utility.max_utility
+                );
+                self.error(Kind::OutOfRange, path.key("max_utility"), message);
+            }
+            if utility.constraints.is_empty() {
+                let message = format!(
+                    "the constraint utility of party '{}' has no constraints: every outcome is worth 0 to it",
+                    utility.party
+                );
+                self.warning(Kind::Inconsistent, path.key("constraints"), message);
+            }
+            for (constraint_idx, constraint) in utility.constraints.iter().enumerate() {
+                let constraint_path = path.key("constraints").index(constraint_idx);
+                if !constraint.value.is_finite() {
+                    let message = format!(
+                        "value {} is not valid, expected a finite number",
+                        constraint.value
+                    );
+                    self.error(Kind::OutOfRange, constraint_path.key("value"), message);
+                }
+                self.check_bounds(constraint, &constraint_path);
+            }
+            self.check_visibility(&utility.visibility, path.key("visibility"));
+            self.check_cites(&utility.cites, path.key("cites"));
+        }
+        // A party's utility is additive or by constraints: its positions then give neither
+        // importances nor stances.
+        for (position_idx, position) in self.scenario.positions.iter().enumerate() {
+            let Some(&utility_idx) = seen.get(&position.party) else { continue };
+            let path = root("positions", position_idx);
+            let field = match position.importance {
+                _ if !position.stances.is_empty() => "stances",
+                Some(Importance::Weight(_)) => "weight",
+                Some(Importance::Level(_)) => "importance",
+                None => continue,
+            };
+            let message = format!(
+                "party '{}' has a constraint utility (constraint_utilities[{utility_idx}]), so its positions may give no importance, weight or stances: a party's utility is either additive (importances and stances in positions) or by constraints, not both",
+                position.party
+            );
+            self.error(Kind::Inconsistent, path.key(field), message);
+        }
+    }
+
+    fn check_bounds(&mut self, constraint: &'a Constraint, path: &FieldPath) {
+        let bounds_path = path.key(constraint.kind.as_str());
+        let mut seen: HashMap<&Id, usize> = HashMap::default();
+        for (bound_idx, bound) in constraint.bounds.iter().enumerate() {
+            let bound_path = bounds_path.index(bound_idx);
+            let issue_idx = self.check_issue_ref(&bound.issue, bound_path.key("issue"));
+            if let Some(&first) = seen.get(&bound.issue) {
+                let message = format!(
+                    "issue '{}' is bounded twice in one constraint, first at {}[{first}], expected one bound per issue",
+                    bound.issue,
+                    constraint.kind.as_str()
+                );
+                self.error(Kind::DuplicateId, bound_path.key("issue"), message);
+            } else {
+                seen.insert(&bound.issue, bound_idx);
+            }
+            let Some(issue_idx) = issue_idx else { continue };
+            let issue = &self.scenario.issues[issue_idx];
+            let mut option_index = |option: &Id, field: &'static str| {
+                let index = self.options[issue_idx].get(option).copied();
+                if index.is_none() {
+                    let message = format!("issue '{}' has no option '{option}'", issue.id);
+                    self.error(Kind::UnknownOption, bound_path.key(field), message);
+                }
+                index
+            };
+            let from = option_index(&bound.from, "from");
+            let to = option_index(&bound.to, "to");
+            if let (Some(from), Some(to)) = (from, to)
+                && from > to
+            {
+                let message = format!(
+                    "option '{}' comes after '{}' among the options of issue '{}', expected a range from an option to the same or a later one",
+                    bound.from, bound.to, issue.id
+                );
+                self.error(Kind::Inconsistent, bound_path.key("from"), message);
             }
         }
     }

@@ -359,3 +359,96 @@ fn a_change_written_from_a_view_keeps_the_links_the_view_hides() {
         assert_eq!(&applied, record.scenario(), "{viewer:?}");
     }
 }
+
+/// The parties, issue and tracks of [`SECRETS`], with a fifth party and a constraint utility
+/// for each principal: North's private, South's shared with its track, West's public.
+fn constraint_secrets() -> ValidScenario {
+    let structure = SECRETS.split("[[meetings]]").next().unwrap();
+    let text = format!(
+        r#"{structure}
+[[parties]]
+id = "west"
+name = "West"
+role = "principal"
+
+[[constraint_utilities]]
+party = "north"
+max_utility = 10
+visibility = "private"
+note = "canary-note"
+constraints = [{{ value = 4321, includes = [{{ issue = "port", from = "north", to = "south" }}] }}]
+
+[[constraint_utilities]]
+party = "south"
+max_utility = 5
+visibility = {{ track = "south-track" }}
+constraints = [{{ value = 5, excludes = [{{ issue = "port", from = "north", to = "north" }}] }}]
+
+[[constraint_utilities]]
+party = "west"
+max_utility = 1
+constraints = [{{ value = 1, includes = [] }}]
+"#
+    );
+    let loaded = read_scenario(&text);
+    assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+    loaded.scenario.unwrap()
+}
+
+/// The parties whose constraint utilities a viewer sees.
+fn constraint_parties(record: &ValidScenario, viewer: &Viewer) -> Vec<String> {
+    visible_to(record, viewer)
+        .scenario()
+        .constraint_utilities
+        .iter()
+        .map(|utility| utility.party.to_string())
+        .collect()
+}
+
+#[test]
+fn constraint_utilities_are_seen_like_positions() {
+    let record = constraint_secrets();
+    assert_eq!(constraint_parties(&record, &Viewer::Mediator), ["north", "south", "west"]);
+    assert_eq!(constraint_parties(&record, &party("north")), ["north", "west"]);
+    assert_eq!(constraint_parties(&record, &party("south")), ["south", "west"]);
+    // The league sits on South's track, not in North's private records.
+    assert_eq!(constraint_parties(&record, &party("league")), ["south", "west"]);
+    assert_eq!(constraint_parties(&record, &party("west")), ["west"]);
+    assert_eq!(constraint_parties(&record, &Viewer::Observer), ["west"]);
+    assert_eq!(constraint_parties(&record, &party("press")), ["west"]);
+}
+
+#[test]
+fn another_partys_private_constraint_utility_changes_nothing_in_a_view() {
+    let original = constraint_secrets();
+    let mut changed = original.scenario().clone();
+    let north = &mut changed.constraint_utilities[0];
+    north.max_utility = 3.0;
+    north.constraints[0].value = 7.0;
+    north.constraints[0].bounds.clear();
+    north.note = None;
+    let (changed, _) = ValidScenario::new(changed).unwrap();
+    for viewer in [party("south"), party("west"), party("league"), Viewer::Observer] {
+        let view = visible_to(&original, &viewer);
+        assert_eq!(view.scenario(), visible_to(&changed, &viewer).scenario(), "{viewer:?}");
+        // Nothing of North's private utility reaches the viewer, anywhere in its view.
+        let whole = crate::scenario_file::write_scenario(view.scenario());
+        for canary in ["canary-note", "4321"] {
+            assert!(!whole.contains(canary), "{viewer:?} sees {canary}");
+        }
+    }
+    // The checks can fail: North sees its own.
+    assert_ne!(
+        visible_to(&original, &party("north")).scenario(),
+        visible_to(&changed, &party("north")).scenario()
+    );
+    let whole =
+        crate::scenario_file::write_scenario(visible_to(&original, &party("north")).scenario());
+    assert!(whole.contains("canary-note") && whole.contains("4321"));
+}
+
+#[test]
+fn the_structure_only_view_has_no_constraint_utilities() {
+    let record = constraint_secrets();
+    assert!(structure_only(record.scenario()).scenario().constraint_utilities.is_empty());
+}

@@ -540,6 +540,65 @@ impl Reader {
         }
     }
 
+    pub(crate) fn constraint_utility(
+        &mut self,
+        dto: &ConstraintUtilityDto,
+        path: &FieldPath,
+    ) -> ConstraintUtility {
+        let constraints = dto
+            .constraints
+            .iter()
+            .enumerate()
+            .map(|(idx, constraint)| {
+                self.constraint(constraint, &path.key("constraints").index(idx))
+            })
+            .collect();
+        ConstraintUtility {
+            party: self.id(&dto.party, path.key("party")),
+            max_utility: dto.max_utility,
+            constraints,
+            basis: self.basis(dto.basis.as_deref(), Basis::Reported, path.key("basis")),
+            visibility: self.visibility(
+                &dto.visibility,
+                Visibility::Public,
+                path.key("visibility"),
+            ),
+            note: dto.note.clone(),
+            cites: self.cites(&dto.cites, &path.key("cites")),
+        }
+    }
+
+    fn constraint(&mut self, dto: &ConstraintDto, path: &FieldPath) -> Constraint {
+        let (kind, bounds) = match (&dto.includes, &dto.excludes) {
+            (Some(bounds), None) => (ConstraintKind::Includes, bounds.as_slice()),
+            (None, Some(bounds)) => (ConstraintKind::Excludes, bounds.as_slice()),
+            (None, None) => {
+                let message = "a constraint needs its bounds: give includes = [...] or excludes = [...] (includes = [] is always satisfied)".to_owned();
+                self.shape(path.key("includes"), message);
+                (ConstraintKind::Includes, [].as_slice())
+            }
+            (Some(_), Some(_)) => {
+                let message = "give includes or excludes, not both".to_owned();
+                self.shape(path.key("excludes"), message);
+                (ConstraintKind::Includes, [].as_slice())
+            }
+        };
+        let bounds_path = path.key(kind.as_str());
+        let bounds = bounds
+            .iter()
+            .enumerate()
+            .map(|(idx, bound)| {
+                let bound_path = bounds_path.index(idx);
+                Bound {
+                    issue: self.id(&bound.issue, bound_path.key("issue")),
+                    from: self.id(&bound.from, bound_path.key("from")),
+                    to: self.id(&bound.to, bound_path.key("to")),
+                }
+            })
+            .collect();
+        Constraint { value: dto.value, kind, bounds }
+    }
+
     pub(crate) fn claim(&mut self, dto: &ClaimDto, path: &FieldPath) -> Claim {
         Claim {
             id: self.id(&dto.id, path.key("id")),
@@ -671,6 +730,11 @@ pub(crate) fn write_file(scenario: &Scenario) -> FileDto {
         meetings: scenario.meetings.iter().map(write_meeting).collect(),
         drafts: scenario.drafts.iter().map(write_draft).collect(),
         positions: scenario.positions.iter().map(write_position).collect(),
+        constraint_utilities: scenario
+            .constraint_utilities
+            .iter()
+            .map(write_constraint_utility)
+            .collect(),
         claims: scenario.claims.iter().map(write_claim).collect(),
     }
 }
@@ -880,6 +944,37 @@ fn write_position(position: &Position) -> PositionDto {
         note: position.note.clone(),
         cites: write_cites(&position.cites),
         stances: OrderedMap(stances),
+    }
+}
+
+fn write_constraint_utility(utility: &ConstraintUtility) -> ConstraintUtilityDto {
+    ConstraintUtilityDto {
+        party: utility.party.to_string(),
+        max_utility: utility.max_utility,
+        basis: non_default_basis(utility.basis, Basis::Reported),
+        visibility: write_visibility(&utility.visibility),
+        note: utility.note.clone(),
+        cites: write_cites(&utility.cites),
+        constraints: utility
+            .constraints
+            .iter()
+            .map(|constraint| {
+                let bounds = constraint
+                    .bounds
+                    .iter()
+                    .map(|bound| BoundDto {
+                        issue: bound.issue.to_string(),
+                        from: bound.from.to_string(),
+                        to: bound.to.to_string(),
+                    })
+                    .collect();
+                let (includes, excludes) = match constraint.kind {
+                    ConstraintKind::Includes => (Some(bounds), None),
+                    ConstraintKind::Excludes => (None, Some(bounds)),
+                };
+                ConstraintDto { value: constraint.value, includes, excludes }
+            })
+            .collect(),
     }
 }
 

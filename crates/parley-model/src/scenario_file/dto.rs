@@ -468,6 +468,48 @@ pub(crate) struct PositionDto {
     pub(crate) stances: OrderedMap<StanceDto>,
 }
 
+/// A range of one issue's options, from one option to another, both included.
+#[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct BoundDto {
+    #[schemars(schema_with = "id_schema")]
+    pub(crate) issue: String,
+    #[schemars(schema_with = "id_schema")]
+    pub(crate) from: String,
+    #[schemars(schema_with = "id_schema")]
+    pub(crate) to: String,
+}
+
+/// A constraint: its value and exactly one of `includes` or `excludes`.
+#[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ConstraintDto {
+    pub(crate) value: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) includes: Option<Vec<BoundDto>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) excludes: Option<Vec<BoundDto>>,
+}
+
+#[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ConstraintUtilityDto {
+    #[schemars(schema_with = "id_schema")]
+    pub(crate) party: String,
+    pub(crate) max_utility: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "basis_schema")]
+    pub(crate) basis: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) visibility: Option<VisibilityDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) note: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) cites: Vec<CitationDto>,
+    #[serde(default)]
+    pub(crate) constraints: Vec<ConstraintDto>,
+}
+
 #[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ClaimDto {
@@ -513,6 +555,8 @@ pub(crate) struct FileDto {
     pub(crate) drafts: Vec<DraftDto>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) positions: Vec<PositionDto>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) constraint_utilities: Vec<ConstraintUtilityDto>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) claims: Vec<ClaimDto>,
 }
@@ -567,8 +611,8 @@ impl<V: schemars::JsonSchema> schemars::JsonSchema for OrderedMap<V> {
 }
 
 /// The JSON Schema of one entity of a collection (`sources`, `parties`, `issues`, `tracks`,
-/// `meetings`, `drafts`, `positions`, `claims`) in the file's shape, with the definitions it
-/// refers to under `$defs`; `None` for another name.
+/// `meetings`, `drafts`, `positions`, `constraint_utilities`, `claims`) in the file's shape,
+/// with the definitions it refers to under `$defs`; `None` for another name.
 pub(crate) fn entity_schema(collection: &str) -> Option<serde_json::Value> {
     use schemars::schema_for;
     let schema = match collection {
@@ -579,6 +623,7 @@ pub(crate) fn entity_schema(collection: &str) -> Option<serde_json::Value> {
         "meetings" => schema_for!(MeetingDto),
         "drafts" => schema_for!(DraftDto),
         "positions" => schema_for!(PositionDto),
+        "constraint_utilities" => schema_for!(ConstraintUtilityDto),
         "claims" => schema_for!(ClaimDto),
         _ => return None,
     };

@@ -40,7 +40,7 @@ impl Loaded {
 }
 
 /// The top-level tables of a scenario file, in the order they are written.
-const TOP_LEVEL_KEYS: [&str; 10] = [
+const TOP_LEVEL_KEYS: [&str; 11] = [
     "scenario",
     "scale",
     "sources",
@@ -50,6 +50,7 @@ const TOP_LEVEL_KEYS: [&str; 10] = [
     "meetings",
     "drafts",
     "positions",
+    "constraint_utilities",
     "claims",
 ];
 
@@ -145,8 +146,8 @@ pub struct Fragment {
 }
 
 /// The JSON Schema of one entity of a collection (`sources`, `parties`, `issues`, `tracks`,
-/// `meetings`, `drafts`, `positions`, `claims`) in the file's shape, as JSON; `None` for
-/// another name. What the server's API takes and gives.
+/// `meetings`, `drafts`, `positions`, `constraint_utilities`, `claims`) in the file's shape,
+/// as JSON; `None` for another name. What the server's API takes and gives.
 pub fn entity_schema(collection: &str) -> Option<serde_json::Value> {
     dto::entity_schema(collection)
 }
@@ -355,6 +356,15 @@ fn read_document(text: &str) -> Option<Document> {
                 &mut unreadable_ids,
                 Reader::position,
                 &mut scenario.positions,
+            ),
+            "constraint_utilities" => read_list(
+                value,
+                &path,
+                text,
+                &mut reader,
+                &mut unreadable_ids,
+                Reader::constraint_utility,
+                &mut scenario.constraint_utilities,
             ),
             "claims" => read_list(
                 value,

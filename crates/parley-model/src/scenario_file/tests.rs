@@ -193,7 +193,7 @@ fn shape_errors_name_the_field_and_what_was_expected() {
     check(
         "\n[extras]\nx = 1\n",
         expect![
-            "t.toml:41:1: error[shape]: unknown table 'extras', expected one of: scenario, scale, sources, parties, issues, tracks, meetings, drafts, positions, claims (at extras)"
+            "t.toml:41:1: error[shape]: unknown table 'extras', expected one of: scenario, scale, sources, parties, issues, tracks, meetings, drafts, positions, constraint_utilities, claims (at extras)"
         ],
     );
 }
@@ -402,6 +402,167 @@ fn the_builtin_scenario_loads_without_warnings() {
     assert!(loaded.scenario.is_some());
 }
 
+/// An issue of four ordered options and a constraint utility of party `b` over both issues.
+const CONSTRAINTS: &str = r#"
+[[issues]]
+id = "price"
+title = "Price"
+category = "other"
+options = [{ id = "0" }, { id = "1" }, { id = "2" }, { id = "3" }]
+
+[[constraint_utilities]]
+party = "b"
+max_utility = 10
+basis = "assumed"
+visibility = { track = "ab" }
+note = "From the GENIUS profile."
+cites = ["report#Two"]
+
+[[constraint_utilities.constraints]]
+value = 6
+includes = [{ issue = "price", from = "1", to = "2" }, { issue = "land", from = "give", to = "give" }]
+
+[[constraint_utilities.constraints]]
+value = 3
+excludes = [{ issue = "price", from = "0", to = "0" }]
+
+[[constraint_utilities.constraints]]
+value = 2
+includes = []
+"#;
+
+#[test]
+fn a_constraint_utility_reads_and_round_trips() {
+    check(CONSTRAINTS, expect![[""]]);
+    let loaded = read_scenario(&format!("{BASE}{CONSTRAINTS}"));
+    let scenario = loaded.scenario.unwrap().into_scenario();
+    let utility = &scenario.constraint_utilities[0];
+    assert_eq!(utility.party.as_str(), "b");
+    assert_eq!(utility.max_utility, 10.0);
+    assert_eq!(utility.basis, crate::Basis::Assumed);
+    let kinds: Vec<(f64, &str, usize)> = utility
+        .constraints
+        .iter()
+        .map(|constraint| (constraint.value, constraint.kind.as_str(), constraint.bounds.len()))
+        .collect();
+    assert_eq!(kinds, [(6.0, "includes", 2), (3.0, "excludes", 1), (2.0, "includes", 0)]);
+    assert_eq!(round_trip(&scenario), scenario);
+}
+
+#[test]
+fn every_problem_of_a_constraint_utility_is_reported_at_its_field() {
+    check(
+        r#"
+[[issues]]
+id = "price"
+title = "Price"
+category = "other"
+options = [{ id = "0" }, { id = "1" }, { id = "2" }]
+
+[[constraint_utilities]]
+party = "nobody"
+max_utility = 0
+visibility = { track = "nowhere" }
+
+[[constraint_utilities.constraints]]
+value = nan
+includes = [{ issue = "price", from = "2", to = "1" }, { issue = "price", from = "0", to = "9" }, { issue = "sea", from = "a", to = "b" }]
+
+[[constraint_utilities]]
+party = "a"
+max_utility = inf
+constraints = [{ value = 1, excludes = [{ issue = "land", from = "keep", to = "give" }] }]
+
+[[constraint_utilities]]
+party = "a"
+max_utility = 1
+"#,
+        expect![[r#"
+            t.toml:38:11: error[inconsistent]: party 'a' has a constraint utility (constraint_utilities[1]), so its positions may give no importance, weight or stances: a party's utility is either additive (importances and stances in positions) or by constraints, not both (at positions[0].stances)
+            t.toml:48:9: error[unknown-reference]: unknown party 'nobody' (at constraint_utilities[0].party)
+            t.toml:49:15: error[out-of-range]: max_utility 0 is not valid, expected a finite number above 0 (at constraint_utilities[0].max_utility)
+            t.toml:50:14: error[unknown-reference]: unknown track 'nowhere' (at constraint_utilities[0].visibility)
+            t.toml:53:9: error[out-of-range]: value NaN is not valid, expected a finite number (at constraint_utilities[0].constraints[0].value)
+            t.toml:54:39: error[inconsistent]: option '2' comes after '1' among the options of issue 'price', expected a range from an option to the same or a later one (at constraint_utilities[0].constraints[0].includes[0].from)
+            t.toml:54:66: error[duplicate-id]: issue 'price' is bounded twice in one constraint, first at includes[0], expected one bound per issue (at constraint_utilities[0].constraints[0].includes[1].issue)
+            t.toml:54:92: error[unknown-option]: issue 'price' has no option '9' (at constraint_utilities[0].constraints[0].includes[1].to)
+            t.toml:54:109: error[unknown-reference]: unknown issue 'sea' (at constraint_utilities[0].constraints[0].includes[2].issue)
+            t.toml:58:15: error[out-of-range]: max_utility inf is not valid, expected a finite number above 0 (at constraint_utilities[1].max_utility)
+            t.toml:61:1: warning[inconsistent]: the constraint utility of party 'a' has no constraints: every outcome is worth 0 to it (at constraint_utilities[2].constraints)
+            t.toml:62:9: error[inconsistent]: party 'a' has two constraint utilities, first at constraint_utilities[1], expected at most one (at constraint_utilities[2].party)"#]],
+    );
+}
+
+#[test]
+fn a_constraint_utilitys_shape_errors_name_the_field() {
+    // One table that cannot be read stops at its first problem; a table that can is read on,
+    // so the second one's three problems are all reported.
+    check(
+        r#"
+[[constraint_utilities]]
+party = "b"
+max_utility = 1
+constraints = [{ value = 1, includes = [{ issue = "land", from = "keep", to = "give", colour = 1 }] }]
+
+[[constraint_utilities]]
+party = "b"
+max_utility = 1
+basis = "guessed"
+constraints = [
+  { value = 1 },
+  { value = 2, includes = [], excludes = [] },
+]
+
+[[constraint_utilities]]
+party = "a"
+max_utility = 1
+constraints = [{ value = 1, weight = 2, includes = [] }]
+
+[[constraint_utilities]]
+party = "a"
+constraints = []
+"#,
+        expect![[r#"
+            t.toml:44:87: error[shape]: unknown field `colour`, expected one of `issue`, `from`, `to` (at constraint_utilities[0].constraints[0].includes[0].colour)
+            t.toml:49:9: error[shape]: unknown value 'guessed', expected one of: stated, reported, assumed (at constraint_utilities[1].basis)
+            t.toml:51:3: error[shape]: a constraint needs its bounds: give includes = [...] or excludes = [...] (includes = [] is always satisfied) (at constraint_utilities[1].constraints[0].includes)
+            t.toml:52:42: error[shape]: give includes or excludes, not both (at constraint_utilities[1].constraints[1].excludes)
+            t.toml:58:29: error[shape]: unknown field `weight`, expected one of `value`, `includes`, `excludes` (at constraint_utilities[2].constraints[0].weight)
+            t.toml:60:1: error[shape]: missing field `max_utility` (at constraint_utilities[3])"#]],
+    );
+}
+
+#[test]
+fn a_party_with_a_constraint_utility_has_no_importances_or_stances() {
+    check(
+        r#"
+[[positions]]
+party = "b"
+issue = "land"
+date = 2025-01-01
+note = "B's statement, with no stances: allowed."
+
+[[positions]]
+party = "b"
+issue = "land"
+weight = 2.0
+
+[[constraint_utilities]]
+party = "a"
+max_utility = 1
+constraints = [{ value = 1, includes = [] }]
+
+[[constraint_utilities]]
+party = "b"
+max_utility = 1
+constraints = [{ value = 1, includes = [] }]
+"#,
+        expect![[r#"
+            t.toml:38:11: error[inconsistent]: party 'a' has a constraint utility (constraint_utilities[0]), so its positions may give no importance, weight or stances: a party's utility is either additive (importances and stances in positions) or by constraints, not both (at positions[0].stances)
+            t.toml:50:10: error[inconsistent]: party 'b' has a constraint utility (constraint_utilities[1]), so its positions may give no importance, weight or stances: a party's utility is either additive (importances and stances in positions) or by constraints, not both (at positions[2].weight)"#]],
+    );
+}
+
 fn round_trip(scenario: &Scenario) -> Scenario {
     let text = write_scenario(scenario);
     let loaded = read_scenario(&text);
@@ -509,6 +670,27 @@ mod properties {
                 );
                 let drafts =
                     vec((any_text(), 0usize..4, proptest::option::of(1u32..30), 0usize..6), 0..3);
+                // Per constraint utility: its party, max utility, basis, visibility, note and
+                // constraints of (value, excludes, bounds of (issue, from, to) taken modulo
+                // the scenario's sizes).
+                let constraint_utilities = vec(
+                    (
+                        0..n_parties,
+                        1u32..=40,
+                        0usize..3,
+                        0usize..3,
+                        proptest::option::of(any_text()),
+                        vec(
+                            (
+                                -8i32..=20,
+                                any::<bool>(),
+                                vec((0..n_issues, 0usize..3, 0usize..3), 0..3),
+                            ),
+                            0..4,
+                        ),
+                    ),
+                    0..3,
+                );
                 (
                     Just((n_parties, n_issues, title, as_of, custom_scale)),
                     parties,
@@ -516,6 +698,7 @@ mod properties {
                     positions,
                     claims,
                     drafts,
+                    constraint_utilities,
                 )
             })
             .prop_map(
@@ -526,6 +709,7 @@ mod properties {
                     positions,
                     claims,
                     drafts,
+                    constraint_utilities,
                 )| {
                     let mut scenario = Scenario {
                         id: "random".to_owned(),
@@ -599,6 +783,63 @@ mod properties {
                             cites: Vec::new(),
                         });
                     }
+                    for (party_idx, max_utility, basis, visibility, note, constraints) in
+                        constraint_utilities
+                    {
+                        let party = id("p", party_idx);
+                        if scenario
+                            .constraint_utilities
+                            .iter()
+                            .any(|utility| utility.party == party)
+                        {
+                            continue;
+                        }
+                        let constraints = constraints
+                            .into_iter()
+                            .map(|(value, excludes, bounds)| {
+                                let mut issues_bounded = std::collections::HashSet::new();
+                                let bounds = bounds
+                                    .into_iter()
+                                    .filter(|(issue_idx, _, _)| issues_bounded.insert(*issue_idx))
+                                    .map(|(issue_idx, from, to)| {
+                                        let n_options = scenario.issues[issue_idx].options.len();
+                                        let (from, to) = (from % n_options, to % n_options);
+                                        Bound {
+                                            issue: id("i", issue_idx),
+                                            from: id("o", from.min(to)),
+                                            to: id("o", from.max(to)),
+                                        }
+                                    })
+                                    .collect();
+                                Constraint {
+                                    value: f64::from(value) / 2.0,
+                                    kind: if excludes {
+                                        ConstraintKind::Excludes
+                                    } else {
+                                        ConstraintKind::Includes
+                                    },
+                                    bounds,
+                                }
+                            })
+                            .collect();
+                        scenario.constraint_utilities.push(ConstraintUtility {
+                            party,
+                            max_utility: f64::from(max_utility) / 4.0,
+                            constraints,
+                            basis: Basis::ALL[basis],
+                            visibility: [
+                                Visibility::Public,
+                                Visibility::Private,
+                                Visibility::Track(id("t", 0)),
+                            ][visibility]
+                                .clone(),
+                            note,
+                            cites: vec![Citation {
+                                source: id("s", 0),
+                                section: Some("One".to_owned()),
+                            }],
+                        });
+                    }
                     let mut seen = std::collections::HashSet::new();
                     for (party_idx, issue_idx, stances, importance, date) in positions {
                         let date = date.map(|mut date| {
@@ -611,17 +852,24 @@ mod properties {
                             continue;
                         }
                         let n_options = scenario.issues[issue_idx].options.len();
+                        // A party whose utility is by constraints records positions without
+                        // importances or stances.
+                        let by_constraints = scenario
+                            .constraint_utilities
+                            .iter()
+                            .any(|utility| utility.party == id("p", party_idx));
                         scenario.positions.push(Position {
                             party: id("p", party_idx),
                             issue: id("i", issue_idx),
                             date,
                             importance: match importance {
+                                _ if by_constraints => None,
                                 4 => Some(Importance::Weight(0.25)),
                                 level => Some(Importance::Level(ImportanceLevel::ALL[level])),
                             },
                             stances: stances
                                 .into_iter()
-                                .take(n_options)
+                                .take(if by_constraints { 0 } else { n_options })
                                 .enumerate()
                                 .map(|(option_idx, stance)| {
                                     (id("o", n_options - 1 - option_idx), stance)
@@ -759,6 +1007,53 @@ fn the_documented_example_is_valid() {
     assert_eq!(rendered, Vec::<String>::new());
     let scenario = loaded.scenario.unwrap();
     assert_eq!(scenario.scenario().drafts[1].lineage.len(), 2);
+}
+
+#[test]
+fn the_documented_constraint_utility_is_valid() {
+    let doc = include_str!("../../../../docs/scenario-format.md");
+    let snippet = doc
+        .split("### `[[constraint_utilities]]`")
+        .nth(1)
+        .and_then(|rest| rest.split("```text\n").nth(1))
+        .and_then(|rest| rest.split("```").next())
+        .expect("the doc has a constraint utility example");
+    let issues = r#"
+[[parties]]
+id = "seller"
+name = "Seller"
+role = "principal"
+
+[[issues]]
+id = "price"
+title = "Price"
+category = "other"
+options = [{ id = "0" }, { id = "1" }, { id = "2" }, { id = "3" }, { id = "4" }, { id = "5" }, { id = "6" }, { id = "7" }, { id = "8" }, { id = "9" }]
+
+[[issues]]
+id = "delivery"
+title = "Delivery"
+category = "other"
+options = [{ id = "slow" }, { id = "fast" }]
+"#;
+    check(&format!("{issues}{snippet}"), expect![[""]]);
+}
+
+#[test]
+fn the_schema_of_a_constraint_utility_names_its_fields() {
+    let schema = super::entity_schema("constraint_utilities").expect("a served collection");
+    let properties = schema["properties"].as_object().unwrap();
+    let keys: Vec<&str> = properties.keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        ["basis", "cites", "constraints", "max_utility", "note", "party", "visibility"]
+    );
+    let required: Vec<&str> =
+        schema["required"].as_array().unwrap().iter().filter_map(|key| key.as_str()).collect();
+    assert_eq!(required, ["party", "max_utility"]);
+    let constraint = &schema["$defs"]["ConstraintDto"]["properties"];
+    assert!(constraint["includes"].is_object() && constraint["excludes"].is_object());
+    assert_eq!(schema["$defs"]["BoundDto"]["additionalProperties"], false);
 }
 
 #[test]
@@ -909,6 +1204,9 @@ mod fuzz {
         b"[[meetings]]\nid = \"m\"\ntitle = \"M\"\ntrack = \"ab\"\nattendees = [\"zed\"]\n",
         b"[[drafts]]\nid = \"v1\"\ntitle = \"V\"\nstatus = \"proposed\"\nparents = [\"v1\"]\n",
         b"[[claims]]\nid = \"c1\"\nclaimant = \"a\"\nstatement = \"S\"\nstatus = \"contested\"\ndisputes = \"c1\"\n",
+        b"[[constraint_utilities]]", b"[[constraint_utilities.constraints]]", b"max_utility = 0\n",
+        b"includes = []\n", b"excludes = [{ issue = \"land\", from = \"give\", to = \"keep\" }]\n",
+        b"[[constraint_utilities]]\nparty = \"a\"\nmax_utility = 4\nconstraints = [{ value = 1, includes = [{ issue = \"land\", from = \"keep\", to = \"give\" }] }]\n",
     ];
 
     /// A nested construct of the given depth: arrays, inline tables, dotted keys or a dotted

@@ -57,6 +57,36 @@ pub enum Error {
         /// What is unsupported.
         message: String,
     },
+    /// The text is not well-formed JSON.
+    #[error("{location}: malformed JSON: {message}")]
+    MalformedJson {
+        /// Where the JSON reader gave up.
+        location: Location,
+        /// What is wrong and what was expected.
+        message: String,
+    },
+    /// A JSON field breaks the GeniusWeb format, or disagrees with the domain.
+    #[error("{location}: {}: {message}", field_name(field))]
+    InvalidField {
+        /// Where the field's key or value starts.
+        location: Location,
+        /// The field's path from the top of the file, e.g. `issueWeights["lease car"]`;
+        /// empty for the file's top value.
+        field: String,
+        /// What is wrong and what was expected.
+        message: String,
+    },
+    /// A JSON field is valid GeniusWeb but uses something this crate does not read, such as
+    /// another kind of profile.
+    #[error("{location}: {}: {message}", field_name(field))]
+    UnsupportedField {
+        /// Where the field's key or value starts.
+        location: Location,
+        /// The field's path from the top of the file.
+        field: String,
+        /// What is unsupported.
+        message: String,
+    },
     /// None of the files given to [`crate::parse_scenario`] is a domain.
     #[error("no domain file among {}, expected exactly one", quote_all(files))]
     NoDomain {
@@ -129,9 +159,19 @@ pub enum ConversionError {
         /// The scenario's id.
         scenario: String,
     },
+    /// A number needs more digits than exact arithmetic here can hold.
+    #[error("cannot compute {what} exactly: a number has too many digits")]
+    Inexact {
+        /// What could not be computed.
+        what: String,
+    },
     /// The written files do not form a GENIUS scenario.
     #[error("the written scenario is not valid GENIUS: {0}")]
     Invalid(#[from] Error),
+}
+
+fn field_name(field: &str) -> &str {
+    if field.is_empty() { "the file" } else { field }
 }
 
 fn quote_all(files: &[String]) -> String {

@@ -15,6 +15,8 @@
 //! * [`Scenario::normalised_utilities`] gives each party's weights and option values in
 //!   `[0, 1]`, as GENIUS computes them.
 //!
+//! * [`geniusweb`] does the same for GeniusWeb's JSON scenarios (ANAC 2020 onwards).
+//!
 //! Supported: discrete issues, integer issues with a linear evaluator, weights, reservation
 //! value and discount factor, with the root objective holding the issues directly. Refused,
 //! with an error naming file, line, column and element: real-valued issues, other evaluator
@@ -27,6 +29,7 @@
 mod bridge;
 mod check;
 mod error;
+pub mod geniusweb;
 mod model;
 mod parse;
 mod scenario;

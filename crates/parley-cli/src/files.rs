@@ -34,7 +34,7 @@ pub(crate) fn load(path: Option<&Path>) -> Result<LoadedScenario> {
     if let Some(path) = path
         && path.is_dir()
     {
-        let scenario = read_genius_folder(path)?;
+        let scenario = read_folder(path)?;
         let file_name = path.display().to_string();
         return match ValidScenario::new(scenario) {
             Ok((scenario, warnings)) => Ok(LoadedScenario { scenario, warnings, file_name }),
@@ -102,6 +102,79 @@ pub(crate) fn read_genius_folder(dir: &Path) -> Result<Scenario> {
         .unwrap_or_else(|| "genius".to_owned());
     parley_genius::to_model(&genius, &fallback_id)
         .with_context(|| format!("cannot import '{}'", dir.display()))
+}
+
+/// Reads a scenario folder: GeniusWeb when it holds `.json` files and no GENIUS `.xml` file,
+/// GENIUS otherwise.
+pub(crate) fn read_folder(dir: &Path) -> Result<Scenario> {
+    if is_geniusweb_folder(dir) { read_geniusweb_folder(dir) } else { read_genius_folder(dir) }
+}
+
+fn has_extension(path: &Path, wanted: &str) -> bool {
+    path.extension().is_some_and(|extension| extension.eq_ignore_ascii_case(wanted))
+}
+
+fn folder_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot list '{}'", dir.display()))?;
+    let mut paths = Vec::new();
+    for entry in entries {
+        let path = entry.with_context(|| format!("cannot list '{}'", dir.display()))?.path();
+        if path.is_file() {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    Ok(paths)
+}
+
+fn is_geniusweb_folder(dir: &Path) -> bool {
+    folder_files(dir).is_ok_and(|paths| {
+        paths.iter().any(|path| has_extension(path, "json"))
+            && !paths.iter().any(|path| is_genius_file(path))
+    })
+}
+
+/// Reads a GeniusWeb scenario folder (its `.json` files, not its subfolders) as a scenario
+/// whose id is the domain's name, or the folder's name when the domain has none.
+pub(crate) fn read_geniusweb_folder(dir: &Path) -> Result<Scenario> {
+    let paths: Vec<PathBuf> =
+        folder_files(dir)?.into_iter().filter(|path| has_extension(path, "json")).collect();
+    if paths.is_empty() {
+        bail!(
+            "'{}' holds no .json files, expected a GeniusWeb domain and one profile per party",
+            dir.display()
+        );
+    }
+    let files = paths
+        .iter()
+        .map(|path| {
+            let file_name = path.display().to_string();
+            let bytes = read_bytes(path)?;
+            let text = parley_genius::decode_file(&file_name, &bytes)?.to_owned();
+            Ok((file_name, text))
+        })
+        .collect::<Result<Vec<(String, String)>>>()?;
+    let scenario = parley_genius::geniusweb::parse_scenario(&files)?;
+    let fallback_id = dir
+        .canonicalize()
+        .ok()
+        .and_then(|dir| dir.file_name().map(|name| name.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "geniusweb".to_owned());
+    parley_genius::geniusweb::to_model(&scenario, &fallback_id)
+        .with_context(|| format!("cannot import '{}'", dir.display()))
+}
+
+/// Whether a folder's entry is a GeniusWeb file: a `.json` file whose content is a GeniusWeb
+/// domain or profile.
+pub(crate) fn is_geniusweb_file(path: &Path) -> bool {
+    path.is_file()
+        && has_extension(path, "json")
+        && std::fs::read(path).is_ok_and(|bytes| {
+            std::str::from_utf8(&bytes).is_ok_and(|text| {
+                parley_genius::geniusweb::classify(&path.display().to_string(), text).is_ok()
+            })
+        })
 }
 
 /// Writes a file whole or not at all: into a temporary file beside it, then renamed over it.

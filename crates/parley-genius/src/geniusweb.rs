@@ -43,6 +43,12 @@
 //! discount factors are left out likewise. Import, export and import again thus give the same
 //! Parley scenario.
 //!
+//! **Names.** Profile and domain names are written as the party and scenario ids are. GeniusWeb
+//! asks for simple names (letters and digits) and this module does not enforce that, on
+//! reading or on writing: an id such as `talks-2025` gives a file that Parley reads back but
+//! GeniusWeb may refuse. A GeniusWeb weight of 0 is refused by [`to_model`], as Parley
+//! weights are positive.
+//!
 //! Refused with an error naming the file, line, column and field: other profile kinds
 //! (`SumOfGroupsUtilitySpace`, `DefaultPartialOrdering`, ...), fields GeniusWeb does not
 //! define, and everything that breaks the rules above.

@@ -90,6 +90,13 @@ fn bid_utility(domain: &Domain, numbers: &[IssueNumbers], bid: &[(String, String
     Some(total.clamp(0.0, 1.0))
 }
 
+/// A bid's values in the order of `domain`'s issues.
+fn in_domain_order(domain: &Domain, bid: &[(String, String)]) -> Vec<(String, String)> {
+    let mut bid = bid.to_vec();
+    bid.sort_by_key(|(issue, _)| domain.issues.iter().position(|known| known.name == *issue));
+    bid
+}
+
 /// The note that records a reservation bid: every value as a JSON string.
 fn bid_note(bid: &[(String, String)]) -> String {
     let entries: Vec<String> = bid
@@ -181,10 +188,10 @@ pub fn to_model(scenario: &Scenario, fallback_id: &str) -> Result<ModelScenario,
         let reservation = match &profile.reservation_bid {
             None => None,
             Some(bid) => Some(Reservation {
+                note: Some(bid_note(&in_domain_order(domain, bid))),
                 value: bid_utility(domain, &numbers, bid)
                     .ok_or_else(|| inexact(format!("the reservation bid of {:?}", profile.name)))?,
                 basis: Basis::Stated,
-                note: Some(bid_note(bid)),
                 cites: Vec::new(),
             }),
         };

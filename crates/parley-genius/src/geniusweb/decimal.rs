@@ -50,7 +50,7 @@ impl Decimal {
         if negative {
             mantissa = -mantissa;
         }
-        let scale = i64::try_from(frac.len()).ok()? - exponent;
+        let scale = i64::try_from(frac.len()).ok()?.checked_sub(exponent)?;
         let decimal = if scale >= 0 {
             Decimal { mantissa, scale: u32::try_from(scale).ok()? }
         } else {

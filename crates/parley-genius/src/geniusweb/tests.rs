@@ -204,6 +204,21 @@ fn a_scenario_of_ordinal_stances_exports_normalised_weights_and_says_what_it_lea
     );
 }
 
+#[test]
+fn a_profile_may_list_the_domain_in_another_order() {
+    let mut files = files();
+    let reordered = r#"{
+  "name": "rental",
+  "issuesValues": {
+    "days": {"range": {"low": "1.0", "high": 3.2, "step": 0.5}},
+    "car": {"values": ["van", "large", "small"]}
+  }
+}"#;
+    files[0].1 = files[0].1.replace(DOMAIN, reordered);
+    let reordered = to_model(&parse_scenario(&files).unwrap(), "x").unwrap();
+    assert_eq!(reordered, to_model(&scenario(), "x").unwrap());
+}
+
 fn check_error(files: &[(&str, &str)], expected: Expect) {
     let files: Vec<(String, String)> =
         files.iter().map(|(name, text)| (name.to_string(), text.to_string())).collect();

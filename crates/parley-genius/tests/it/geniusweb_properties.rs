@@ -214,7 +214,7 @@ fn inserted_bytes() -> impl Strategy<Value = Vec<u8>> {
             "\"range\": {\"low\": 0, \"high\": 1, \"step\": 1}", "\"name\": \"b\"", "\"step\": 0",
             "\"LinearAdditiveUtilitySpace\"", "\"SumOfGroupsUtilitySpace\"", "\"issuesValues\"",
             "\"DiscreteValueSetUtilities\"", "\"NumberValueSetUtilities\"", "\"reservationBid\": null",
-            "\"issuevalues\": {}", "\"lowValue\": 2", "12345678901234567890123456789012345678901",
+            "\"issuevalues\": {}", "\"lowValue\": 2", "12345678901234567890123456789012345678901", "1e-9223372036854775808",
         ])
         .prop_map(|text| text.as_bytes().to_vec()),
         2 => select(vec![&b"\xff"[..], b"\xc3", b"\xe2\x82", b"\xef\xbb\xbf", b"\0", b"\r", b"\x1b[31m"])

@@ -147,3 +147,34 @@ fn a_bad_file_is_named_with_its_line_and_column() {
     assert_cmd_snapshot!(parley().current_dir(temp.path()).args(["analyze", "rental"]));
     assert_cmd_snapshot!(parley().current_dir(temp.path()).args(["check", "rental"]));
 }
+
+#[test]
+fn export_with_force_replaces_only_the_geniusweb_files() {
+    let temp = temp_with_folder();
+    let dir = temp.path();
+    std::fs::write(dir.join("rental/notes.json"), "not GeniusWeb").unwrap();
+    std::fs::write(dir.join("rental/README.txt"), "kept").unwrap();
+    let output = parley()
+        .current_dir(dir)
+        .args(["export", "geniusweb", "-o", "rental", "--force"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("rental"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "README.txt",
+            "europe.json",
+            "notes.json",
+            "russia.json",
+            "talks-2025.json",
+            "ukraine.json"
+        ]
+    );
+    assert_eq!(std::fs::read_to_string(dir.join("rental/notes.json")).unwrap(), "not GeniusWeb");
+}

@@ -131,7 +131,8 @@ pub enum Error {
     },
 }
 
-/// What stops a Parley scenario from becoming a GENIUS scenario, or the other way round.
+/// What stops a Parley scenario from becoming a GENIUS or GeniusWeb scenario, or the other
+/// way round.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConversionError {
@@ -165,8 +166,8 @@ pub enum ConversionError {
         /// What could not be computed.
         what: String,
     },
-    /// The written files do not form a GENIUS scenario.
-    #[error("the written scenario is not valid GENIUS: {0}")]
+    /// The written files do not form a GENIUS (or GeniusWeb) scenario.
+    #[error("the written scenario does not read back: {0}")]
     Invalid(#[from] Error),
 }
 

@@ -231,6 +231,17 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// Checks a domain and its profiles as [`parse_scenario`] checks a folder's files, by
+    /// writing them ([`write_domain`], [`write_profile`]) and reading them back: errors point
+    /// into the written text of `NAME.json`, the domain's or profile's name.
+    pub fn new(domain: &Domain, profiles: &[Profile]) -> Result<Scenario> {
+        let mut files = vec![(format!("{}.json", domain.name), write_domain(domain))];
+        for profile in profiles {
+            files.push((format!("{}.json", profile.name), write_profile(profile)));
+        }
+        parse_scenario(&files)
+    }
+
     /// The domain.
     pub fn domain(&self) -> &Domain {
         &self.domain

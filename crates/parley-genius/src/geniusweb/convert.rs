@@ -254,7 +254,8 @@ pub struct Export {
 /// the point estimates of [`parley_model::utility`] (exact where the scenario records exact
 /// numbers). Weights are written as they are when their decimals add up to exactly 1, as
 /// GeniusWeb requires; otherwise each is divided by their sum and the largest takes up the
-/// rounding, so they add up to 1 again (a change below 1e-15).
+/// rounding, so they add up to 1 again (a change below 1e-15). The files are checked as
+/// [`super::parse_scenario`] checks them.
 pub fn from_model(scenario: &ValidScenario) -> Result<Export, ConversionError> {
     let record = scenario.scenario();
     let domain = Domain {
@@ -335,6 +336,7 @@ pub fn from_model(scenario: &ValidScenario) -> Result<Export, ConversionError> {
         }
         profiles.push(profile);
     }
+    Scenario::new(&domain, &profiles)?;
     Ok(Export { domain, profiles, left_out })
 }
 

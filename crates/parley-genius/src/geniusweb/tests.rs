@@ -219,6 +219,16 @@ fn a_profile_may_list_the_domain_in_another_order() {
     assert_eq!(reordered, to_model(&scenario(), "x").unwrap());
 }
 
+#[test]
+fn a_scenario_built_from_values_is_checked_like_files() {
+    let scenario = scenario();
+    let built = Scenario::new(scenario.domain(), scenario.profiles()).unwrap();
+    assert_eq!(built, scenario);
+    let mut broken = scenario.profiles()[1].clone();
+    broken.issues[0].weight = "0.3".to_owned();
+    expect!["agency.json:15:21: LinearAdditiveUtilitySpace.issueWeights: add up to 1.05, expected weights that add up to 1"].assert_eq(&Scenario::new(scenario.domain(), &[broken]).unwrap_err().to_string());
+}
+
 fn check_error(files: &[(&str, &str)], expected: Expect) {
     let files: Vec<(String, String)> =
         files.iter().map(|(name, text)| (name.to_string(), text.to_string())).collect();

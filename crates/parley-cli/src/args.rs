@@ -136,7 +136,7 @@ pub enum ColorChoice {
 pub enum Command {
     /// Check scenario files and report every problem, with its line and column.
     Check {
-        /// The scenario files (TOML) or GENIUS scenario folders; GENIUS `.xml` files given
+        /// The scenario files (TOML) or GENIUS or GeniusWeb scenario folders; GENIUS `.xml` files given
         /// together (a domain and its profiles) are checked as one scenario.
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -147,7 +147,7 @@ pub enum Command {
     },
     /// Analyse a scenario: the built-in one when none is named.
     Analyze {
-        /// A scenario file (TOML), a GENIUS scenario folder (a domain and one profile per
+        /// A scenario file (TOML), a GENIUS or GeniusWeb scenario folder (a domain and one profile per
         /// party), or GENIUS files: a domain file and its profile files.
         scenario: Vec<PathBuf>,
         /// Of a GENIUS folder with several domains, the one to analyse (its file name), or a
@@ -211,6 +211,18 @@ pub enum ImportFormat {
         #[arg(long)]
         force: bool,
     },
+    /// A GeniusWeb scenario folder (JSON, ANAC 2020 onwards): one domain file and one
+    /// LinearAdditiveUtilitySpace profile per party.
+    Geniusweb {
+        /// The folder.
+        dir: PathBuf,
+        /// The scenario file to write (TOML).
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Overwrite the output file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Formats `parley export` writes.
@@ -225,6 +237,19 @@ pub enum ExportFormat {
         output: PathBuf,
         /// Write into a folder that already holds files: its GENIUS files (of this or another
         /// scenario) are replaced, all at once; its other files are kept.
+        #[arg(long)]
+        force: bool,
+    },
+    /// A GeniusWeb scenario folder (JSON): a domain file and one LinearAdditiveUtilitySpace
+    /// profile per negotiating party.
+    Geniusweb {
+        /// The scenario file (TOML); the built-in scenario when none is named.
+        file: Option<PathBuf>,
+        /// The folder to write; created if missing.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Write into a folder that already holds files: its GeniusWeb files (of this or
+        /// another scenario) are replaced, all at once; its other files are kept.
         #[arg(long)]
         force: bool,
     },

@@ -112,6 +112,19 @@ const MAX_GENIUS_FILE_BYTES: u64 = 256 * 1024 * 1024;
 /// content) or a list of files (a domain and profiles). `domain` is the name of one of the
 /// folder's domains, or the path of a domain file from elsewhere.
 pub(crate) fn read_genius(paths: &[PathBuf], domain: Option<&str>) -> Result<GeniusRead> {
+    if let [dir] = paths
+        && dir.is_dir()
+        && is_geniusweb_folder(dir)
+    {
+        if domain.is_some() {
+            bail!(
+                "--domain chooses among a GENIUS folder's domains; '{}' is a GeniusWeb folder",
+                dir.display()
+            );
+        }
+        let scenario = read_geniusweb_folder(dir)?;
+        return Ok(GeniusRead { scenario, notes: Vec::new(), reference: None });
+    }
     let (files, fallback_dir) = match paths {
         [dir] if dir.is_dir() => (folder_files(dir)?, Some(dir.as_path())),
         _ => {
@@ -174,7 +187,14 @@ pub(crate) fn read_genius(paths: &[PathBuf], domain: Option<&str>) -> Result<Gen
         }
         Err(name) => (None, Some(name)),
     };
-    let folder = parley_genius::read_folder(&texts, extra.as_ref())?;
+    let folder = match parley_genius::read_folder(&texts, extra.as_ref()) {
+        Err(error @ parley_genius::Error::NoDomain { .. }) => {
+            return Err(anyhow::Error::new(error).context(
+                "no GENIUS domain to read the profiles with: a domain file in another folder can be given with --domain PATH",
+            ));
+        }
+        folder => folder?,
+    };
     let genius = folder.scenario(chosen.as_deref())?;
     for warning in genius.warnings() {
         notes.push(format!("warning: {warning}"));
@@ -220,6 +240,75 @@ fn folder_files(dir: &Path) -> Result<Vec<PathBuf>> {
         );
     }
     Ok(paths)
+}
+
+fn has_extension(path: &Path, wanted: &str) -> bool {
+    path.extension().is_some_and(|extension| extension.eq_ignore_ascii_case(wanted))
+}
+
+/// A folder's regular files, sorted by name.
+fn folder_entries(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot list '{}'", dir.display()))?;
+    let mut paths = Vec::new();
+    for entry in entries {
+        let path = entry.with_context(|| format!("cannot list '{}'", dir.display()))?.path();
+        if path.is_file() {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    Ok(paths)
+}
+
+/// Whether a folder is a GeniusWeb one: it holds `.json` files and no GENIUS file.
+pub(crate) fn is_geniusweb_folder(dir: &Path) -> bool {
+    folder_entries(dir).is_ok_and(|paths| {
+        paths.iter().any(|path| has_extension(path, "json"))
+            && !paths.iter().any(|path| is_genius_file(path))
+    })
+}
+
+/// Reads a GeniusWeb scenario folder (its `.json` files, not its subfolders) as a scenario
+/// whose id is the domain's name, or the folder's name when the domain has none.
+pub(crate) fn read_geniusweb_folder(dir: &Path) -> Result<Scenario> {
+    let paths: Vec<PathBuf> =
+        folder_entries(dir)?.into_iter().filter(|path| has_extension(path, "json")).collect();
+    if paths.is_empty() {
+        bail!(
+            "'{}' holds no .json files, expected a GeniusWeb domain and one profile per party",
+            dir.display()
+        );
+    }
+    let files = paths
+        .iter()
+        .map(|path| {
+            let file_name = path.display().to_string();
+            let bytes = read_bytes(path)?;
+            let text = parley_genius::decode_file(&file_name, &bytes)?.to_owned();
+            Ok((file_name, text))
+        })
+        .collect::<Result<Vec<(String, String)>>>()?;
+    let scenario = parley_genius::geniusweb::parse_scenario(&files)?;
+    let fallback_id = dir
+        .canonicalize()
+        .ok()
+        .and_then(|dir| dir.file_name().map(|name| name.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "geniusweb".to_owned());
+    parley_genius::geniusweb::to_model(&scenario, &fallback_id)
+        .with_context(|| format!("cannot import '{}'", dir.display()))
+}
+
+/// Whether a folder's entry is a GeniusWeb file: a `.json` file whose content is a GeniusWeb
+/// domain or profile.
+pub(crate) fn is_geniusweb_file(path: &Path) -> bool {
+    path.is_file()
+        && has_extension(path, "json")
+        && std::fs::read(path).is_ok_and(|bytes| {
+            std::str::from_utf8(&bytes).is_ok_and(|text| {
+                parley_genius::geniusweb::classify(&path.display().to_string(), text).is_ok()
+            })
+        })
 }
 
 /// Writes a file whole or not at all: into a temporary file beside it, then renamed over it.

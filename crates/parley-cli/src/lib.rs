@@ -45,6 +45,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Export { format: ExportFormat::Genius { file, output, force } } => {
             export_genius(file.as_deref(), &output, force)
         }
+        Command::Import { format: ImportFormat::Geniusweb { dir, output, force } } => {
+            write_imported(&files::read_geniusweb_folder(&dir)?, &output, force)
+        }
+        Command::Export { format: ExportFormat::Geniusweb { file, output, force } } => {
+            export_geniusweb(file.as_deref(), &output, force)
+        }
     }
 }
 
@@ -134,8 +140,16 @@ fn import_genius(
     for note in &read.notes {
         anstream::eprintln!("{}", escape_controls(note, false));
     }
-    let scenario = read.scenario;
-    let text = write_scenario(&scenario);
+    write_imported(&read.scenario, output, force)
+}
+
+/// Writes an imported scenario as TOML, once it is known to read back without errors.
+fn write_imported(
+    scenario: &parley_model::scenario::Scenario,
+    output: &Path,
+    force: bool,
+) -> Result<ExitCode> {
+    let text = write_scenario(scenario);
     // What is written must read back without errors: check before touching the output.
     let loaded = read_scenario(&text);
     if loaded.has_errors() {
@@ -199,6 +213,58 @@ fn export_genius(file: Option<&Path>, output: &Path, force: bool) -> Result<Exit
         anstream::eprintln!(
             "note: some values are point estimates (the middles of the scale's intervals) of ordinal or unknown stances"
         );
+    }
+    anstream::eprintln!("wrote {} files to '{}'", outputs.len(), output.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export_geniusweb(file: Option<&Path>, output: &Path, force: bool) -> Result<ExitCode> {
+    use parley_genius::geniusweb;
+    let paths: Vec<PathBuf> = file.map(Path::to_path_buf).into_iter().collect();
+    let loaded = load(&paths, None)?;
+    let export = geniusweb::from_model(&loaded.scenario)?;
+    let mut outputs =
+        vec![(format!("{}.json", export.domain.name), geniusweb::write_domain(&export.domain))];
+    for profile in &export.profiles {
+        outputs.push((format!("{}.json", profile.name), geniusweb::write_profile(profile)));
+    }
+    if outputs[1..].iter().any(|(name, _)| name == &outputs[0].0) {
+        outputs[0].0 = format!("_{}", outputs[0].0);
+    }
+    if output.is_dir() && !force {
+        let entries: Vec<PathBuf> = std::fs::read_dir(output)
+            .with_context(|| format!("cannot list '{}'", output.display()))?
+            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+            .collect();
+        let mut existing: Vec<String> = entries
+            .iter()
+            .filter(|path| files::is_geniusweb_file(path))
+            .filter_map(|path| path.file_name().map(|name| format!("'{}'", name.to_string_lossy())))
+            .collect();
+        existing.sort();
+        if !existing.is_empty() {
+            bail!(
+                "'{}' holds a GeniusWeb scenario already ({}); pass --force to replace its GeniusWeb files",
+                output.display(),
+                existing.join(", ")
+            );
+        }
+        if !entries.is_empty() {
+            bail!("'{}' is not empty; pass --force to write into it", output.display());
+        }
+    }
+    files::replace_folder(output, &outputs, |path| !files::is_geniusweb_file(path))?;
+    let exact = parley_model::utility::party_utilities(&loaded.scenario, None)
+        .iter()
+        .all(|party| party.is_exact());
+    if !exact {
+        anstream::eprintln!(
+            "note: some values are point estimates (the middles of the scale's intervals) of ordinal or unknown stances"
+        );
+    }
+    for line in &export.left_out {
+        let line = escape_controls(line, false);
+        anstream::eprintln!("note: left out, as GeniusWeb cannot hold it: {line}");
     }
     anstream::eprintln!("wrote {} files to '{}'", outputs.len(), output.display());
     Ok(ExitCode::SUCCESS)

@@ -156,12 +156,7 @@ pub fn from_model(
             .iter()
             .enumerate()
             .map(|(issue_idx, issue)| DomainIssue {
-                name: if issue.title != issue.id.as_str() && issue.title.trim() == issue.id.as_str()
-                {
-                    issue.title.clone()
-                } else {
-                    issue.id.to_string()
-                },
+                name: issue_name(issue),
                 index: issue_idx as u32 + 1,
                 kind: IssueKind::Discrete {
                     values: issue.options.iter().map(genius_value).collect(),
@@ -216,9 +211,19 @@ pub fn from_model(
     Ok((domain, profiles))
 }
 
+/// The GENIUS name of an issue: its title when that is the id with surrounding spaces (as
+/// [`to_model`] keeps it), otherwise its id.
+pub(crate) fn issue_name(issue: &Issue) -> String {
+    if issue.title != issue.id.as_str() && issue.title.trim() == issue.id.as_str() {
+        issue.title.clone()
+    } else {
+        issue.id.to_string()
+    }
+}
+
 /// The GENIUS value of an option: its label when that is the id with surrounding spaces
 /// (as [`to_model`] keeps it), otherwise its id.
-fn genius_value(option: &IssueOption) -> String {
+pub(crate) fn genius_value(option: &IssueOption) -> String {
     if !option.label.is_empty() && option.label.trim() == option.id.as_str() {
         option.label.clone()
     } else {

@@ -57,11 +57,38 @@ pub enum Error {
         /// What is unsupported.
         message: String,
     },
+    /// The text is not well-formed JSON.
+    #[error("{location}: malformed JSON: {message}")]
+    MalformedJson {
+        /// Where the JSON reader gave up.
+        location: Location,
+        /// What is wrong and what was expected.
+        message: String,
+    },
+    /// A JSON field breaks the GeniusWeb format, or disagrees with the domain.
+    #[error("{location}: {}: {message}", field_name(field))]
+    InvalidField {
+        /// Where the field's key or value starts.
+        location: Location,
+        /// The field's path from the top of the file, e.g. `issueWeights["lease car"]`;
+        /// empty for the file's top value.
+        field: String,
+        /// What is wrong and what was expected.
+        message: String,
+    },
+    /// A JSON field is valid GeniusWeb but uses something this crate does not read, such as
+    /// another kind of profile.
+    #[error("{location}: {}: {message}", field_name(field))]
+    UnsupportedField {
+        /// Where the field's key or value starts.
+        location: Location,
+        /// The field's path from the top of the file.
+        field: String,
+        /// What is unsupported.
+        message: String,
+    },
     /// None of the files given to [`crate::parse_scenario`] is a domain.
-    #[error(
-        "no domain file among {}, expected one (a domain in another folder can be named, e.g. with --domain PATH)",
-        quote_all(files)
-    )]
+    #[error("no domain file among {}, expected exactly one", quote_all(files))]
     NoDomain {
         /// The names of all files given.
         files: Vec<String>,
@@ -140,7 +167,8 @@ pub enum Error {
     },
 }
 
-/// What stops a Parley scenario from becoming a GENIUS scenario, or the other way round.
+/// What stops a Parley scenario from becoming a GENIUS or GeniusWeb scenario, or the other
+/// way round.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConversionError {
@@ -168,8 +196,14 @@ pub enum ConversionError {
         /// The scenario's id.
         scenario: String,
     },
-    /// The written files do not form a GENIUS scenario.
-    #[error("the written scenario is not valid GENIUS: {0}")]
+    /// A number needs more digits than exact arithmetic here can hold.
+    #[error("cannot compute {what} exactly: a number has too many digits")]
+    Inexact {
+        /// What could not be computed.
+        what: String,
+    },
+    /// The written files do not form a GENIUS (or GeniusWeb) scenario.
+    #[error("the written scenario does not read back: {0}")]
     Invalid(#[from] Error),
 }
 
@@ -185,6 +219,10 @@ fn describe_choices(choices: &[(String, Vec<String>)]) -> String {
         })
         .collect();
     described.join(", ")
+}
+
+fn field_name(field: &str) -> &str {
+    if field.is_empty() { "the file" } else { field }
 }
 
 fn quote_all(files: &[String]) -> String {

@@ -19,6 +19,8 @@
 //! * [`Scenario::normalised_utilities`] gives each party's weights and option values in
 //!   `[0, 1]`, as GENIUS computes them.
 //!
+//! * [`geniusweb`] does the same for GeniusWeb's JSON scenarios (ANAC 2020 onwards).
+//!
 //! Supported: discrete issues, integer issues with a linear (or constant) evaluator, weights
 //! (0 included: the party does not care about the issue), reservation value and discount
 //! factor, with the root objective holding the issues directly, and GENIUS's non-linear
@@ -37,6 +39,7 @@
 mod bridge;
 mod check;
 mod error;
+pub mod geniusweb;
 mod model;
 mod parse;
 mod repair;

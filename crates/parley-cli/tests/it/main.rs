@@ -5,6 +5,7 @@ mod budget;
 mod check;
 mod db;
 mod genius;
+mod geniusweb;
 mod helpers;
 mod kill;
 mod simulate;

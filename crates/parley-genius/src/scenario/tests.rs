@@ -187,13 +187,13 @@ fn requires_exactly_one_domain_and_a_profile() {
     check_scenario(
         &[("a.xml", PROFILE_A), ("b.xml", PROFILE_B)],
         expect![
-            "error: no domain file among 'a.xml', 'b.xml', expected one (a domain in another folder can be named, e.g. with --domain PATH)"
+            "error: no domain file among 'a.xml', 'b.xml', expected exactly one"
         ],
     );
     check_scenario(
         &[],
         expect![
-            "error: no domain file among no files, expected one (a domain in another folder can be named, e.g. with --domain PATH)"
+            "error: no domain file among no files, expected exactly one"
         ],
     );
     check_scenario(

@@ -54,3 +54,17 @@ fn collect_folders(root: &Path, folder: &Path, res: &mut Vec<Folder>) {
         res.push(Folder { name, files });
     }
 }
+
+/// A folder of `../shared/scenarios` (such as `genius-more`), or `None` (after printing a
+/// note) where it is absent.
+pub(crate) fn shared_scenarios(name: &str) -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/scenarios").join(name);
+    if root.is_dir() {
+        return Some(root);
+    }
+    #[allow(clippy::print_stderr, reason = "a skipped test says why")]
+    {
+        eprintln!("note: {} is absent, skipping its scenarios", root.display());
+    }
+    None
+}

@@ -2,5 +2,7 @@
 //! property tests through the public API.
 
 mod genius_scenarios;
+mod geniusweb_properties;
+mod geniusweb_scenarios;
 mod helpers;
 mod properties;

@@ -207,13 +207,13 @@ struct Item {
     kind: ConstraintKind,
     /// The value with the objective's sign.
     value: f64,
-    /// Its bounded issue that is branched last, and the range there.
+    /// Its bounded issue that is branched last, and the range there. While open, it counts
+    /// in that issue's bucket, for the options that satisfy it or may, when it is a positive
+    /// `Includes` or only its home issue is unassigned; otherwise a positive value counts in
+    /// the loose sum and a negative one nowhere.
     home_issue: usize,
     home_low: usize,
     home_high: usize,
-    /// Whether it counts in its home issue's bucket (open positive `Includes`) rather than
-    /// in the loose sum (open positive `Excludes`); non-positive values count in neither.
-    bucketed: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -416,25 +416,14 @@ impl<'s, 'c> Search<'s, 'c> {
                         .iter()
                         .max_by_key(|range| position[range.0])
                         .unwrap_or(&(0, 0, 0));
-                    let bucketed = normalised_item.kind == ConstraintKind::Includes && value > 0.0;
                     for &(issue_idx, low, high) in &normalised_item.ranges {
                         search.touching[issue_idx].push((item_idx, low, high));
                     }
-                    search.pending.push(normalised_item.ranges.len() as u32);
+                    let pending = normalised_item.ranges.len() as u32;
+                    search.pending.push(pending);
                     search.status.push(Status::Open);
                     if value != 0.0 {
                         search.n_open_valued += 1;
-                    }
-                    if value > 0.0 {
-                        if bucketed {
-                            let start = objective_idx * search.n_issue_options
-                                + search.option_offsets[home_issue];
-                            for cover in &mut search.cover[start + home_low..=start + home_high] {
-                                *cover += value;
-                            }
-                        } else {
-                            search.loose[objective_idx] += value;
-                        }
                     }
                     search.items.push(Item {
                         objective_idx,
@@ -443,11 +432,18 @@ impl<'s, 'c> Search<'s, 'c> {
                         home_issue,
                         home_low,
                         home_high,
-                        bucketed,
                     });
+                    if search.is_in_cover(item_idx, pending) {
+                        search.shift_cover(item_idx, 1.0);
+                    } else if value > 0.0 {
+                        search.loose[objective_idx] += value;
+                    }
                 }
             }
         }
+        search.trail.clear();
+        search.dirty.clear();
+        search.is_dirty.fill(false);
         for (objective_idx, &absolute_sum) in absolute_sums.iter().enumerate() {
             for issue_idx in 0..n_issues {
                 let bucket_max = search.bucket_max_of(objective_idx, issue_idx);
@@ -468,7 +464,10 @@ impl<'s, 'c> Search<'s, 'c> {
 
     fn bucket_max_of(&self, objective_idx: usize, issue_idx: usize) -> f64 {
         let start = objective_idx * self.n_issue_options + self.option_offsets[issue_idx];
-        self.cover[start..start + self.option_counts[issue_idx]].iter().copied().fold(0.0, f64::max)
+        self.cover[start..start + self.option_counts[issue_idx]]
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max)
     }
 
     fn run(&mut self) -> Result<()> {
@@ -600,7 +599,17 @@ impl<'s, 'c> Search<'s, 'c> {
             };
             self.pending[item_idx] = pending - 1;
             if let Some(status) = settled {
-                self.settle(item_idx, status);
+                self.settle(item_idx, status, pending);
+            } else if pending == 2 && !self.is_in_cover(item_idx, 2) {
+                // Only its home issue is left: it moves into that issue's bucket.
+                let (objective_idx, value) =
+                    (self.items[item_idx].objective_idx, self.items[item_idx].value);
+                if value > 0.0 {
+                    let old = self.loose[objective_idx];
+                    self.trail.push(Undo::Loose { objective_idx, old });
+                    self.loose[objective_idx] = old - value;
+                }
+                self.shift_cover(item_idx, 1.0);
             }
         }
         let n_issues = self.option_counts.len();
@@ -619,7 +628,39 @@ impl<'s, 'c> Search<'s, 'c> {
         }
     }
 
-    fn settle(&mut self, item_idx: usize, status: Status) {
+    /// Whether an open item with `pending` unassigned issues counts in its home's bucket.
+    fn is_in_cover(&self, item_idx: usize, pending: u32) -> bool {
+        let item = &self.items[item_idx];
+        item.value != 0.0
+            && (pending == 1 || (item.kind == ConstraintKind::Includes && item.value > 0.0))
+    }
+
+    /// Adds `sign` times the item's value to its home's bucket, on the options where it is
+    /// satisfied or may be.
+    fn shift_cover(&mut self, item_idx: usize, sign: f64) {
+        let item = &self.items[item_idx];
+        let delta = sign * item.value;
+        let start =
+            item.objective_idx * self.n_issue_options + self.option_offsets[item.home_issue];
+        let (low, high, kind) = (item.home_low, item.home_high, item.kind);
+        for option_idx in 0..self.option_counts[item.home_issue] {
+            let inside = (low..=high).contains(&option_idx);
+            if inside == (kind == ConstraintKind::Includes) {
+                let cover_idx = start + option_idx;
+                let old = self.cover[cover_idx];
+                self.trail.push(Undo::Cover { cover_idx, old });
+                self.cover[cover_idx] = old + delta;
+            }
+        }
+        let bucket_idx = item.objective_idx * self.option_counts.len() + item.home_issue;
+        if !self.is_dirty[bucket_idx] {
+            self.is_dirty[bucket_idx] = true;
+            self.dirty.push(bucket_idx);
+        }
+    }
+
+    /// Settles an open item that had `pending` unassigned issues before this assignment.
+    fn settle(&mut self, item_idx: usize, status: Status, pending: u32) {
         self.status[item_idx] = status;
         let item = &self.items[item_idx];
         let (objective_idx, value) = (item.objective_idx, item.value);
@@ -632,25 +673,12 @@ impl<'s, 'c> Search<'s, 'c> {
             self.trail.push(Undo::OpenValued { old: self.n_open_valued });
             self.n_open_valued -= 1;
         }
-        if value > 0.0 {
-            if item.bucketed {
-                let start =
-                    objective_idx * self.n_issue_options + self.option_offsets[item.home_issue];
-                for cover_idx in start + item.home_low..=start + item.home_high {
-                    let old = self.cover[cover_idx];
-                    self.trail.push(Undo::Cover { cover_idx, old });
-                    self.cover[cover_idx] = old - value;
-                }
-                let bucket_idx = objective_idx * self.option_counts.len() + item.home_issue;
-                if !self.is_dirty[bucket_idx] {
-                    self.is_dirty[bucket_idx] = true;
-                    self.dirty.push(bucket_idx);
-                }
-            } else {
-                let old = self.loose[objective_idx];
-                self.trail.push(Undo::Loose { objective_idx, old });
-                self.loose[objective_idx] = old - value;
-            }
+        if self.is_in_cover(item_idx, pending) {
+            self.shift_cover(item_idx, -1.0);
+        } else if value > 0.0 {
+            let old = self.loose[objective_idx];
+            self.trail.push(Undo::Loose { objective_idx, old });
+            self.loose[objective_idx] = old - value;
         }
     }
 

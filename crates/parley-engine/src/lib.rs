@@ -10,6 +10,9 @@
 //!   outcomes, by branch and bound where possible.
 //! - [`zone`] decides whether an agreement zone exists and counts it.
 //! - [`blocking`] finds the smallest sets of concessions that open a zone.
+//! - [`rectangles`] analyses non-linear hyper-rectangle (constraint) utility spaces, as in
+//!   GENIUS's non-linear spaces: exact Pareto frontier by branch and bound, the four
+//!   solutions and the agreement zone, with partial results when the budget runs out.
 //! - [`brute_force`] is the exhaustive reference enumerator.
 //! - [`control`] holds thread pools, cancellation and work budgets: every long loop takes its
 //!   steps from the caller's [`control::Budget`] and stops with [`Error::OverBudget`] when
@@ -29,6 +32,7 @@ pub mod control;
 pub mod frontier;
 pub mod outcome_set;
 pub(crate) mod pareto;
+pub mod rectangles;
 pub(crate) mod search;
 pub mod solutions;
 pub mod space;
@@ -82,6 +86,42 @@ pub enum Error {
         /// The option.
         option_idx: usize,
         /// The bad value.
+        value: f64,
+    },
+    /// A constraint's value is NaN or infinite.
+    #[error("value of constraint {constraint_idx} of party {party_idx} is not finite: '{value}'")]
+    NonFiniteConstraintValue {
+        /// The party.
+        party_idx: usize,
+        /// The constraint, by its position in the party's list.
+        constraint_idx: usize,
+        /// The bad value.
+        value: f64,
+    },
+    /// A constraint's bound names no issue of the space or no range of its options.
+    #[error(
+        "bound of constraint {constraint_idx} of party {party_idx} on issue {issue_idx}, options '{lowest_option_idx}..={highest_option_idx}', is invalid: {reason}"
+    )]
+    BadBound {
+        /// The party.
+        party_idx: usize,
+        /// The constraint, by its position in the party's list.
+        constraint_idx: usize,
+        /// The issue the bound names.
+        issue_idx: usize,
+        /// The lowest option of the bound.
+        lowest_option_idx: usize,
+        /// The highest option of the bound.
+        highest_option_idx: usize,
+        /// What is wrong, such as "the issue has 10 options".
+        reason: String,
+    },
+    /// A party's divisor of its constraint sum is not positive and finite.
+    #[error("max utility of party {party_idx} must be positive and finite, got '{value}'")]
+    BadMaxUtility {
+        /// The party.
+        party_idx: usize,
+        /// The bad divisor.
         value: f64,
     },
     /// A reservation value is NaN or infinite.

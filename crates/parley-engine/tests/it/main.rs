@@ -3,4 +3,5 @@
 mod budget;
 mod helpers;
 mod properties;
+mod rectangles_genius;
 mod ties;

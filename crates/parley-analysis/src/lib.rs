@@ -58,6 +58,7 @@
 )]
 
 mod compile;
+pub mod constraints;
 pub mod drafts;
 pub mod reference;
 pub mod robustness;
@@ -82,6 +83,21 @@ pub enum Error {
     /// The engine refused the space or was cancelled.
     #[error(transparent)]
     Engine(#[from] parley_engine::Error),
+    /// A scenario that mixes constraint and additive utilities, where an additive party has
+    /// red lines, which a constraint space cannot hold.
+    #[error(
+        "party '{party}' has red lines, which cannot be analysed beside other parties' constraint utilities"
+    )]
+    MixedRedLines {
+        /// The additive party with red lines.
+        party: String,
+    },
+    /// The scenario has constraint utilities, which [`analyze`] does not hold: see
+    /// [`constraints::analyze_constraints`].
+    #[error(
+        "the scenario has constraint (non-linear) utilities, which the additive analysis cannot hold"
+    )]
+    ConstraintUtilities,
 }
 
 /// The analysis's result type.
@@ -286,6 +302,9 @@ pub fn analyze(
 ) -> Result<Analysis> {
     use parley_engine::{blocking, frontier, solutions, zone};
 
+    if constraints::has_constraint_utilities(scenario) {
+        return Err(Error::ConstraintUtilities);
+    }
     let parties = party_utilities(scenario, options.as_of);
     let (space, indifferent_issues) = compile_space(scenario, &parties)?.without_indifference();
     let mut steps = Steps { options, control, timings: Vec::new(), cut_short: Vec::new() };

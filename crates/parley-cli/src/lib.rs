@@ -343,6 +343,10 @@ fn analyze(
     args: &AnalysisArgs,
     color: ColorChoice,
 ) -> Result<ExitCode> {
+    if !args.record_only && parley_analysis::constraints::has_constraint_utilities(&loaded.scenario)
+    {
+        return analyze_constraints(loaded, json, html, args, color);
+    }
     let show_progress = std::io::stderr().is_terminal();
     let analysis =
         if args.record_only { None } else { Some(run_analysis(loaded, args, show_progress)?) };
@@ -372,16 +376,26 @@ fn analyze(
         }
         analysis_report.reference_frontier = Some(comparison);
     }
+    print_report(&report, json, html, color)?;
+    Ok(exit)
+}
+
+/// Prints a report as JSON or for the terminal, and writes its HTML page when asked.
+fn print_report(
+    report: &parley_report::schema::Report,
+    json: bool,
+    html: Option<(&Path, bool)>,
+    color: ColorChoice,
+) -> Result<()> {
     if let Some((path, force)) = html {
-        write_atomically(path, &parley_report::html::render(&report), force)?;
+        write_atomically(path, &parley_report::html::render(report), force)?;
         anstream::eprintln!("wrote '{}'", path.display());
     }
     if json {
         let mut text =
-            serde_json::to_string_pretty(&report).context("cannot serialize the report")?;
+            serde_json::to_string_pretty(report).context("cannot serialize the report")?;
         text.push('\n');
-        print_exact(&text)?;
-        return Ok(exit);
+        return print_exact(&text);
     }
     let color = match color {
         ColorChoice::Always => true,
@@ -390,6 +404,79 @@ fn analyze(
             anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
         }
     };
-    print_exact(&parley_report::terminal::render(&report, RenderOptions { color }))?;
-    Ok(exit)
+    print_exact(&parley_report::terminal::render(report, RenderOptions { color }))
+}
+
+/// Analyses a scenario with constraint (non-linear) utilities: the exact frontier by branch
+/// and bound, or what the search proved within its budget (exit code 3 then).
+fn analyze_constraints(
+    loaded: &LoadedScenario,
+    json: bool,
+    html: Option<(&Path, bool)>,
+    args: &AnalysisArgs,
+    color: ColorChoice,
+) -> Result<ExitCode> {
+    let start = std::time::Instant::now();
+    let allowed = args.budget.0.map(std::time::Duration::from_secs_f64);
+    let out_of_time = || allowed.is_some_and(|allowed| start.elapsed() >= allowed);
+    let options = parley_analysis::AnalysisOptions {
+        max_concessions: args.max_concessions,
+        limits: parley_engine::control::Limits {
+            max_steps: args.max_steps.0.map(|steps| steps as u64),
+            max_bytes: args.max_memory.0.map(|bytes| bytes as u64),
+            out_of_time: allowed.map(|_| &out_of_time as &(dyn Fn() -> bool + Sync)),
+        },
+        ..parley_analysis::AnalysisOptions::default()
+    };
+    let spinner = indicatif::ProgressBar::new_spinner();
+    if std::io::stderr().is_terminal() {
+        spinner.set_message("searching the Pareto frontier (branch and bound)");
+        spinner.enable_steady_tick(std::time::Duration::from_millis(200));
+    } else {
+        spinner.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let analysis = parley_analysis::constraints::analyze_constraints(
+        &loaded.scenario,
+        &options,
+        &parley_engine::control::Control::none(),
+    )
+    .with_context(|| format!("cannot analyse '{}'", loaded.file_name))?;
+    spinner.finish_and_clear();
+    let seconds = start.elapsed().as_secs_f64();
+    let mut report =
+        parley_report::schema::build(&loaded.scenario, &loaded.warnings, &loaded.file_name, None);
+    let mut analysis_report = parley_report::analysis::build_constraints(
+        loaded.scenario.scenario(),
+        &analysis,
+        args.max_concessions,
+    );
+    if args.timings {
+        analysis_report.timings.push(("frontier".to_owned(), seconds));
+    }
+    if let Some((file, points)) = &loaded.reference {
+        let parties: Vec<String> = analysis.parties.iter().map(ToString::to_string).collect();
+        let found: Vec<Vec<f64>> =
+            analysis.frontier.points.iter().map(|point| point.utilities.clone()).collect();
+        let comparison = parley_report::analysis::compare_reference(
+            &parties,
+            Some(&found),
+            analysis.frontier.complete,
+            file,
+            points,
+        );
+        if !comparison.undominated.is_empty() {
+            anstream::eprintln!("warning: {}: {}", file, comparison.message);
+        }
+        analysis_report.reference_frontier = Some(comparison);
+    }
+    let incomplete = !analysis.cut_short.is_empty();
+    if incomplete {
+        anstream::eprintln!(
+            "note: the frontier search of '{}' ran past its budget: the report gives the points found and bounds on what may be missing (see --budget, --max-steps)",
+            loaded.file_name
+        );
+    }
+    report.analysis = Some(analysis_report);
+    print_report(&report, json, html, color)?;
+    Ok(if incomplete { ExitCode::from(3) } else { ExitCode::SUCCESS })
 }

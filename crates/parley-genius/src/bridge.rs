@@ -5,8 +5,9 @@
 use std::collections::HashMap;
 
 use parley_model::scenario::{
-    Category, Consent, Issue, IssueOption, Party, Position, Reservation, Role,
-    Scenario as ModelScenario, Visibility,
+    Bound, Category, Consent, Constraint, ConstraintKind,
+    ConstraintUtility as ModelConstraintUtility, Issue, IssueOption, Party, Position, Reservation,
+    Role, Scenario as ModelScenario, Visibility,
 };
 use parley_model::stance::{Importance, Stance};
 use parley_model::utility::party_utilities;
@@ -15,7 +16,9 @@ use parley_model::{Basis, Id};
 
 use crate::error::ConversionError;
 use crate::model::{
-    Domain, DomainIssue, IssueEvaluator, IssueKind, Profile, ProfileIssue, ValueEvaluation,
+    Constraint as GeniusConstraint, ConstraintBound, ConstraintKind as GeniusConstraintKind,
+    ConstraintUtility as GeniusConstraints, Domain, DomainIssue, IssueEvaluator, IssueKind,
+    Profile, ProfileIssue, ValueEvaluation,
 };
 use crate::scenario::Scenario;
 
@@ -82,9 +85,6 @@ pub fn to_model(scenario: &Scenario, fallback_id: &str) -> Result<ModelScenario,
         });
     }
     for ((party_name, profile), party_utilities) in scenario.profiles().iter().zip(&utilities) {
-        if profile.constraints.is_some() {
-            return Err(ConversionError::Nonlinear { party: party_name.clone() });
-        }
         let party_id = id("party", party_name)?;
         model.parties.push(Party {
             id: party_id.clone(),
@@ -103,6 +103,15 @@ pub fn to_model(scenario: &Scenario, fallback_id: &str) -> Result<ModelScenario,
             notes: Vec::new(),
             cites: Vec::new(),
         });
+        if let Some(constraints) = &profile.constraints {
+            model.constraint_utilities.push(constraint_utility(
+                domain,
+                &model.issues,
+                &party_id,
+                constraints,
+            ));
+            continue;
+        }
         let weights: HashMap<u32, Option<f64>> =
             profile.issues.iter().rev().map(|issue| (issue.index, issue.weight)).collect();
         for (((issue, issue_id), model_issue), domain_issue) in
@@ -137,6 +146,67 @@ pub fn to_model(scenario: &Scenario, fallback_id: &str) -> Result<ModelScenario,
     Ok(model)
 }
 
+/// A GENIUS non-linear profile as a Parley constraint utility with the same meaning.
+///
+/// A bound holds integer values, which may reach past the issue's bounds: it is clipped to
+/// them. A bound that holds none of the issue's values makes an `INCLUDES` rectangle one that
+/// no outcome satisfies (it is left out) and an `EXCLUDES` rectangle one that every outcome
+/// satisfies (kept as a rectangle without bounds).
+fn constraint_utility(
+    domain: &Domain,
+    issues: &[Issue],
+    party: &Id,
+    constraints: &GeniusConstraints,
+) -> ModelConstraintUtility {
+    let issue_of: HashMap<u32, usize> = domain
+        .issues
+        .iter()
+        .enumerate()
+        .map(|(issue_idx, issue)| (issue.index, issue_idx))
+        .collect();
+    let mut model_constraints = Vec::new();
+    for constraint in &constraints.constraints {
+        let mut bounds = Vec::new();
+        let mut holds_none = false;
+        for bound in &constraint.bounds {
+            // The parser and Scenario::new check that every bound is on an integer issue.
+            let Some(&issue_idx) = issue_of.get(&bound.index) else { continue };
+            let IssueKind::Integer { lower, upper } = domain.issues[issue_idx].kind else {
+                continue;
+            };
+            let (from, to) = (bound.min.max(lower), bound.max.min(upper));
+            if from > to {
+                holds_none = true;
+                continue;
+            }
+            // Integer issues' options are their values in order, with ids the numbers.
+            let option_id =
+                |value: i64| issues[issue_idx].options[(value - lower) as usize].id.clone();
+            bounds.push(Bound {
+                issue: issues[issue_idx].id.clone(),
+                from: option_id(from),
+                to: option_id(to),
+            });
+        }
+        let (kind, bounds) = match (constraint.kind, holds_none) {
+            (GeniusConstraintKind::Includes, true) => continue,
+            (GeniusConstraintKind::Includes, false) => (ConstraintKind::Includes, bounds),
+            (GeniusConstraintKind::Excludes, true) => (ConstraintKind::Includes, Vec::new()),
+            (GeniusConstraintKind::Excludes, false) => (ConstraintKind::Excludes, bounds),
+        };
+        model_constraints.push(Constraint { value: constraint.value, kind, bounds });
+    }
+    ModelConstraintUtility {
+        party: party.clone(),
+        max_utility: constraints.max_utility,
+        constraints: model_constraints,
+        basis: Basis::Stated,
+        visibility: Visibility::Public,
+        note: None,
+        cites: Vec::new(),
+    }
+}
+
 /// A Parley scenario as a GENIUS domain and one profile per negotiating party (those whose
 /// consent a deal needs), in the party order of the scenario. Weights and values are the
 /// point estimates of [`parley_model::utility`]: exact where the scenario records exact
@@ -167,6 +237,9 @@ pub fn from_model(
     let utilities = party_utilities(scenario, None);
     if utilities.is_empty() {
         return Err(ConversionError::NoParty { scenario: record.id.clone() });
+    }
+    if !record.constraint_utilities.is_empty() {
+        return nonlinear_from_model(scenario);
     }
     let profiles = utilities
         .iter()
@@ -219,6 +292,100 @@ pub(crate) fn issue_name(issue: &Issue) -> String {
     } else {
         issue.id.to_string()
     }
+}
+
+/// A scenario whose parties have constraint utilities as GENIUS non-linear files: GENIUS
+/// bounds hyper-rectangles by integer values, so every issue must have options that are
+/// consecutive integers, and GENIUS cannot mix them with additive profiles, so every
+/// negotiating party must have a constraint utility.
+fn nonlinear_from_model(
+    scenario: &ValidScenario,
+) -> Result<(Domain, Vec<(String, Profile)>), ConversionError> {
+    let record = scenario.scenario();
+    let mut issues = Vec::new();
+    for (issue_idx, issue) in record.issues.iter().enumerate() {
+        let numbers: Option<Vec<i64>> =
+            issue.options.iter().map(|option| option.id.as_str().parse::<i64>().ok()).collect();
+        let bounds =
+            numbers.filter(|numbers| numbers.windows(2).all(|pair| pair[1] == pair[0] + 1));
+        let Some(numbers) = bounds else {
+            return Err(ConversionError::NotNonlinear {
+                message: format!(
+                    "issue '{}' has options that are not consecutive integers, which GENIUS hyper-rectangles need",
+                    issue.id
+                ),
+            });
+        };
+        issues.push(DomainIssue {
+            name: issue_name(issue),
+            index: issue_idx as u32 + 1,
+            kind: IssueKind::Integer { lower: numbers[0], upper: numbers[numbers.len() - 1] },
+        });
+    }
+    let domain = Domain { name: record.id.clone(), issues };
+    let mut profiles = Vec::new();
+    for party_idx in parley_model::utility::negotiating_parties(scenario) {
+        let party = &record.parties[party_idx];
+        let Some(utility) =
+            record.constraint_utilities.iter().find(|utility| utility.party == party.id)
+        else {
+            return Err(ConversionError::NotNonlinear {
+                message: format!(
+                    "party '{}' has an additive utility beside others' constraint utilities, which GENIUS files cannot mix",
+                    party.id
+                ),
+            });
+        };
+        let issue_index = |id: &Id| scenario.issue_index(id);
+        let constraints = utility
+            .constraints
+            .iter()
+            .map(|constraint| GeniusConstraint {
+                value: constraint.value,
+                kind: match constraint.kind {
+                    ConstraintKind::Includes => GeniusConstraintKind::Includes,
+                    ConstraintKind::Excludes => GeniusConstraintKind::Excludes,
+                },
+                bounds: constraint
+                    .bounds
+                    .iter()
+                    .filter_map(|bound| {
+                        let issue_idx = issue_index(&bound.issue)?;
+                        let IssueKind::Integer { lower, .. } = domain.issues[issue_idx].kind else {
+                            return None;
+                        };
+                        let options = &record.issues[issue_idx];
+                        let from = options.option_index(&bound.from)? as i64 + lower;
+                        let to = options.option_index(&bound.to)? as i64 + lower;
+                        Some(ConstraintBound { index: issue_idx as u32 + 1, min: from, max: to })
+                    })
+                    .collect(),
+            })
+            .collect();
+        let profile = Profile {
+            issues: domain
+                .issues
+                .iter()
+                .map(|issue| {
+                    let IssueKind::Integer { lower, upper } = issue.kind else {
+                        unreachable!("every issue is an integer one")
+                    };
+                    ProfileIssue {
+                        index: issue.index,
+                        name: issue.name.clone(),
+                        weight: None,
+                        evaluator: IssueEvaluator::Unevaluated { lower, upper },
+                    }
+                })
+                .collect(),
+            reservation: party.reservation.as_ref().map(|reservation| reservation.value),
+            discount_factor: party.discount_factor,
+            constraints: Some(GeniusConstraints { max_utility: utility.max_utility, constraints }),
+        };
+        profiles.push((party.id.to_string(), profile));
+    }
+    Scenario::new(domain.clone(), profiles.clone())?;
+    Ok((domain, profiles))
 }
 
 /// The GENIUS value of an option: its label when that is the id with surrounding spaces

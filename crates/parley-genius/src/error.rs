@@ -182,14 +182,18 @@ pub enum ConversionError {
         /// Why it cannot be an id.
         message: String,
     },
-    /// A non-linear GENIUS profile, which this conversion does not hold yet.
-    #[error(
-        "party '{party}' has a non-linear (hyper-rectangle) profile, which cannot be converted"
-    )]
-    Nonlinear {
-        /// The party.
-        party: String,
+    /// A scenario with constraint utilities that GENIUS's non-linear files cannot hold.
+    #[error("the scenario cannot be written as GENIUS non-linear files: {message}")]
+    NotNonlinear {
+        /// Why.
+        message: String,
     },
+    /// A scenario with constraint utilities, which GeniusWeb's linear additive profiles
+    /// cannot hold.
+    #[error(
+        "the scenario has constraint (non-linear) utilities, which GeniusWeb's linear additive profiles cannot hold; export it as GENIUS instead"
+    )]
+    ConstraintUtilities,
     /// The Parley scenario has no party to write a profile for.
     #[error("scenario '{scenario}' has no negotiating party to write a profile for")]
     NoParty {

@@ -271,6 +271,10 @@ pub struct AnalysisReport {
     /// scenario (GENIUS's `pareto.xml`), when one did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_frontier: Option<ReferenceFrontierReport>,
+    /// For a scenario analysed by constraints (non-linear utilities): what the frontier's
+    /// search found and proved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub constraint_search: Option<ConstraintSearchReport>,
 }
 
 /// The frontier of all outcomes against a reference frontier's points.
@@ -309,7 +313,23 @@ pub fn reference_frontier(
 ) -> ReferenceFrontierReport {
     let parties: Vec<String> =
         analysis.parties.iter().map(|party| party.party.to_string()).collect();
-    let Some(frontier) = &analysis.unrestricted_frontier else {
+    let frontier = analysis.unrestricted_frontier.as_ref().map(|frontier| {
+        frontier.iter().map(|(_, utilities)| utilities.to_vec()).collect::<Vec<Vec<f64>>>()
+    });
+    compare_reference(&parties, frontier.as_deref(), true, file, points)
+}
+
+/// Compares frontier points (`None` when the frontier was not computed) with reference
+/// points; `complete` says whether the frontier is the whole frontier or only the points a
+/// search found before its budget ran out.
+pub fn compare_reference(
+    parties: &[String],
+    frontier: Option<&[Vec<f64>]>,
+    complete: bool,
+    file: &str,
+    points: &[Vec<f64>],
+) -> ReferenceFrontierReport {
+    let Some(frontier_points) = frontier else {
         return ReferenceFrontierReport {
             file: file.to_owned(),
             points: points.len(),
@@ -321,17 +341,26 @@ pub fn reference_frontier(
             message: "not compared: the frontier of all outcomes was cut short".to_owned(),
         };
     };
-    let frontier_points: Vec<Vec<f64>> =
-        frontier.iter().map(|(_, utilities)| utilities.to_vec()).collect();
-    let comparison = parley_analysis::reference::compare_with_reference(&frontier_points, points);
+    let comparison = parley_analysis::reference::compare_with_reference(frontier_points, points);
+    let frontier_name = if complete {
+        "Parley's exact frontier"
+    } else {
+        "the frontier points Parley found before its budget ran out (not the whole frontier)"
+    };
     let message = if comparison.undominated.is_empty() {
         format!(
-            "every one of its {} points is on Parley's exact frontier ({}) or dominated by a point of it ({})",
+            "every one of its {} points is on {frontier_name} ({}) or dominated by a point of it ({})",
             comparison.n_points, comparison.on_frontier, comparison.dominated
+        )
+    } else if complete {
+        format!(
+            "{} of its {} points are neither on Parley's frontier nor dominated by it: the frontier or the reference is wrong",
+            comparison.undominated.len(),
+            comparison.n_points
         )
     } else {
         format!(
-            "{} of its {} points are neither on Parley's frontier nor dominated by it: the frontier or the reference is wrong",
+            "{} of its {} points are neither on nor dominated by {frontier_name}: the search did not reach them",
             comparison.undominated.len(),
             comparison.n_points
         )
@@ -350,6 +379,175 @@ pub fn reference_frontier(
             .collect(),
         message,
     }
+}
+
+/// What the search of a constraint (non-linear) space found and proved.
+#[derive(Serialize, Debug)]
+pub struct ConstraintSearchReport {
+    /// Whether the frontier is complete and exact; when not, its points were found but not
+    /// proven Pareto-optimal, and `missing_bounds` bound what may be missing.
+    pub complete: bool,
+    /// The frontier points found.
+    pub points: usize,
+    /// When incomplete: utility vectors such that every Pareto-optimal outcome not found is
+    /// weakly below one of them.
+    pub missing_bounds: Vec<UtilityPoint>,
+    /// The engine steps the search took.
+    pub steps: u64,
+    /// The issues no constraint of any party mentions: any option.
+    pub free_issues: Vec<String>,
+    /// The parts of the analysis that do not apply to constraint utilities.
+    pub not_applicable: Vec<&'static str>,
+    /// What the search says, as a sentence.
+    pub message: String,
+}
+
+/// The analysis fields of the report for a scenario analysed by constraints.
+pub fn build_constraints(
+    record: &Scenario,
+    analysis: &parley_analysis::constraints::ConstraintAnalysis,
+    max_concessions: usize,
+) -> AnalysisReport {
+    use parley_engine::rectangles::ZoneVerdict;
+
+    let parties: Vec<String> = analysis.parties.iter().map(ToString::to_string).collect();
+    let per_party = |values: &[f64]| -> Vec<(String, f64)> {
+        parties.iter().cloned().zip(values.iter().copied()).collect()
+    };
+    let frontier = &analysis.frontier;
+    let free: std::collections::HashSet<usize> = frontier.free_issues.iter().copied().collect();
+    let outcome = |point: &parley_engine::rectangles::RectanglePoint| OutcomeReport {
+        outcome: record
+            .issues
+            .iter()
+            .enumerate()
+            .map(|(issue_idx, issue)| {
+                let option = (!free.contains(&issue_idx))
+                    .then(|| issue.options[usize::from(point.outcome[issue_idx])].id.to_string());
+                (issue.id.to_string(), option)
+            })
+            .collect(),
+        utilities: per_party(&point.utilities),
+        unknown_stances: Vec::new(),
+    };
+    let all: Vec<OutcomeReport> = frontier.points.iter().map(outcome).collect();
+    let zone_points: Vec<OutcomeReport> = frontier
+        .points
+        .iter()
+        .filter(|point| analysis.space.meets_reservations(&point.utilities))
+        .map(outcome)
+        .collect();
+    let solutions = analysis.solutions.as_ref();
+    let package = |pick: fn(
+        &parley_engine::rectangles::RectangleSolutions,
+    ) -> &Vec<parley_engine::rectangles::RectanglePoint>| {
+        solutions.map(|solutions| pick(solutions).iter().map(outcome).collect())
+    };
+    let mut cut_short: Vec<CutShortReport> =
+        analysis.cut_short.iter().map(cut_short_report).collect();
+    for cut in &mut cut_short {
+        if cut.step == "frontier" {
+            cut.message = format!(
+                "ran past its budget: the {} frontier points shown were found but not proven, and the zone and packages rest on them",
+                frontier.points.len()
+            );
+        }
+    }
+    let free_issues: Vec<String> = frontier
+        .free_issues
+        .iter()
+        .map(|&issue_idx| record.issues[issue_idx].id.to_string())
+        .collect();
+    let message = if frontier.complete {
+        format!(
+            "exact: the whole Pareto frontier of {} outcomes, {} points, found by branch and bound in {} steps",
+            count_text(analysis.space.n_outcomes()),
+            frontier.points.len(),
+            frontier.steps
+        )
+    } else {
+        format!(
+            "incomplete: the search ran past its budget after {} steps; {} points found (not proven Pareto-optimal); every missing frontier point lies below one of the {} bounds listed",
+            frontier.steps,
+            frontier.points.len(),
+            frontier.missing_bounds.len()
+        )
+    };
+    AnalysisReport {
+        outcomes: analysis.space.n_outcomes(),
+        indifferent_issues: free_issues.clone(),
+        disagreement: solutions
+            .map(|solutions| per_party(&solutions.disagreement))
+            .unwrap_or_default(),
+        best: solutions.map(|solutions| per_party(&solutions.best)).unwrap_or_default(),
+        utility_model: UtilityModelReport {
+            method: "constraint utilities: each party's utility is the sum of the values of the constraints an outcome satisfies, divided by its maximum utility and capped at 1 (GENIUS's non-linear utility); exact",
+            parties: parties
+                .iter()
+                .zip(analysis.space.parties())
+                .map(|(party, rectangle_party)| {
+                    (
+                        party.clone(),
+                        PartyModelReport {
+                            reservation: rectangle_party.reservation,
+                            exact: true,
+                            weights: Vec::new(),
+                            weight_intervals: Vec::new(),
+                            weight_sources: Vec::new(),
+                            values: Vec::new(),
+                            value_intervals: Vec::new(),
+                            red_lines: Vec::new(),
+                        },
+                    )
+                })
+                .collect(),
+        },
+        agreement_zone: ZoneReport {
+            exists: match analysis.zone {
+                ZoneVerdict::Exists(_) => Some(true),
+                ZoneVerdict::Empty => Some(false),
+                ZoneVerdict::Unknown => None,
+            },
+            size: None,
+            decisive_size: None,
+            candidates_not_counted: None,
+        },
+        pareto_frontier: Some(zone_points),
+        unrestricted_pareto_frontier: Some(all),
+        solutions: SolutionsReport {
+            nash: package(|solutions| &solutions.nash),
+            kalai: package(|solutions| &solutions.kalai_smorodinsky),
+            egalitarian: package(|solutions| &solutions.egalitarian),
+            utilitarian: package(|solutions| &solutions.utilitarian),
+        },
+        no_deal: NoDealReport {
+            issue_conflicts: None,
+            minimal_concession_sets: None,
+            max_concessions,
+        },
+        draft_evaluations: None,
+        robustness: None,
+        cut_short,
+        timings: Vec::new(),
+        reference_frontier: None,
+        constraint_search: Some(ConstraintSearchReport {
+            complete: frontier.complete,
+            points: frontier.points.len(),
+            missing_bounds: frontier
+                .missing_bounds
+                .iter()
+                .map(|bound| UtilityPoint(per_party(bound)))
+                .collect(),
+            steps: frontier.steps,
+            free_issues,
+            not_applicable: vec!["zone_size", "no_deal", "draft_evaluations", "robustness"],
+            message,
+        }),
+    }
+}
+
+fn count_text(count: f64) -> String {
+    if count < 1e15 { format!("{count:.0}") } else { format!("{count:.3e}") }
 }
 
 /// A step that ran past its work budget.
@@ -612,6 +810,7 @@ pub fn build(record: &Scenario, analysis: &Analysis, max_concessions: usize) -> 
         }),
         cut_short: analysis.cut_short.iter().map(cut_short_report).collect(),
         reference_frontier: None,
+        constraint_search: None,
         robustness: analysis.robustness.as_ref().map(|robustness| RobustnessReport {
             samples: robustness.n_samples,
             seed: robustness.seed,

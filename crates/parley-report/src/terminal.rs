@@ -395,6 +395,9 @@ fn analysis_sections(out: &mut Out, analysis: &AnalysisReport) {
         }
         out.line("  every other figure below is exact and complete");
     }
+    if let Some(search) = &analysis.constraint_search {
+        return constraint_sections(out, analysis, search);
+    }
     out.heading("Analysis (exact, on point estimates)");
     let zone = &analysis.agreement_zone;
     let zone = match (zone.exists, zone.size, zone.decisive_size) {
@@ -452,50 +455,7 @@ fn analysis_sections(out: &mut Out, analysis: &AnalysisReport) {
         out.line(&format!("    {party}: {}", weights.join(", ")));
     }
 
-    out.heading("Packages");
-    let solutions = [
-        ("Nash", "nash", &analysis.solutions.nash),
-        ("Kalai-Smorodinsky", "kalai", &analysis.solutions.kalai),
-        ("egalitarian", "egalitarian", &analysis.solutions.egalitarian),
-        ("utilitarian", "utilitarian", &analysis.solutions.utilitarian),
-    ];
-    for (name, step, outcomes) in solutions {
-        let Some(outcomes) = outcomes else {
-            out.line(&format!("  {name}: {}", not_computed(analysis, step)));
-            continue;
-        };
-        let Some(first) = outcomes.first() else {
-            out.line(&format!("  {name}: none (no agreement zone)"));
-            continue;
-        };
-        let ties = if outcomes.len() > 1 {
-            format!(" ({} tied; the first shown)", outcomes.len())
-        } else {
-            String::new()
-        };
-        out.styled(Style::new().bold(), &format!("  {name}"));
-        out.line(&format!("{ties}: {}", utilities(first)));
-        let mut options: Vec<String> = first
-            .outcome
-            .iter()
-            .filter_map(|(issue, option)| Some(format!("{issue}={}", option.as_ref()?)))
-            .collect();
-        if !analysis.indifferent_issues.is_empty() {
-            options.push(format!(
-                "any option on the {} indifferent issue(s)",
-                analysis.indifferent_issues.len()
-            ));
-        }
-        out.line(&format!("      {}", options.join(", ")));
-        if !first.unknown_stances.is_empty() {
-            let unknown: Vec<String> = first
-                .unknown_stances
-                .iter()
-                .map(|unknown| format!("{} on {}={}", unknown.party, unknown.issue, unknown.option))
-                .collect();
-            out.line(&format!("      rests on unrecorded stances: {}", unknown.join("; ")));
-        }
-    }
+    packages(out, analysis);
 
     out.heading("What blocks a deal");
     let (Some(conflicts), Some(sets)) =
@@ -542,6 +502,112 @@ fn analysis_sections(out: &mut Out, analysis: &AnalysisReport) {
     }
 
     drafts_and_robustness(out, analysis);
+}
+
+/// The four packages, each with its first outcome.
+fn packages(out: &mut Out, analysis: &AnalysisReport) {
+    out.heading("Packages");
+    let solutions = [
+        ("Nash", "nash", &analysis.solutions.nash),
+        ("Kalai-Smorodinsky", "kalai", &analysis.solutions.kalai),
+        ("egalitarian", "egalitarian", &analysis.solutions.egalitarian),
+        ("utilitarian", "utilitarian", &analysis.solutions.utilitarian),
+    ];
+    for (name, step, outcomes) in solutions {
+        let Some(outcomes) = outcomes else {
+            out.line(&format!("  {name}: {}", not_computed(analysis, step)));
+            continue;
+        };
+        let Some(first) = outcomes.first() else {
+            out.line(&format!("  {name}: none (no agreement zone)"));
+            continue;
+        };
+        let ties = if outcomes.len() > 1 {
+            format!(" ({} tied; the first shown)", outcomes.len())
+        } else {
+            String::new()
+        };
+        out.styled(Style::new().bold(), &format!("  {name}"));
+        out.line(&format!("{ties}: {}", utilities(first)));
+        let mut options: Vec<String> = first
+            .outcome
+            .iter()
+            .filter_map(|(issue, option)| Some(format!("{issue}={}", option.as_ref()?)))
+            .collect();
+        if !analysis.indifferent_issues.is_empty() {
+            options.push(format!(
+                "any option on the {} indifferent issue(s)",
+                analysis.indifferent_issues.len()
+            ));
+        }
+        out.line(&format!("      {}", options.join(", ")));
+        if !first.unknown_stances.is_empty() {
+            let unknown: Vec<String> = first
+                .unknown_stances
+                .iter()
+                .map(|unknown| format!("{} on {}={}", unknown.party, unknown.issue, unknown.option))
+                .collect();
+            out.line(&format!("      rests on unrecorded stances: {}", unknown.join("; ")));
+        }
+    }
+}
+
+/// The analysis of a scenario whose parties value outcomes by constraints.
+fn constraint_sections(
+    out: &mut Out,
+    analysis: &AnalysisReport,
+    search: &crate::analysis::ConstraintSearchReport,
+) {
+    let heading = if search.complete {
+        "Analysis (exact, constraint utilities)"
+    } else {
+        "Analysis (INCOMPLETE: the frontier search ran past its budget)"
+    };
+    out.heading(heading);
+    out.line(&format!("  {}", search.message));
+    let zone = match analysis.agreement_zone.exists {
+        Some(true) => "an agreement zone exists",
+        Some(false) => "no agreement zone",
+        None => "whether an agreement zone exists is unknown (the search did not finish)",
+    };
+    out.line(&format!("  {} outcomes; {zone}", count(analysis.outcomes)));
+    if !search.free_issues.is_empty() {
+        out.line(&format!(
+            "  issues no constraint mentions (any option): {}",
+            search.free_issues.join(", ")
+        ));
+    }
+    let points = analysis.unrestricted_pareto_frontier.as_deref().unwrap_or_default();
+    let label =
+        if search.complete { "Pareto frontier" } else { "frontier points found (not proven)" };
+    out.line(&format!("  {label}: {}", points.len()));
+    for point in points {
+        let utilities: Vec<String> =
+            point.utilities.iter().map(|(party, value)| format!("{party} {value:.4}")).collect();
+        out.line(&format!("    {}", utilities.join(", ")));
+    }
+    if !search.complete {
+        out.line("  every frontier point not found lies below one of:");
+        for bound in &search.missing_bounds {
+            let utilities: Vec<String> =
+                bound.0.iter().map(|(party, value)| format!("{party} {value:.4}")).collect();
+            out.line(&format!("    {}", utilities.join(", ")));
+        }
+    }
+    if !analysis.disagreement.is_empty() {
+        let disagreement: Vec<String> = analysis
+            .disagreement
+            .iter()
+            .map(|(party, value)| format!("{party} {value:.3}"))
+            .collect();
+        out.line(&format!("  disagreement point: {}", disagreement.join(", ")));
+    }
+    packages(out, analysis);
+    out.line(&format!(
+        "  not applicable to constraint utilities: {}",
+        search.not_applicable.join(", ")
+    ));
+    reference_frontier(out, analysis);
 }
 
 fn drafts_and_robustness(out: &mut Out, analysis: &AnalysisReport) {

@@ -254,6 +254,9 @@ pub struct Export {
 /// [`super::parse_scenario`] checks them.
 pub fn from_model(scenario: &ValidScenario) -> Result<Export, ConversionError> {
     let record = scenario.scenario();
+    if !record.constraint_utilities.is_empty() {
+        return Err(ConversionError::ConstraintUtilities);
+    }
     let domain = Domain {
         name: record.id.clone(),
         issues: record

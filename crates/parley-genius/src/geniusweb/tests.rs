@@ -328,7 +328,9 @@ fn errors_name_the_file_position_and_field() {
     );
     check_error(
         &[("d.json", DOMAIN), ("e.json", DOMAIN)],
-        expect!["the folder holds several domains with profiles: 'd.json' (no profile), 'e.json' (no profile); choose one (e.g. with --domain NAME)"],
+        expect![
+            "the folder holds several domains with profiles: 'd.json' (no profile), 'e.json' (no profile); choose one (e.g. with --domain NAME)"
+        ],
     );
     check_error(
         &[("d.json", DOMAIN)],

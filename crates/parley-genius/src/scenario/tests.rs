@@ -186,16 +186,9 @@ fn clamps_linear_evaluations_to_unit_interval() {
 fn requires_exactly_one_domain_and_a_profile() {
     check_scenario(
         &[("a.xml", PROFILE_A), ("b.xml", PROFILE_B)],
-        expect![
-            "error: no domain file among 'a.xml', 'b.xml', expected exactly one"
-        ],
+        expect!["error: no domain file among 'a.xml', 'b.xml', expected exactly one"],
     );
-    check_scenario(
-        &[],
-        expect![
-            "error: no domain file among no files, expected exactly one"
-        ],
-    );
+    check_scenario(&[], expect!["error: no domain file among no files, expected exactly one"]);
     check_scenario(
         &[("x/d1.xml", DOMAIN), ("x/a.xml", PROFILE_A), ("x/d2.xml", DOMAIN)],
         expect![

@@ -110,22 +110,29 @@ fn every_genius_scenario_converts_to_geniusweb_and_back() {
 }
 
 #[test]
-fn every_further_genius_scenario_that_the_genius_reader_reads_converts_to_geniusweb_and_back() {
+fn every_further_genius_scenario_converts_to_geniusweb_and_back_or_is_refused_for_constraints() {
     let Some(root) = shared_scenarios("genius-more") else { return };
-    let mut n_read = 0;
+    let (mut n_additive, mut n_constraints) = (0, 0);
     for folder in &scenario_folders(&root) {
-        match from_genius(folder) {
-            Some(model) => {
-                assert_same_but_for_what_geniusweb_cannot_hold(folder, &model);
-                n_read += 1;
-            }
-            None => eprintln!(
-                "note: skipping genius-more/{}: the GENIUS reader refuses it",
-                folder.name
-            ),
+        let model = from_genius(folder)
+            .unwrap_or_else(|| panic!("genius-more/{}: the GENIUS reader refuses it", folder.name));
+        if model.constraint_utilities.is_empty() {
+            assert_same_but_for_what_geniusweb_cannot_hold(folder, &model);
+            n_additive += 1;
+            continue;
         }
+        // GeniusWeb's linear additive profiles cannot hold GENIUS's non-linear ones.
+        let text = parley_model::scenario_file::write_scenario(&model);
+        let valid = parley_model::scenario_file::read_scenario(&text).scenario.unwrap();
+        let refused = geniusweb::from_model(&valid).err();
+        assert!(
+            matches!(refused, Some(parley_genius::ConversionError::ConstraintUtilities)),
+            "{}: {refused:?}",
+            folder.name
+        );
+        n_constraints += 1;
     }
-    eprintln!("note: {n_read} genius-more scenarios converted to GeniusWeb and back");
+    assert!(n_additive > 0 && n_constraints > 0);
 }
 
 #[test]

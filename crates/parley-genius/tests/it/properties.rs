@@ -298,7 +298,8 @@ fn check_located(error: &Error, files: &[(String, Vec<u8>)]) -> Result<(), TestC
     let location = match error {
         Error::MalformedXml { location, .. }
         | Error::InvalidElement { location, .. }
-        | Error::Unsupported { location, .. } => location,
+        | Error::Unsupported { location, .. }
+        | Error::InvalidReference { location, .. } => location,
         other => return Err(TestCaseError::fail(format!("no position: {other}"))),
     };
     let Some((_, bytes)) = files.iter().find(|(name, _)| *name == location.file) else {

@@ -7,8 +7,11 @@
 //! values of its open [`ConstraintKind::Excludes`] constraints, plus, for each unassigned
 //! issue, the largest sum of the positive open [`ConstraintKind::Includes`] constraints whose
 //! last branched issue is that one and whose range there holds the option: such a constraint
-//! can only be satisfied with one of those options. A subtree whose vector of bounds some
-//! found point weakly dominates holds no new frontier vector and is skipped.
+//! can only be satisfied with one of those options; a constraint whose only unassigned issue
+//! is that one counts there too, on the options that satisfy it, negative values included. A
+//! subtree whose vector of bounds some found point weakly dominates holds no new frontier
+//! vector and is skipped. With two parties a third bound, on `u_0 + u_1` (the buckets summed
+//! jointly), skips a subtree whose part under that line the found staircase covers.
 
 use crate::control::{Control, Exceeded, Meter};
 use crate::{Error, Result};

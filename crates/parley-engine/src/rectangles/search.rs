@@ -7,8 +7,11 @@
 //! values of its open [`ConstraintKind::Excludes`] constraints, plus, for each unassigned
 //! issue, the largest sum of the positive open [`ConstraintKind::Includes`] constraints whose
 //! last branched issue is that one and whose range there holds the option: such a constraint
-//! can only be satisfied with one of those options. A subtree whose vector of bounds some
-//! found point weakly dominates holds no new frontier vector and is skipped.
+//! can only be satisfied with one of those options; a constraint whose only unassigned issue
+//! is that one counts there too, on the options that satisfy it, negative values included. A
+//! subtree whose vector of bounds some found point weakly dominates holds no new frontier
+//! vector and is skipped. With two parties a third bound, on `u_0 + u_1` (the buckets summed
+//! jointly), skips a subtree whose part under that line the found staircase covers.
 
 use crate::control::{Control, Exceeded, Meter};
 use crate::{Error, Result};
@@ -65,11 +68,42 @@ pub const MAX_MISSING_BOUNDS: usize = 64;
 /// documentation](self)), or, when the budget runs out, the points found and bounds on what
 /// is missing ([`RectangleFrontier`]).
 pub fn pareto_frontier(space: &RectangleSpace, control: &Control<'_>) -> Result<RectangleFrontier> {
+    let method = Method::Pareto;
+    frontier_by(space, method, control)
+}
+
+/// How [`frontier_by`] searches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    not(test),
+    allow(
+        dead_code,
+        reason = "the sweep, slower on the ANAC files, is kept tested for comparison"
+    )
+)]
+pub(crate) enum Method {
+    /// One search keeping every non-dominated vector found.
+    Pareto,
+    /// For two parties: lexicographic maxima of `(u_0, u_1)` over `u_1` above the last one.
+    Sweep,
+}
+
+pub(crate) fn frontier_by(
+    space: &RectangleSpace,
+    method: Method,
+    control: &Control<'_>,
+) -> Result<RectangleFrontier> {
     control.check()?;
     let objectives =
         (0..space.n_parties()).map(|party_idx| Objective::Utility { party_idx }).collect();
     let mut search = Search::new(space, objectives, control);
-    let outcome = search.run();
+    let (outcome, found) = match method {
+        Method::Pareto => {
+            let outcome = search.run();
+            (outcome, std::mem::take(&mut search.found))
+        }
+        Method::Sweep => sweep(&mut search),
+    };
     let free_issues = space.free_issues();
     let steps = search.steps;
     let (stopped_by, mut missing) = match outcome {
@@ -79,8 +113,7 @@ pub fn pareto_frontier(space: &RectangleSpace, control: &Control<'_>) -> Result<
         }
         Err(err) => return Err(err),
     };
-    let mut points: Vec<RectanglePoint> = search
-        .found
+    let mut points: Vec<RectanglePoint> = found
         .into_iter()
         .map(|found| RectanglePoint { utilities: found.scores, outcome: found.outcome })
         .collect();
@@ -95,6 +128,41 @@ pub fn pareto_frontier(space: &RectangleSpace, control: &Control<'_>) -> Result<
         steps,
         stopped_by,
     })
+}
+
+/// The frontier of two parties by an epsilon-constraint sweep: the lexicographic maximum of
+/// `(u_0, u_1)` is a frontier point; so is the lexicographic maximum among outcomes with
+/// `u_1` above the last point's, until there is none. Each search prunes on one coordinate,
+/// which cuts far more than weak dominance by a set.
+///
+/// On a spent budget the points are those proven so far and the current search's best; what
+/// is missing has `u_1` above the last proven point's, and lies either in a part of the
+/// current search left unexplored or, with `u_0` at most the current best's, anywhere.
+fn sweep(search: &mut Search<'_, '_>) -> (Result<()>, Vec<Found>) {
+    let mut proven = Vec::new();
+    let mut threshold = f64::NEG_INFINITY;
+    loop {
+        search.goal = Goal::Sweep { threshold };
+        search.found.clear();
+        search.missing.clear();
+        match search.run() {
+            Ok(()) => match search.found.pop() {
+                Some(best) => {
+                    threshold = best.scores[1];
+                    proven.push(best);
+                }
+                None => return (Ok(()), proven),
+            },
+            Err(err) => {
+                if let Some(best) = search.found.pop() {
+                    let bound = vec![best.scores[0], search.root_bounds[1]];
+                    search.missing.push(bound);
+                    proven.push(best);
+                }
+                return (Err(err), proven);
+            }
+        }
+    }
 }
 
 /// The smallest utility each party gets from any outcome, exactly, by one search per party.
@@ -224,6 +292,8 @@ enum Undo {
     Cover { cover_idx: usize, old: f64 },
     BucketMax { bucket_idx: usize, old: f64 },
     BucketTotal { objective_idx: usize, old: f64 },
+    JointMax { issue_idx: usize, old: f64 },
+    JointTotal { old: f64 },
     OpenValued { old: usize },
 }
 
@@ -235,11 +305,26 @@ struct Found {
 /// A child of a node: the option and the bounds of the subtree below it.
 struct Child {
     option_idx: usize,
+    /// Children are tried by decreasing promise, then secondary promise, then option.
     promise: f64,
+    secondary: f64,
     bounds_start: usize,
 }
 
+/// What a search looks for.
+#[derive(Debug, Clone, Copy)]
+enum Goal {
+    /// Every non-dominated score vector: `found` is the non-dominated set.
+    Pareto,
+    /// The lexicographically largest `(score_0, score_1)` with `score_1 > threshold`: `found`
+    /// holds the best so far.
+    Sweep { threshold: f64 },
+}
+
 struct Search<'s, 'c> {
+    goal: Goal,
+    /// The bounds at the root of the last run.
+    root_bounds: Vec<f64>,
     space: &'s RectangleSpace,
     objectives: Vec<Objective>,
     max_utilities: Vec<f64>,
@@ -263,6 +348,14 @@ struct Search<'s, 'c> {
     /// `bucket_max[objective_idx * n_issues + issue]`.
     bucket_max: Vec<f64>,
     bucket_total: Vec<f64>,
+    /// With two utility objectives: per issue, the largest `sum_p cover_p / max_utility_p`
+    /// over its options, their total, and whether a third bound, on `u_0 + u_1`, is kept.
+    joint: bool,
+    joint_max: Vec<f64>,
+    joint_total: f64,
+    joint_dirty: Vec<usize>,
+    /// The entries per child in `child_bounds`: one per objective, and the joint bound.
+    bounds_len: usize,
     /// The open items with a non-zero value; at 0 the subtree's utilities are all equal.
     n_open_valued: usize,
     trail: Vec<Undo>,
@@ -307,7 +400,6 @@ impl<'s, 'c> Search<'s, 'c> {
             constant: Option<bool>,
         }
         let mut normalised = Vec::new();
-        let mut issue_weight = vec![0.0; n_issues];
         for (objective_idx, objective) in objectives.iter().enumerate() {
             let party = &space.parties()[objective.party_idx()];
             for constraint in &party.constraints {
@@ -335,11 +427,6 @@ impl<'s, 'c> Search<'s, 'c> {
                     });
                     ranges.is_empty().then_some(constraint.kind == ConstraintKind::Includes)
                 };
-                if constant.is_none() {
-                    for &(issue_idx, _, _) in &ranges {
-                        issue_weight[issue_idx] += constraint.value.abs() / party.max_utility;
-                    }
-                }
                 normalised.push(Normalised {
                     objective_idx,
                     kind: constraint.kind,
@@ -349,9 +436,18 @@ impl<'s, 'c> Search<'s, 'c> {
                 });
             }
         }
+        // Most constrained first: by the weight of the constraints that bound an issue,
+        // each value relative to its party's divisor; ties by issue.
+        let mut issue_weight = vec![0.0; n_issues];
+        for item in normalised.iter().filter(|item| item.constant.is_none()) {
+            let max_utility =
+                space.parties()[objectives[item.objective_idx].party_idx()].max_utility;
+            for &(issue_idx, _, _) in &item.ranges {
+                issue_weight[issue_idx] += item.value.abs() / max_utility;
+            }
+        }
         let mut order: Vec<usize> =
             (0..n_issues).filter(|&issue_idx| issue_weight[issue_idx] > 0.0).collect();
-        // Most constrained first; ties by issue.
         order.sort_by(|&first, &second| {
             issue_weight[second].total_cmp(&issue_weight[first]).then(first.cmp(&second))
         });
@@ -370,6 +466,8 @@ impl<'s, 'c> Search<'s, 'c> {
         }
 
         let mut search = Search {
+            goal: Goal::Pareto,
+            root_bounds: Vec::new(),
             space,
             max_utilities,
             meter: Meter::new(control),
@@ -385,6 +483,11 @@ impl<'s, 'c> Search<'s, 'c> {
             cover: vec![0.0; n_objectives * n_issue_options],
             bucket_max: vec![0.0; n_objectives * n_issues],
             bucket_total: vec![0.0; n_objectives],
+            joint: false,
+            joint_max: vec![0.0; n_issues],
+            joint_total: 0.0,
+            joint_dirty: Vec::new(),
+            bounds_len: n_objectives,
             n_open_valued: 0,
             trail: Vec::new(),
             dirty: Vec::new(),
@@ -459,7 +562,54 @@ impl<'s, 'c> Search<'s, 'c> {
                 (16.0 * search.items.len() as f64 + 64.0) * f64::EPSILON * absolute_sum
             };
         }
+        search.joint = n_objectives == 2
+            && search
+                .objectives
+                .iter()
+                .all(|objective| matches!(objective, Objective::Utility { .. }));
+        if search.joint {
+            search.bounds_len = 3;
+            for issue_idx in 0..n_issues {
+                search.joint_max[issue_idx] = search.joint_max_of(issue_idx);
+                search.joint_total += search.joint_max[issue_idx];
+            }
+        }
         search
+    }
+
+    fn joint_max_of(&self, issue_idx: usize) -> f64 {
+        let start = self.option_offsets[issue_idx];
+        (start..start + self.option_counts[issue_idx])
+            .map(|option_idx| {
+                self.cover[option_idx] / self.max_utilities[0]
+                    + self.cover[self.n_issue_options + option_idx] / self.max_utilities[1]
+            })
+            .fold(f64::NEG_INFINITY, f64::max)
+    }
+
+    /// Whether the part of `u_0 + u_1 <= joint` below `bounds` lies under the staircase of
+    /// the found points (sorted by `u_0`): every point of the segment from
+    /// `(joint - bounds[1], bounds[1])` to `(bounds[0], joint - bounds[0])` is weakly
+    /// dominated by one of them. Conservative at the steps' corners.
+    fn is_segment_covered(&self, bounds: &[f64], joint: f64) -> bool {
+        let (lowest_u0, highest_u0) = (joint - bounds[1], bounds[0]);
+        if lowest_u0 >= highest_u0 {
+            return false;
+        }
+        let mut previous_u0 = f64::NEG_INFINITY;
+        for found in &self.found {
+            let (found_u0, found_u1) = (found.scores[0], found.scores[1]);
+            if found_u0 >= lowest_u0 {
+                if found_u1 < joint - previous_u0.max(lowest_u0) {
+                    return false;
+                }
+                if found_u0 >= highest_u0 {
+                    return true;
+                }
+            }
+            previous_u0 = found_u0;
+        }
+        false
     }
 
     fn bucket_max_of(&self, objective_idx: usize, issue_idx: usize) -> f64 {
@@ -473,6 +623,8 @@ impl<'s, 'c> Search<'s, 'c> {
     fn run(&mut self) -> Result<()> {
         let mut root_bounds = Vec::new();
         self.push_bounds(&mut root_bounds);
+        root_bounds.truncate(self.objectives.len());
+        self.root_bounds.clone_from(&root_bounds);
         let result = self.explore(0);
         if result.is_ok() {
             // The work is done: a limit reached by its last steps changes nothing.
@@ -493,10 +645,34 @@ impl<'s, 'c> Search<'s, 'c> {
                 + self.slack[objective_idx];
             bounds.push(objective.score_bound(sum_bound, self.max_utilities[objective_idx]));
         }
+        if self.joint {
+            let mut joint = self.joint_total;
+            for objective_idx in 0..2 {
+                joint += (self.certain[objective_idx] + self.loose[objective_idx])
+                    / self.max_utilities[objective_idx];
+            }
+            // Divisions and sums in another order than the canonical one: a generous slack.
+            bounds.push(joint + 1e-9 * (1.0 + joint.abs()));
+        }
     }
 
+    /// Whether no outcome below these bounds can improve what was found.
     fn is_covered(&self, bounds: &[f64]) -> bool {
-        self.found.iter().any(|found| weakly_dominates(&found.scores, bounds))
+        match self.goal {
+            Goal::Pareto => {
+                let n_objectives = self.objectives.len();
+                self.found.iter().any(|found| weakly_dominates(&found.scores, bounds))
+                    || (bounds.len() > n_objectives
+                        && self.is_segment_covered(bounds, bounds[n_objectives]))
+            }
+            Goal::Sweep { threshold } => {
+                bounds[1] <= threshold
+                    || self.found.first().is_some_and(|best| {
+                        bounds[0] < best.scores[0]
+                            || (bounds[0] <= best.scores[0] && bounds[1] <= best.scores[1])
+                    })
+            }
+        }
     }
 
     fn explore(&mut self, depth: usize) -> Result<()> {
@@ -525,19 +701,25 @@ impl<'s, 'c> Search<'s, 'c> {
                 child_bounds.truncate(bounds_start);
                 continue;
             }
-            let promise = child_bounds[bounds_start..].iter().sum();
-            children.push(Child { option_idx, promise, bounds_start });
+            let bounds = &child_bounds[bounds_start..];
+            let (promise, secondary) = match self.goal {
+                Goal::Pareto => (bounds[..n_objectives].iter().sum(), 0.0),
+                Goal::Sweep { .. } => (bounds[0], bounds[1]),
+            };
+            children.push(Child { option_idx, promise, secondary, bounds_start });
         }
         if result.is_ok() {
             children.sort_by(|first, second| {
                 second
                     .promise
                     .total_cmp(&first.promise)
+                    .then(second.secondary.total_cmp(&first.secondary))
                     .then(first.option_idx.cmp(&second.option_idx))
             });
             for child_idx in 0..children.len() {
                 let child = &children[child_idx];
-                let bounds = &child_bounds[child.bounds_start..child.bounds_start + n_objectives];
+                let bounds =
+                    &child_bounds[child.bounds_start..child.bounds_start + self.bounds_len];
                 if self.is_covered(bounds) {
                     continue;
                 }
@@ -577,8 +759,15 @@ impl<'s, 'c> Search<'s, 'c> {
         if self.is_covered(&scores) {
             return Ok(());
         }
-        self.found.retain(|found| !weakly_dominates(&scores, &found.scores));
-        self.found.push(Found { scores, outcome });
+        match self.goal {
+            Goal::Pareto => {
+                self.found.retain(|found| !weakly_dominates(&scores, &found.scores));
+            }
+            Goal::Sweep { .. } => self.found.clear(),
+        }
+        // Kept sorted by the first score, as the joint bound's staircase needs.
+        let position = self.found.partition_point(|found| found.scores[0] < scores[0]);
+        self.found.insert(position, Found { scores, outcome });
         Ok(())
     }
 
@@ -624,6 +813,19 @@ impl<'s, 'c> Search<'s, 'c> {
                 let total = self.bucket_total[objective_idx];
                 self.trail.push(Undo::BucketTotal { objective_idx, old: total });
                 self.bucket_total[objective_idx] = total + (new - old);
+            }
+            if self.joint {
+                self.joint_dirty.push(bucket_idx % n_issues);
+            }
+        }
+        while let Some(issue_idx) = self.joint_dirty.pop() {
+            let new = self.joint_max_of(issue_idx);
+            let old = self.joint_max[issue_idx];
+            if new != old {
+                self.trail.push(Undo::JointMax { issue_idx, old });
+                self.joint_max[issue_idx] = new;
+                self.trail.push(Undo::JointTotal { old: self.joint_total });
+                self.joint_total += new - old;
             }
         }
     }
@@ -697,6 +899,8 @@ impl<'s, 'c> Search<'s, 'c> {
                     self.bucket_total[objective_idx] = old;
                 }
                 Some(Undo::OpenValued { old }) => self.n_open_valued = old,
+                Some(Undo::JointMax { issue_idx, old }) => self.joint_max[issue_idx] = old,
+                Some(Undo::JointTotal { old }) => self.joint_total = old,
                 None => break,
             }
         }

@@ -119,9 +119,15 @@ fn check(scenario: &str) {
         eprintln!("{scenario}: frontier in {:.3} s", elapsed.as_secs_f64());
     }
     let solutions_started = Instant::now();
-    let out_of_time = || solutions_started.elapsed() > Duration::from_secs(60);
+    let out_of_time = || solutions_started.elapsed() > Duration::from_secs(10);
     let budget = Budget::new(Limits { out_of_time: Some(&out_of_time), ..Limits::unlimited() });
-    let found = solutions(&space, &frontier, &Control::none().with_budget(&budget)).unwrap();
+    // The lowest utilities (for the disagreement point) may not be proven within the time.
+    let nash = match solutions(&space, &frontier, &Control::none().with_budget(&budget)) {
+        Ok(found) => {
+            format!("{:?}", found.nash.iter().map(|point| &point.utilities).collect::<Vec<_>>())
+        }
+        Err(err) => format!("not computed: {err}"),
+    };
     let zone = agreement_zone(&space, &frontier);
     // GENIUS prints its utilities as 32-bit floats.
     let genius = genius_frontier(&read("pareto.xml"));
@@ -137,7 +143,7 @@ fn check(scenario: &str) {
     {
         eprintln!(
             "{scenario}: {} issues, {:.3} s, {} frontier points, complete {}, {} steps, \
-             {} GENIUS points of {} not weakly dominated by ours, nash {:?}, zone {:?}",
+             {} GENIUS points of {} not weakly dominated by ours, nash {}, zone {:?}",
             space.n_issues(),
             elapsed.as_secs_f64(),
             frontier.points.len(),
@@ -145,7 +151,7 @@ fn check(scenario: &str) {
             frontier.steps,
             beyond.len(),
             genius.len(),
-            found.nash.iter().map(|point| &point.utilities).collect::<Vec<_>>(),
+            nash,
             matches!(zone, parley_engine::rectangles::ZoneVerdict::Exists(_)),
         );
     }

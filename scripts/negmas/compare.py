@@ -548,6 +548,13 @@ def compare_scenario(label: str, folder: Path, parley: Path, args) -> dict:
     parties = list(report["parties"])
     row["parties"] = len(parties)
     row["outcomes"] = int(report.get("outcomes") or 0)
+    if report.get("constraint_search") is not None:
+        # GENIUS non-linear (hyper-rectangle) profiles: NegMAS reads them, but its frontier and
+        # solutions enumerate the outcomes (1e10 and more here), so there is nothing to compare
+        # like with like; Parley checks these against GENIUS's own pareto.xml instead.
+        row["notes"].append("skipped NegMAS: non-linear (constraint) utilities; compared with GENIUS's pareto.xml instead")
+        row["skipped"] = True
+        return row
     row["parley_times"] = {s: ptimes.get(s) for s in STEPS}
     if args.max_outcomes and row["outcomes"] > args.max_outcomes:
         row["notes"].append(f"skipped NegMAS: {row['outcomes']} outcomes > --max-outcomes {args.max_outcomes}")

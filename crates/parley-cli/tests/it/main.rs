@@ -3,6 +3,7 @@
 mod analyze;
 mod budget;
 mod check;
+mod coverage;
 mod db;
 mod genius;
 mod geniusweb;

@@ -144,3 +144,122 @@ pub fn analyze_constraints(
     let zone = analysis::agreement_zone(&space, &frontier);
     Ok(ConstraintAnalysis { parties, space, frontier, solutions, zone, cut_short })
 }
+
+#[cfg(test)]
+mod tests {
+    use parley_engine::control::Control;
+    use parley_model::scenario_file::read_scenario;
+    use parley_model::utility::{constraint_utilities, constraint_utility_of, party_utilities};
+
+    use super::*;
+
+    /// A buyer with an additive utility and a seller valuing outcomes by constraints.
+    const MIXED: &str = r#"
+[scenario]
+id = "mixed"
+title = "Mixed"
+
+[[parties]]
+id = "buyer"
+name = "Buyer"
+role = "principal"
+consent = "required"
+
+[[parties]]
+id = "seller"
+name = "Seller"
+role = "principal"
+consent = "required"
+reservation = { value = 0.3, basis = "stated" }
+
+[[issues]]
+id = "price"
+title = "Price"
+category = "other"
+options = [{ id = "0" }, { id = "1" }, { id = "2" }]
+
+[[issues]]
+id = "days"
+title = "Days"
+category = "other"
+options = [{ id = "0" }, { id = "1" }, { id = "2" }]
+
+[[positions]]
+party = "buyer"
+issue = "price"
+weight = 2
+stances = { "0" = 1.0, "1" = 0.5, "2" = 0.0 }
+
+[[positions]]
+party = "buyer"
+issue = "days"
+weight = 1
+stances = { "0" = 1.0, "1" = 0.25, "2" = 0.0 }
+
+[[constraint_utilities]]
+party = "seller"
+max_utility = 10
+basis = "stated"
+
+[[constraint_utilities.constraints]]
+value = 6
+includes = [{ issue = "price", from = "1", to = "2" }]
+
+[[constraint_utilities.constraints]]
+value = 5
+excludes = [{ issue = "days", from = "0", to = "0" }, { issue = "price", from = "0", to = "1" }]
+"#;
+
+    #[test]
+    fn a_mixed_scenario_gives_the_frontier_of_every_outcome_enumerated() {
+        let loaded = read_scenario(MIXED);
+        assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+        let scenario = loaded.scenario.unwrap();
+        assert!(has_constraint_utilities(&scenario));
+        let options = AnalysisOptions::default();
+        let pool = parley_engine::control::build_thread_pool(1).unwrap();
+        let refused = crate::analyze(&scenario, &options, &pool, &Control::none());
+        assert!(matches!(refused, Err(Error::ConstraintUtilities)));
+        let analysis = analyze_constraints(&scenario, &options, &Control::none()).unwrap();
+        assert!(analysis.frontier.complete && analysis.cut_short.is_empty());
+
+        // Every outcome's utilities from the model's own functions.
+        let buyer = &party_utilities(&scenario, None)[0];
+        let seller = constraint_utilities(&scenario)[1].clone().unwrap();
+        let contributions = buyer.point_contributions();
+        let mut all = Vec::new();
+        for price in 0..3 {
+            for days in 0..3 {
+                let buyer_utility = contributions[0][price] + contributions[1][days];
+                all.push([buyer_utility, constraint_utility_of(&seller, &[price, days])]);
+            }
+        }
+        let dominated = |point: &[f64; 2]| {
+            all.iter().any(|other| {
+                other[0] >= point[0]
+                    && other[1] >= point[1]
+                    && (other[0] > point[0] || other[1] > point[1])
+            })
+        };
+        let mut expected: Vec<[f64; 2]> =
+            all.iter().copied().filter(|point| !dominated(point)).collect();
+        expected.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        expected.dedup_by(|a, b| (a[0] - b[0]).abs() < 1e-12 && (a[1] - b[1]).abs() < 1e-12);
+        let mut found: Vec<[f64; 2]> = analysis
+            .frontier
+            .points
+            .iter()
+            .map(|point| [point.utilities[0], point.utilities[1]])
+            .collect();
+        found.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        assert_eq!(found.len(), expected.len(), "{found:?} {expected:?}");
+        for (a, b) in found.iter().zip(&expected) {
+            assert!(
+                (a[0] - b[0]).abs() < 1e-12 && (a[1] - b[1]).abs() < 1e-12,
+                "{found:?} {expected:?}"
+            );
+        }
+        assert!(matches!(analysis.zone, ZoneVerdict::Exists(_)));
+        assert!(analysis.solutions.is_some());
+    }
+}

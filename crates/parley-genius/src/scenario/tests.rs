@@ -375,3 +375,115 @@ fn party_id_is_file_stem() {
     assert_eq!(party_id("a.b.xml"), "a.b");
     assert_eq!(party_id(".xml"), ".xml");
 }
+
+const NONLINEAR_DOMAIN: &str = r#"<negotiation_template><utility_space>
+<objective index="0" name="Grid">
+<issue index="1" name="a" type="integer" lowerbound="0" upperbound="3"/>
+<issue index="2" name="b" type="integer" lowerbound="0" upperbound="3"/>
+</objective></utility_space></negotiation_template>"#;
+
+const NONLINEAR_PROFILE: &str = r#"
+<!-- a comment before the declaration, as the ANAC 2014 files have it -->
+<?xml version="1.0" encoding="utf-8" ?>
+<utility_space type="nonlinear">
+<objective index="0" name="Grid">
+<issue index="1" name="a" type="integer" lowerbound="0" upperbound="3"/>
+<issue index="2" name="b" type="integer" lowerbound="0" upperbound="3"/>
+<utility maxutility="10">
+<ufun type="PlainUfun" weight="1" aggregation="sum">
+<hyperRectangle utility="6"><INCLUDES index="1" min="1" max="2"/><INCLUDES index="2" min="0" max="0"/></hyperRectangle>
+<ufun weight="0.5" aggregation="sum"><hyperRectangle utility="8"><EXCLUDES index="2" min="0" max="1"/></hyperRectangle></ufun>
+</ufun>
+</utility>
+</objective>
+<reservation value="0.2"/>
+</utility_space>"#;
+
+#[test]
+fn a_nonlinear_profile_is_read_flattened_and_written_back() {
+    let files = files(&[("g/domain.xml", NONLINEAR_DOMAIN), ("g/p.xml", NONLINEAR_PROFILE)]);
+    let scenario = parse_scenario(&files).unwrap();
+    let profile = &scenario.profiles()[0].1;
+    let constraints = profile.constraints.as_ref().unwrap();
+    assert_eq!(constraints.max_utility, 10.0);
+    // The inner function's weight multiplies its rectangle's utility.
+    let values: Vec<f64> = constraints.constraints.iter().map(|c| c.value).collect();
+    assert_eq!(values, [6.0, 4.0]);
+    assert_eq!(constraints.constraints[1].kind, crate::ConstraintKind::Excludes);
+    assert_eq!(scenario.warnings().len(), 1, "{:?}", scenario.warnings());
+    assert!(scenario.warnings()[0].message.contains("XML declaration"));
+    let written = crate::write_profile(scenario.domain(), profile);
+    let back = crate::parse_profile(&"g/p.xml".to_owned(), &written).unwrap();
+    assert_eq!(&back, profile);
+}
+
+/// The same domain under two names, and a profile for each, named like the ANAC 2012 files.
+#[test]
+fn identical_domains_are_told_apart_by_file_name_and_chosen_by_name() {
+    let entries = [
+        ("e/E-A-domain.xml", DOMAIN),
+        ("e/E-A-prof1.xml", PROFILE_A),
+        ("e/E-B-domain.xml", DOMAIN),
+        ("e/E-B-prof1.xml", PROFILE_B),
+    ];
+    let folder = super::read_folder(&files(&entries), None).unwrap();
+    let paired: Vec<(String, Vec<String>)> = folder
+        .domains
+        .iter()
+        .map(|domain| {
+            (domain.file.clone(), domain.profiles.iter().map(|(file, _, _)| file.clone()).collect())
+        })
+        .collect();
+    assert_eq!(
+        paired,
+        [
+            ("e/E-A-domain.xml".to_owned(), vec!["e/E-A-prof1.xml".to_owned()]),
+            ("e/E-B-domain.xml".to_owned(), vec!["e/E-B-prof1.xml".to_owned()]),
+        ]
+    );
+    let error = folder.clone().scenario(None).unwrap_err();
+    assert!(
+        matches!(error, Error::SeveralDomains { ref choices } if choices.len() == 2),
+        "{error}"
+    );
+    let chosen = folder.clone().scenario(Some("E-B-domain")).unwrap();
+    assert_eq!(chosen.profiles()[0].0, "E-B-prof1");
+    assert!(chosen.skipped().iter().any(|skipped| skipped.file == "e/E-A-domain.xml"));
+    let unknown = folder.scenario(Some("nothing")).unwrap_err();
+    assert!(matches!(unknown, Error::UnknownDomain { .. }), "{unknown}");
+}
+
+#[test]
+fn a_reference_frontier_is_read_beside_the_profiles_and_other_files_are_skipped() {
+    let entries = [
+        ("f/domain.xml", DOMAIN),
+        ("f/a.xml", PROFILE_A),
+        ("f/pareto.xml", "\n0.5, 1\n1.0, 0.25\n"),
+        ("f/README", "notes about the folder"),
+    ];
+    // One profile, two utilities a point: the reference does not fit.
+    check_scenario(
+        &entries,
+        expect![
+            "error: f/pareto.xml:1:1: has 2 utilities a point, expected one for each of the 1 profiles"
+        ],
+    );
+    let entries = [
+        ("f/domain.xml", DOMAIN),
+        ("f/a.xml", PROFILE_A),
+        ("f/b.xml", PROFILE_B),
+        ("f/pareto.xml", "0.5, 1\n1.0, 0.25\n"),
+        ("f/README", "notes about the folder"),
+    ];
+    let scenario = parse_scenario(&files(&entries)).unwrap();
+    assert_eq!(scenario.reference().unwrap().points, [vec![0.5, 1.0], vec![1.0, 0.25]]);
+    assert_eq!(scenario.skipped()[0].file, "f/README");
+    let bad =
+        [("f/domain.xml", DOMAIN), ("f/a.xml", PROFILE_A), ("f/pareto.xml", "0.5, 1\n1.0, x\n")];
+    check_scenario(
+        &bad,
+        expect![
+            "error: f/pareto.xml:2:1: '1.0, x' is not a list of numbers separated by commas, expected one like the first line"
+        ],
+    );
+}

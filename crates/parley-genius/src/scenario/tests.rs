@@ -413,7 +413,7 @@ fn a_nonlinear_profile_is_read_flattened_and_written_back() {
     assert_eq!(scenario.warnings().len(), 1, "{:?}", scenario.warnings());
     assert!(scenario.warnings()[0].message.contains("XML declaration"));
     let written = crate::write_profile(scenario.domain(), profile);
-    let back = crate::parse_profile(&"g/p.xml".to_owned(), &written).unwrap();
+    let back = crate::parse_profile("g/p.xml", &written).unwrap();
     assert_eq!(&back, profile);
 }
 

@@ -1,11 +1,13 @@
 //! Non-dominated filters over point sets, specialised for 1, 2, 3 and more parties.
 //!
 //! A point is dominated when another point is at least as good for every party and better
-//! for one, comparing utilities rounded to a resolution of 2^-30 (about 1e-9): utilities
-//! that are equal in exact arithmetic often differ in the last bit of their floating-point
-//! sums, and such a tie must not pass for domination. Points with equal rounded utilities are
-//! ties and are all kept. Two tied utilities straddle a rounding boundary, and so stay apart,
-//! only when a boundary falls within their difference of about 1e-16: about once in 1e7 pairs.
+//! for one, comparing utilities rounded to a resolution of 2^-36 (about 1.5e-11): utilities
+//! that are equal in exact arithmetic often differ in the last bits of their floating-point
+//! sums (about 1e-16), and such a tie must not pass for domination. Points with equal rounded
+//! utilities are ties and are all kept. The resolution is fine enough for the numbers GENIUS
+//! files write with nine decimals, whose true differences can be a few 1e-10 (ANAC's
+//! auctionwars). Two tied utilities straddle a rounding boundary, and so stay apart, only when
+//! a boundary falls within their difference of about 1e-16: about once in 1e5 pairs.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -23,8 +25,8 @@ pub(crate) fn compare_desc(left: &[f64], right: &[f64]) -> Ordering {
     Ordering::Equal
 }
 
-/// The resolution at which utilities are compared: 2^-30, about 1e-9.
-const RESOLUTION: f64 = 1.0 / (1u64 << 30) as f64;
+/// The resolution at which utilities are compared: 2^-36, about 1.5e-11.
+const RESOLUTION: f64 = 1.0 / (1u64 << 36) as f64;
 
 /// 2^52: adding and subtracting it rounds a smaller non-negative float to an integer.
 const TWO_52: f64 = (1u64 << 52) as f64;
@@ -271,6 +273,15 @@ mod tests {
         assert!(sum > 0.3);
         check(2, &[sum, 0.5, 0.3, 0.5, 0.2, 0.6, 0.3, 0.4], expect!["[0, 1, 2]"]);
         check(3, &[sum, 0.5, 0.1, 0.3, 0.5, 0.1, 0.3 - 1e-9, 0.5, 0.1], expect!["[0, 1]"]);
+    }
+
+    /// ANAC's auctionwars: weights written with nine decimals make two outcomes differ by
+    /// 1/3e9 for one party, a true difference, not rounding.
+    #[test]
+    fn a_difference_of_a_few_1e_10_is_a_domination() {
+        let (better, worse) = (0.764_705_882_333_333_4, 0.764_705_882);
+        check(2, &[better, 0.25, worse, 0.25], expect!["[0]"]);
+        check(2, &[better, 0.1, worse, 0.6], expect!["[0, 1]"]);
     }
 
     #[test]

@@ -56,11 +56,11 @@ async fn eventually(what: &str, condition: impl Fn() -> bool) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_costly_record_is_answered_within_the_time_limit_with_what_was_cut_short() {
     let options = parley_server::ServerOptions {
-        analysis_time_limit: Duration::from_millis(300),
+        analysis_time_limit: Duration::from_millis(50),
         ..test_options()
     };
     let server = TestServer::sqlite_with(options).await;
-    add_costly_issues(&server, 7).await;
+    add_costly_issues(&server, 9).await;
     let answer = server.get("/api/v1/analysis", &server.mediator).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
     let analysis = &answer.json();

@@ -3,8 +3,9 @@
 //! against the frontier GENIUS ships beside them: no GENIUS point may lie beyond ours.
 //! Skips, with a note, when the folder is absent.
 //!
-//! The 10-issue scenarios run by default; the 30- and 50-issue ones are `#[ignore]`d (run them
-//! with `cargo test --release -p parley-engine --test it -- --ignored --nocapture`).
+//! The 30- and 40-issue searches do not finish within the few seconds given to them here:
+//! for them the test checks what an incomplete search proves (every GENIUS point lies below a
+//! point found or below one of the bounds on what is missing).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -100,7 +101,8 @@ fn genius_frontier(text: &str) -> Vec<Vec<f64>> {
         .collect()
 }
 
-fn check(scenario: &str) {
+/// Searches the scenario's frontier for at most `seconds`, then checks it against GENIUS's.
+fn check(scenario: &str, seconds: u64) {
     let Some(path) = folder(scenario) else { return };
     let read = |name: &str| std::fs::read_to_string(path.join(name)).unwrap();
     let first = read("profile-1.xml");
@@ -109,7 +111,7 @@ fn check(scenario: &str) {
     let parties = vec![party(&first, &lower_bounds), party(&read("profile-2.xml"), &lower_bounds)];
     let space = RectangleSpace::new(issues.iter().map(|issue| issue.0).collect(), parties).unwrap();
     let started = Instant::now();
-    let out_of_time = || started.elapsed() > Duration::from_secs(60);
+    let out_of_time = || started.elapsed() > Duration::from_secs(seconds);
     let budget = Budget::new(Limits { out_of_time: Some(&out_of_time), ..Limits::unlimited() });
     let control = Control::none().with_budget(&budget);
     let frontier = pareto_frontier(&space, &control).unwrap();
@@ -160,33 +162,43 @@ fn check(scenario: &str) {
     }
     if frontier.complete {
         assert!(beyond.is_empty(), "GENIUS points beyond the exact frontier: {beyond:?}");
+    } else {
+        // Each GENIUS point is an outcome: a frontier point dominates it, which is either
+        // found or below one of the bounds on what is missing.
+        assert!(!frontier.missing_bounds.is_empty());
+        for point in &beyond {
+            assert!(
+                frontier.missing_bounds.iter().any(|bound| {
+                    bound.iter().zip(point.iter()).all(|(bound, theirs)| *bound >= theirs - 1e-6)
+                }),
+                "{scenario}: GENIUS point {point:?} beyond every point found and every bound"
+            );
+        }
     }
 }
 
 #[test]
 fn y2014_10_issues() {
-    check("y2014/10issues");
+    check("y2014/10issues", 60);
 }
 
 #[test]
 fn y2014_10_issues_with_reservations() {
-    check("y2014/10issueswithRV");
+    check("y2014/10issueswithRV", 60);
 }
 
 #[test]
 fn scenarios_with_excludes() {
-    check("other/S-1NAGUNL-114");
-    check("other/S-1NIKFRT-1");
+    check("other/S-1NAGUNL-114", 60);
+    check("other/S-1NIKFRT-1", 60);
 }
 
 #[test]
-#[ignore = "takes up to a minute: run with --ignored"]
-fn y2014_30_issues() {
-    check("y2014/30issues");
+fn y2014_30_issues_within_a_few_seconds() {
+    check("y2014/30issues", 3);
 }
 
 #[test]
-#[ignore = "takes up to a minute: run with --ignored"]
-fn y2014_50_issues() {
-    check("y2014/50issues");
+fn y2014_50_issues_within_a_few_seconds() {
+    check("y2014/50issues", 3);
 }

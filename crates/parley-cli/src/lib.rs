@@ -178,43 +178,7 @@ fn export_genius(file: Option<&Path>, output: &Path, force: bool) -> Result<Exit
     for (party, profile) in &profiles {
         outputs.push((format!("{party}.xml"), parley_genius::write_profile(&domain, profile)));
     }
-    if outputs[1..].iter().any(|(name, _)| name == &outputs[0].0) {
-        outputs[0].0 = format!("_{}", outputs[0].0);
-    }
-    if output.is_dir() && !force {
-        let entries: Vec<PathBuf> = std::fs::read_dir(output)
-            .with_context(|| format!("cannot list '{}'", output.display()))?
-            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-            .collect();
-        let mut genius: Vec<String> = entries
-            .iter()
-            .filter(|path| files::is_genius_file(path))
-            .filter_map(|path| path.file_name().map(|name| format!("'{}'", name.to_string_lossy())))
-            .collect();
-        genius.sort();
-        if !genius.is_empty() {
-            bail!(
-                "'{}' holds a GENIUS scenario already ({}); pass --force to replace its GENIUS files",
-                output.display(),
-                genius.join(", ")
-            );
-        }
-        if !entries.is_empty() {
-            bail!("'{}' is not empty; pass --force to write into it", output.display());
-        }
-    }
-    // The folder's GENIUS files, of whatever scenario, give way to the new ones, all at once:
-    // the folder reads as one scenario before and after.
-    files::replace_folder(output, &outputs, |path| !files::is_genius_file(path))?;
-    let exact = parley_model::utility::party_utilities(&loaded.scenario, None)
-        .iter()
-        .all(|party| party.is_exact());
-    if !exact {
-        anstream::eprintln!(
-            "note: some values are point estimates (the middles of the scale's intervals) of ordinal or unknown stances"
-        );
-    }
-    anstream::eprintln!("wrote {} files to '{}'", outputs.len(), output.display());
+    write_export(output, outputs, force, "GENIUS", files::is_genius_file, &loaded, || {})?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -228,6 +192,29 @@ fn export_geniusweb(file: Option<&Path>, output: &Path, force: bool) -> Result<E
     for profile in &export.profiles {
         outputs.push((format!("{}.json", profile.name), geniusweb::write_profile(profile)));
     }
+    write_export(output, outputs, force, "GeniusWeb", files::is_geniusweb_file, &loaded, || {
+        for line in &export.left_out {
+            let line = escape_controls(line, false);
+            anstream::eprintln!("note: left out, as GeniusWeb cannot hold it: {line}");
+        }
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes an exported scenario's files (the domain first) into a folder, whole or not at all.
+/// A folder that holds files is refused without `--force`; with it, the folder's files of the
+/// format (of whatever scenario) give way to the new ones, all at once, and its other files
+/// are kept, so that the folder reads as one scenario before and after. `notes` prints what
+/// the format could not hold, once the files are written.
+fn write_export(
+    output: &Path,
+    mut outputs: Vec<(String, String)>,
+    force: bool,
+    format: &str,
+    is_format_file: fn(&Path) -> bool,
+    loaded: &LoadedScenario,
+    notes: impl FnOnce(),
+) -> Result<()> {
     if outputs[1..].iter().any(|(name, _)| name == &outputs[0].0) {
         outputs[0].0 = format!("_{}", outputs[0].0);
     }
@@ -238,13 +225,13 @@ fn export_geniusweb(file: Option<&Path>, output: &Path, force: bool) -> Result<E
             .collect();
         let mut existing: Vec<String> = entries
             .iter()
-            .filter(|path| files::is_geniusweb_file(path))
+            .filter(|path| is_format_file(path))
             .filter_map(|path| path.file_name().map(|name| format!("'{}'", name.to_string_lossy())))
             .collect();
         existing.sort();
         if !existing.is_empty() {
             bail!(
-                "'{}' holds a GeniusWeb scenario already ({}); pass --force to replace its GeniusWeb files",
+                "'{}' holds a {format} scenario already ({}); pass --force to replace its {format} files",
                 output.display(),
                 existing.join(", ")
             );
@@ -253,7 +240,7 @@ fn export_geniusweb(file: Option<&Path>, output: &Path, force: bool) -> Result<E
             bail!("'{}' is not empty; pass --force to write into it", output.display());
         }
     }
-    files::replace_folder(output, &outputs, |path| !files::is_geniusweb_file(path))?;
+    files::replace_folder(output, &outputs, |path| !is_format_file(path))?;
     let exact = parley_model::utility::party_utilities(&loaded.scenario, None)
         .iter()
         .all(|party| party.is_exact());
@@ -262,12 +249,9 @@ fn export_geniusweb(file: Option<&Path>, output: &Path, force: bool) -> Result<E
             "note: some values are point estimates (the middles of the scale's intervals) of ordinal or unknown stances"
         );
     }
-    for line in &export.left_out {
-        let line = escape_controls(line, false);
-        anstream::eprintln!("note: left out, as GeniusWeb cannot hold it: {line}");
-    }
+    notes();
     anstream::eprintln!("wrote {} files to '{}'", outputs.len(), output.display());
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// The thread count: the flag, else `PARLEY_MAX_THREADS`, else every core.

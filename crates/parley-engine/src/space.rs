@@ -69,23 +69,30 @@ impl Rules {
     }
 }
 
+/// Checks what every space needs: a party, an issue, and 1 to [`MAX_OPTIONS`] options on
+/// each issue.
+pub(crate) fn check_dimensions(option_counts: &[usize], n_parties: usize) -> Result<()> {
+    if n_parties == 0 {
+        return Err(Error::NoParties);
+    }
+    if option_counts.is_empty() {
+        return Err(Error::NoIssues);
+    }
+    for (issue_idx, &n_options) in option_counts.iter().enumerate() {
+        if n_options == 0 {
+            return Err(Error::NoOptions { issue_idx });
+        }
+        if n_options > MAX_OPTIONS {
+            return Err(Error::TooManyOptions { issue_idx, n_options });
+        }
+    }
+    Ok(())
+}
+
 impl UtilitySpace {
     /// Validates and builds a space from per-issue option counts and party specifications.
     pub fn new(option_counts: Vec<usize>, parties: Vec<PartySpec>) -> Result<UtilitySpace> {
-        if parties.is_empty() {
-            return Err(Error::NoParties);
-        }
-        if option_counts.is_empty() {
-            return Err(Error::NoIssues);
-        }
-        for (issue_idx, &n_options) in option_counts.iter().enumerate() {
-            if n_options == 0 {
-                return Err(Error::NoOptions { issue_idx });
-            }
-            if n_options > MAX_OPTIONS {
-                return Err(Error::TooManyOptions { issue_idx, n_options });
-            }
-        }
+        check_dimensions(&option_counts, parties.len())?;
         let n_parties = parties.len();
         let n_issues = option_counts.len();
         let mut option_offsets = Vec::with_capacity(n_issues);

@@ -167,6 +167,23 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// Where in a file the error is, for an error about one file's content; `None` for one
+    /// about a folder or a scenario as a whole.
+    pub fn location(&self) -> Option<&Location> {
+        match self {
+            Error::MalformedXml { location, .. }
+            | Error::InvalidElement { location, .. }
+            | Error::Unsupported { location, .. }
+            | Error::MalformedJson { location, .. }
+            | Error::InvalidField { location, .. }
+            | Error::UnsupportedField { location, .. }
+            | Error::InvalidReference { location, .. } => Some(location),
+            _ => None,
+        }
+    }
+}
+
 /// What stops a Parley scenario from becoming a GENIUS or GeniusWeb scenario, or the other
 /// way round.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

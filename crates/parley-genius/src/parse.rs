@@ -36,7 +36,7 @@ pub enum FileKind {
 
 /// What one warning counts: an element and what was done with it.
 struct Tally {
-    element: &'static str,
+    element: String,
     what: String,
     first: Location,
     count: usize,
@@ -114,11 +114,11 @@ impl<'a, 'input> Source<'a, 'input> {
 
     /// Counts one occurrence of a lenient reading; warnings with the same element and text
     /// are reported once, with their count and the first one's position.
-    fn note(&self, node: Node<'_, '_>, element: &'static str, what: impl Into<String>) {
+    fn note(&self, node: Node<'_, '_>, element: &str, what: impl Into<String>) {
         self.note_at(self.location(node), element, what);
     }
 
-    fn note_at(&self, location: Location, element: &'static str, what: impl Into<String>) {
+    fn note_at(&self, location: Location, element: &str, what: impl Into<String>) {
         let what = what.into();
         let mut tallies = self.tallies.borrow_mut();
         if let Some(tally) =
@@ -126,7 +126,7 @@ impl<'a, 'input> Source<'a, 'input> {
         {
             tally.count += 1;
         } else {
-            tallies.push(Tally { element, what, first: location, count: 1 });
+            tallies.push(Tally { element: element.to_owned(), what, first: location, count: 1 });
         }
     }
 
@@ -136,7 +136,7 @@ impl<'a, 'input> Source<'a, 'input> {
             .into_iter()
             .map(|tally| Warning {
                 location: tally.first,
-                element: tally.element.to_owned(),
+                element: tally.element,
                 message: if tally.count == 1 {
                     tally.what
                 } else {
@@ -397,11 +397,17 @@ fn declared_encoding(bytes: &[u8]) -> Option<String> {
     Some(value[..value.find(quote)?].to_owned())
 }
 
-/// The root element's name of XML text, once mended as GENIUS reads it.
-pub(crate) fn root_name(file_name: &str, text: &str) -> Result<String> {
+/// The root element's name of XML text, once mended as GENIUS reads it, and what the file
+/// is when that root is a GENIUS one.
+pub(crate) fn root_and_kind(file_name: &str, text: &str) -> Result<(String, Option<FileKind>)> {
     let parsed = Parsed::new(file_name, text)?;
     let doc = parsed.document();
-    Ok(doc.root_element().tag_name().name().to_owned())
+    let root = doc.root_element().tag_name().name().to_owned();
+    if root != "negotiation_template" && root != "utility_space" {
+        return Ok((root, None));
+    }
+    let kind = classify_document(&Source::new(file_name, &parsed, &doc))?;
+    Ok((root, Some(kind)))
 }
 
 /// Whether an element makes a `utility_space` a profile: a weight, an evaluator, an item's
@@ -518,7 +524,7 @@ pub fn parse_domain_with_warnings(file_name: &str, text: &str) -> Result<(Domain
                     source.value(child, Sign::Any)?;
                     source.note(
                         child,
-                        element_name(child),
+                        child.tag_name().name(),
                         "in a domain file is skipped: GENIUS reads it from each profile",
                     );
                 }
@@ -539,7 +545,7 @@ pub fn parse_domain_with_warnings(file_name: &str, text: &str) -> Result<(Domain
                 source.value(child, Sign::Any)?;
                 source.note(
                     child,
-                    element_name(child),
+                    child.tag_name().name(),
                     "in a domain file is skipped: GENIUS reads it from each profile",
                 );
             }
@@ -557,21 +563,6 @@ pub fn parse_domain_with_warnings(file_name: &str, text: &str) -> Result<(Domain
         source.error_for_problem(container, node, problem)
     })?;
     Ok((domain, source.into_warnings()))
-}
-
-/// The tag name of an element the parser knows, as a static string for warnings.
-fn element_name(node: Node<'_, '_>) -> &'static str {
-    match node.tag_name().name() {
-        "discount_factor" => "discount_factor",
-        "reservation" => "reservation",
-        "similarity_function" => "similarity_function",
-        "item" => "item",
-        "issue" => "issue",
-        "weight" => "weight",
-        "evaluator" => "evaluator",
-        "hyperRectangle" => "hyperRectangle",
-        _ => "element",
-    }
 }
 
 fn nth_item<'n, 'input>(issue_node: Node<'n, 'input>, item_idx: usize) -> Option<Node<'n, 'input>> {

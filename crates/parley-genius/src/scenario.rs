@@ -306,14 +306,13 @@ pub fn classify_file(file_name: &str, text: &str) -> Result<FileRole> {
             None => FileRole::Other { reason: "neither XML nor a list of numbers".to_owned() },
         });
     }
-    let root = parse::root_name(file_name, text)?;
-    let root = root.as_str();
-    if root != "negotiation_template" && root != "utility_space" {
+    let (root, kind) = parse::root_and_kind(file_name, text)?;
+    let Some(kind) = kind else {
         return Ok(FileRole::Other {
             reason: format!("XML whose root <{root}> is not a GENIUS one"),
         });
-    }
-    Ok(match parse::classify(file_name, text)? {
+    };
+    Ok(match kind {
         FileKind::Domain => FileRole::Domain,
         FileKind::Profile => FileRole::Profile,
         FileKind::EmptyProfile => FileRole::Other {
@@ -451,7 +450,7 @@ pub fn read_folder(
         domains.push(FolderDomain { file: (*file_name).clone(), domain, profiles: Vec::new() });
     }
     for (file_name, text) in profile_files {
-        let (profile, _) = parse::parse_profile_for(file_name, text, None)?;
+        let (profile, own_warnings) = parse::parse_profile_for(file_name, text, None)?;
         // The domains the profile fits, with how many lenient readings each needs.
         let fits: Vec<(usize, usize)> = (0..domains.len())
             .filter_map(|domain_idx| {
@@ -496,9 +495,14 @@ pub fn read_folder(
             }
             fitting = by_name;
         }
-        let (_, profile_warnings) =
-            parse::parse_profile_for(file_name, text, Some(&domains[fitting[0]].domain))?;
-        warnings.extend(profile_warnings);
+        if fewest == 0 {
+            warnings.extend(own_warnings);
+        } else {
+            // Read again against the domain, for the lenient readings' positions.
+            let (_, profile_warnings) =
+                parse::parse_profile_for(file_name, text, Some(&domains[fitting[0]].domain))?;
+            warnings.extend(profile_warnings);
+        }
         let party = party_id(file_name);
         for domain_idx in fitting {
             domains[domain_idx].profiles.push((file_name.clone(), party.clone(), profile.clone()));

@@ -25,7 +25,6 @@ use rand::{RngExt, SeedableRng};
 pub use analysis::{RectangleSolutions, ZoneVerdict, agreement_zone, lowest_utilities, solutions};
 pub use search::{MAX_MISSING_BOUNDS, RectangleFrontier, RectanglePoint, pareto_frontier};
 
-use crate::space::MAX_OPTIONS;
 use crate::{Error, Result};
 
 /// When a [`Constraint`] is satisfied.
@@ -102,20 +101,7 @@ impl RectangleSpace {
     /// and 65536 options, every bound on an existing issue with `lowest <= highest` inside its
     /// options, finite values and reservations, and positive finite `max_utility`.
     pub fn new(option_counts: Vec<usize>, parties: Vec<RectangleParty>) -> Result<RectangleSpace> {
-        if parties.is_empty() {
-            return Err(Error::NoParties);
-        }
-        if option_counts.is_empty() {
-            return Err(Error::NoIssues);
-        }
-        for (issue_idx, &n_options) in option_counts.iter().enumerate() {
-            if n_options == 0 {
-                return Err(Error::NoOptions { issue_idx });
-            }
-            if n_options > MAX_OPTIONS {
-                return Err(Error::TooManyOptions { issue_idx, n_options });
-            }
-        }
+        crate::space::check_dimensions(&option_counts, parties.len())?;
         for (party_idx, party) in parties.iter().enumerate() {
             if !(party.max_utility.is_finite() && party.max_utility > 0.0) {
                 return Err(Error::BadMaxUtility { party_idx, value: party.max_utility });

@@ -5,6 +5,8 @@
 use proptest::prelude::*;
 use proptest::sample::select;
 
+use crate::helpers::check_located;
+
 use parley_genius::Error;
 use parley_genius::geniusweb::{
     Domain, Issue, IssueUtilities, Profile, Scenario, ValueSet, ValueSetUtilities, from_model,
@@ -229,27 +231,6 @@ fn inserted_bytes() -> impl Strategy<Value = Vec<u8>> {
 /// or a space.
 fn json_boundary(bytes: &[u8], index: usize) -> bool {
     index > 0 && matches!(bytes[index - 1], b'{' | b'[' | b',' | b':' | b' ')
-}
-
-fn check_located(error: &Error, files: &[(String, Vec<u8>)]) -> Result<(), TestCaseError> {
-    let location = match error {
-        Error::MalformedJson { location, .. }
-        | Error::InvalidField { location, .. }
-        | Error::UnsupportedField { location, .. }
-        | Error::MalformedXml { location, .. } => location,
-        other => return Err(TestCaseError::fail(format!("no position: {other}"))),
-    };
-    let Some((_, bytes)) = files.iter().find(|(name, _)| *name == location.file) else {
-        return Err(TestCaseError::fail(format!("names no given file: {error}")));
-    };
-    let n_lines = bytes.iter().filter(|&&byte| byte == b'\n').count() + 1;
-    prop_assert!(
-        location.line >= 1 && location.line as usize <= n_lines && location.column >= 1,
-        "{} outside {} lines",
-        error,
-        n_lines
-    );
-    Ok(())
 }
 
 proptest! {

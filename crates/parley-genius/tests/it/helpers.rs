@@ -68,3 +68,23 @@ pub(crate) fn shared_scenarios(name: &str) -> Option<PathBuf> {
     }
     None
 }
+
+/// An error about one file's content names that file and a line and column inside it.
+pub(crate) fn check_located(
+    error: &parley_genius::Error,
+    files: &[(String, Vec<u8>)],
+) -> Result<(), proptest::test_runner::TestCaseError> {
+    use proptest::test_runner::TestCaseError;
+    let Some(location) = error.location() else {
+        return Err(TestCaseError::fail(format!("no position: {error}")));
+    };
+    let Some((_, bytes)) = files.iter().find(|(name, _)| *name == location.file) else {
+        return Err(TestCaseError::fail(format!("names no given file: {error}")));
+    };
+    let n_lines = bytes.iter().filter(|&&byte| byte == b'\n').count() + 1;
+    if location.line >= 1 && location.line as usize <= n_lines && location.column >= 1 {
+        Ok(())
+    } else {
+        Err(TestCaseError::fail(format!("{error} outside {n_lines} lines")))
+    }
+}

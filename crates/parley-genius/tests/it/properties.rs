@@ -4,6 +4,8 @@
 use proptest::prelude::*;
 use proptest::sample::select;
 
+use crate::helpers::check_located;
+
 use parley_genius::{
     Domain, DomainIssue, Error, IssueEvaluator, IssueKind, LinearEvaluator, Profile, ProfileIssue,
     Scenario, ValueEvaluation, decode_file, parse_domain, parse_profile, parse_scenario,
@@ -291,28 +293,6 @@ fn inserted_bytes() -> impl Strategy<Value = Vec<u8>> {
 /// or after a `"` (where elements and attributes start and values end).
 fn xml_boundary(bytes: &[u8], index: usize) -> bool {
     bytes.get(index) == Some(&b'<') || (index > 0 && matches!(bytes[index - 1], b' ' | b'"'))
-}
-
-/// An error about one file's content: it names that file and a line and column inside it.
-fn check_located(error: &Error, files: &[(String, Vec<u8>)]) -> Result<(), TestCaseError> {
-    let location = match error {
-        Error::MalformedXml { location, .. }
-        | Error::InvalidElement { location, .. }
-        | Error::Unsupported { location, .. }
-        | Error::InvalidReference { location, .. } => location,
-        other => return Err(TestCaseError::fail(format!("no position: {other}"))),
-    };
-    let Some((_, bytes)) = files.iter().find(|(name, _)| *name == location.file) else {
-        return Err(TestCaseError::fail(format!("names no given file: {error}")));
-    };
-    let n_lines = bytes.iter().filter(|&&byte| byte == b'\n').count() + 1;
-    prop_assert!(
-        location.line >= 1 && location.line as usize <= n_lines && location.column >= 1,
-        "{} outside {} lines",
-        error,
-        n_lines
-    );
-    Ok(())
 }
 
 proptest! {

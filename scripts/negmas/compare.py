@@ -220,9 +220,16 @@ def run_parley(parley: Path, folder: Path, repeat: int) -> tuple[dict, dict[str,
         capture_output=True,
         text=True,
     )
-    if proc.returncode != 0:
+    report = None
+    if proc.returncode in (0, 3):
+        try:
+            report = json.loads(proc.stdout)
+        except json.JSONDecodeError:
+            report = None
+    # Exit 3 is a search cut short by its budget: only a constraint (non-linear) scenario,
+    # which is not compared with NegMAS, may report that and still be read.
+    if report is None or (proc.returncode == 3 and report.get("constraint_search") is None):
         raise RuntimeError(f"parley exited with {proc.returncode}: {proc.stderr.strip()[-2000:]}")
-    report = json.loads(proc.stdout)
     best = {k: float(v) for k, v in (report.get("timings") or {}).items()
             if isinstance(v, (int, float))}
     missing = [k for k in ("parties", "issues", "utility_model", "pareto_frontier",
@@ -552,7 +559,14 @@ def compare_scenario(label: str, folder: Path, parley: Path, args) -> dict:
         # GENIUS non-linear (hyper-rectangle) profiles: NegMAS reads them, but its frontier and
         # solutions enumerate the outcomes (1e10 and more here), so there is nothing to compare
         # like with like; Parley checks these against GENIUS's own pareto.xml instead.
-        row["notes"].append("skipped NegMAS: non-linear (constraint) utilities; compared with GENIUS's pareto.xml instead")
+        complete = report["constraint_search"].get("complete")
+        state = "complete" if complete else "incomplete within the budget"
+        row["notes"].append(f"skipped NegMAS: non-linear (constraint) utilities ({state} search); compared with GENIUS's pareto.xml instead")
+        row["skipped"] = True
+        return row
+    if report.get("grid_approximation") is not None:
+        # Continuous issues: Parley analyses a grid and NegMAS would discretise its own way.
+        row["notes"].append("skipped NegMAS: continuous issues, analysed on a grid")
         row["skipped"] = True
         return row
     row["parley_times"] = {s: ptimes.get(s) for s in STEPS}

@@ -60,6 +60,7 @@
 mod compile;
 pub mod constraints;
 pub mod drafts;
+pub mod grid;
 pub mod reference;
 pub mod robustness;
 
@@ -226,6 +227,9 @@ pub struct Analysis {
     pub cut_short: Vec<CutShort>,
     /// How long each step took, when a clock was given: `(step, duration)`.
     pub timings: Vec<(&'static str, Duration)>,
+    /// For a scenario with continuous issues: the grid every result is exact on, and how far
+    /// the continuous issues can lie from it; `None` when every issue lists its options.
+    pub grid: Option<grid::GridApproximation>,
 }
 
 /// Runs the steps of one analysis, each under its own budget, timing them when asked.
@@ -306,6 +310,7 @@ pub fn analyze(
         return Err(Error::ConstraintUtilities);
     }
     let parties = party_utilities(scenario, options.as_of);
+    let grid = grid::grid_approximation(scenario, &parties, options.as_of);
     let (space, indifferent_issues) = compile_space(scenario, &parties)?.without_indifference();
     let mut steps = Steps { options, control, timings: Vec::new(), cut_short: Vec::new() };
     let space_ref = &space;
@@ -371,6 +376,7 @@ pub fn analyze(
         robustness,
         cut_short: steps.cut_short,
         timings: steps.timings,
+        grid,
     })
 }
 

@@ -44,6 +44,11 @@ pub struct AnalysisArgs {
     /// Skip the numeric analysis: report the record only.
     #[arg(long)]
     pub record_only: bool,
+    /// How many evenly spaced numbers of each continuous issue's range the analysis takes
+    /// (the scenario's own grid, else 11, when not given); the report says what the grid
+    /// can miss.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(2..=10_001))]
+    pub grid: Option<u32>,
     /// The time the whole analysis may take, as `10s`, `500ms`, `2m` or a number of seconds;
     /// `none` for no time limit. Steps still running then are cut short (exit code 3).
     #[arg(long, value_name = "TIME", default_value = "10s", value_parser = parse_budget)]

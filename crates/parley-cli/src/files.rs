@@ -22,6 +22,32 @@ pub(crate) struct LoadedScenario {
     pub(crate) reference: Option<(String, Vec<Vec<f64>>)>,
 }
 
+/// The scenario with every continuous issue on a grid of `grid` numbers, when given.
+pub(crate) fn with_grid(loaded: LoadedScenario, grid: Option<u32>) -> Result<LoadedScenario> {
+    let Some(grid) = grid else { return Ok(loaded) };
+    if !parley_model::continuous::has_continuous_issues(loaded.scenario.scenario()) {
+        anstream::eprintln!(
+            "note: --grid {grid} changes nothing: '{}' has no continuous issue",
+            loaded.file_name
+        );
+        return Ok(loaded);
+    }
+    let mut scenario = loaded.scenario.into_scenario();
+    parley_model::continuous::set_grid(&mut scenario, grid as usize);
+    let scenario = match ValidScenario::new(scenario) {
+        Ok((scenario, _)) => scenario,
+        Err(diagnostics) => {
+            let problems: Vec<String> = diagnostics
+                .iter()
+                .filter(|diagnostic| diagnostic.is_error())
+                .map(|diagnostic| format!("{}: {}", diagnostic.path, diagnostic.message))
+                .collect();
+            anyhow::bail!("with --grid {grid}: {}", problems.join("; "));
+        }
+    };
+    Ok(LoadedScenario { scenario, ..loaded })
+}
+
 pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("cannot read '{}'", path.display()))
 }

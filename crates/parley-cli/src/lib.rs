@@ -25,7 +25,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     match args.command {
         Command::Check { files, domain } => check(&files, domain.as_deref()),
         Command::Analyze { scenario, domain, json, html, force, analysis } => {
-            let loaded = load(&scenario, domain.as_deref())?;
+            let loaded = files::with_grid(load(&scenario, domain.as_deref())?, analysis.grid)?;
             analyze(&loaded, json, html.as_deref().map(|path| (path, force)), &analysis, args.color)
         }
         Command::Example => {

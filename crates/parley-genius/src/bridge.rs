@@ -4,10 +4,11 @@
 
 use std::collections::HashMap;
 
+use parley_model::continuous::DEFAULT_GRID;
 use parley_model::scenario::{
     Bound, Category, Consent, Constraint, ConstraintKind,
-    ConstraintUtility as ModelConstraintUtility, Issue, IssueOption, Party, Position, Reservation,
-    Role, Scenario as ModelScenario, Visibility,
+    ConstraintUtility as ModelConstraintUtility, CurvePoint, Issue, IssueOption, NumberRange,
+    Party, Position, Reservation, Role, Scenario as ModelScenario, Visibility,
 };
 use parley_model::stance::{Importance, Stance};
 use parley_model::utility::party_utilities;
@@ -18,7 +19,7 @@ use crate::error::ConversionError;
 use crate::model::{
     Constraint as GeniusConstraint, ConstraintBound, ConstraintKind as GeniusConstraintKind,
     ConstraintUtility as GeniusConstraints, Domain, DomainIssue, IssueEvaluator, IssueKind,
-    Profile, ProfileIssue, ValueEvaluation,
+    Profile, ProfileIssue, RealEvaluator, RealFunction, ValueEvaluation,
 };
 use crate::scenario::Scenario;
 
@@ -63,8 +64,14 @@ pub fn to_model(scenario: &Scenario, fallback_id: &str) -> Result<ModelScenario,
     let utilities = scenario.normalised_utilities();
     let Some(first) = utilities.first() else { return Ok(model) };
     let mut issue_ids = Vec::new();
-    for issue in &first.issues {
+    for (issue, domain_issue) in first.issues.iter().zip(&domain.issues) {
         let (issue_id, title) = id_and_label("issue", &issue.name)?;
+        let range = match domain_issue.kind {
+            IssueKind::Real { lower, upper } => {
+                Some(NumberRange { lower, upper, grid: DEFAULT_GRID })
+            }
+            _ => None,
+        };
         let options = issue
             .options
             .iter()
@@ -81,6 +88,7 @@ pub fn to_model(scenario: &Scenario, fallback_id: &str) -> Result<ModelScenario,
             category: Category::Other,
             description: String::new(),
             options,
+            range,
             cites: Vec::new(),
         });
     }
@@ -99,7 +107,10 @@ pub fn to_model(scenario: &Scenario, fallback_id: &str) -> Result<ModelScenario,
                 note: None,
                 cites: Vec::new(),
             }),
-            discount_factor: profile.discount_factor,
+            // GENIUS reads a factor outside [0, 1] as no discount (the parser warns of it).
+            discount_factor: profile
+                .discount_factor
+                .map(|factor| if (0.0..=1.0).contains(&factor) { factor } else { 1.0 }),
             notes: Vec::new(),
             cites: Vec::new(),
         });
@@ -130,12 +141,15 @@ pub fn to_model(scenario: &Scenario, fallback_id: &str) -> Result<ModelScenario,
                     (model_option.id.clone(), Stance::Value(option.value))
                 })
                 .collect();
+            let curve =
+                issue.curve.iter().map(|&(number, value)| CurvePoint { number, value }).collect();
             model.positions.push(Position {
                 party: party_id.clone(),
                 issue: issue_id.clone(),
                 date: None,
                 importance: Some(Importance::Weight(raw_weight)),
                 stances,
+                curve,
                 confidence: Basis::Stated,
                 visibility: Visibility::Public,
                 note: None,
@@ -228,8 +242,11 @@ pub fn from_model(
             .map(|(issue_idx, issue)| DomainIssue {
                 name: issue_name(issue),
                 index: issue_idx as u32 + 1,
-                kind: IssueKind::Discrete {
-                    values: issue.options.iter().map(genius_value).collect(),
+                kind: match &issue.range {
+                    Some(range) => IssueKind::Real { lower: range.lower, upper: range.upper },
+                    None => IssueKind::Discrete {
+                        values: issue.options.iter().map(genius_value).collect(),
+                    },
                 },
             })
             .collect(),
@@ -241,6 +258,7 @@ pub fn from_model(
     if !record.constraint_utilities.is_empty() {
         return nonlinear_from_model(scenario);
     }
+    let positions = scenario.current_positions(None);
     let profiles = utilities
         .iter()
         .map(|party| {
@@ -253,23 +271,43 @@ pub fn from_model(
                 .iter()
                 .zip(&record.issues)
                 .enumerate()
-                .map(|(issue_idx, (domain_issue, issue))| ProfileIssue {
-                    index: domain_issue.index,
-                    name: domain_issue.name.clone(),
-                    weight: Some(weights[issue_idx]),
-                    evaluator: IssueEvaluator::Discrete {
-                        evaluations: issue
-                            .options
-                            .iter()
-                            .zip(&values[issue_idx])
-                            .map(|(option, value)| ValueEvaluation {
-                                value: genius_value(option),
-                                evaluation: *value,
+                .map(|(issue_idx, (domain_issue, issue))| {
+                    let evaluator = match (&domain_issue.kind, &issue.range) {
+                        (IssueKind::Real { lower, upper }, Some(_)) => {
+                            let curve = positions[party.party_idx][issue_idx]
+                                .map_or(&[][..], |position| &position.curve[..]);
+                            IssueEvaluator::Real(RealEvaluator {
+                                lower: *lower,
+                                upper: *upper,
+                                function: real_function(curve, &values[issue_idx]).map_err(
+                                    |message| ConversionError::Curve {
+                                        party: party.party.to_string(),
+                                        issue: issue.id.to_string(),
+                                        message,
+                                    },
+                                )?,
                             })
-                            .collect(),
-                    },
+                        }
+                        _ => IssueEvaluator::Discrete {
+                            evaluations: issue
+                                .options
+                                .iter()
+                                .zip(&values[issue_idx])
+                                .map(|(option, value)| ValueEvaluation {
+                                    value: genius_value(option),
+                                    evaluation: *value,
+                                })
+                                .collect(),
+                        },
+                    };
+                    Ok(ProfileIssue {
+                        index: domain_issue.index,
+                        name: domain_issue.name.clone(),
+                        weight: Some(weights[issue_idx]),
+                        evaluator,
+                    })
                 })
-                .collect();
+                .collect::<Result<Vec<_>, ConversionError>>()?;
             let record_party = &record.parties[party.party_idx];
             let profile = Profile {
                 issues,
@@ -277,11 +315,78 @@ pub fn from_model(
                 discount_factor: record_party.discount_factor,
                 constraints: None,
             };
-            (party.party.to_string(), profile)
+            Ok((party.party.to_string(), profile))
         })
-        .collect::<Vec<_>>();
+        .collect::<Result<Vec<_>, ConversionError>>()?;
     Scenario::new(domain.clone(), profiles.clone())?;
     Ok((domain, profiles))
+}
+
+/// How close a GENIUS function must come to a curve's values to stand for it.
+const CURVE_TOLERANCE: f64 = 1e-9;
+
+/// The GENIUS function of a real issue that draws `curve`: a constant, a line clamped to
+/// [0, 1], or a triangle. A party without a curve on the issue (its values unknown, all
+/// alike on the grid: `grid_values`) gets their constant.
+fn real_function(curve: &[CurvePoint], grid_values: &[f64]) -> Result<RealFunction, String> {
+    if curve.is_empty() {
+        return match grid_values.first() {
+            Some(&first) if grid_values.iter().all(|value| *value == first) => {
+                Ok(RealFunction::Constant { parameter0: first })
+            }
+            _ => Err("it has no curve, and values that differ".to_owned()),
+        };
+    }
+    let draws = |function: &RealFunction| {
+        curve
+            .iter()
+            .all(|point| (function.evaluate(point.number) - point.value).abs() <= CURVE_TOLERANCE)
+            && function.bends(curve[0].number, curve[curve.len() - 1].number).iter().all(|bend| {
+                let value = parley_model::continuous::curve_value(curve, *bend);
+                (function.evaluate(*bend) - value).abs() <= CURVE_TOLERANCE
+            })
+    };
+    let mut candidates = Vec::new();
+    let first = curve[0];
+    if curve.iter().all(|point| point.value == first.value) {
+        candidates.push(RealFunction::Constant { parameter0: first.value });
+    }
+    // A line through a rising or falling piece, clamped to [0, 1] elsewhere.
+    for pair in curve.windows(2) {
+        let (left, right) = (pair[0], pair[1]);
+        if left.value != right.value {
+            let parameter1 = (right.value - left.value) / (right.number - left.number);
+            let parameter0 = left.value - parameter1 * left.number;
+            candidates.push(RealFunction::Linear { parameter0, parameter1 });
+        }
+    }
+    // A triangle: 0, up to the highest value, down to 0.
+    let top_idx = (0..curve.len())
+        .max_by(|&a, &b| curve[a].value.total_cmp(&curve[b].value))
+        .unwrap_or_default();
+    if top_idx > 0 && top_idx + 1 < curve.len() {
+        let (before, top, after) = (curve[top_idx - 1], curve[top_idx], curve[top_idx + 1]);
+        if top.value > before.value && top.value > after.value {
+            let rise = (top.value - before.value) / (top.number - before.number);
+            let fall = (top.value - after.value) / (after.number - top.number);
+            let parameter0 = top.number - top.value / rise;
+            let parameter1 = top.number + top.value / fall;
+            let parameter2 = top.number;
+            candidates.push(if top.value == 1.0 {
+                RealFunction::Triangular { parameter0, parameter1, parameter2 }
+            } else {
+                RealFunction::TriangularVariableTop {
+                    parameter0,
+                    parameter1,
+                    parameter2,
+                    parameter3: top.value,
+                }
+            });
+        }
+    }
+    candidates.into_iter().find(draws).ok_or_else(|| {
+        "GENIUS evaluates a real issue by a constant, a line clamped to [0, 1] or a triangle, and this curve is none of them".to_owned()
+    })
 }
 
 /// The GENIUS name of an issue: its title when that is the id with surrounding spaces (as
@@ -494,5 +599,117 @@ mod tests {
         let values: Vec<f64> = evaluations.iter().map(|evaluation| evaluation.evaluation).collect();
         // Russia on Donbas: preferred [0.8, 1], unknown [0, 1], red line [0, 0].
         assert_eq!(values, [0.9, 0.5, 0.0]);
+    }
+
+    const REAL_DOMAIN: &str = r#"<negotiation_template><utility_space>
+<objective index="0" name="root" type="objective" etype="objective">
+<issue index="1" name="Price" type="real"><range lowerbound="10" upperbound="40"/></issue>
+<issue index="2" name="Days" type="integer" lowerbound="1" upperbound="3"/>
+</objective></utility_space></negotiation_template>"#;
+
+    /// A real issue's profile with `EVALUATOR` for the price.
+    const REAL_PROFILE: &str = r#"<utility_space>
+<objective index="0" name="root" type="objective" etype="objective">
+<issue index="1" name="Price" type="real"><range lowerbound="10" upperbound="40"/>EVALUATOR</issue>
+<issue index="2" name="Days" type="integer" lowerbound="1" upperbound="3">
+<evaluator ftype="linear" slope="0.25" offset="0.5"/></issue>
+<weight index="1" value="0.6"/><weight index="2" value="0.4"/>
+</objective></utility_space>"#;
+
+    fn real_scenario(evaluators: &[&str]) -> Scenario {
+        let mut files = vec![("deal/domain.xml".to_owned(), REAL_DOMAIN.to_owned())];
+        for (party_idx, evaluator) in evaluators.iter().enumerate() {
+            files.push((
+                format!("deal/party{party_idx}.xml"),
+                REAL_PROFILE.replace("EVALUATOR", evaluator),
+            ));
+        }
+        parse_scenario(&files).unwrap()
+    }
+
+    const EVALUATORS: [&str; 4] = [
+        r#"<evaluator ftype="linear" parameter0="1.5" parameter1="-0.04"/>"#,
+        r#"<evaluator ftype="constant" parameter0="0.3"/>"#,
+        r#"<evaluator ftype="triangular" parameter0="5" parameter1="35" parameter2="20"/>"#,
+        r#"<evaluator ftype="triangular_variable_top" parameter0="12" parameter1="50" parameter2="30" parameter3="0.8"/>"#,
+    ];
+
+    #[test]
+    fn a_real_issue_becomes_a_continuous_issue_with_genius_evaluations_as_curves() {
+        let genius = real_scenario(&EVALUATORS);
+        let model = to_model(&genius, "deal").unwrap();
+        let price = &model.issues[0];
+        assert_eq!(price.range, Some(NumberRange { lower: 10.0, upper: 40.0, grid: DEFAULT_GRID }));
+        assert!(price.options.is_empty());
+        for ((_, profile), position) in
+            genius.profiles().iter().zip(model.positions.iter().step_by(2))
+        {
+            let IssueEvaluator::Real(real) = &profile.issues[0].evaluator else { unreachable!() };
+            for step in 0..=300 {
+                let number = 10.0 + 0.1 * f64::from(step);
+                let curve = parley_model::continuous::curve_value(&position.curve, number);
+                let genius = real.function.evaluate(number);
+                assert!(
+                    (curve - genius).abs() < 1e-12,
+                    "{:?} at {number}: {curve} {genius}",
+                    real.function
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_real_issue_is_written_back_with_the_same_evaluations() {
+        let model = to_model(&real_scenario(&EVALUATORS), "deal").unwrap();
+        let (domain, profiles) = from_model(&valid(model.clone())).unwrap();
+        assert_eq!(domain.issues[0].kind, IssueKind::Real { lower: 10.0, upper: 40.0 });
+        let mut files = vec![("out/domain.xml".to_owned(), write_domain(&domain))];
+        for (party, profile) in &profiles {
+            files.push((format!("out/{party}.xml"), write_profile(&domain, profile)));
+        }
+        let back = to_model(&parse_scenario(&files).unwrap(), "out").unwrap();
+        for (position, original) in back.positions.iter().zip(&model.positions) {
+            assert_eq!(position.curve.len(), original.curve.len());
+            for (point, expected) in position.curve.iter().zip(&original.curve) {
+                assert!((point.number - expected.number).abs() < 1e-9, "{point:?} {expected:?}");
+                assert!((point.value - expected.value).abs() < 1e-9, "{point:?} {expected:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_curve_that_no_genius_evaluator_draws_is_refused_by_name() {
+        let mut model = to_model(&real_scenario(&EVALUATORS[..1]), "deal").unwrap();
+        model.positions[0].curve = vec![
+            CurvePoint { number: 10.0, value: 0.2 },
+            CurvePoint { number: 20.0, value: 0.9 },
+            CurvePoint { number: 30.0, value: 0.1 },
+            CurvePoint { number: 40.0, value: 0.7 },
+        ];
+        let error = from_model(&valid(model)).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "party 'party0' values continuous issue 'Price' by a curve that GENIUS cannot hold: GENIUS evaluates a real issue by a constant, a line clamped to [0, 1] or a triangle, and this curve is none of them"
+        );
+    }
+
+    #[test]
+    fn a_discount_factor_outside_0_to_1_is_no_discount_with_a_warning() {
+        let profile =
+            BUYER.replace(r#"<discount_factor value="0.9"/>"#, r#"<discount_factor value="2"/>"#);
+        let files = [("deal/deal_domain.xml", DOMAIN), ("deal/buyer.xml", profile.as_str())];
+        let files: Vec<(String, String)> =
+            files.iter().map(|(name, text)| (name.to_string(), text.to_string())).collect();
+        let folder = crate::read_folder(&files, None).unwrap();
+        let scenario = folder.scenario(None).unwrap();
+        let warnings: Vec<String> = scenario.warnings().iter().map(ToString::to_string).collect();
+        assert!(
+            warnings
+                .iter()
+                .any(|warning| warning.contains("is 2, outside [0, 1]: read as no discount")),
+            "{warnings:?}"
+        );
+        let model = to_model(&scenario, "deal").unwrap();
+        assert_eq!(model.parties[0].discount_factor, Some(1.0));
     }
 }

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::model::{
     ConstraintUtility, Domain, DomainIssue, IssueEvaluator, IssueKind, LinearEvaluator, Profile,
-    ProfileIssue,
+    ProfileIssue, RealEvaluator, RealFunction,
 };
 
 /// The most options an integer issue may have, because the normalised view lists each one.
@@ -89,6 +89,50 @@ pub(crate) fn check_domain(domain: &Domain) -> Result<(), Problem> {
             IssueKind::Integer { lower, upper } => {
                 check_bounds(place, &issue.name, *lower, *upper)?
             }
+            IssueKind::Real { lower, upper } => {
+                check_real_bounds(place, &issue.name, *lower, *upper)?
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_real_bounds(place: Place, name: &str, lower: f64, upper: f64) -> Result<(), Problem> {
+    if !(lower.is_finite() && upper.is_finite() && lower < upper) {
+        let message = format!(
+            "'{name}' has lowerbound '{lower}' and upperbound '{upper}', expected finite numbers with lowerbound < upperbound"
+        );
+        return Err(Problem::new(place, "issue", message));
+    }
+    Ok(())
+}
+
+/// Checks a real issue's evaluator: finite parameters, and evaluations in `[0, 1]` over its
+/// range (the function is linear between its bends, so checking them checks every number).
+fn check_real_evaluator(place: Place, name: &str, real: &RealEvaluator) -> Result<(), Problem> {
+    check_real_bounds(place, name, real.lower, real.upper)?;
+    let parameters: Vec<f64> = match real.function {
+        RealFunction::Linear { parameter0, parameter1 } => vec![parameter0, parameter1],
+        RealFunction::Constant { parameter0 } => vec![parameter0],
+        RealFunction::Triangular { parameter0, parameter1, parameter2 } => {
+            vec![parameter0, parameter1, parameter2]
+        }
+        RealFunction::TriangularVariableTop { parameter0, parameter1, parameter2, parameter3 } => {
+            vec![parameter0, parameter1, parameter2, parameter3]
+        }
+    };
+    if let Some(parameter) = parameters.iter().find(|parameter| !parameter.is_finite()) {
+        let message =
+            format!("of issue '{name}' has parameter '{parameter}', expected finite numbers");
+        return Err(Problem::new(place, "evaluator", message));
+    }
+    for number in real.function.bends(real.lower, real.upper) {
+        let evaluation = real.function.evaluate(number);
+        if !(0.0..=1.0).contains(&evaluation) {
+            let message = format!(
+                "of issue '{name}' evaluates {number} to {evaluation}, expected evaluations in [0, 1]"
+            );
+            return Err(Problem::new(place, "evaluator", message));
         }
     }
     Ok(())
@@ -158,6 +202,7 @@ pub(crate) fn check_profile(profile: &Profile) -> Result<(), Problem> {
             IssueEvaluator::Unevaluated { lower, upper } => {
                 check_bounds(place, &issue.name, *lower, *upper)?;
             }
+            IssueEvaluator::Real(real) => check_real_evaluator(place, &issue.name, real)?,
             IssueEvaluator::Integer(linear) => {
                 check_bounds(place, &issue.name, linear.lower, linear.upper)?;
                 if !(linear.slope.is_finite() && linear.offset.is_finite()) {
@@ -344,6 +389,18 @@ fn check_issue_against_domain(
             }
             Ok(())
         }
+        (IssueKind::Real { lower, upper }, IssueEvaluator::Real(real)) => {
+            if (real.lower, real.upper) != (*lower, *upper) {
+                let message = format!(
+                    "'{}' has bounds '{}'..'{}' here but '{lower}'..'{upper}' in the domain: the domain's numbers are evaluated, as GENIUS does",
+                    domain_issue.name, real.lower, real.upper
+                );
+                warnings.push(Problem::new(place, "issue", message));
+            }
+            // The evaluations must stay in [0, 1] over the domain's range too.
+            let over_domain = RealEvaluator { lower: *lower, upper: *upper, ..real.clone() };
+            check_real_evaluator(place, &issue.name, &over_domain)
+        }
         (domain_kind, evaluator) => {
             let message = format!(
                 "'{}' has type '{}' here but '{}' in the domain",
@@ -360,6 +417,7 @@ fn kind_type_name(kind: &IssueKind) -> &'static str {
     match kind {
         IssueKind::Discrete { .. } => "discrete",
         IssueKind::Integer { .. } => "integer",
+        IssueKind::Real { .. } => "real",
     }
 }
 
@@ -367,5 +425,6 @@ fn evaluator_type_name(evaluator: &IssueEvaluator) -> &'static str {
     match evaluator {
         IssueEvaluator::Discrete { .. } => "discrete",
         IssueEvaluator::Integer(_) | IssueEvaluator::Unevaluated { .. } => "integer",
+        IssueEvaluator::Real(_) => "real",
     }
 }

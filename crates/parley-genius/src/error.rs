@@ -211,6 +211,26 @@ pub enum ConversionError {
         "the scenario has constraint (non-linear) utilities, which GeniusWeb's linear additive profiles cannot hold; export it as GENIUS instead"
     )]
     ConstraintUtilities,
+    /// A curve over a continuous issue that no GENIUS evaluator of real issues draws.
+    #[error(
+        "party '{party}' values continuous issue '{issue}' by a curve that GENIUS cannot hold: {message}"
+    )]
+    Curve {
+        /// The party.
+        party: String,
+        /// The issue.
+        issue: String,
+        /// What GENIUS can hold instead.
+        message: String,
+    },
+    /// A scenario with a continuous issue, which GeniusWeb's value sets cannot hold.
+    #[error(
+        "issue '{issue}' is continuous (a range of numbers), which GeniusWeb's value sets cannot hold; export it as GENIUS instead"
+    )]
+    ContinuousIssue {
+        /// The issue.
+        issue: String,
+    },
     /// The Parley scenario has no party to write a profile for.
     #[error("scenario '{scenario}' has no negotiating party to write a profile for")]
     NoParty {

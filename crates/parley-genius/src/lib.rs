@@ -50,7 +50,8 @@ pub use bridge::{from_model, to_model};
 pub use error::{ConversionError, Error, Location, Result, Warning};
 pub use model::{
     Constraint, ConstraintBound, ConstraintKind, ConstraintUtility, Domain, DomainIssue,
-    IssueEvaluator, IssueKind, LinearEvaluator, Profile, ProfileIssue, ValueEvaluation,
+    IssueEvaluator, IssueKind, LinearEvaluator, Profile, ProfileIssue, RealEvaluator, RealFunction,
+    ValueEvaluation,
 };
 pub use parse::{
     FileKind, classify, decode_file, decode_genius_file, parse_domain, parse_domain_with_warnings,

@@ -40,6 +40,13 @@ pub enum IssueKind {
         /// The `upperbound`, at least `lower`.
         upper: i64,
     },
+    /// `type="real"`: every number from `lower` to `upper` (a continuous issue).
+    Real {
+        /// The `lowerbound`.
+        lower: f64,
+        /// The `upperbound`, above `lower`.
+        upper: f64,
+    },
 }
 
 /// One party's utility profile (a GENIUS `utility_space` with weights and evaluations).
@@ -133,6 +140,8 @@ pub enum IssueEvaluator {
     },
     /// `<evaluator ftype="linear" slope=.. offset=..>` of an integer issue.
     Integer(LinearEvaluator),
+    /// `<evaluator ftype=.. parameter0=..>` of a real (continuous) issue.
+    Real(RealEvaluator),
     /// An integer issue of a non-linear profile, listed with its bounds but valued only
     /// through the profile's [`Profile::constraints`].
     Unevaluated {
@@ -173,5 +182,120 @@ impl LinearEvaluator {
         // The difference is taken in i128 so that extreme bounds cannot overflow.
         let steps = (i128::from(option) - i128::from(self.lower)) as f64;
         (self.offset + self.slope * steps).clamp(0.0, 1.0)
+    }
+}
+
+/// A GENIUS evaluator of a real (continuous) issue, with the bounds its profile repeats.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RealEvaluator {
+    /// The `lowerbound` of the profile's `<range>`; GENIUS evaluates the domain's numbers.
+    pub lower: f64,
+    /// The `upperbound` of the profile's `<range>`.
+    pub upper: f64,
+    /// How a number is evaluated.
+    pub function: RealFunction,
+}
+
+/// The evaluation functions GENIUS offers real issues, with its parameters as written.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RealFunction {
+    /// `ftype="linear"`: `parameter0 + parameter1 * x`, clamped to `[0, 1]`.
+    Linear {
+        /// The constant term.
+        parameter0: f64,
+        /// The slope.
+        parameter1: f64,
+    },
+    /// `ftype="constant"`: `parameter0` everywhere.
+    Constant {
+        /// The evaluation of every number.
+        parameter0: f64,
+    },
+    /// `ftype="triangular"`: 0 up to `parameter0`, rising to 1 at `parameter2`, falling to 0
+    /// at `parameter1`, 0 beyond.
+    Triangular {
+        /// Where the rise starts.
+        parameter0: f64,
+        /// Where the fall ends.
+        parameter1: f64,
+        /// The top.
+        parameter2: f64,
+    },
+    /// `ftype="triangular_variable_top"`: a triangle whose top is `parameter3` instead of 1.
+    TriangularVariableTop {
+        /// Where the rise starts.
+        parameter0: f64,
+        /// Where the fall ends.
+        parameter1: f64,
+        /// The top.
+        parameter2: f64,
+        /// The evaluation at the top.
+        parameter3: f64,
+    },
+}
+
+impl RealFunction {
+    /// The GENIUS evaluation of `number`.
+    pub fn evaluate(&self, number: f64) -> f64 {
+        let triangle = |low: f64, high: f64, top: f64, height: f64| {
+            if number < low {
+                0.0
+            } else if number < top {
+                height * (number - low) / (top - low)
+            } else if number < high {
+                height * (1.0 - (number - top) / (high - top))
+            } else {
+                0.0
+            }
+        };
+        match *self {
+            RealFunction::Linear { parameter0, parameter1 } => {
+                (parameter0 + parameter1 * number).clamp(0.0, 1.0)
+            }
+            RealFunction::Constant { parameter0 } => parameter0,
+            RealFunction::Triangular { parameter0, parameter1, parameter2 } => {
+                triangle(parameter0, parameter1, parameter2, 1.0)
+            }
+            RealFunction::TriangularVariableTop {
+                parameter0,
+                parameter1,
+                parameter2,
+                parameter3,
+            } => triangle(parameter0, parameter1, parameter2, parameter3),
+        }
+    }
+
+    /// The numbers from `lower` to `upper` where the function may bend, rising, both ends
+    /// included: between two of them it is linear.
+    pub fn bends(&self, lower: f64, upper: f64) -> Vec<f64> {
+        let mut candidates = vec![lower, upper];
+        match *self {
+            RealFunction::Linear { parameter0, parameter1 } if parameter1 != 0.0 => {
+                // Where the line crosses 0 and 1, and is clamped.
+                candidates.push(-parameter0 / parameter1);
+                candidates.push((1.0 - parameter0) / parameter1);
+            }
+            RealFunction::Linear { .. } | RealFunction::Constant { .. } => {}
+            RealFunction::Triangular { parameter0, parameter1, parameter2 }
+            | RealFunction::TriangularVariableTop { parameter0, parameter1, parameter2, .. } => {
+                candidates.extend([parameter0, parameter1, parameter2]);
+            }
+        }
+        candidates.retain(|number| number.is_finite() && *number >= lower && *number <= upper);
+        candidates.sort_by(f64::total_cmp);
+        candidates.dedup();
+        candidates
+    }
+
+    /// Whether the function is continuous: a triangle needs its top strictly between its
+    /// ends, or it jumps.
+    pub fn is_continuous(&self) -> bool {
+        match *self {
+            RealFunction::Linear { .. } | RealFunction::Constant { .. } => true,
+            RealFunction::Triangular { parameter0, parameter1, parameter2 }
+            | RealFunction::TriangularVariableTop { parameter0, parameter1, parameter2, .. } => {
+                parameter0 < parameter2 && parameter2 < parameter1
+            }
+        }
     }
 }

@@ -18,7 +18,8 @@ use crate::check::{self, Place, Problem};
 use crate::error::{Error, Location, Result, Warning};
 use crate::model::{
     Constraint, ConstraintBound, ConstraintKind, ConstraintUtility, Domain, DomainIssue,
-    IssueEvaluator, IssueKind, LinearEvaluator, Profile, ProfileIssue, ValueEvaluation,
+    IssueEvaluator, IssueKind, LinearEvaluator, Profile, ProfileIssue, RealEvaluator, RealFunction,
+    ValueEvaluation,
 };
 use crate::repair::{self, Mended};
 
@@ -272,6 +273,20 @@ impl<'a, 'input> Source<'a, 'input> {
     /// The bounds of an integer issue: its `lowerbound` and `upperbound` attributes, or those
     /// of a `<range>` child, as older GENIUS files write them.
     fn integer_bounds(&self, issue: Node<'_, '_>) -> Result<(i64, i64)> {
+        self.bounds(issue, |source, node, attribute| source.integer(node, attribute))
+    }
+
+    fn real_bounds(&self, issue: Node<'_, '_>) -> Result<(f64, f64)> {
+        self.bounds(issue, |source, node, attribute| source.number(node, attribute, Sign::Any))
+    }
+
+    /// An issue's `lowerbound` and `upperbound`, on the `<issue>` or in its one `<range>` (or
+    /// both, when they agree).
+    fn bounds<T: PartialEq + std::fmt::Display>(
+        &self,
+        issue: Node<'_, '_>,
+        read: impl Fn(&Self, Node<'_, '_>, &str) -> Result<T>,
+    ) -> Result<(T, T)> {
         let ranges: Vec<Node<'_, '_>> =
             child_elements(issue).filter(|child| child.has_tag_name("range")).collect();
         if let [_, second, ..] = ranges.as_slice() {
@@ -280,6 +295,9 @@ impl<'a, 'input> Source<'a, 'input> {
                 "appears twice inside <issue>, expected at most once".to_owned(),
             ));
         }
+        let pair = |node| -> Result<(T, T)> {
+            Ok((read(self, node, "lowerbound")?, read(self, node, "upperbound")?))
+        };
         match (
             ranges.first(),
             issue.has_attribute("lowerbound") || issue.has_attribute("upperbound"),
@@ -288,13 +306,11 @@ impl<'a, 'input> Source<'a, 'input> {
                 if let Some(child) = child_elements(range).next() {
                     return Err(self.unexpected_child(child, range, "no children"));
                 }
-                Ok((self.integer(range, "lowerbound")?, self.integer(range, "upperbound")?))
+                pair(range)
             }
             (Some(&range), true) => {
-                let attributes =
-                    (self.integer(issue, "lowerbound")?, self.integer(issue, "upperbound")?);
-                let element =
-                    (self.integer(range, "lowerbound")?, self.integer(range, "upperbound")?);
+                let attributes = pair(issue)?;
+                let element = pair(range)?;
                 if attributes != element {
                     let message = format!(
                         "has bounds '{}'..'{}' but its <issue> '{}'..'{}', expected them to agree",
@@ -304,9 +320,7 @@ impl<'a, 'input> Source<'a, 'input> {
                 }
                 Ok(attributes)
             }
-            (None, _) => {
-                Ok((self.integer(issue, "lowerbound")?, self.integer(issue, "upperbound")?))
-            }
+            (None, _) => pair(issue),
         }
     }
 }
@@ -608,13 +622,11 @@ fn issue_type<'n>(source: &Source<'_, '_>, node: Node<'n, '_>) -> Result<&'n str
     }
     let issue_type = issue_type.map_or("discrete", |(_, value)| value);
     match issue_type {
-        "discrete" | "integer" => Ok(issue_type),
-        "real" => Err(source.unsupported(
+        "discrete" | "integer" | "real" => Ok(issue_type),
+        other => Err(source.unsupported(
             node,
-            "has type 'real': real-valued (continuous) issues are not supported".to_owned(),
+            format!("has type '{other}', expected 'discrete', 'integer' or 'real'"),
         )),
-        other => Err(source
-            .unsupported(node, format!("has type '{other}', expected 'discrete' or 'integer'"))),
     }
 }
 
@@ -627,7 +639,7 @@ fn parse_domain_issue(source: &Source<'_, '_>, node: Node<'_, '_>) -> Result<Dom
     let index = source.index(node)?;
     let name = source.required_attribute(node, "name")?.to_owned();
     let kind = match issue_type(source, node)? {
-        "integer" => {
+        issue_type @ ("integer" | "real") => {
             for child in child_elements(node) {
                 match child.tag_name().name() {
                     "range" => {}
@@ -643,8 +655,13 @@ fn parse_domain_issue(source: &Source<'_, '_>, node: Node<'_, '_>) -> Result<Dom
                     }
                 }
             }
-            let (lower, upper) = source.integer_bounds(node)?;
-            IssueKind::Integer { lower, upper }
+            if issue_type == "real" {
+                let (lower, upper) = source.real_bounds(node)?;
+                IssueKind::Real { lower, upper }
+            } else {
+                let (lower, upper) = source.integer_bounds(node)?;
+                IssueKind::Integer { lower, upper }
+            }
         }
         _ => {
             let mut values: Vec<String> = Vec::new();
@@ -744,6 +761,16 @@ pub(crate) fn parse_profile_for(
             return Err(source.invalid(child, message.to_owned()));
         }
         *slot = Some((source.value(child, sign)?, child));
+    }
+    if let Some((factor, node)) = discount_factor
+        && factor.is_finite()
+        && !(0.0..=1.0).contains(&factor)
+    {
+        source.note(
+            node,
+            "discount_factor",
+            format!("is {factor}, outside [0, 1]: read as no discount (1), as GENIUS reads a factor outside (0, 1]"),
+        );
     }
     let is_nonlinear = root.attribute("type") == Some("nonlinear")
         || root.descendants().any(|node| node.has_tag_name("utility"));
@@ -970,6 +997,7 @@ fn parse_profile_issue(
     let index = source.index(node)?;
     let name = source.required_attribute(node, "name")?.to_owned();
     let evaluator = match issue_type(source, node)? {
+        "real" => IssueEvaluator::Real(real_evaluator(source, node, is_nonlinear)?),
         "integer" => {
             let (lower, upper) = source.integer_bounds(node)?;
             let mut evaluator_node = None;
@@ -1075,6 +1103,65 @@ fn linear_evaluator(
         }
     };
     Ok(LinearEvaluator { lower, upper, slope, offset })
+}
+
+/// The evaluator of a real issue, whose `<range>` (or bounds) and one `<evaluator>` the
+/// profile repeats.
+fn real_evaluator(
+    source: &Source<'_, '_>,
+    node: Node<'_, '_>,
+    is_nonlinear: bool,
+) -> Result<RealEvaluator> {
+    if is_nonlinear {
+        let message = "of type 'real' in a non-linear profile is not supported: GENIUS's hyper-rectangles bound integer issues";
+        return Err(source.unsupported(node, message.to_owned()));
+    }
+    let (lower, upper) = source.real_bounds(node)?;
+    let mut evaluator_node = None;
+    for child in child_elements(node) {
+        match child.tag_name().name() {
+            "range" => {}
+            "similarity_function" => source.note(child, "similarity_function", SIMILARITY_SKIPPED),
+            "evaluator" if evaluator_node.is_none() => evaluator_node = Some(child),
+            "evaluator" => {
+                return Err(
+                    source.invalid(child, "appears twice inside <issue>, expected once".to_owned())
+                );
+            }
+            _ => return Err(source.unexpected_child(child, node, "only <evaluator>")),
+        }
+    }
+    let Some(evaluator) = evaluator_node else {
+        let message = "of type 'real' has no <evaluator>, expected one".to_owned();
+        return Err(source.invalid(node, message));
+    };
+    let parameter = |idx: usize| source.number(evaluator, &format!("parameter{idx}"), Sign::Any);
+    let function = match source.required_attribute(evaluator, "ftype")? {
+        "linear" => RealFunction::Linear { parameter0: parameter(0)?, parameter1: parameter(1)? },
+        "constant" => RealFunction::Constant { parameter0: parameter(0)? },
+        "triangular" => RealFunction::Triangular {
+            parameter0: parameter(0)?,
+            parameter1: parameter(1)?,
+            parameter2: parameter(2)?,
+        },
+        "triangular_variable_top" => RealFunction::TriangularVariableTop {
+            parameter0: parameter(0)?,
+            parameter1: parameter(1)?,
+            parameter2: parameter(2)?,
+            parameter3: parameter(3)?,
+        },
+        other => {
+            let message = format!(
+                "has ftype '{other}', expected 'linear', 'constant', 'triangular' or 'triangular_variable_top' (GENIUS's evaluators of real issues)"
+            );
+            return Err(source.unsupported(evaluator, message));
+        }
+    };
+    if !function.is_continuous() {
+        let message = "is a triangle whose top (parameter2) is not strictly between its ends (parameter0, parameter1): GENIUS's evaluation then jumps or divides by 0".to_owned();
+        return Err(source.unsupported(evaluator, message));
+    }
+    Ok(RealEvaluator { lower, upper, function })
 }
 
 #[cfg(test)]

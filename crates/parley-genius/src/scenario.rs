@@ -157,8 +157,13 @@ pub struct IssueUtilities {
     pub name: String,
     /// The issue's weight; a party's weights add up to 1 (or are all 0).
     pub weight: f64,
-    /// One entry per option, in domain order.
+    /// One entry per option, in domain order; none for a real issue.
     pub options: Vec<OptionUtility>,
+    /// For a real issue, `(number, value)` at each number of the domain's range where the
+    /// evaluation may bend, rising from the lower to the upper end: the value is linear
+    /// between them and is GENIUS's evaluation itself (GENIUS does not rescale real
+    /// evaluations). Empty for other issues.
+    pub curve: Vec<(f64, f64)>,
 }
 
 /// The value in `[0, 1]` of one option of an issue, before weighting.
@@ -250,7 +255,16 @@ fn normalise_profile(domain: &Domain, profile: &Profile) -> Vec<IssueUtilities> 
                 // Scenario::new refuses profiles whose issue kinds differ from the domain's.
                 _ => Vec::new(),
             };
-            IssueUtilities { name: domain_issue.name.clone(), weight, options }
+            let curve = match (&domain_issue.kind, &profile_issue.evaluator) {
+                (IssueKind::Real { lower, upper }, IssueEvaluator::Real(real)) => real
+                    .function
+                    .bends(*lower, *upper)
+                    .into_iter()
+                    .map(|number| (number, real.function.evaluate(number)))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            IssueUtilities { name: domain_issue.name.clone(), weight, options, curve }
         })
         .collect()
 }

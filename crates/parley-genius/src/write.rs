@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use crate::model::{
     ConstraintKind, ConstraintUtility, Domain, DomainIssue, IssueEvaluator, IssueKind, Profile,
-    ProfileIssue,
+    ProfileIssue, RealFunction,
 };
 
 /// Writes a domain as a GENIUS `negotiation_template` file.
@@ -97,7 +97,7 @@ fn write_issue_start(
     index: u32,
     name: &str,
     kind: &str,
-    bounds: Option<(i64, i64)>,
+    bounds: Option<(String, String)>,
 ) {
     indent(res, depth);
     let _ = write!(
@@ -130,17 +130,29 @@ fn write_domain_issue(res: &mut String, issue: &DomainIssue) {
             res.push_str("</issue>\n");
         }
         IssueKind::Integer { lower, upper } => {
-            write_issue_start(
-                res,
-                depth,
-                issue.index,
-                &issue.name,
-                "integer",
-                Some((*lower, *upper)),
-            );
+            let bounds = Some((lower.to_string(), upper.to_string()));
+            write_issue_start(res, depth, issue.index, &issue.name, "integer", bounds);
+            res.push_str("</issue>\n");
+        }
+        IssueKind::Real { lower, upper } => {
+            write_issue_start(res, depth, issue.index, &issue.name, "real", None);
+            res.push('\n');
+            write_range(res, depth + 1, *lower, *upper);
+            indent(res, depth);
             res.push_str("</issue>\n");
         }
     }
+}
+
+/// A real issue's bounds, in the `<range>` child where GENIUS reads them.
+fn write_range(res: &mut String, depth: usize, lower: f64, upper: f64) {
+    indent(res, depth);
+    let _ = writeln!(
+        res,
+        "<range lowerbound=\"{}\" upperbound=\"{}\"></range>",
+        number(lower),
+        number(upper)
+    );
 }
 
 fn write_profile_issue(res: &mut String, issue: &ProfileIssue) {
@@ -161,18 +173,41 @@ fn write_profile_issue(res: &mut String, issue: &ProfileIssue) {
             }
         }
         IssueEvaluator::Unevaluated { lower, upper } => {
-            write_issue_start(
-                res,
-                depth,
-                issue.index,
-                &issue.name,
-                "integer",
-                Some((*lower, *upper)),
-            );
+            let bounds = Some((lower.to_string(), upper.to_string()));
+            write_issue_start(res, depth, issue.index, &issue.name, "integer", bounds);
             res.push('\n');
         }
+        IssueEvaluator::Real(real) => {
+            write_issue_start(res, depth, issue.index, &issue.name, "real", None);
+            res.push('\n');
+            write_range(res, depth + 1, real.lower, real.upper);
+            indent(res, depth + 1);
+            let (ftype, parameters) = match real.function {
+                RealFunction::Linear { parameter0, parameter1 } => {
+                    ("linear", vec![parameter0, parameter1])
+                }
+                RealFunction::Constant { parameter0 } => ("constant", vec![parameter0]),
+                RealFunction::Triangular { parameter0, parameter1, parameter2 } => {
+                    ("triangular", vec![parameter0, parameter1, parameter2])
+                }
+                RealFunction::TriangularVariableTop {
+                    parameter0,
+                    parameter1,
+                    parameter2,
+                    parameter3,
+                } => (
+                    "triangular_variable_top",
+                    vec![parameter0, parameter1, parameter2, parameter3],
+                ),
+            };
+            let _ = write!(res, "<evaluator ftype=\"{ftype}\"");
+            for (parameter_idx, parameter) in parameters.into_iter().enumerate() {
+                let _ = write!(res, " parameter{parameter_idx}=\"{}\"", number(parameter));
+            }
+            res.push_str("></evaluator>\n");
+        }
         IssueEvaluator::Integer(linear) => {
-            let bounds = Some((linear.lower, linear.upper));
+            let bounds = Some((linear.lower.to_string(), linear.upper.to_string()));
             write_issue_start(res, depth, issue.index, &issue.name, "integer", bounds);
             res.push('\n');
             indent(res, depth + 1);

@@ -11,6 +11,7 @@
 pub mod access;
 pub mod builtin;
 pub mod change;
+pub mod continuous;
 pub mod diagnostic;
 pub mod overview;
 pub mod scale;

@@ -256,10 +256,29 @@ pub struct Issue {
     pub category: Category,
     /// A short description.
     pub description: String,
-    /// The alternative outcomes, at least one.
+    /// The alternative outcomes, at least one. For a continuous issue (one with a
+    /// [`Issue::range`]) they are the numbers of its grid, which
+    /// [`crate::continuous::with_grids`] derives from the range: a file leaves them out.
     pub options: Vec<IssueOption>,
+    /// For a continuous issue, the numbers it may take; `None` for an issue with listed
+    /// options.
+    pub range: Option<NumberRange>,
     /// Where it comes from.
     pub cites: Vec<Citation>,
+}
+
+/// The numbers a continuous issue may take, from `lower` to `upper`, and the grid of evenly
+/// spaced numbers the analysis looks at: the analysis of a scenario with a continuous issue
+/// is exact on the grid and an approximation of the continuous issue, and says so.
+#[derive(Clone, PartialEq, Debug)]
+pub struct NumberRange {
+    /// The lowest number.
+    pub lower: f64,
+    /// The highest number, above `lower`.
+    pub upper: f64,
+    /// How many evenly spaced numbers from `lower` to `upper` (both included) the analysis
+    /// takes, at least 2.
+    pub grid: usize,
 }
 
 impl Issue {
@@ -497,8 +516,14 @@ pub struct Position {
     pub date: Option<FuzzyDate>,
     /// How much the issue matters to the party, when known.
     pub importance: Option<Importance>,
-    /// The party's stance on some or all of the issue's options.
+    /// The party's stance on some or all of the issue's options. On a continuous issue
+    /// with a [`Position::curve`], the curve's value at each grid number, derived by
+    /// [`crate::continuous::with_grids`]: a file leaves them out.
     pub stances: Vec<(Id, Stance)>,
+    /// On a continuous issue, the party's value of each number, linear between the points
+    /// (numbers rising, from the range's lower to its upper end, values in [0, 1]); empty
+    /// on an issue with listed options.
+    pub curve: Vec<CurvePoint>,
     /// Whether the party stated it, a source reports it, or the analyst assumed it.
     pub confidence: Basis,
     /// Who may see it.
@@ -507,6 +532,15 @@ pub struct Position {
     pub note: Option<String>,
     /// Where it comes from.
     pub cites: Vec<Citation>,
+}
+
+/// One point of a [`Position::curve`].
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub struct CurvePoint {
+    /// A number of the issue's range.
+    pub number: f64,
+    /// The party's value of it, in [0, 1].
+    pub value: f64,
 }
 
 impl Position {

@@ -1,15 +1,17 @@
 //! Validation: every check on a [`Scenario`], reported all at once as diagnostics, and the
 //! [`ValidScenario`] that the analysis takes once no error remains.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::FxHashMap as HashMap;
 
+use crate::continuous;
 use crate::diagnostic::{Diagnostic, DiagnosticKind as Kind, FieldPath};
 use crate::scale::Interval;
 use crate::scenario::{
-    Citation, Consent, Constraint, Draft, Fate, MeetingStatus, Party, PointSelection, Position,
-    Scenario, Settlement, Visibility,
+    Citation, Consent, Constraint, CurvePoint, Draft, Fate, MeetingStatus, NumberRange, Party,
+    PointSelection, Position, Scenario, Settlement, Visibility,
 };
 use crate::stance::{Importance, Stance};
 use crate::{Date, FuzzyDate, Id};
@@ -23,11 +25,18 @@ pub struct ValidScenario {
 impl ValidScenario {
     /// Validates a scenario. On success, returns it with its warnings; otherwise every
     /// problem found, errors and warnings together.
+    ///
+    /// Its continuous issues get their grid numbers as options and its curves their values
+    /// there as stances ([`continuous::with_grids`]).
     pub fn new(scenario: Scenario) -> Result<(ValidScenario, Vec<Diagnostic>), Vec<Diagnostic>> {
         let diagnostics = validate(&scenario);
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(diagnostics);
         }
+        let scenario = match continuous::with_grids(&scenario) {
+            Cow::Borrowed(_) => scenario,
+            Cow::Owned(gridded) => gridded,
+        };
         Ok((ValidScenario { scenario }, diagnostics))
     }
 
@@ -85,7 +94,10 @@ impl ValidScenario {
 
 /// Checks a scenario and returns every problem found, in the order of the file.
 pub fn validate(scenario: &Scenario) -> Vec<Diagnostic> {
-    let mut checker = Checker::new(scenario);
+    // Continuous issues are checked as written, and everything else on their grids.
+    let gridded = continuous::with_grids(scenario);
+    let mut checker = Checker::new(&gridded);
+    checker.check_continuous(scenario);
     checker.check_scale();
     checker.check_sources();
     checker.check_parties();
@@ -376,7 +388,8 @@ impl<'a> Checker<'a> {
         );
         for (issue_idx, issue) in issues.iter().enumerate() {
             let path = root("issues", issue_idx);
-            if issue.options.is_empty() {
+            // A continuous issue without grid options has a range error of its own.
+            if issue.options.is_empty() && issue.range.is_none() {
                 let message = format!("issue '{}' has no options, expected at least one", issue.id);
                 self.error(Kind::Inconsistent, path.key("options"), message);
             }
@@ -396,6 +409,126 @@ impl<'a> Checker<'a> {
                 let message = format!("no party has a recorded position on issue '{}'", issue.id);
                 self.warning(Kind::Inconsistent, path.key("id"), message);
             }
+        }
+    }
+
+    /// Ranges and curves as written (`written`: before [`continuous::with_grids`]).
+    fn check_continuous(&mut self, written: &Scenario) {
+        for (issue_idx, issue) in written.issues.iter().enumerate() {
+            let Some(range) = &issue.range else { continue };
+            let path = root("issues", issue_idx).key("range");
+            if !(range.lower.is_finite() && range.upper.is_finite() && range.lower < range.upper) {
+                let message = format!(
+                    "range from {} to {} of issue '{}', expected finite numbers with lower below upper",
+                    range.lower, range.upper, issue.id
+                );
+                self.error(Kind::OutOfRange, path, message);
+                continue;
+            }
+            if !(2..=continuous::MAX_GRID).contains(&range.grid) {
+                let message = format!(
+                    "grid of {} numbers, expected from 2 to {}",
+                    range.grid,
+                    continuous::MAX_GRID
+                );
+                self.error(Kind::OutOfRange, path.key("grid"), message);
+                continue;
+            }
+            // Options already there are the grid's, derived before: they are derived again.
+            if continuous::grid_options(range).is_none() {
+                let message = format!(
+                    "range from {} to {} is too narrow for a grid of {} distinct numbers",
+                    range.lower, range.upper, range.grid
+                );
+                self.error(Kind::OutOfRange, path.key("grid"), message);
+            }
+        }
+        for (utility_idx, utility) in written.constraint_utilities.iter().enumerate() {
+            for (constraint_idx, constraint) in utility.constraints.iter().enumerate() {
+                for (bound_idx, bound) in constraint.bounds.iter().enumerate() {
+                    let continuous = self
+                        .issues
+                        .get(&bound.issue)
+                        .is_some_and(|&issue_idx| written.issues[issue_idx].range.is_some());
+                    if continuous {
+                        let path = root("constraint_utilities", utility_idx)
+                            .key("constraints")
+                            .index(constraint_idx)
+                            .key(constraint.kind.as_str())
+                            .index(bound_idx)
+                            .key("issue");
+                        let message = format!(
+                            "issue '{}' is continuous, expected an issue with listed options: constraints bound options",
+                            bound.issue
+                        );
+                        self.error(Kind::Inconsistent, path, message);
+                    }
+                }
+            }
+        }
+        for (position_idx, position) in written.positions.iter().enumerate() {
+            let path = root("positions", position_idx);
+            let Some(&issue_idx) = self.issues.get(&position.issue) else { continue };
+            let issue = &written.issues[issue_idx];
+            let Some(range) = &issue.range else {
+                if !position.curve.is_empty() {
+                    let message = format!(
+                        "issue '{}' lists options, expected stances on them instead of a curve (only a continuous issue, one with a range, takes a curve)",
+                        issue.id
+                    );
+                    self.error(Kind::Inconsistent, path.key("curve"), message);
+                }
+                continue;
+            };
+            if position.curve.is_empty() {
+                if !position.stances.is_empty() {
+                    let message = format!(
+                        "issue '{}' is continuous, expected a curve of [number, value] points instead of stances",
+                        issue.id
+                    );
+                    self.error(Kind::Inconsistent, path.key("stances"), message);
+                }
+                continue;
+            }
+            // Stances beside the curve are its values, derived before; derived again.
+            self.check_curve(&position.curve, range, &path.key("curve"));
+        }
+    }
+
+    fn check_curve(&mut self, curve: &[CurvePoint], range: &NumberRange, path: &FieldPath) {
+        if curve.len() < 2 {
+            let message = format!(
+                "a curve of {} point, expected at least 2: one at each end of the range",
+                curve.len()
+            );
+            self.error(Kind::Inconsistent, path.clone(), message);
+            return;
+        }
+        for (point_idx, point) in curve.iter().enumerate() {
+            let point_path = path.index(point_idx);
+            if !(point.value.is_finite() && (0.0..=1.0).contains(&point.value)) {
+                let message = format!("value {} is outside [0, 1]", point.value);
+                self.error(Kind::OutOfRange, point_path.clone(), message);
+            }
+            if !point.number.is_finite() {
+                let message = format!("number {} is not finite", point.number);
+                self.error(Kind::OutOfRange, point_path, message);
+            } else if point_idx > 0 && point.number <= curve[point_idx - 1].number {
+                let message = format!(
+                    "number {} does not rise above the point before it ({}): a curve's numbers rise",
+                    point.number,
+                    curve[point_idx - 1].number
+                );
+                self.error(Kind::Inconsistent, point_path, message);
+            }
+        }
+        let (first, last) = (curve[0].number, curve[curve.len() - 1].number);
+        if first != range.lower || last != range.upper {
+            let message = format!(
+                "a curve from {first} to {last}, expected one from the range's lower end {} to its upper end {}",
+                range.lower, range.upper
+            );
+            self.error(Kind::Inconsistent, path.clone(), message);
         }
     }
 
@@ -784,7 +917,9 @@ impl<'a> Checker<'a> {
                 let message = format!("option '{option}' has two stances");
                 self.error(Kind::DuplicateId, stance_path.clone(), message);
             }
+            // A curve's values are checked on the curve, not again on its grid.
             if let Stance::Value(value) = stance
+                && position.curve.is_empty()
                 && !(value.is_finite() && (0.0..=1.0).contains(value))
             {
                 let message = format!("value {value} is outside [0, 1]");

@@ -275,6 +275,86 @@ pub struct AnalysisReport {
     /// search found and proved.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub constraint_search: Option<ConstraintSearchReport>,
+    /// For a scenario with continuous issues: the grid the results are exact on, and how far
+    /// an outcome with any numbers can lie from it. Absent when every issue lists its
+    /// options (the results are then exact).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grid_approximation: Option<GridApproximationReport>,
+}
+
+/// The grid of a scenario's continuous issues.
+#[derive(Serialize, Debug)]
+pub struct GridApproximationReport {
+    /// Each continuous issue's grid.
+    pub issues: Vec<GridIssueReport>,
+    /// Per party: the most by which its utility of an outcome with any numbers differs from
+    /// that of the outcome with the nearest grid numbers instead.
+    #[serde(serialize_with = "as_map")]
+    pub max_utility_error: Vec<(String, f64)>,
+    /// What that means, as a sentence.
+    pub message: String,
+}
+
+/// The grid of one continuous issue.
+#[derive(Serialize, Debug)]
+pub struct GridIssueReport {
+    /// The issue's id.
+    pub issue: String,
+    /// The lowest number of its range.
+    pub lower: f64,
+    /// The highest number.
+    pub upper: f64,
+    /// How many evenly spaced numbers the analysis takes, both ends included.
+    pub numbers: usize,
+    /// The distance between neighbouring grid numbers.
+    pub step: f64,
+}
+
+/// The report of a grid approximation, with parties in `parties`' order.
+pub fn grid_approximation_report(
+    record: &parley_model::scenario::Scenario,
+    parties: &[String],
+    grid: &parley_analysis::grid::GridApproximation,
+) -> GridApproximationReport {
+    let issues: Vec<GridIssueReport> = grid
+        .issues
+        .iter()
+        .map(|issue| GridIssueReport {
+            issue: record.issues[issue.issue_idx].id.to_string(),
+            lower: issue.lower,
+            upper: issue.upper,
+            numbers: issue.numbers,
+            step: issue.step(),
+        })
+        .collect();
+    let described: Vec<String> = issues
+        .iter()
+        .map(|issue| {
+            format!(
+                "'{}' from {} to {} on {} numbers {} apart",
+                issue.issue, issue.lower, issue.upper, issue.numbers, issue.step
+            )
+        })
+        .collect();
+    let errors: Vec<String> = parties
+        .iter()
+        .zip(&grid.max_utility_error)
+        .map(|(party, error)| format!("{party} {error:.4}"))
+        .collect();
+    let message = format!(
+        "An approximation: continuous issues are analysed on a grid ({}), and every result is exact on the grid. An outcome with numbers off the grid has one on it whose utility differs by at most: {} (--grid sets how many numbers).",
+        described.join("; "),
+        errors.join(", ")
+    );
+    GridApproximationReport {
+        issues,
+        max_utility_error: parties
+            .iter()
+            .cloned()
+            .zip(grid.max_utility_error.iter().copied())
+            .collect(),
+        message,
+    }
 }
 
 /// The frontier of all outcomes against a reference frontier's points.
@@ -530,6 +610,7 @@ pub fn build_constraints(
         cut_short,
         timings: Vec::new(),
         reference_frontier: None,
+        grid_approximation: None,
         constraint_search: Some(ConstraintSearchReport {
             complete: frontier.complete,
             points: frontier.points.len(),
@@ -811,6 +892,10 @@ pub fn build(record: &Scenario, analysis: &Analysis, max_concessions: usize) -> 
         cut_short: analysis.cut_short.iter().map(cut_short_report).collect(),
         reference_frontier: None,
         constraint_search: None,
+        grid_approximation: analysis
+            .grid
+            .as_ref()
+            .map(|grid| grid_approximation_report(record, &names.parties, grid)),
         robustness: analysis.robustness.as_ref().map(|robustness| RobustnessReport {
             samples: robustness.n_samples,
             seed: robustness.seed,

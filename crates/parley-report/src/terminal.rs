@@ -398,7 +398,13 @@ fn analysis_sections(out: &mut Out, analysis: &AnalysisReport) {
     if let Some(search) = &analysis.constraint_search {
         return constraint_sections(out, analysis, search);
     }
-    out.heading("Analysis (exact, on point estimates)");
+    match &analysis.grid_approximation {
+        None => out.heading("Analysis (exact, on point estimates)"),
+        Some(grid) => {
+            out.heading("Analysis (exact on a grid of the continuous issues, on point estimates)");
+            out.line(&format!("  {}", grid.message));
+        }
+    }
     let zone = &analysis.agreement_zone;
     let zone = match (zone.exists, zone.size, zone.decisive_size) {
         (None, _, _) => format!("agreement zone {}", not_computed(analysis, "zone")),

@@ -238,3 +238,118 @@ fn a_failed_export_leaves_the_folder_as_it_was() {
     assert_eq!(after, before);
     assert_eq!(entries(temp.path()), ["out"]);
 }
+
+/// A GENIUS folder of our own with a real (continuous) issue beside a discrete one.
+fn write_real_genius_folder(dir: &Path) {
+    let domain = r#"<negotiation_template><utility_space><objective index="0" name="root" type="objective" etype="objective">
+<issue index="1" name="Price" vtype="real" type="real" etype="real"><range lowerbound="10" upperbound="40"/></issue>
+<issue index="2" name="Delivery" type="discrete"><item index="1" value="fast"/><item index="2" value="slow"/></issue>
+</objective></utility_space></negotiation_template>"#;
+    let profile = |evaluator: &str, fast: u32, slow: u32| {
+        format!(
+            r#"<utility_space><objective index="0" name="root" type="objective" etype="objective">
+<issue index="1" name="Price" vtype="real" type="real" etype="real"><range lowerbound="10" upperbound="40"/>{evaluator}</issue>
+<issue index="2" name="Delivery" type="discrete"><item index="1" value="fast" evaluation="{fast}"/><item index="2" value="slow" evaluation="{slow}"/></issue>
+<weight index="1" value="0.7"/><weight index="2" value="0.3"/>
+</objective></utility_space>"#
+        )
+    };
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("sale_domain.xml"), domain).unwrap();
+    let buyer =
+        r#"<evaluator ftype="linear" parameter0="1.3333333333" parameter1="-0.033333333"/>"#;
+    let seller =
+        r#"<evaluator ftype="triangular" parameter0="15" parameter1="45" parameter2="35"/>"#;
+    std::fs::write(dir.join("buyer.xml"), profile(buyer, 9, 3)).unwrap();
+    std::fs::write(dir.join("seller.xml"), profile(seller, 2, 6)).unwrap();
+}
+
+#[test]
+fn a_real_issue_is_analysed_on_a_grid_that_the_report_names_as_an_approximation() {
+    let temp = tempfile::tempdir().unwrap();
+    let folder = temp.path().join("sale");
+    write_real_genius_folder(&folder);
+    let text =
+        run_ok(&["analyze".as_ref(), folder.as_os_str(), "--samples".as_ref(), "0".as_ref()]);
+    assert!(text.contains("Analysis (exact on a grid of the continuous issues"), "{text}");
+    assert!(text.contains("'Price' from 10 to 40 on 11 numbers 3 apart"), "{text}");
+    assert!(text.contains("22 outcomes"), "{text}");
+    let json = |grid: &str| -> serde_json::Value {
+        let args: [&std::ffi::OsStr; 6] = [
+            "analyze".as_ref(),
+            folder.as_os_str(),
+            "--json".as_ref(),
+            "--samples".as_ref(),
+            "0".as_ref(),
+            grid.as_ref(),
+        ];
+        serde_json::from_str(&run_ok(&args)).unwrap()
+    };
+    let coarse = json("--grid=4");
+    let grid = &coarse["grid_approximation"];
+    assert_eq!(grid["issues"][0]["numbers"], 4);
+    assert_eq!(grid["issues"][0]["step"], 10.0);
+    assert_eq!(coarse["outcomes"], 8.0);
+    // Buyer: weight 0.7, slope 1/30, half a step 5: 0.7 / 6.
+    let buyer = grid["max_utility_error"]["buyer"].as_f64().unwrap();
+    assert!((buyer - 0.7 / 6.0).abs() < 1e-6, "{buyer}");
+    let fine = json("--grid=301");
+    let fine_error = fine["grid_approximation"]["max_utility_error"]["buyer"].as_f64().unwrap();
+    assert!(fine_error < buyer / 50.0, "{fine_error}");
+    // A discrete scenario has no approximation to report.
+    let shop = temp.path().join("shop");
+    write_small_genius_folder(&shop);
+    let exact: serde_json::Value =
+        serde_json::from_str(&run_ok(&["analyze".as_ref(), shop.as_os_str(), "--json".as_ref()]))
+            .unwrap();
+    assert!(exact.get("grid_approximation").is_none());
+}
+
+#[test]
+fn a_real_issue_round_trips_through_parleys_format_and_back_to_genius() {
+    let temp = tempfile::tempdir().unwrap();
+    let folder = temp.path().join("sale");
+    write_real_genius_folder(&folder);
+    let first = temp.path().join("sale.toml");
+    let import = |from: &Path, to: &Path| {
+        run_ok(&[
+            "import".as_ref(),
+            "genius".as_ref(),
+            from.as_os_str(),
+            "-o".as_ref(),
+            to.as_os_str(),
+        ])
+    };
+    import(&folder, &first);
+    let text = std::fs::read_to_string(&first).unwrap();
+    assert!(text.contains("[issues.range]") && text.contains("curve = "), "{text}");
+    let exported = temp.path().join("exported");
+    run_ok(&[
+        "export".as_ref(),
+        "genius".as_ref(),
+        first.as_os_str(),
+        "-o".as_ref(),
+        exported.as_os_str(),
+    ]);
+    let seller = std::fs::read_to_string(exported.join("seller.xml")).unwrap();
+    assert!(seller.contains(r#"ftype="triangular""#), "{seller}");
+    let second = temp.path().join("again.toml");
+    import(&exported, &second);
+    assert_eq!(std::fs::read_to_string(&second).unwrap(), text);
+    // GeniusWeb has no continuous issues: the export says so and writes nothing.
+    let web = temp.path().join("web");
+    let result = parley()
+        .args([
+            "export".as_ref(),
+            "geniusweb".as_ref(),
+            first.as_os_str(),
+            "-o".as_ref(),
+            web.as_os_str(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(result.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(stderr.contains("issue 'Price' is continuous"), "{stderr}");
+    assert!(!web.exists());
+}

@@ -164,6 +164,7 @@ pub fn to_model(scenario: &Scenario, fallback_id: &str) -> Result<ModelScenario,
             category: Category::Other,
             description: String::new(),
             options,
+            range: None,
             cites: Vec::new(),
         });
     }
@@ -223,6 +224,7 @@ pub fn to_model(scenario: &Scenario, fallback_id: &str) -> Result<ModelScenario,
                     .zip(options)
                     .map(|(option, (_, utility))| (option.id.clone(), Stance::Value(utility)))
                     .collect(),
+                curve: Vec::new(),
                 confidence: Basis::Stated,
                 visibility: Visibility::Public,
                 note: None,
@@ -256,6 +258,9 @@ pub fn from_model(scenario: &ValidScenario) -> Result<Export, ConversionError> {
     let record = scenario.scenario();
     if !record.constraint_utilities.is_empty() {
         return Err(ConversionError::ConstraintUtilities);
+    }
+    if let Some(issue) = record.issues.iter().find(|issue| issue.range.is_some()) {
+        return Err(ConversionError::ContinuousIssue { issue: issue.id.to_string() });
     }
     let domain = Domain {
         name: record.id.clone(),

@@ -389,24 +389,13 @@ fn refuses_profile_as_domain_and_domain_as_profile() {
 }
 
 #[test]
-fn refuses_real_and_unknown_issue_types() {
-    let text = edit(
-        DOMAIN,
-        r#"vtype="integer" lowerbound="8" upperbound="10" type="integer" etype="integer""#,
-        r#"lowerbound="8" upperbound="10" type="real""#,
-    );
-    check_domain(
-        &text,
-        expect![[
-            r#"error: Lunch/lunch.xml:12:1: <issue> has type 'real': real-valued (continuous) issues are not supported"#
-        ]],
-    );
+fn refuses_unknown_issue_types() {
     let text =
         edit(DOMAIN, r#"vtype="discrete" type="discrete" etype="discrete""#, r#"type="set""#);
     check_domain(
         &text,
         expect![[
-            r#"error: Lunch/lunch.xml:6:1: <issue> has type 'set', expected 'discrete' or 'integer'"#
+            r#"error: Lunch/lunch.xml:6:1: <issue> has type 'set', expected 'discrete', 'integer' or 'real'"#
         ]],
     );
     let text =
@@ -623,4 +612,188 @@ fn bytes_that_are_not_utf8_are_refused_at_the_first_invalid_one() {
     let error = super::decode_file("Lunch/lunch.xml", b"<a/>\n\xc3").unwrap_err();
     expect!["Lunch/lunch.xml:2:1: malformed XML: the text ends inside the UTF-8 character that starts at offset 5, expected UTF-8 text"].assert_eq(&error.to_string());
     assert_eq!(super::decode_file("Lunch/lunch.xml", b"<a/>"), Ok("<a/>"));
+}
+
+/// A real issue, its bounds in a `<range>` as GENIUS writes them.
+const REAL_DOMAIN: &str = r#"<negotiation_template>
+<utility_space>
+<objective index="0" name="Deal" type="objective" etype="objective">
+<issue index="1" name="Price" vtype="real" type="real" etype="real">
+<range lowerbound="10.0" upperbound="40.0"></range>
+</issue>
+<issue index="2" name="Share" vtype="real" lowerbound="0" upperbound="1">
+</issue>
+</objective>
+</utility_space>
+</negotiation_template>
+"#;
+
+/// A profile of [`REAL_DOMAIN`]; `EVALUATOR` stands for the second issue's evaluator.
+const REAL_PROFILE: &str = r#"<utility_space>
+<objective index="0" name="Deal" type="objective" etype="objective">
+<issue index="1" name="Price" vtype="real" type="real" etype="real">
+<range lowerbound="10.0" upperbound="40.0"></range>
+<evaluator ftype="linear" parameter1="-0.04" parameter0="1.5"></evaluator>
+</issue>
+<issue index="2" name="Share" vtype="real" type="real" etype="real">
+<range lowerbound="0" upperbound="1"></range>
+EVALUATOR
+</issue>
+<weight index="1" value="0.7"></weight>
+<weight index="2" value="0.3"></weight>
+</objective>
+</utility_space>
+"#;
+
+fn real_profile(evaluator: &str) -> String {
+    edit(REAL_PROFILE, "EVALUATOR", evaluator)
+}
+
+#[test]
+fn reads_real_issues_from_a_range_or_the_issues_bounds() {
+    check_domain(
+        REAL_DOMAIN,
+        expect![[r#"
+        Domain {
+            name: "Deal",
+            issues: [
+                DomainIssue {
+                    name: "Price",
+                    index: 1,
+                    kind: Real {
+                        lower: 10.0,
+                        upper: 40.0,
+                    },
+                },
+                DomainIssue {
+                    name: "Share",
+                    index: 2,
+                    kind: Real {
+                        lower: 0.0,
+                        upper: 1.0,
+                    },
+                },
+            ],
+        }"#]],
+    );
+}
+
+#[test]
+fn reads_each_evaluator_genius_gives_real_issues() {
+    let triangle =
+        r#"<evaluator ftype="triangular" parameter0="0" parameter1="1" parameter2="0.25"/>"#;
+    check_profile(
+        &real_profile(triangle),
+        expect![[r#"
+        Profile {
+            issues: [
+                ProfileIssue {
+                    index: 1,
+                    name: "Price",
+                    weight: Some(
+                        0.7,
+                    ),
+                    evaluator: Real(
+                        RealEvaluator {
+                            lower: 10.0,
+                            upper: 40.0,
+                            function: Linear {
+                                parameter0: 1.5,
+                                parameter1: -0.04,
+                            },
+                        },
+                    ),
+                },
+                ProfileIssue {
+                    index: 2,
+                    name: "Share",
+                    weight: Some(
+                        0.3,
+                    ),
+                    evaluator: Real(
+                        RealEvaluator {
+                            lower: 0.0,
+                            upper: 1.0,
+                            function: Triangular {
+                                parameter0: 0.0,
+                                parameter1: 1.0,
+                                parameter2: 0.25,
+                            },
+                        },
+                    ),
+                },
+            ],
+            reservation: None,
+            discount_factor: None,
+            constraints: None,
+        }"#]],
+    );
+    for (evaluator, expected) in [
+        (r#"<evaluator ftype="constant" parameter0="0.5"/>"#, "Constant { parameter0: 0.5 }"),
+        (
+            r#"<evaluator ftype="triangular_variable_top" parameter0="0" parameter1="1" parameter2="0.5" parameter3="0.8"/>"#,
+            "TriangularVariableTop { parameter0: 0.0, parameter1: 1.0, parameter2: 0.5, parameter3: 0.8 }",
+        ),
+    ] {
+        let profile = parse_profile("Deal/a.xml", &real_profile(evaluator)).unwrap();
+        let crate::IssueEvaluator::Real(real) = &profile.issues[1].evaluator else {
+            panic!("a real evaluator")
+        };
+        assert_eq!(format!("{:?}", real.function), expected);
+    }
+}
+
+#[test]
+fn a_real_evaluator_clamps_lines_and_bends_where_genius_does() {
+    let profile = parse_profile(
+        "Deal/a.xml",
+        &real_profile(r#"<evaluator ftype="constant" parameter0="0.5"/>"#),
+    )
+    .unwrap();
+    let crate::IssueEvaluator::Real(real) = &profile.issues[0].evaluator else {
+        panic!("a real evaluator")
+    };
+    // 1.5 - 0.04 x is above 1 below 12.5 and below 0 above 37.5.
+    assert_eq!(real.function.bends(10.0, 40.0), [10.0, 12.5, 37.5, 40.0]);
+    let evaluations: Vec<f64> =
+        [10.0, 12.5, 25.0, 37.5, 40.0].iter().map(|x| real.function.evaluate(*x)).collect();
+    assert_eq!(evaluations, [1.0, 1.0, 0.5, 0.0, 0.0]);
+}
+
+#[test]
+fn refuses_real_evaluators_that_genius_cannot_evaluate() {
+    for (evaluator, expected) in [
+        (
+            "",
+            expect![
+                "error: Lunch/lunch_a.xml:7:1: <issue> of type 'real' has no <evaluator>, expected one"
+            ],
+        ),
+        (
+            r#"<evaluator ftype="faratin" parameter0="1"/>"#,
+            expect![
+                "error: Lunch/lunch_a.xml:9:1: <evaluator> has ftype 'faratin', expected 'linear', 'constant', 'triangular' or 'triangular_variable_top' (GENIUS's evaluators of real issues)"
+            ],
+        ),
+        (
+            r#"<evaluator ftype="triangular" parameter0="0" parameter1="1" parameter2="0"/>"#,
+            expect![
+                "error: Lunch/lunch_a.xml:9:1: <evaluator> is a triangle whose top (parameter2) is not strictly between its ends (parameter0, parameter1): GENIUS's evaluation then jumps or divides by 0"
+            ],
+        ),
+        (
+            r#"<evaluator ftype="constant" parameter0="1.5"/>"#,
+            expect![
+                "error: Lunch/lunch_a.xml:7:1: <evaluator> of issue 'Share' evaluates 0 to 1.5, expected evaluations in [0, 1]"
+            ],
+        ),
+        (
+            r#"<evaluator ftype="linear" parameter0="0.5"/>"#,
+            expect![
+                "error: Lunch/lunch_a.xml:9:1: <evaluator> has no attribute 'parameter1', expected one"
+            ],
+        ),
+    ] {
+        check_profile(&real_profile(evaluator), expected);
+    }
 }

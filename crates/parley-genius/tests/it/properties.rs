@@ -8,8 +8,8 @@ use crate::helpers::check_located;
 
 use parley_genius::{
     Domain, DomainIssue, Error, IssueEvaluator, IssueKind, LinearEvaluator, Profile, ProfileIssue,
-    Scenario, ValueEvaluation, decode_file, parse_domain, parse_profile, parse_scenario,
-    write_domain, write_profile,
+    RealEvaluator, RealFunction, Scenario, ValueEvaluation, decode_file, parse_domain,
+    parse_profile, parse_scenario, write_domain, write_profile,
 };
 
 /// Characters XML 1.0 allows, with the ones that need escaping made likely.
@@ -43,6 +43,36 @@ fn issue_kind() -> impl Strategy<Value = IssueKind> {
             let lower = lower.min(i64::MAX - span);
             IssueKind::Integer { lower, upper: lower + span }
         }),
+        (-1e6..1e6_f64, 1e-3..1e6_f64)
+            .prop_map(|(lower, span)| IssueKind::Real { lower, upper: lower + span }),
+    ]
+}
+
+/// A GENIUS function of a real issue whose evaluations over any range lie in [0, 1].
+fn real_function(lower: f64, upper: f64) -> impl Strategy<Value = RealFunction> {
+    let inside = move || lower..=upper;
+    prop_oneof![
+        (finite(), finite())
+            .prop_map(|(parameter0, parameter1)| RealFunction::Linear { parameter0, parameter1 }),
+        (0.0..=1.0_f64).prop_map(|parameter0| RealFunction::Constant { parameter0 }),
+        (inside(), inside(), inside(), 0.0..=1.0_f64).prop_filter_map(
+            "a top strictly inside",
+            |(a, b, c, height)| {
+                let mut ends = [a, b, c];
+                ends.sort_by(f64::total_cmp);
+                let [parameter0, parameter2, parameter1] = ends;
+                (parameter0 < parameter2 && parameter2 < parameter1).then_some(if height == 1.0 {
+                    RealFunction::Triangular { parameter0, parameter1, parameter2 }
+                } else {
+                    RealFunction::TriangularVariableTop {
+                        parameter0,
+                        parameter1,
+                        parameter2,
+                        parameter3: height,
+                    }
+                })
+            }
+        ),
     ]
 }
 
@@ -108,6 +138,14 @@ fn profile_issue(issue: &DomainIssue, weighted: bool) -> BoxedStrategy<ProfileIs
             (finite(), finite())
                 .prop_map(move |(slope, offset)| {
                     IssueEvaluator::Integer(LinearEvaluator { lower, upper, slope, offset })
+                })
+                .boxed()
+        }
+        IssueKind::Real { lower, upper } => {
+            let (lower, upper) = (*lower, *upper);
+            real_function(lower, upper)
+                .prop_map(move |function| {
+                    IssueEvaluator::Real(RealEvaluator { lower, upper, function })
                 })
                 .boxed()
         }

@@ -4,6 +4,7 @@
 use toml::value::{Date as TomlDate, Datetime};
 
 use super::dto::*;
+use crate::continuous::DEFAULT_GRID;
 use crate::diagnostic::{Diagnostic, DiagnosticKind, FieldPath};
 use crate::scale::{Interval, Scale};
 use crate::scenario::*;
@@ -344,6 +345,17 @@ impl Reader {
                 label: option.label.clone(),
             })
             .collect();
+        let range = dto.range.as_ref().map(|range| NumberRange {
+            lower: range.lower,
+            upper: range.upper,
+            grid: range.grid.unwrap_or(DEFAULT_GRID),
+        });
+        if range.is_some() && !dto.options.is_empty() {
+            self.shape(
+                path.key("options"),
+                "a continuous issue (one with a range) takes no options: they are the numbers of its grid".to_owned(),
+            );
+        }
         Issue {
             id: self.id(&dto.id, path.key("id")),
             title: dto.title.clone(),
@@ -356,6 +368,7 @@ impl Reader {
             ),
             description: dto.description.clone(),
             options,
+            range,
             cites: self.cites(&dto.cites, &path.key("cites")),
         }
     }
@@ -505,7 +518,15 @@ impl Reader {
             }
         };
         let mut stances = Vec::new();
-        for (option, stance) in &dto.stances.0 {
+        let dto_stances = dto.stances.as_ref().map_or(&[][..], |stances| &stances.0[..]);
+        if !dto.curve.is_empty() && !dto_stances.is_empty() {
+            self.shape(
+                path.key("curve"),
+                "give stances on options or a curve over numbers, not both".to_owned(),
+            );
+        }
+        let curve = dto.curve.iter().map(|&[number, value]| CurvePoint { number, value }).collect();
+        for (option, stance) in dto_stances {
             let stance_path = path.key("stances").key(option.clone());
             let stance = match stance {
                 StanceDto::Value(value) => Stance::Value(*value),
@@ -525,6 +546,7 @@ impl Reader {
             date: self.optional_date(&dto.date, path.key("date")),
             importance,
             stances,
+            curve,
             confidence: self.basis(
                 dto.confidence.as_deref(),
                 Basis::Reported,
@@ -832,8 +854,14 @@ fn write_issue(issue: &Issue) -> IssueDto {
         options: issue
             .options
             .iter()
+            .filter(|_| issue.range.is_none())
             .map(|option| OptionDto { id: option.id.to_string(), label: option.label.clone() })
             .collect(),
+        range: issue.range.as_ref().map(|range| RangeDto {
+            lower: range.lower,
+            upper: range.upper,
+            grid: Some(range.grid),
+        }),
     }
 }
 
@@ -943,7 +971,9 @@ fn write_position(position: &Position) -> PositionDto {
         visibility: write_visibility(&position.visibility),
         note: position.note.clone(),
         cites: write_cites(&position.cites),
-        stances: OrderedMap(stances),
+        // A curve's stances are its values on the grid, derived again on reading.
+        stances: position.curve.is_empty().then_some(OrderedMap(stances)),
+        curve: position.curve.iter().map(|point| [point.number, point.value]).collect(),
     }
 }
 

@@ -271,8 +271,20 @@ pub(crate) struct IssueDto {
     pub(crate) description: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) cites: Vec<CitationDto>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) options: Vec<OptionDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) range: Option<RangeDto>,
+}
+
+/// The numbers of a continuous issue, and how many evenly spaced ones the analysis takes.
+#[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RangeDto {
+    pub(crate) lower: f64,
+    pub(crate) upper: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) grid: Option<usize>,
 }
 
 /// Visibility: `"public"`, `"private"`, or `{ track = "id" }`.
@@ -464,8 +476,12 @@ pub(crate) struct PositionDto {
     pub(crate) note: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) cites: Vec<CitationDto>,
-    #[serde(default)]
-    pub(crate) stances: OrderedMap<StanceDto>,
+    /// Always written for an issue with listed options, never for a curve.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) stances: Option<OrderedMap<StanceDto>>,
+    /// On a continuous issue: `[number, value]` pairs, linear between them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) curve: Vec<[f64; 2]>,
 }
 
 /// A range of one issue's options, from one option to another, both included.

@@ -780,6 +780,7 @@ mod properties {
                                     label: String::new(),
                                 })
                                 .collect(),
+                            range: None,
                             cites: Vec::new(),
                         });
                     }
@@ -875,6 +876,7 @@ mod properties {
                                     (id("o", n_options - 1 - option_idx), stance)
                                 })
                                 .collect(),
+                            curve: Vec::new(),
                             confidence: Basis::Reported,
                             visibility: Visibility::Public,
                             note: None,
@@ -1278,4 +1280,136 @@ mod fuzz {
             }
         }
     }
+}
+
+use crate::stance::Stance;
+
+/// A continuous issue and the curves of both parties over it.
+const CONTINUOUS: &str = r#"
+[[issues]]
+id = "price"
+title = "Price"
+category = "other"
+range = { lower = 10, upper = 40, grid = 4 }
+
+[[positions]]
+party = "a"
+issue = "price"
+weight = 2
+curve = [[10, 1.0], [40, 0.0]]
+
+[[positions]]
+party = "b"
+issue = "price"
+weight = 1
+curve = [[10, 0.0], [25, 1.0], [40, 0.5]]
+"#;
+
+#[test]
+fn a_continuous_issue_reads_with_its_grid_and_round_trips_without_it() {
+    check(CONTINUOUS, expect![[""]]);
+    let valid = read_scenario(&format!("{BASE}{CONTINUOUS}")).scenario.unwrap();
+    let price = &valid.scenario().issues[1];
+    let grid: Vec<&str> = price.options.iter().map(|option| option.id.as_str()).collect();
+    assert_eq!(grid, ["10", "20", "30", "40"]);
+    let stances: Vec<(&str, Stance)> = valid.scenario().positions[1]
+        .stances
+        .iter()
+        .map(|(option, stance)| (option.as_str(), *stance))
+        .collect();
+    let thirds = [1.0, 2.0 / 3.0, 1.0 / 3.0, 0.0];
+    for ((option, stance), (expected_option, expected)) in
+        stances.iter().zip(grid.iter().zip(thirds))
+    {
+        assert_eq!(option, expected_option);
+        let Stance::Value(value) = stance else { panic!("a value") };
+        assert!((value - expected).abs() < 1e-12, "{option}: {value}");
+    }
+    // The file holds the range and the curves, not the grid's options and values.
+    let text = write_scenario(valid.scenario());
+    assert!(text.contains("[issues.range]") && text.contains("curve = [["), "{text}");
+    assert!(!text.contains("\"20\""), "{text}");
+    assert_eq!(round_trip(valid.scenario()), *valid.scenario());
+    // Another grid is another set of options from the same file.
+    let mut regridded = valid.into_scenario();
+    crate::continuous::set_grid(&mut regridded, 7);
+    let (regridded, _) = crate::validate::ValidScenario::new(regridded).unwrap();
+    assert_eq!(regridded.scenario().issues[1].options.len(), 7);
+    assert_eq!(regridded.scenario().positions[2].stances.len(), 7);
+}
+
+#[test]
+fn every_problem_of_a_continuous_issue_is_reported_at_its_field() {
+    check(
+        r#"
+[[issues]]
+id = "price"
+title = "Price"
+category = "other"
+range = { lower = 10, upper = 40, grid = 1 }
+
+[[issues]]
+id = "days"
+title = "Days"
+category = "other"
+range = { lower = 5, upper = 5 }
+
+[[issues]]
+id = "rate"
+title = "Rate"
+category = "other"
+options = [{ id = "x" }]
+range = { lower = 0, upper = 1 }
+
+[[positions]]
+party = "a"
+issue = "rate"
+curve = [[0, 0.5], [0.5, 1.5], [0.5, 0.2], [0.9, 0.3]]
+
+[[positions]]
+party = "b"
+issue = "rate"
+curve = [[0, 0.5], [1, 1]]
+stances = { x = 0.5 }
+
+[[positions]]
+party = "b"
+issue = "land"
+curve = [[0, 0.5], [1, 1]]
+
+[[positions]]
+party = "b"
+issue = "price"
+curve = [[10, 0.5]]
+"#,
+        expect![[r#"
+            t.toml:45:42: error[out-of-range]: grid of 1 numbers, expected from 2 to 10001 (at issues[1].range.grid)
+            t.toml:48:6: warning[inconsistent]: no party has a recorded position on issue 'days' (at issues[2].id)
+            t.toml:51:9: error[out-of-range]: range from 5 to 5 of issue 'days', expected finite numbers with lower below upper (at issues[2].range)
+            t.toml:57:11: error[shape]: a continuous issue (one with a range) takes no options: they are the numbers of its grid (at issues[3].options)
+            t.toml:63:9: error[inconsistent]: a curve from 0 to 0.9, expected one from the range's lower end 0 to its upper end 1 (at positions[1].curve)
+            t.toml:63:20: error[out-of-range]: value 1.5 is outside [0, 1] (at positions[1].curve[1])
+            t.toml:63:32: error[inconsistent]: number 0.5 does not rise above the point before it (0.5): a curve's numbers rise (at positions[1].curve[2])
+            t.toml:68:9: error[shape]: give stances on options or a curve over numbers, not both (at positions[2].curve)
+            t.toml:74:9: error[inconsistent]: issue 'land' lists options, expected stances on them instead of a curve (only a continuous issue, one with a range, takes a curve) (at positions[3].curve)
+            t.toml:79:9: error[inconsistent]: a curve of 1 point, expected at least 2: one at each end of the range (at positions[4].curve)"#]],
+    );
+}
+
+#[test]
+fn the_documented_continuous_issue_is_valid() {
+    let doc = include_str!("../../../../docs/scenario-format.md");
+    let snippet = doc
+        .split("A **continuous** issue")
+        .nth(1)
+        .and_then(|rest| rest.split("```text\n").nth(1))
+        .and_then(|rest| rest.split("```").next())
+        .expect("the doc has a continuous issue example");
+    let position = r#"
+[[positions]]
+party = "a"
+issue = "price"
+curve = [[10, 1.0], [40, 0.0]]
+"#;
+    check(&format!("{snippet}{position}"), expect![[""]]);
 }

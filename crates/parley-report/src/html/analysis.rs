@@ -94,6 +94,9 @@ pub fn zone(report: &Report, analysis: &AnalysisReport) -> Markup {
                 div.kpi { b { (analysis.pareto_frontier.as_ref().map_or("?".to_owned(), |frontier| frontier.len().to_string())) } span { "Pareto-optimal outcomes in the zone" } }
                 div.kpi { b { (analysis.unrestricted_pareto_frontier.as_ref().map_or("?".to_owned(), |frontier| frontier.len().to_string())) } span { "Pareto-optimal outcomes overall" } }
             }
+            @if let Some(grid) = &analysis.grid_approximation {
+                p.warn { (grid.message) }
+            }
             @if !analysis.indifferent_issues.is_empty() {
                 p.small.muted {
                     "No party tells the options apart on " (analysis.indifferent_issues.len()) " issue(s): "

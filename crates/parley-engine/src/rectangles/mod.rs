@@ -16,6 +16,7 @@
 //! - [`random_rectangle_space`] draws spaces like the ANAC 2014 files for tests and benches.
 
 mod analysis;
+mod local;
 #[cfg(test)]
 mod reference;
 mod search;

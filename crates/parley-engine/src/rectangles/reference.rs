@@ -153,6 +153,41 @@ pub(super) fn random_small_space(seed: u64) -> RectangleSpace {
     RectangleSpace::new(option_counts, parties).unwrap()
 }
 
+/// A space of two independent parts: the issues of two small random spaces with the same
+/// number of parties side by side, each party's constraints those of both, its divisor and
+/// reservation those of the first; at most 20000 outcomes.
+pub(super) fn decomposable_space(seed: u64) -> RectangleSpace {
+    let mut seeds = (0..).map(|offset: u64| seed.wrapping_mul(31).wrapping_add(offset));
+    loop {
+        let first = random_small_space(seeds.next().unwrap_or(seed));
+        let second = random_small_space(seeds.next().unwrap_or(seed));
+        if first.n_parties() != second.n_parties() || first.n_outcomes() * second.n_outcomes() > 2e4
+        {
+            continue;
+        }
+        let shift = first.n_issues();
+        let mut option_counts = first.option_counts().to_vec();
+        option_counts.extend_from_slice(second.option_counts());
+        let parties = first
+            .parties()
+            .iter()
+            .zip(second.parties())
+            .map(|(first_party, second_party)| {
+                let mut party = first_party.clone();
+                party.constraints.extend(second_party.constraints.iter().map(|constraint| {
+                    let mut shifted = constraint.clone();
+                    for bound in &mut shifted.bounds {
+                        bound.issue_idx += shift;
+                    }
+                    shifted
+                }));
+                party
+            })
+            .collect();
+        return RectangleSpace::new(option_counts, parties).unwrap();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -199,6 +234,15 @@ mod tests {
         #[test]
         fn the_search_agrees_with_enumeration(seed in any::<u64>()) {
             check_against_reference(&random_small_space(seed));
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(60))]
+
+        #[test]
+        fn the_search_agrees_with_enumeration_on_independent_parts(seed in any::<u64>()) {
+            check_against_reference(&decomposable_space(seed));
         }
 
     }

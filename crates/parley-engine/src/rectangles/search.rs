@@ -16,7 +16,7 @@
 use crate::control::{Control, Exceeded, Meter};
 use crate::{Error, Result};
 
-use super::{ConstraintKind, RectangleSpace};
+use super::{ConstraintKind, RectangleSpace, local};
 
 /// An outcome and every party's utility of it, from [`RectangleSpace::utilities`].
 #[derive(Debug, Clone, PartialEq)]
@@ -55,7 +55,8 @@ pub struct RectangleFrontier {
     pub missing_bounds: Vec<Vec<f64>>,
     /// The issues no constraint mentions; their option changes nothing.
     pub free_issues: Vec<usize>,
-    /// The steps taken: one per option tried at a node of the search.
+    /// The steps taken: one per option tried at a node of the search, or by the local search
+    /// for good outcomes that precedes it with two parties.
     pub steps: u64,
     /// The limit that stopped the search, if one did.
     pub stopped_by: Option<Exceeded>,
@@ -97,12 +98,23 @@ pub(crate) fn frontier_by(
     let objectives =
         (0..space.n_parties()).map(|party_idx| Objective::Utility { party_idx }).collect();
     let mut search = Search::new(space, objectives, control);
-    let (outcome, found) = match method {
-        Method::Pareto => {
+    let seeded = match method {
+        Method::Pareto if space.n_parties() == 2 => search.seed_two_parties(),
+        Method::Pareto | Method::Sweep => Ok(()),
+    };
+    let (outcome, found) = match (seeded, method) {
+        (Err(err), _) => {
+            let mut root_bounds = Vec::new();
+            search.push_bounds(&mut root_bounds);
+            root_bounds.truncate(space.n_parties());
+            search.missing.push(root_bounds);
+            (Err(err), std::mem::take(&mut search.found))
+        }
+        (Ok(()), Method::Pareto) => {
             let outcome = search.run();
             (outcome, std::mem::take(&mut search.found))
         }
-        Method::Sweep => sweep(&mut search),
+        (Ok(()), Method::Sweep) => sweep(&mut search),
     };
     let free_issues = space.free_issues();
     let steps = search.steps;
@@ -172,6 +184,13 @@ pub(crate) fn lowest_utility(
     control: &Control<'_>,
 ) -> Result<f64> {
     let mut search = Search::new(space, vec![Objective::NegatedUtility { party_idx }], control);
+    let (incumbent, steps, searched) = local::low_incumbent(space, party_idx, &mut search.meter);
+    search.steps += steps;
+    searched?;
+    if let Some(incumbent) = incumbent {
+        let scores = vec![-incumbent.utilities[party_idx]];
+        search.found.push(Found { scores, outcome: incumbent.outcome });
+    }
     search.run()?;
     let lowest = search.found.iter().map(|found| -found.scores[0]).fold(f64::INFINITY, f64::min);
     Ok(lowest)
@@ -575,6 +594,24 @@ impl<'s, 'c> Search<'s, 'c> {
             }
         }
         search
+    }
+
+    /// Starts a two-party frontier search from the outcomes a local search finds (see
+    /// [`local::two_party_incumbents`]), so that its pruning bites from the first node.
+    fn seed_two_parties(&mut self) -> Result<()> {
+        let (incumbents, steps, searched) =
+            local::two_party_incumbents(self.space, &mut self.meter);
+        self.steps += steps;
+        for incumbent in incumbents {
+            let scores = incumbent.utilities;
+            if self.found.iter().any(|found| weakly_dominates(&found.scores, &scores)) {
+                continue;
+            }
+            self.found.retain(|found| !weakly_dominates(&scores, &found.scores));
+            let position = self.found.partition_point(|found| found.scores[0] < scores[0]);
+            self.found.insert(position, Found { scores, outcome: incumbent.outcome });
+        }
+        searched
     }
 
     fn joint_max_of(&self, issue_idx: usize) -> f64 {

@@ -3,5 +3,6 @@
 mod budget;
 mod helpers;
 mod properties;
+mod rectangle_files;
 mod rectangles_genius;
 mod ties;

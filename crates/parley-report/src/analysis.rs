@@ -366,6 +366,9 @@ pub struct ReferenceFrontierReport {
     pub points: usize,
     /// Whether the comparison was made: not when the frontier of all outcomes was cut short.
     pub compared: bool,
+    /// Whether it was made with the whole, exact frontier; `false` when with the points a
+    /// search found before its budget ran out (constraint utilities).
+    pub frontier_complete: bool,
     /// How many of its points are on the frontier (within 1e-6 in every utility).
     pub on_frontier: usize,
     /// How many a frontier point dominates.
@@ -414,6 +417,7 @@ pub fn compare_reference(
             file: file.to_owned(),
             points: points.len(),
             compared: false,
+            frontier_complete: complete,
             on_frontier: 0,
             dominated: 0,
             max_shortfall: None,
@@ -449,6 +453,7 @@ pub fn compare_reference(
         file: file.to_owned(),
         points: comparison.n_points,
         compared: true,
+        frontier_complete: complete,
         on_frontier: comparison.on_frontier,
         dominated: comparison.dominated,
         max_shortfall: comparison.max_shortfall,

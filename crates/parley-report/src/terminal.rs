@@ -674,8 +674,13 @@ fn reference_frontier(out: &mut Out, analysis: &AnalysisReport) {
         .max_shortfall
         .map(|shortfall| format!(" (by at most {shortfall:.4})"))
         .unwrap_or_default();
+    let frontier = if reference.frontier_complete {
+        "Parley's exact frontier of all outcomes"
+    } else {
+        "the frontier points Parley found (not proven the whole frontier)"
+    };
     out.line(&format!(
-        "  {} points: {} on Parley's exact frontier of all outcomes, {} dominated by a point of it{shortfall}, {} neither",
+        "  {} points: {} on {frontier}, {} dominated by a point of it{shortfall}, {} neither",
         reference.points,
         reference.on_frontier,
         reference.dominated,

@@ -404,7 +404,8 @@ fn reference_frontier(report: &Report, analysis: &AnalysisReport) -> Markup {
                 h3 { "Against the reference frontier " code { (reference.file) } }
                 @if reference.compared {
                     p {
-                        (reference.points) " reference points: " (reference.on_frontier) " on Parley's exact frontier of all outcomes, "
+                        (reference.points) " reference points: " (reference.on_frontier)
+                        @if reference.frontier_complete { " on Parley's exact frontier of all outcomes, " } @else { " on the frontier points Parley found (not proven the whole frontier), " }
                         (reference.dominated) " dominated by a point of it"
                         @if let Some(shortfall) = reference.max_shortfall {
                             " (by at most " (format!("{shortfall:.4}")) ")"
@@ -412,7 +413,7 @@ fn reference_frontier(report: &Report, analysis: &AnalysisReport) -> Markup {
                         ", " (reference.undominated.len()) " neither."
                     }
                     @if !reference.undominated.is_empty() {
-                        p { strong { "Points the frontier neither holds nor dominates: the frontier or the reference is wrong." } }
+                        p { strong { (reference.message) } }
                         ul {
                             @for point in &reference.undominated {
                                 li {

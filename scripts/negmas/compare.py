@@ -210,6 +210,14 @@ def write_random_scenario(folder: Path, rng: random.Random, name: str, variant: 
 # --------------------------------------------------------------------------- parley
 
 
+def fmt_count(n) -> str:
+    """An outcome count: digits up to 1e15, then a power of ten (a float's digits beyond its
+    precision say nothing)."""
+    if not isinstance(n, (int, float)):
+        return str(n)
+    return f"{n:,}" if n < 1e15 else f"{float(n):.3g}"
+
+
 def run_parley(parley: Path, folder: Path, repeat: int) -> tuple[dict, dict[str, float]]:
     """Run `parley analyze FOLDER --json --timings --timing-runs REPEAT`: the report, and
     the best (smallest) timing of every step over `repeat` runs in one process, as NegMAS's
@@ -677,7 +685,7 @@ def print_row(row: dict) -> None:
             return "-"
         return "ok" if m[k] else "FAIL"
 
-    cols = [row["scenario"][:34].ljust(34), str(row.get("parties", "?")), str(row.get("outcomes", "?")).rjust(9)]
+    cols = [row["scenario"][:34].ljust(34), str(row.get("parties", "?")), fmt_count(row.get("outcomes", "?")).rjust(9)]
     cols += [yn(k).rjust(6) for k in ["inputs"] + STEPS + ["outcomes"]]
     ratio = row.get("ratio", {})
     cols += [fmt_ratio(ratio.get(s)).rjust(10) for s in STEPS]
@@ -722,7 +730,7 @@ def markdown(rows: list[dict], summ: dict) -> str:
     out = ["| " + " | ".join(head) + " |", "| " + " | ".join(["---"] * 3 + [":-:"] * len(cols) + ["--:"] * len(STEPS)) + " |"]
     for r in rows:
         m = r.get("match", {})
-        cells = [r["scenario"], str(r.get("parties", "?")), f"{r.get('outcomes', 0):,}"]
+        cells = [r["scenario"], str(r.get("parties", "?")), fmt_count(r.get("outcomes", 0))]
         cells += [("ok" if m[c] else "**FAIL**") if c in m else "-" for c in cols]
         cells += [fmt_ratio((r.get("ratio") or {}).get(s)) for s in STEPS]
         out.append("| " + " | ".join(cells) + " |")

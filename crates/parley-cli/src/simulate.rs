@@ -60,6 +60,9 @@ pub struct TournamentArgs {
     /// The folder to write results.csv, results.json and report.html into; created if missing.
     #[arg(long, default_value = "tournament")]
     pub out: PathBuf,
+    /// Overwrite results.csv, results.json and report.html if the folder has them.
+    #[arg(long)]
+    pub force: bool,
     /// The deadline, in rounds.
     #[arg(long, default_value_t = 100)]
     pub rounds: usize,
@@ -221,9 +224,19 @@ fn summary_json(summary: &Summary, outcome_ids: &dyn Fn(&[u16]) -> Vec<String>) 
 }
 
 /// Runs `parley tournament`.
+/// The files a tournament writes into its folder.
+const TOURNAMENT_FILES: [&str; 3] = ["results.csv", "results.json", "report.html"];
+
 pub(crate) fn tournament(args: &TournamentArgs) -> Result<ExitCode> {
     if args.seeds == 0 {
         bail!("--seeds must be at least 1");
+    }
+    // Refused before the runs, not after them: nothing is overwritten without --force.
+    let outputs = TOURNAMENT_FILES.map(|name| args.out.join(name));
+    if !args.force
+        && let Some(existing) = outputs.iter().find(|path| path.exists())
+    {
+        bail!("'{}' exists; pass --force to overwrite it", existing.display());
     }
     let mut loaded = Vec::new();
     let mut scenarios = Vec::new();

@@ -74,3 +74,30 @@ fn a_tournament_writes_its_csv_json_and_html() {
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("Agreement rate per strategy") && html.contains("<svg"));
 }
+
+#[test]
+fn a_tournament_overwrites_earlier_results_only_with_force() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("results");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("results.json"), "precious").unwrap();
+    let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/talks-2025.toml");
+    let run = |force: bool| {
+        let mut command = parley();
+        command.args(["tournament", scenario, "--seeds", "1", "--strategies", "linear", "--out"]);
+        command.arg(&out);
+        if force {
+            command.arg("--force");
+        }
+        command.output().unwrap()
+    };
+    let refused = run(false);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("results.json' exists; pass --force"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(out.join("results.json")).unwrap(), "precious");
+    assert!(!out.join("results.csv").exists(), "nothing written when refused");
+    let forced = run(true);
+    assert!(forced.status.success(), "{}", String::from_utf8_lossy(&forced.stderr));
+    assert_ne!(std::fs::read_to_string(out.join("results.json")).unwrap(), "precious");
+}

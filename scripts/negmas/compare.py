@@ -10,10 +10,19 @@ compares, like with like:
   -----------------------  ---------------------------------------------------------
   frontier                 pareto_frontier(ufuns)            reserved value = reservation
   unrestricted_frontier    pareto_frontier(ufuns)            reserved value = -inf
-  nash                     pareto_frontier + nash_points
-  kalai (Kalai-Smorod.)    pareto_frontier + ks_points
-  egalitarian              pareto_frontier + kalai_points    (NegMAS's "Kalai" is Kalai 1977)
-  utilitarian              pareto_frontier + max_welfare_points
+  nash                     nash_points on the zone frontier
+  kalai (Kalai-Smorod.)    ks_points on the zone frontier
+  egalitarian              kalai_points on the zone frontier (NegMAS's "Kalai" is Kalai 1977)
+  utilitarian              max_welfare_points on the zone frontier
+
+Each solution is timed on both sides at its own cost, given the zone frontier, which each
+side builds once per analysis and which is timed in `frontier`.
+
+The whole process: NegMAS's compute time for the zone frontier and the four solutions
+(the sum of those five timings) against the wall time of one `parley analyze DIR --json`
+process (best of --repeat), which reads the files, analyses everything (both frontiers,
+the zone, the packages, the drafts, robustness) and writes the JSON.  The summary gives the
+ratio of the sums over all scenarios compared.
 
 Frontiers and solutions are compared as sets of utility vectors (tolerance --tol);
 every outcome NegMAS returns must also be one Parley lists, unless an outcome Parley
@@ -344,14 +353,27 @@ def build_negmas(report: dict) -> NegmasSide:
     return side
 
 
+def parley_process_time(parley: Path, folder: Path, repeat: int) -> float:
+    """Best-of-`repeat` wall time of one `parley analyze FOLDER --json` process, its JSON
+    written to a pipe and read, as a caller would."""
+    best = math.inf
+    for _ in range(max(1, repeat)):
+        t0 = time.perf_counter()
+        proc = subprocess.run([str(parley), "analyze", str(folder), "--json"], capture_output=True)
+        best = min(best, time.perf_counter() - t0)
+        if proc.returncode not in (0, 3):
+            raise RuntimeError(f"parley exited with {proc.returncode}: {proc.stderr.decode()[-2000:]}")
+    return best
+
+
 def negmas_frontier(side: NegmasSide, unrestricted: bool = False):
     ufuns = side.ufuns_unrestricted if unrestricted else side.ufuns
     return pareto_frontier(ufuns, issues=side.issues, sort_by_welfare=True)
 
 
-def negmas_solution(side: NegmasSide, kind: str):
-    """The whole NegMAS pipeline for one solution: zone frontier, then the solution."""
-    utils, indices = pareto_frontier(side.ufuns, issues=side.issues, sort_by_welfare=True)
+def negmas_solution(side: NegmasSide, kind: str, frontier):
+    """One NegMAS solution on the zone frontier already computed (its own cost)."""
+    utils, indices = frontier
     fn = NEGMAS_SOLUTION[kind]
     active = side.active[kind]
     if len(active) == len(side.ufuns):
@@ -636,10 +658,11 @@ def compare_scenario(label: str, folder: Path, parley: Path, args) -> dict:
         row[f"{step}_size"] = {"parley": len(report[key]), "negmas": len(utils)}
         outcome_level(step, report[key], list(outcome_of.values()), filt, out_problems, out_notes)
 
-    # 2. Solutions (each timed with the frontier work it needs, as Parley times them).
+    # 2. Solutions, each timed at its own cost on the zone frontier, as Parley times them.
     zone_filter = ExactFilter(exact, True, report["pareto_frontier"])
+    zone_frontier = negmas_frontier(side)
     for kind in NEGMAS_SOLUTION:
-        (utils, indices, points), ntimes[kind], runs[kind] = timed(lambda: negmas_solution(side, kind), side, args.repeat, budget)
+        (utils, indices, points), ntimes[kind], runs[kind] = timed(lambda: negmas_solution(side, kind, zone_frontier), side, args.repeat, budget)
         nvec = [tuple(float(x) for x in utils[ix]) for _, ix in points]
         pvec = vectors(report["solutions"].get(kind, []), parties)
         match[kind] = compare_sets(kind, pvec, nvec, tol, problems)
@@ -655,6 +678,10 @@ def compare_scenario(label: str, folder: Path, parley: Path, args) -> dict:
     row["ratio"] = {
         s: (ntimes[s] / ptimes[s]) if ptimes.get(s) else None for s in STEPS
     }
+    # 3. The whole process against NegMAS's frontier and four solutions.
+    row["negmas_compute_s"] = ntimes["frontier"] + sum(ntimes[kind] for kind in NEGMAS_SOLUTION)
+    row["parley_process_s"] = parley_process_time(parley, folder, args.repeat)
+    row["process_ratio"] = row["negmas_compute_s"] / row["parley_process_s"]
     row["ok"] = all(match.values()) and not problems
     return row
 
@@ -674,6 +701,7 @@ def print_header() -> None:
     cols = ["scenario".ljust(34), "n", "outcomes".rjust(9)]
     cols += [SHORT[s].rjust(6) for s in ["inputs"] + STEPS + ["outcomes"]]
     cols += [("x" + SHORT[s]).rjust(10) for s in STEPS]
+    cols += ["xprocess".rjust(10)]
     print(" ".join(cols))
 
 
@@ -689,6 +717,7 @@ def print_row(row: dict) -> None:
     cols += [yn(k).rjust(6) for k in ["inputs"] + STEPS + ["outcomes"]]
     ratio = row.get("ratio", {})
     cols += [fmt_ratio(ratio.get(s)).rjust(10) for s in STEPS]
+    cols += [fmt_ratio(row.get("process_ratio")).rjust(10)]
     print(" ".join(cols), flush=True)
     for n in row.get("notes", []):
         print(f"    note: {n}")
@@ -718,6 +747,11 @@ def summary(rows: list[dict]) -> dict:
             vals = sorted(x for x, _ in rs)
             s["median_ratio"][step] = vals[len(vals) // 2]
             s["below_100x"][step] = [name for x, name in rs if x < 100]
+    timed_rows = [r for r in compared if r.get("parley_process_s")]
+    s["negmas_compute_sum_s"] = sum(r["negmas_compute_s"] for r in timed_rows)
+    s["parley_process_sum_s"] = sum(r["parley_process_s"] for r in timed_rows)
+    s["process_sum_ratio"] = (s["negmas_compute_sum_s"] / s["parley_process_sum_s"]
+                              if s["parley_process_sum_s"] else None)
     s["all_match"] = not s["failed"] and s["compared"] > 0
     return s
 
@@ -739,6 +773,15 @@ def markdown(rows: list[dict], summ: dict) -> str:
         if step in summ["min_ratio"]:
             out.append(f"| {step} | {fmt_ratio(summ['min_ratio'][step])} | {summ['min_ratio_scenario'][step]} | "
                        f"{fmt_ratio(summ['median_ratio'][step])} | {len(summ['below_100x'][step])} of {summ['compared']} |")
+    out += ["", "| scenario | parties | outcomes | NegMAS frontier + 4 solutions (s) | `parley analyze --json` process (s) | ratio |",
+            "| --- | --: | --: | --: | --: | --: |"]
+    for r in rows:
+        if r.get("parley_process_s"):
+            out.append(f"| {r['scenario']} | {r.get('parties', '?')} | {fmt_count(r.get('outcomes', 0))} | "
+                       f"{r['negmas_compute_s']:.4f} | {r['parley_process_s']:.4f} | {fmt_ratio(r['process_ratio'])} |")
+    if summ.get("process_sum_ratio"):
+        out.append(f"| **sum** | | | {summ['negmas_compute_sum_s']:.3f} | {summ['parley_process_sum_s']:.3f} | "
+                   f"**{fmt_ratio(summ['process_sum_ratio'])}** |")
     return "\n".join(out) + "\n"
 
 
@@ -753,7 +796,8 @@ def write_out(path: Path, rows: list[dict], summ: dict, meta: dict) -> None:
                        + [f"match_{s}" for s in ["inputs"] + STEPS + ["outcomes"]]
                        + [f"parley_s_{s}" for s in STEPS]
                        + [f"negmas_s_{s}" for s in STEPS]
-                       + [f"ratio_{s}" for s in STEPS] + ["problems", "notes"])
+                       + [f"ratio_{s}" for s in STEPS]
+                       + ["negmas_compute_s", "parley_process_s", "process_ratio", "problems", "notes"])
             for r in rows:
                 m = r.get("match", {})
                 w.writerow([r["scenario"], r.get("parties"), r.get("outcomes"), r["ok"]]
@@ -761,6 +805,7 @@ def write_out(path: Path, rows: list[dict], summ: dict, meta: dict) -> None:
                            + [(r.get("parley_times") or {}).get(s, "") for s in STEPS]
                            + [(r.get("negmas_times") or {}).get(s, "") for s in STEPS]
                            + [(r.get("ratio") or {}).get(s, "") for s in STEPS]
+                           + [r.get("negmas_compute_s", ""), r.get("parley_process_s", ""), r.get("process_ratio", "")]
                            + [" | ".join(r.get("problems", [])), " | ".join(r.get("notes", []))])
     else:
         path.write_text(json.dumps({"meta": meta, "summary": summ, "scenarios": rows}, indent=2, default=str) + "\n")
@@ -865,6 +910,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"    {step:22} min {fmt_ratio(summ['min_ratio'][step]):>10} [{summ['min_ratio_scenario'][step]}]"
                   f"  median {fmt_ratio(summ['median_ratio'][step]):>10}"
                   + (f"  below 100x: {len(below)} ({', '.join(below[:6])}{', ...' if len(below) > 6 else ''})" if below else ""))
+    if summ.get("process_sum_ratio"):
+        print(f"  whole process: NegMAS frontier + 4 solutions {summ['negmas_compute_sum_s']:.3f} s, "
+              f"parley analyze --json processes {summ['parley_process_sum_s']:.3f} s: "
+              f"sum ratio {fmt_ratio(summ['process_sum_ratio'])}")
     print("  ALL MATCH" if summ["all_match"] else "  NOT ALL MATCH")
     for out in args.out:
         write_out(out, rows, summ, meta)

@@ -304,6 +304,7 @@ pub fn analyze(
     pool: &ThreadPool,
     control: &Control<'_>,
 ) -> Result<Analysis> {
+    use parley_engine::solutions::Package;
     use parley_engine::{blocking, frontier, solutions, zone};
 
     if constraints::has_constraint_utilities(scenario) {
@@ -331,11 +332,29 @@ pub fn analyze(
             _ => None,
         };
     }
-    let nash = steps.exact("nash", |c| Ok(solutions::nash(space_ref, pool, c)?))?;
+    // With the zone's frontier at hand, each package is a pass over it: the frontier is built
+    // once per analysis, and each package's timing is its own cost. Without it (its step was
+    // cut short), each package is found on its own, by a search where one is exact.
+    let on_frontier = |package: Package| {
+        frontier.as_ref().map(|frontier| solutions::on_frontier_of(space_ref, frontier, package))
+    };
+    let nash = steps.exact("nash", |c| match on_frontier(Package::Nash) {
+        Some(outcomes) => Ok(outcomes),
+        None => Ok(solutions::nash(space_ref, pool, c)?),
+    })?;
     let kalai_smorodinsky =
-        steps.exact("kalai", |c| Ok(solutions::kalai_smorodinsky(space_ref, pool, c)?))?;
-    let egalitarian = steps.exact("egalitarian", |c| Ok(solutions::egalitarian(space_ref, c)?))?;
-    let utilitarian = steps.exact("utilitarian", |c| Ok(solutions::utilitarian(space_ref, c)?))?;
+        steps.exact("kalai", |c| match on_frontier(Package::KalaiSmorodinsky) {
+            Some(outcomes) => Ok(outcomes),
+            None => Ok(solutions::kalai_smorodinsky(space_ref, pool, c)?),
+        })?;
+    let egalitarian = steps.exact("egalitarian", |c| match on_frontier(Package::Egalitarian) {
+        Some(outcomes) => Ok(outcomes),
+        None => Ok(solutions::egalitarian(space_ref, c)?),
+    })?;
+    let utilitarian = steps.exact("utilitarian", |c| match on_frontier(Package::Utilitarian) {
+        Some(outcomes) => Ok(outcomes),
+        None => Ok(solutions::utilitarian(space_ref, c)?),
+    })?;
     let solutions = Packages { nash, kalai_smorodinsky, egalitarian, utilitarian };
     let blocking = steps
         .exact("blocking", |c| Ok(blocking::blocking(space_ref, options.max_concessions, c)?))?;
@@ -358,9 +377,16 @@ pub fn analyze(
             max_bytes: options.limits.max_bytes.map(|max_bytes| max_bytes / n_threads),
             ..options.limits
         };
-        steps.run("robustness", 1, limits, |c| {
+        let robustness = steps.run("robustness", 1, limits, |c| {
             robustness::sample(&compiled, solutions.nash.as_ref(), options, pool, c)
-        })?
+        })?;
+        // What one sample costs, from the step's time, when samples were drawn.
+        let sampled = robustness.as_ref().filter(|robustness| robustness.n_samples > 0);
+        if let (Some(robustness), Some(&(_, duration))) = (sampled, steps.timings.last()) {
+            let per_sample = duration / u32::try_from(robustness.n_samples).unwrap_or(u32::MAX);
+            steps.timings.push(("robustness_per_sample", per_sample));
+        }
+        robustness
     };
     Ok(Analysis {
         parties,

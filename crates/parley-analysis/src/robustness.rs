@@ -27,13 +27,19 @@ use crate::drafts::Acceptance;
 use crate::{AnalysisOptions, Compiled, Result};
 
 /// What the samples show.
+///
+/// When no weight or value of a negotiating party is an interval ([`Robustness::uncertain`]
+/// is false) nothing is sampled: the counts are those of the one case there is, the point
+/// estimates, so every share is 0 or 1 and exact.
 #[derive(Clone, PartialEq, Debug)]
 pub struct Robustness {
-    /// How many samples were drawn.
+    /// Whether some weight or value is an interval, so that samples were drawn.
+    pub uncertain: bool,
+    /// How many samples were drawn: 0 when nothing is uncertain.
     pub n_samples: usize,
     /// The seed.
     pub seed: u64,
-    /// In how many samples an agreement zone exists.
+    /// In how many samples (of [`Robustness::n_cases`]) an agreement zone exists.
     pub n_with_zone: usize,
     /// For each draft, in how many samples every completion is in the zone.
     pub n_draft_accepted: Vec<usize>,
@@ -50,6 +56,23 @@ pub struct Robustness {
     /// The issues held indifferent in every sample (see the module's documentation), in
     /// increasing order: their `nash_option_shares` have one entry, for any option.
     pub held_indifferent: Vec<usize>,
+}
+
+impl Robustness {
+    /// The cases the counts are over: the samples, or the one exact case when nothing is
+    /// uncertain.
+    pub fn n_cases(&self) -> usize {
+        if self.uncertain { self.n_samples } else { 1 }
+    }
+}
+
+/// Whether some negotiating party's weight or option value is an interval rather than a
+/// number.
+pub fn is_uncertain(parties: &[PartyUtilities]) -> bool {
+    let is_interval = |interval: &Interval| interval.high > interval.low;
+    parties.iter().any(|party| {
+        party.raw_weights.iter().any(is_interval) || party.values.iter().flatten().any(is_interval)
+    })
 }
 
 struct SampleResult {
@@ -131,6 +154,30 @@ fn analyse_sample(
     Ok(SampleResult { has_zone, draft_acceptance, nash_shares: option_shares(&space, &nash) })
 }
 
+/// The one case of a scenario with nothing uncertain: the point estimates' space, whose
+/// indifferent issues are all held (every interval is a number), with its Nash package when
+/// the analysis found it.
+fn exact_case(
+    compiled: &Compiled<'_>,
+    draft_options: &[Vec<Vec<usize>>],
+    point_nash: Option<&OutcomeSet>,
+    pool: &ThreadPool,
+    control: &Control<'_>,
+) -> Result<SampleResult> {
+    let Compiled { space, indifferent, .. } = *compiled;
+    let has_zone = parley_engine::zone::zone_exists(space, control)?;
+    let draft_acceptance = draft_options
+        .iter()
+        .map(|allowed| crate::drafts::acceptance(space, indifferent, allowed, control))
+        .collect::<Result<Vec<_>>>()?;
+    let nash = match point_nash {
+        Some(nash) => nash.clone(),
+        None if has_zone => parley_engine::solutions::nash(space, pool, control)?,
+        None => empty(space),
+    };
+    Ok(SampleResult { has_zone, draft_acceptance, nash_shares: option_shares(space, &nash) })
+}
+
 fn empty(space: &UtilitySpace) -> OutcomeSet {
     OutcomeSet::empty(space.n_issues(), space.n_parties())
 }
@@ -168,7 +215,8 @@ fn held_indifferent(parties: &[PartyUtilities], indifferent: &[usize]) -> Vec<us
         .collect()
 }
 
-/// Draws the samples and analyses each exactly.
+/// Draws the samples and analyses each exactly; when nothing is uncertain, analyses the one
+/// case there is instead, reusing the point estimates' Nash package.
 pub(crate) fn sample(
     compiled: &Compiled<'_>,
     point_nash: Option<&OutcomeSet>,
@@ -183,31 +231,38 @@ pub(crate) fn sample(
     let held = held_indifferent(parties, indifferent);
     let indifferent = held.as_slice();
     let held_compiled = Compiled { indifferent, ..*compiled };
+    let uncertain = is_uncertain(parties);
     // Each sample runs under the step's cancel flag and budget; progress counts samples.
     let sample_control = Control { progress: None, ..*control };
-    let results: Vec<SampleResult> = pool.install(|| {
-        (0..n_samples)
-            .into_par_iter()
-            .map(|sample_idx| {
-                sample_control.spend(1)?;
-                let res = analyse_sample(
-                    &held_compiled,
-                    &draft_options,
-                    sample_idx,
-                    seed,
-                    pool,
-                    &sample_control,
-                );
-                let done = n_done.fetch_add(1, Ordering::Relaxed) + 1;
-                if let Some(progress) = control.progress {
-                    progress(done, n_samples as u64);
-                }
-                res
-            })
-            .collect::<Result<Vec<SampleResult>>>()
-    })?;
+    let results: Vec<SampleResult> = if !uncertain {
+        vec![exact_case(compiled, &draft_options, point_nash, pool, control)?]
+    } else {
+        pool.install(|| {
+            (0..n_samples)
+                .into_par_iter()
+                .map(|sample_idx| {
+                    sample_control.spend(1)?;
+                    let res = analyse_sample(
+                        &held_compiled,
+                        &draft_options,
+                        sample_idx,
+                        seed,
+                        pool,
+                        &sample_control,
+                    );
+                    let done = n_done.fetch_add(1, Ordering::Relaxed) + 1;
+                    if let Some(progress) = control.progress {
+                        progress(done, n_samples as u64);
+                    }
+                    res
+                })
+                .collect::<Result<Vec<SampleResult>>>()
+        })?
+    };
+    let n_samples = if uncertain { n_samples } else { 0 };
     let n_drafts = scenario.scenario().drafts.len();
     let mut robustness = Robustness {
+        uncertain,
         n_samples,
         seed,
         n_with_zone: 0,
@@ -242,8 +297,9 @@ pub(crate) fn sample(
         }
     }
     // Divided once at the end, so that whole counts give exact shares.
+    let n_cases = robustness.n_cases() as f64;
     for total in robustness.nash_option_shares.iter_mut().flatten() {
-        *total /= n_samples as f64;
+        *total /= n_cases;
     }
     if let Some(point_nash) = point_nash.filter(|nash| !nash.is_empty()) {
         let reference = point_nash.outcome(0);

@@ -116,19 +116,128 @@ fn the_early_us_plan_is_rejected_because_it_crosses_ukraines_red_lines() {
     assert_eq!(drafts[2].acceptance, Acceptance::DependsOnOpenPoints);
 }
 
+/// The analysis takes its packages from the frontier it has built; the engine's own steps,
+/// which search without the frontier where that is exact, find the same.
 #[test]
-fn the_branch_and_bound_packages_agree_with_the_frontier() {
+fn the_packages_on_the_frontier_agree_with_the_engine_searches() {
+    use parley_engine::solutions;
+
     let scenario = load(TALKS_2025_TOML);
     let analysis = run(&scenario, 1, 0);
-    let from_frontier = parley_engine::solutions::solutions_on_frontier(
-        &analysis.space,
-        analysis.frontier.as_ref().unwrap(),
-    );
+    let (space, pool, control) = (&analysis.space, build_thread_pool(1).unwrap(), Control::none());
     let packages = analysis.solutions;
-    assert_eq!(packages.nash.unwrap(), from_frontier.nash);
-    assert_eq!(packages.kalai_smorodinsky.unwrap(), from_frontier.kalai_smorodinsky);
-    assert_eq!(packages.egalitarian.unwrap(), from_frontier.egalitarian);
-    assert_eq!(packages.utilitarian.unwrap(), from_frontier.utilitarian);
+    assert!(!packages.nash.as_ref().unwrap().is_empty());
+    assert_eq!(packages.nash.unwrap(), solutions::nash(space, &pool, &control).unwrap());
+    assert_eq!(
+        packages.kalai_smorodinsky.unwrap(),
+        solutions::kalai_smorodinsky(space, &pool, &control).unwrap()
+    );
+    assert_eq!(packages.egalitarian.unwrap(), solutions::egalitarian(space, &control).unwrap());
+    assert_eq!(packages.utilitarian.unwrap(), solutions::utilitarian(space, &control).unwrap());
+}
+
+/// Three parties with exact weights and values on two issues, and a draft.
+const EXACT: &str = r#"
+[scenario]
+id = "exact"
+title = "Exact"
+
+[[parties]]
+id = "a"
+name = "A"
+role = "principal"
+reservation = { value = 0.3 }
+
+[[parties]]
+id = "b"
+name = "B"
+role = "principal"
+
+[[parties]]
+id = "c"
+name = "C"
+role = "principal"
+
+[[issues]]
+id = "x"
+title = "X"
+category = "other"
+options = [{ id = "x1" }, { id = "x2" }, { id = "x3" }]
+
+[[issues]]
+id = "y"
+title = "Y"
+category = "other"
+options = [{ id = "y1" }, { id = "y2" }]
+
+[[positions]]
+party = "a"
+issue = "x"
+weight = 0.7
+stances = { x1 = 1.0, x2 = 0.5, x3 = 0.0 }
+
+[[positions]]
+party = "a"
+issue = "y"
+weight = 0.3
+stances = { y1 = 0.0, y2 = 1.0 }
+
+[[positions]]
+party = "b"
+issue = "x"
+weight = 0.5
+stances = { x1 = 0.0, x2 = 0.8, x3 = 1.0 }
+
+[[positions]]
+party = "b"
+issue = "y"
+weight = 0.5
+stances = { y1 = 1.0, y2 = 0.2 }
+
+[[positions]]
+party = "c"
+issue = "x"
+weight = 1.0
+stances = { x1 = 0.2, x2 = 1.0, x3 = 0.4 }
+
+[[positions]]
+party = "c"
+issue = "y"
+weight = 0.0
+stances = { y1 = 0.0, y2 = 0.0 }
+
+[[drafts]]
+id = "middle"
+title = "Middle"
+status = "proposed"
+points = [{ id = "x", issue = "x", option = "x2" }]
+"#;
+
+#[test]
+fn nothing_is_sampled_when_no_figure_is_uncertain() {
+    let scenario = load(EXACT);
+    let analysis = run(&scenario, 2, 1000);
+    let robustness = analysis.robustness.as_ref().unwrap();
+    assert!(!robustness.uncertain);
+    assert_eq!((robustness.n_samples, robustness.n_cases()), (0, 1));
+    // The one case is the point estimates: its counts are the exact results.
+    assert_eq!(robustness.n_with_zone == 1, analysis.zone_exists.unwrap());
+    let draft = &analysis.drafts.as_ref().unwrap()[0];
+    assert_eq!(robustness.n_draft_accepted[0] == 1, draft.acceptance == Acceptance::Accepted);
+    assert_eq!(robustness.n_draft_possible[0] == 1, draft.acceptance != Acceptance::Rejected);
+    let nash = analysis.solutions.nash.as_ref().unwrap();
+    assert_eq!(nash.len(), 1);
+    assert_eq!(robustness.nash_stability, Some(vec![1.0; 2]));
+    for (issue_idx, &option_idx) in nash.outcome(0).iter().enumerate() {
+        let shares = &robustness.nash_option_shares[issue_idx];
+        assert_eq!(shares[usize::from(option_idx)], 1.0, "issue {issue_idx}");
+        assert_eq!(shares.iter().sum::<f64>(), 1.0);
+    }
+    // One interval anywhere (an unrecorded option of C's) brings the samples back.
+    let uncertain = load(&EXACT.replace("x3 = 0.4 }", "}"));
+    let robustness = run(&uncertain, 2, 50).robustness.unwrap();
+    assert!(robustness.uncertain);
+    assert_eq!((robustness.n_samples, robustness.n_cases()), (50, 50));
 }
 
 #[test]
@@ -242,7 +351,8 @@ fn timed_steps_run_as_often_as_asked_and_report_their_fastest_run() {
             "utilitarian",
             "blocking",
             "drafts",
-            "robustness"
+            "robustness",
+            "robustness_per_sample"
         ]
     );
     for (step, duration) in &timed.timings[..10] {
@@ -250,6 +360,8 @@ fn timed_steps_run_as_often_as_asked_and_report_their_fastest_run() {
     }
     // The sampling runs once: the 31st run, which takes 7 µs.
     assert_eq!(timed.timings[10].1, Duration::from_micros(7));
+    // Its cost per sample: 7 µs over 10 samples.
+    assert_eq!(timed.timings[11].1, Duration::from_nanos(700));
     assert_eq!(calls.get(), 2 * (10 * 3 + 1));
     let untimed = run(&scenario, 1, 10);
     assert_eq!(timed.cut_short, []);

@@ -405,6 +405,9 @@ impl<'a, W: Width> Layers<'a, W> {
         self.layer_starts.push(layer_start);
         self.next_utilities.truncate(0);
         self.sweep.reset();
+        if self.width.get() > 3 {
+            self.set_pivot(shifts);
+        }
         let merged =
             options.len() <= MAX_MERGE_WAYS && self.merge(options, shifts, bounds, meter)?;
         if !merged {
@@ -415,6 +418,32 @@ impl<'a, W: Width> Layers<'a, W> {
         }
         std::mem::swap(&mut self.utilities, &mut self.next_utilities);
         Ok(())
+    }
+
+    /// Splits the many-party sweep's points near the middle of the layer being built: each
+    /// party's mean over the last layer plus its mean over the options (see
+    /// [`Sweep::set_pivot`]).
+    fn set_pivot(&mut self, shifts: &[f64]) {
+        let n_parties = self.width.get();
+        let mut pivot = vec![0.0; n_parties];
+        let points = self.utilities.as_slice();
+        let n_points = (points.len() / n_parties).max(1) as f64;
+        for point in points.chunks_exact(n_parties) {
+            for (sum, value) in pivot.iter_mut().zip(point) {
+                *sum += value;
+            }
+        }
+        let n_ways = (shifts.len() / n_parties).max(1) as f64;
+        let mut shift_sums = vec![0.0; n_parties];
+        for shift in shifts.chunks_exact(n_parties) {
+            for (sum, value) in shift_sums.iter_mut().zip(shift) {
+                *sum += value;
+            }
+        }
+        for (pivot, shift_sum) in pivot.iter_mut().zip(&shift_sums) {
+            *pivot = *pivot / n_points + shift_sum / n_ways;
+        }
+        self.sweep.set_pivot(&pivot);
     }
 
     /// Merges the shifted copies of the last layer best-first and sweeps the candidates as

@@ -61,6 +61,18 @@ pub(crate) fn non_dominated(n_parties: usize, utilities: &[f64]) -> Vec<usize> {
     let mut order: Vec<u32> = (0..n_points as u32).collect();
     order.sort_unstable_by(|&left, &right| compare_desc(key(left as usize), key(right as usize)));
     let mut sweep = Sweep::new(n_parties);
+    if n_parties > 3 && n_points > 0 {
+        // Each party's median splits the points in halves.
+        let mut column: Vec<f64> = Vec::with_capacity(n_points);
+        let pivot: Vec<f64> = (0..n_parties)
+            .map(|party_idx| {
+                column.clear();
+                column.extend((0..n_points).map(|point_idx| key(point_idx)[party_idx]));
+                *column.select_nth_unstable_by(n_points / 2, f64::total_cmp).1
+            })
+            .collect();
+        sweep.set_pivot(&pivot);
+    }
     let mut kept = Vec::new();
     let mut group_start = 0;
     while group_start < n_points {
@@ -91,10 +103,20 @@ pub(crate) struct Sweep {
     /// while short, in a tree once long (keyed by [`ordered_key`] of the second coordinate).
     staircase: Vec<(f64, f64)>,
     long_staircase: BTreeMap<u64, f64>,
-    /// More parties: the kept vectors, checked one by one, most recent dominator first.
-    kept: Vec<f64>,
-    last_dominator: usize,
+    /// More parties: the kept vectors, grouped by their [`Sweep::mask`], so that a new point
+    /// is checked only against the groups whose points can dominate it (see
+    /// [`Sweep::set_pivot`]); the last dominator found is checked first.
+    groups: Vec<Vec<f64>>,
+    /// The masks whose groups hold points, to clear them on reset.
+    filled: Vec<usize>,
+    /// Where each party's bit of a mask is set: at or above this utility.
+    pivot: Vec<f64>,
+    /// The group and position in it of the last dominator found.
+    last_dominator: (usize, usize),
 }
+
+/// The parties a many-party mask has a bit for: 2^10 groups at most.
+const MASK_PARTIES: usize = 10;
 
 impl Sweep {
     pub(crate) fn new(n_parties: usize) -> Sweep {
@@ -104,9 +126,35 @@ impl Sweep {
             best_second: f64::NEG_INFINITY,
             staircase: Vec::new(),
             long_staircase: BTreeMap::new(),
-            kept: Vec::new(),
-            last_dominator: 0,
+            groups: Vec::new(),
+            filled: Vec::new(),
+            pivot: vec![f64::NEG_INFINITY; n_parties],
+            last_dominator: (0, 0),
         }
+    }
+
+    /// Sets the point that splits the kept points into groups, for four parties or more:
+    /// each kept point goes to the group of its *mask*, the set of parties (of the first ten)
+    /// for which it is at or above the pivot. A point that dominates another is at or above
+    /// it for every party, so its mask holds the other's: a new point is checked only against
+    /// the groups whose masks hold its own. Any pivot gives the same results; one near the
+    /// middle of the points (as many above as below for each party) leaves the fewest to
+    /// check. Takes effect from the next [`Sweep::reset`] (or on a new sweep).
+    pub(crate) fn set_pivot(&mut self, pivot: &[f64]) {
+        debug_assert!(self.filled.is_empty());
+        self.pivot.copy_from_slice(pivot);
+    }
+
+    /// The mask of `key`: bit `p` set when party `p` is at or above the pivot.
+    #[inline]
+    fn mask(&self, key: &[f64]) -> usize {
+        let mut mask = 0;
+        for (party_idx, (value, pivot)) in
+            key.iter().zip(&self.pivot).take(MASK_PARTIES).enumerate()
+        {
+            mask |= usize::from(value >= pivot) << party_idx;
+        }
+        mask
     }
 
     /// Forgets every point, keeping the buffers.
@@ -115,8 +163,11 @@ impl Sweep {
         self.best_second = f64::NEG_INFINITY;
         self.staircase.clear();
         self.long_staircase.clear();
-        self.kept.clear();
-        self.last_dominator = 0;
+        for &mask in &self.filled {
+            self.groups[mask].clear();
+        }
+        self.filled.clear();
+        self.last_dominator = (0, 0);
     }
 
     /// Whether `key` is non-dominated by the points inserted so far, inserting it if so.
@@ -175,22 +226,39 @@ impl Sweep {
 
     fn insert_many(&mut self, key: &[f64]) -> bool {
         let n_parties = self.n_parties;
-        let kept = &self.kept;
-        let n_kept = kept.len() / n_parties;
-        let dominates = |kept_idx: usize| {
-            kept[kept_idx * n_parties..(kept_idx + 1) * n_parties]
-                .iter()
-                .zip(key)
-                .all(|(kept_value, value)| kept_value >= value)
-        };
-        if self.last_dominator < n_kept && dominates(self.last_dominator) {
+        if self.groups.is_empty() {
+            self.groups = vec![Vec::new(); 1 << n_parties.min(MASK_PARTIES)];
+        }
+        let dominates = |kept: &[f64]| kept.iter().zip(key).all(|(kept, value)| kept >= value);
+        let (last_mask, last_idx) = self.last_dominator;
+        let last = &self.groups[last_mask];
+        if (last_idx + 1) * n_parties <= last.len()
+            && dominates(&last[last_idx * n_parties..(last_idx + 1) * n_parties])
+        {
             return false;
         }
-        if let Some(kept_idx) = (0..n_kept).rev().find(|&kept_idx| dominates(kept_idx)) {
-            self.last_dominator = kept_idx;
-            return false;
+        let mask = self.mask(key);
+        let full = self.groups.len() - 1;
+        let free = full & !mask;
+        // Every mask that holds `mask`: `mask | subset` for each subset of the free bits,
+        // the fullest first (their points are above the pivot for the most parties).
+        let mut subset = free;
+        loop {
+            let group = &self.groups[mask | subset];
+            if let Some(kept_idx) = group.chunks_exact(n_parties).rposition(dominates) {
+                self.last_dominator = (mask | subset, kept_idx);
+                return false;
+            }
+            if subset == 0 {
+                break;
+            }
+            subset = (subset - 1) & free;
         }
-        self.kept.extend_from_slice(key);
+        let group = &mut self.groups[mask];
+        if group.is_empty() {
+            self.filled.push(mask);
+        }
+        group.extend_from_slice(key);
         true
     }
 }

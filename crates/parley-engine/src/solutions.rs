@@ -42,14 +42,40 @@ pub fn solutions(
 
 /// All four solutions on an already computed zone frontier.
 pub fn solutions_on_frontier(space: &UtilitySpace, frontier: &OutcomeSet) -> Solutions {
-    let disagreement = space.disagreement();
     Solutions {
-        nash: best_of(frontier, |utilities| nash_value(utilities, disagreement)),
-        kalai_smorodinsky: best_of(frontier, |utilities| {
-            -kalai_smorodinsky_spread(space, utilities)
-        }),
-        egalitarian: best_of(frontier, |utilities| egalitarian_value(utilities, disagreement)),
-        utilitarian: best_of(frontier, utilitarian_value),
+        nash: on_frontier_of(space, frontier, Package::Nash),
+        kalai_smorodinsky: on_frontier_of(space, frontier, Package::KalaiSmorodinsky),
+        egalitarian: on_frontier_of(space, frontier, Package::Egalitarian),
+        utilitarian: on_frontier_of(space, frontier, Package::Utilitarian),
+    }
+}
+
+/// One of the four bargaining solutions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Package {
+    /// See [`nash`].
+    Nash,
+    /// See [`kalai_smorodinsky`].
+    KalaiSmorodinsky,
+    /// See [`egalitarian`].
+    Egalitarian,
+    /// See [`utilitarian`].
+    Utilitarian,
+}
+
+/// One solution on an already computed zone frontier of `space`: a pass over its points, so
+/// that an analysis that has the frontier builds it once for all four.
+pub fn on_frontier_of(space: &UtilitySpace, frontier: &OutcomeSet, package: Package) -> OutcomeSet {
+    let disagreement = space.disagreement();
+    match package {
+        Package::Nash => best_of(frontier, |utilities| nash_value(utilities, disagreement)),
+        Package::KalaiSmorodinsky => {
+            best_of(frontier, |utilities| -kalai_smorodinsky_spread(space, utilities))
+        }
+        Package::Egalitarian => {
+            best_of(frontier, |utilities| egalitarian_value(utilities, disagreement))
+        }
+        Package::Utilitarian => best_of(frontier, utilitarian_value),
     }
 }
 

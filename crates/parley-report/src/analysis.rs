@@ -192,9 +192,16 @@ pub struct DraftEvaluationReport {
 }
 
 /// What the robustness samples show.
+///
+/// When no weight or value is an interval (`uncertain` false), nothing is sampled
+/// (`samples` and `n_samples` 0) and every share is that of the one exact case: 0 or 1.
 #[derive(Serialize, Debug)]
 pub struct RobustnessReport {
-    /// How many samples.
+    /// Whether some weight or value is an interval, so that samples were drawn.
+    pub uncertain: bool,
+    /// How many samples were drawn (0 when nothing is uncertain).
+    pub n_samples: usize,
+    /// How many samples (the same as `n_samples`).
     pub samples: usize,
     /// Their seed.
     pub seed: u64,
@@ -902,15 +909,17 @@ pub fn build(record: &Scenario, analysis: &Analysis, max_concessions: usize) -> 
             .as_ref()
             .map(|grid| grid_approximation_report(record, &names.parties, grid)),
         robustness: analysis.robustness.as_ref().map(|robustness| RobustnessReport {
+            uncertain: robustness.uncertain,
+            n_samples: robustness.n_samples,
             samples: robustness.n_samples,
             seed: robustness.seed,
-            zone_exists_share: robustness.n_with_zone as f64 / robustness.n_samples as f64,
+            zone_exists_share: robustness.n_with_zone as f64 / robustness.n_cases() as f64,
             drafts: record
                 .drafts
                 .iter()
                 .enumerate()
                 .map(|(draft_idx, draft)| {
-                    let share = |count: usize| count as f64 / robustness.n_samples as f64;
+                    let share = |count: usize| count as f64 / robustness.n_cases() as f64;
                     let shares = DraftShares {
                         accepted: share(robustness.n_draft_accepted[draft_idx]),
                         possible: share(robustness.n_draft_possible[draft_idx]),

@@ -693,12 +693,19 @@ fn reference_frontier(out: &mut Out, analysis: &AnalysisReport) {
     }
 }
 
+/// What the robustness section says when no weight or value is an interval.
+pub const NOTHING_UNCERTAIN: &str =
+    "no figure is uncertain: the results hold as they are (no samples drawn)";
+
 fn robustness(out: &mut Out, analysis: &AnalysisReport) {
     if analysis.robustness.is_none() && analysis.cut_short("robustness").is_some() {
         out.heading("Robustness");
         out.line(&format!("  {}", not_computed(analysis, "robustness")));
     }
-    if let Some(robustness) = &analysis.robustness {
+    if analysis.robustness.as_ref().is_some_and(|robustness| !robustness.uncertain) {
+        out.heading("Robustness");
+        out.line(&format!("  {NOTHING_UNCERTAIN}"));
+    } else if let Some(robustness) = &analysis.robustness {
         out.heading(&format!(
             "Robustness ({} samples from the intervals, seed {})",
             robustness.samples, robustness.seed

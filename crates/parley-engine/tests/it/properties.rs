@@ -196,3 +196,32 @@ fn cancelled_computations_stop() {
         Err(parley_engine::Error::Cancelled)
     );
 }
+
+/// Spaces of four to twelve parties with a few hundred outcomes, where most outcomes are on the
+/// frontier and the layers' many-party sweep (grouped by a pivot) does the work.
+fn many_party_strategy() -> impl Strategy<Value = Reference> {
+    (4usize..=12, prop::collection::vec(2usize..=6, 2..=5)).prop_flat_map(
+        |(n_parties, option_counts)| {
+            let party = party_strategy(option_counts.clone());
+            (Just(option_counts), prop::collection::vec(party, n_parties))
+                .prop_map(|(option_counts, parties)| Reference { option_counts, parties })
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, rng_seed: prop::test_runner::RngSeed::Fixed(20_261_207), ..ProptestConfig::default() })]
+
+    #[test]
+    fn many_party_frontiers_match_reference(reference in many_party_strategy()) {
+        let space = reference.space();
+        let pool = build_thread_pool(2).unwrap();
+        let control = Control::none();
+        let zone_frontier = frontier(&reference.zone());
+        let all_frontier = frontier(&reference.everything());
+        prop_assert_eq!(to_scored(&pareto_frontier(&space, Scope::Zone, &pool, &control).unwrap()), zone_frontier.clone());
+        prop_assert_eq!(to_scored(&pareto_frontier(&space, Scope::Unrestricted, &pool, &control).unwrap()), all_frontier.clone());
+        let all_brute = brute_force(&space, Scope::Unrestricted, &pool, &control).unwrap();
+        prop_assert_eq!(to_scored(&all_brute.frontier), all_frontier);
+    }
+}

@@ -563,6 +563,9 @@ pub fn robustness(report: &Report, analysis: &AnalysisReport) -> Markup {
             h2 { "Robustness" }
             @match &analysis.robustness {
                 None => p.muted { "No samples were drawn (robustness analysis skipped)." },
+                Some(robustness) if !robustness.uncertain => {
+                    p { "No weight or value is an interval, so no figure is uncertain: the results hold as they are (no samples drawn)." }
+                },
                 Some(robustness) => {
                     p.small.muted {
                         (robustness.samples) " samples, seed " (robustness.seed) ": each draws every weight and value uniformly from its interval "

@@ -107,11 +107,12 @@ pub(crate) struct Sweep {
     /// is checked only against the groups whose points can dominate it (see
     /// [`Sweep::set_pivot`]); the last dominator found is checked first.
     groups: Vec<Vec<f64>>,
-    /// The masks whose groups hold points, to clear them on reset.
+    /// The masks whose groups hold points, in the order they were filled, and as a bit set.
     filled: Vec<usize>,
+    filled_masks: Vec<u64>,
     /// Where each party's bit of a mask is set: at or above this utility.
     pivot: Vec<f64>,
-    /// The group and position in it of the last dominator found.
+    /// The group of the last dominator found, and where its values start in the group.
     last_dominator: (usize, usize),
 }
 
@@ -128,6 +129,7 @@ impl Sweep {
             long_staircase: BTreeMap::new(),
             groups: Vec::new(),
             filled: Vec::new(),
+            filled_masks: Vec::new(),
             pivot: vec![f64::NEG_INFINITY; n_parties],
             last_dominator: (0, 0),
         }
@@ -167,6 +169,7 @@ impl Sweep {
             self.groups[mask].clear();
         }
         self.filled.clear();
+        self.filled_masks.fill(0);
         self.last_dominator = (0, 0);
     }
 
@@ -227,36 +230,67 @@ impl Sweep {
     fn insert_many(&mut self, key: &[f64]) -> bool {
         let n_parties = self.n_parties;
         if self.groups.is_empty() {
-            self.groups = vec![Vec::new(); 1 << n_parties.min(MASK_PARTIES)];
+            let n_masks = 1 << n_parties.min(MASK_PARTIES);
+            self.groups = vec![Vec::new(); n_masks];
+            self.filled_masks = vec![0; n_masks.div_ceil(64)];
         }
         let dominates = |kept: &[f64]| kept.iter().zip(key).all(|(kept, value)| kept >= value);
-        let (last_mask, last_idx) = self.last_dominator;
+        let (last_mask, last_start) = self.last_dominator;
         let last = &self.groups[last_mask];
-        if (last_idx + 1) * n_parties <= last.len()
-            && dominates(&last[last_idx * n_parties..(last_idx + 1) * n_parties])
+        if last_start + n_parties <= last.len()
+            && dominates(&last[last_start..last_start + n_parties])
         {
             return false;
         }
         let mask = self.mask(key);
         let full = self.groups.len() - 1;
         let free = full & !mask;
-        // Every mask that holds `mask`: `mask | subset` for each subset of the free bits,
-        // the fullest first (their points are above the pivot for the most parties).
-        let mut subset = free;
-        loop {
-            let group = &self.groups[mask | subset];
-            if let Some(kept_idx) = group.chunks_exact(n_parties).rposition(dominates) {
-                self.last_dominator = (mask | subset, kept_idx);
-                return false;
+        // Each group is walked by offsets, most recent point first.
+        let groups = &self.groups;
+        let dominator_in = |group_mask: usize| {
+            let group = &groups[group_mask];
+            let mut end = group.len();
+            while end > 0 {
+                let start = end - n_parties;
+                if dominates(&group[start..end]) {
+                    return Some(start);
+                }
+                end = start;
             }
-            if subset == 0 {
-                break;
+            None
+        };
+        let found = if 1usize << free.count_ones() <= self.filled.len() {
+            // Every mask that holds `mask`: `mask | subset` for each subset of the free bits,
+            // the fullest first (their points are above the pivot for the most parties).
+            let mut subset = free;
+            loop {
+                let group_mask = mask | subset;
+                if self.filled_masks[group_mask / 64] >> (group_mask % 64) & 1 == 1
+                    && let Some(start) = dominator_in(group_mask)
+                {
+                    break Some((group_mask, start));
+                }
+                if subset == 0 {
+                    break None;
+                }
+                subset = (subset - 1) & free;
             }
-            subset = (subset - 1) & free;
+        } else {
+            // Fewer groups hold points than there are masks to try: try those.
+            self.filled.iter().rev().find_map(|&group_mask| {
+                (group_mask & mask == mask)
+                    .then(|| dominator_in(group_mask).map(|start| (group_mask, start)))
+                    .flatten()
+            })
+        };
+        if let Some(dominator) = found {
+            self.last_dominator = dominator;
+            return false;
         }
         let group = &mut self.groups[mask];
         if group.is_empty() {
             self.filled.push(mask);
+            self.filled_masks[mask / 64] |= 1 << (mask % 64);
         }
         group.extend_from_slice(key);
         true

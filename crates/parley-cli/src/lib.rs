@@ -25,6 +25,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
     match args.command {
         Command::Check { files, domain } => check(&files, domain.as_deref()),
         Command::Analyze { scenario, domain, json, html, force, analysis } => {
+            if let Some(html) = &html {
+                files::refuse_existing(html, force)?;
+            }
             let loaded = files::with_grid(load(&scenario, domain.as_deref())?, analysis.grid)?;
             analyze(&loaded, json, html.as_deref().map(|path| (path, force)), &analysis, args.color)
         }
@@ -40,12 +43,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Db(db_args) => db::run(db_args),
         Command::Serve(serve_args) => serve::run(serve_args),
         Command::Import { format: ImportFormat::Genius { paths, domain, output, force } } => {
+            files::refuse_existing(&output, force)?;
             import_genius(&paths, domain.as_deref(), &output, force)
         }
         Command::Export { format: ExportFormat::Genius { file, output, force } } => {
             export_genius(file.as_deref(), &output, force)
         }
         Command::Import { format: ImportFormat::Geniusweb { dir, output, force } } => {
+            files::refuse_existing(&output, force)?;
             write_imported(&files::read_geniusweb_folder(&dir)?, &output, force)
         }
         Command::Export { format: ExportFormat::Geniusweb { file, output, force } } => {

@@ -5,6 +5,7 @@ mod budget;
 mod check;
 mod coverage;
 mod db;
+mod force;
 mod genius;
 mod geniusweb;
 mod helpers;

@@ -460,6 +460,9 @@ fn analysis_sections(out: &mut Out, analysis: &AnalysisReport) {
             .collect();
         out.line(&format!("    {party}: {}", weights.join(", ")));
     }
+    for note in &analysis.notes {
+        out.line(&format!("  note: {note}"));
+    }
 
     packages(out, analysis);
 
@@ -607,6 +610,9 @@ fn constraint_sections(
             .map(|(party, value)| format!("{party} {value:.3}"))
             .collect();
         out.line(&format!("  disagreement point: {}", disagreement.join(", ")));
+    }
+    for note in &analysis.notes {
+        out.line(&format!("  note: {note}"));
     }
     packages(out, analysis);
     out.line(&format!(

@@ -318,3 +318,13 @@ stances = { low = 1.0, high = 0.0 }
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(report["notes"].as_array().map(Vec::len), Some(3), "{}", report["notes"]);
 }
+
+#[test]
+fn exact_numbers_read_as_numbers_and_empty_sections_say_so() {
+    assert_cmd_snapshot!(parley().current_dir(data("")).args([
+        "analyze",
+        "bare.toml",
+        "--samples",
+        "0"
+    ]));
+}

@@ -10,4 +10,5 @@ mod genius;
 mod geniusweb;
 mod helpers;
 mod kill;
+mod prerequisites;
 mod simulate;

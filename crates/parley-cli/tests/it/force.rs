@@ -49,7 +49,7 @@ fn every_command_that_writes_a_file_refuses_to_overwrite_it_without_force() {
     assert!(String::from_utf8_lossy(&html).starts_with("<!DOCTYPE html>"));
 
     assert_eq!(
-        run(dir, &["export".as_ref(), "genius".as_ref(), "-o".as_ref(), "genius".as_ref()]).0,
+        run(dir, &["export", "genius", "--lossy", "-o", "genius"].map(OsStr::new)).0,
         Some(0)
     );
     let imported = refuses_then_forces(

@@ -244,6 +244,10 @@ pub enum ExportFormat {
         /// scenario) are replaced, all at once; its other files are kept.
         #[arg(long)]
         force: bool,
+        /// Write the files even when the analysis of them would not give the scenario's
+        /// answer (GENIUS cannot hold red lines, nor a consent needed on some issues only).
+        #[arg(long)]
+        lossy: bool,
     },
     /// A GeniusWeb scenario folder (JSON): a domain file and one LinearAdditiveUtilitySpace
     /// profile per negotiating party.

@@ -60,12 +60,15 @@ pub enum DbCommand {
     /// Copy the database into a new SQLite file, consistent as of one moment; safe while a
     /// server writes.
     Backup {
-        /// The backup file to create; never overwritten.
+        /// The backup file to create; an existing file is kept unless `--force`.
         #[arg(short, long)]
         output: PathBuf,
         /// A SQLite file or a postgres:// URL.
         #[arg(long, default_value = DEFAULT_DATABASE)]
         database: String,
+        /// Replace the backup file if it exists (the new backup is made whole beside it first).
+        #[arg(long)]
+        force: bool,
     },
     /// Add a user and print its API token, once.
     AddUser {
@@ -160,6 +163,7 @@ async fn run_async(command: DbCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         DbCommand::Export { output, database, force, as_of } => {
+            crate::files::refuse_existing(&output, force)?;
             let as_of = as_of
                 .map(|text| {
                     text.parse::<jiff::Timestamp>().with_context(|| {
@@ -176,12 +180,33 @@ async fn run_async(command: DbCommand) -> Result<ExitCode> {
             store.close().await;
             Ok(ExitCode::SUCCESS)
         }
-        DbCommand::Backup { output, database } => {
+        DbCommand::Backup { output, database, force } => {
+            crate::files::refuse_existing(&output, force)?;
             let store = open_read_only(&database).await?;
-            store
-                .backup(&output)
-                .await
-                .with_context(|| format!("cannot back up {}", store.database()))?;
+            if output.exists() {
+                // The new backup is made whole under another name in the same folder, then
+                // takes the old one's place in one rename: the old one is never half replaced.
+                let dir = match output.parent() {
+                    Some(parent) if !parent.as_os_str().is_empty() => parent,
+                    _ => std::path::Path::new("."),
+                };
+                let staging = tempfile::Builder::new()
+                    .prefix(".parley-backup-")
+                    .tempdir_in(dir)
+                    .with_context(|| format!("cannot write in '{}'", dir.display()))?;
+                let fresh = staging.path().join("backup.db");
+                store
+                    .backup(&fresh)
+                    .await
+                    .with_context(|| format!("cannot back up {}", store.database()))?;
+                std::fs::rename(&fresh, &output)
+                    .with_context(|| format!("cannot replace '{}'", output.display()))?;
+            } else {
+                store
+                    .backup(&output)
+                    .await
+                    .with_context(|| format!("cannot back up {}", store.database()))?;
+            }
             crate::print(&format!(
                 "backed up {} to '{}' (a SQLite file)\n",
                 store.database(),

@@ -337,11 +337,18 @@ pub(crate) fn is_geniusweb_file(path: &Path) -> bool {
         })
 }
 
-/// Writes a file whole or not at all: into a temporary file beside it, then renamed over it.
-pub(crate) fn write_atomically(path: &Path, text: &str, force: bool) -> Result<()> {
+/// Refuses a file that exists, unless `force`: called before the work whose result it would
+/// hold, as well as when it is written.
+pub(crate) fn refuse_existing(path: &Path, force: bool) -> Result<()> {
     if path.exists() && !force {
         bail!("'{}' exists; pass --force to overwrite it", path.display());
     }
+    Ok(())
+}
+
+/// Writes a file whole or not at all: into a temporary file beside it, then renamed over it.
+pub(crate) fn write_atomically(path: &Path, text: &str, force: bool) -> Result<()> {
+    refuse_existing(path, force)?;
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),

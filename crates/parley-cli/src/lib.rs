@@ -3,6 +3,7 @@
 
 pub mod args;
 mod db;
+mod export_check;
 mod files;
 mod serve;
 mod simulate;
@@ -25,6 +26,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
     match args.command {
         Command::Check { files, domain } => check(&files, domain.as_deref()),
         Command::Analyze { scenario, domain, json, html, force, analysis } => {
+            if let Some(html) = &html {
+                files::refuse_existing(html, force)?;
+            }
             let loaded = files::with_grid(load(&scenario, domain.as_deref())?, analysis.grid)?;
             analyze(&loaded, json, html.as_deref().map(|path| (path, force)), &analysis, args.color)
         }
@@ -40,12 +44,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Db(db_args) => db::run(db_args),
         Command::Serve(serve_args) => serve::run(serve_args),
         Command::Import { format: ImportFormat::Genius { paths, domain, output, force } } => {
+            files::refuse_existing(&output, force)?;
             import_genius(&paths, domain.as_deref(), &output, force)
         }
-        Command::Export { format: ExportFormat::Genius { file, output, force } } => {
-            export_genius(file.as_deref(), &output, force)
+        Command::Export { format: ExportFormat::Genius { file, output, force, lossy } } => {
+            export_genius(file.as_deref(), &output, force, lossy)
         }
         Command::Import { format: ImportFormat::Geniusweb { dir, output, force } } => {
+            files::refuse_existing(&output, force)?;
             write_imported(&files::read_geniusweb_folder(&dir)?, &output, force)
         }
         Command::Export { format: ExportFormat::Geniusweb { file, output, force } } => {
@@ -167,7 +173,7 @@ fn write_imported(
     Ok(ExitCode::SUCCESS)
 }
 
-fn export_genius(file: Option<&Path>, output: &Path, force: bool) -> Result<ExitCode> {
+fn export_genius(file: Option<&Path>, output: &Path, force: bool, lossy: bool) -> Result<ExitCode> {
     let paths: Vec<PathBuf> = file.map(Path::to_path_buf).into_iter().collect();
     let loaded = load(&paths, None)?;
     let (domain, profiles) = parley_genius::from_model(&loaded.scenario)?;
@@ -178,7 +184,43 @@ fn export_genius(file: Option<&Path>, output: &Path, force: bool) -> Result<Exit
     for (party, profile) in &profiles {
         outputs.push((format!("{party}.xml"), parley_genius::write_profile(&domain, profile)));
     }
-    write_export(output, outputs, force, "GENIUS", files::is_genius_file, &loaded, || {})?;
+    // Red lines and partial consents cannot be written: where the scenario has some, the
+    // files are analysed as they will be read, before anything is written.
+    let lost = export_check::genius_cannot_hold(&loaded.scenario);
+    let mut note = None;
+    if !lost.is_empty() {
+        let what = format!("GENIUS cannot hold {}", lost.join("; "));
+        match export_check::genius_changes(&loaded.scenario, &outputs)? {
+            Some(changes) if changes.is_empty() => {
+                note = Some(format!(
+                    "note: {what}; the analysis of the files gives the same zone, frontier and packages"
+                ));
+            }
+            Some(changes) if !lossy => bail!(
+                "the export would change the answer: {}, because {what}; pass --lossy to write it anyway",
+                changes.join(", ")
+            ),
+            None if !lossy => bail!(
+                "{what}, and the analysis that would check that the export keeps the answer ran past 10 s; pass --lossy to write it anyway"
+            ),
+            Some(changes) => {
+                note = Some(format!(
+                    "warning: written with --lossy: {}, because {what}",
+                    changes.join(", ")
+                ));
+            }
+            None => {
+                note = Some(format!(
+                    "warning: written with --lossy: {what}, and whether the answer is kept was not checked (the analysis ran past 10 s)"
+                ));
+            }
+        }
+    }
+    write_export(output, outputs, force, "GENIUS", files::is_genius_file, &loaded, || {
+        if let Some(note) = &note {
+            anstream::eprintln!("{}", escape_controls(note, false));
+        }
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 

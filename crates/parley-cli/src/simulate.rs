@@ -165,29 +165,56 @@ pub(crate) fn simulate(args: &SimulateArgs, loaded: &LoadedScenario) -> Result<E
         let _ = writeln!(out, "  {}: {strategy}", one_line(name));
     }
     out.push('\n');
+    // Each outcome as issue=option pairs and each utility with its party; an answer to the
+    // outcome just put forward says so instead of repeating it.
+    let issue_ids: Vec<String> =
+        record.issues.iter().map(|issue| one_line(issue.id.as_str())).collect();
+    let pairs = |outcome: &[u16]| -> String {
+        issue_ids
+            .iter()
+            .zip(outcome_ids(outcome))
+            .map(|(issue, option)| format!("{issue}={option}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let keyed_utilities = |utilities: &[f64]| -> String {
+        names
+            .iter()
+            .zip(utilities)
+            .map(|(name, utility)| format!("{} {utility:.3}", one_line(name)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let speaker_width = names
+        .iter()
+        .map(|name| one_line(name).chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("mediator".len());
+    let mut last_outcome: Option<&[u16]> = None;
     for event in &transcript.events {
-        let utilities: Vec<String> =
-            event.utilities.iter().map(|utility| format!("{utility:.3}")).collect();
-        let _ = writeln!(
-            out,
-            "{:>4} {:<10} {:<8} {}  [{}]",
-            event.round,
-            one_line(&speaker_name(event.speaker)),
-            event.action.name(),
-            outcome_ids(&event.outcome).join(" "),
-            utilities.join(" "),
-        );
+        let speaker = one_line(&speaker_name(event.speaker));
+        let lead =
+            format!("{:>4} {speaker:<speaker_width$} {:<7}", event.round, event.action.name());
+        if last_outcome == Some(event.outcome.as_slice()) {
+            let _ = writeln!(out, "{lead} the same outcome");
+        } else {
+            let _ = writeln!(out, "{lead} {}", pairs(&event.outcome));
+            let _ = writeln!(
+                out,
+                "{:indent$} utilities: {}",
+                "",
+                keyed_utilities(&event.utilities),
+                indent = lead.chars().count()
+            );
+        }
+        last_outcome = Some(event.outcome.as_slice());
     }
     out.push('\n');
     let summary = &run.summary;
     match &summary.agreement {
         Some(outcome) => {
-            let _ = writeln!(
-                out,
-                "agreement after {} rounds: {}",
-                summary.rounds,
-                outcome_ids(outcome).join(" ")
-            );
+            let _ = writeln!(out, "agreement after {} rounds: {}", summary.rounds, pairs(outcome));
         }
         None => {
             let _ = writeln!(out, "no agreement after {} rounds", summary.rounds);

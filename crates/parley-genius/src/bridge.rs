@@ -263,9 +263,32 @@ pub fn from_model(
         .iter()
         .map(|party| {
             // Raw weights: GENIUS normalises them, and exact ones come back unchanged.
-            let weights: Vec<f64> =
-                party.raw_weights.iter().map(|interval| interval.middle()).collect();
-            let values = party.point_values();
+            let weights: Vec<f64> = party
+                .raw_weights
+                .iter()
+                .zip(&party.weight_provenance)
+                .map(|(interval, provenance)| match provenance {
+                    parley_model::utility::Provenance::Exact => interval.middle(),
+                    _ => shortest_near(interval.middle()),
+                })
+                .collect();
+            // Exact values are written as they are; the middles of the scale's intervals as
+            // the decimals they stand for, without a sum's rounding noise.
+            let values: Vec<Vec<f64>> = party
+                .point_values()
+                .into_iter()
+                .zip(&party.value_provenance)
+                .map(|(values, provenance)| {
+                    values
+                        .into_iter()
+                        .zip(provenance)
+                        .map(|(value, provenance)| match provenance {
+                            parley_model::utility::Provenance::Exact => value,
+                            _ => shortest_near(value),
+                        })
+                        .collect()
+                })
+                .collect();
             let issues = domain
                 .issues
                 .iter()
@@ -320,6 +343,19 @@ pub fn from_model(
         .collect::<Result<Vec<_>, ConversionError>>()?;
     Scenario::new(domain.clone(), profiles.clone())?;
     Ok((domain, profiles))
+}
+
+/// The shortest decimal within two units in the last place of a number: `0.3` for the
+/// middle of [0.2, 0.4], `0.30000000000000004`; a number with no such decimal is kept.
+pub(crate) fn shortest_near(value: f64) -> f64 {
+    if !value.is_finite() || value == 0.0 {
+        return value;
+    }
+    let ulp = f64::from_bits(value.abs().to_bits() + 1) - value.abs();
+    (0..=15)
+        .filter_map(|n_digits| format!("{value:.n_digits$e}").parse::<f64>().ok())
+        .find(|read| (read - value).abs() <= 2.0 * ulp)
+        .unwrap_or(value)
 }
 
 /// How close a GENIUS function must come to a curve's values to stand for it.
@@ -572,6 +608,20 @@ mod tests {
             let Stance::Value(value) = stance else { unreachable!("GENIUS values are exact") };
             assert!((value - expected).abs() < 1e-12, "{value} {expected}");
         }
+    }
+
+    #[test]
+    fn middles_of_intervals_are_exported_as_their_shortest_decimal() {
+        assert_eq!(super::shortest_near((0.2 + 0.4) / 2.0), 0.3);
+        assert_eq!(format!("{:?}", super::shortest_near((0.2 + 0.4) / 2.0)), "0.3");
+        assert_eq!(super::shortest_near(8.5), 8.5);
+        assert_eq!(super::shortest_near(1.0 / 3.0), 1.0 / 3.0);
+        let scenario = read_scenario(parley_model::builtin::TALKS_2025_TOML).scenario.unwrap();
+        let (domain, profiles) = from_model(&scenario).unwrap();
+        let russia = profiles.iter().find(|(party, _)| party == "russia").unwrap();
+        let written = crate::write_profile(&domain, &russia.1);
+        assert!(written.contains("evaluation=\"0.3\""), "{written}");
+        assert!(!written.contains("0000000"), "{written}");
     }
 
     #[test]

@@ -9,6 +9,30 @@ use crate::stance::{Stance, StanceLevel};
 use crate::validate::ValidScenario;
 use crate::{Basis, Date, FuzzyDate, Id};
 
+/// What an assumed position says, as it reads: `: importance medium; major-role
+/// objection, consulted workable`.
+fn position_summary(position: &crate::scenario::Position) -> String {
+    use crate::stance::{Importance, Stance};
+    let mut parts = Vec::new();
+    match position.importance {
+        Some(Importance::Level(level)) => parts.push(format!("importance {}", level.as_str())),
+        Some(Importance::Weight(weight)) => parts.push(format!("weight {weight}")),
+        None => {}
+    }
+    let stances: Vec<String> = position
+        .stances
+        .iter()
+        .map(|(option, stance)| match stance {
+            Stance::Level(level) => format!("{option} {}", level.as_str()),
+            Stance::Value(value) => format!("{option} {value}"),
+        })
+        .collect();
+    if !stances.is_empty() {
+        parts.push(stances.join(", "));
+    }
+    if parts.is_empty() { String::new() } else { format!(": {}", parts.join("; ")) }
+}
+
 /// The meetings in date order; undated meetings follow, planned ones last.
 pub fn timeline(scenario: &ValidScenario) -> Vec<&Meeting> {
     let mut meetings: Vec<&Meeting> = scenario.scenario().meetings.iter().collect();
@@ -250,7 +274,12 @@ pub fn assumptions(scenario: &ValidScenario) -> Vec<Assumption> {
         if position.confidence == Basis::Assumed {
             found.push(Assumption {
                 path: format!("positions[{idx}]"),
-                what: format!("position of '{}' on '{}'", position.party, position.issue),
+                what: format!(
+                    "position of '{}' on '{}'{}",
+                    position.party,
+                    position.issue,
+                    position_summary(position)
+                ),
             });
         }
     }
@@ -336,7 +365,7 @@ constraints = [{ value = 4, includes = [{ issue = "price", from = "high", to = "
             listed,
             [
                 "scale: the mapping from stances to values and from importances to weights",
-                "positions[0]: position of 'a' on 'price'",
+                "positions[0]: position of 'a' on 'price': low preferred, high red-line",
                 "constraint_utilities[0]: constraint utility of 'b' (1 constraint(s), max utility 4)",
             ]
         );

@@ -44,7 +44,10 @@ pub struct Scale {
 
 impl Default for Scale {
     /// The default mapping, an analyst's assumption: six equal bands of value, a red line at
-    /// zero, and raw weights that double from one importance level to the next.
+    /// zero, and raw weights that double from one importance level to the next. An issue
+    /// whose importance is not recorded takes the scale's two middle levels, medium and high
+    /// ([2, 8], point estimate 5): neutral, it neither outweighs every recorded issue (as the
+    /// whole range [1, 16], point estimate 8.5, would) nor weighs less than every one.
     fn default() -> Scale {
         Scale {
             stances: [
@@ -62,7 +65,7 @@ impl Default for Scale {
                 Interval::new(8.0, 16.0),
             ],
             unknown_stance: Interval::new(0.0, 1.0),
-            unknown_importance: Interval::new(1.0, 16.0),
+            unknown_importance: Interval::new(2.0, 8.0),
             basis: Basis::Assumed,
         }
     }

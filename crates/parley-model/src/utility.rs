@@ -281,12 +281,25 @@ mod tests {
         let scenario = talks();
         let russia = &party_utilities(&scenario, None)[0];
         // donbas critical [8, 16], nato high [4, 8], europe-seat medium [2, 4], borders high [4, 8],
-        // security-guarantees and financing unknown [1, 16].
-        let middles = [12.0, 6.0, 8.5, 8.5, 3.0, 6.0];
+        // security-guarantees and financing unrecorded: [2, 8], between medium and high.
+        let middles = [12.0, 6.0, 5.0, 5.0, 3.0, 6.0];
         let sum: f64 = middles.iter().sum();
         let expected: Vec<f64> = middles.iter().map(|middle| middle / sum).collect();
         assert_eq!(russia.point_weights(), expected);
         assert!((russia.point_weights().iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn an_unrecorded_importance_weighs_less_than_a_recorded_high_one() {
+        // Russia records donbas as critical and nato as high, and nothing on
+        // security-guarantees: that issue must not outweigh the ones whose importance is known
+        // to be high, nor weigh less than one known to be medium.
+        let scenario = talks();
+        let russia = &party_utilities(&scenario, None)[0];
+        let weights = russia.point_weights();
+        let (nato, security, europe_seat) = (weights[1], weights[2], weights[4]);
+        assert!(security < nato, "{weights:?}");
+        assert!(security > europe_seat, "{weights:?}");
     }
 
     #[test]

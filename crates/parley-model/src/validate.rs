@@ -14,6 +14,7 @@ use crate::scenario::{
     PointSelection, Position, Scenario, Settlement, Visibility,
 };
 use crate::stance::{Importance, Stance};
+use crate::suggest::did_you_mean;
 use crate::{Date, FuzzyDate, Id};
 
 /// A scenario with no errors: every reference resolves and every invariant holds.
@@ -211,8 +212,26 @@ impl<'a> Checker<'a> {
 
     fn check_reference(&mut self, what: &str, id: &Id, known: bool, path: FieldPath) {
         if !known {
-            self.error(Kind::UnknownReference, path, format!("unknown {what} '{id}'"));
+            let scenario = self.scenario;
+            let ids: Vec<&Id> = match what {
+                "party" => scenario.parties.iter().map(|party| &party.id).collect(),
+                "issue" => scenario.issues.iter().map(|issue| &issue.id).collect(),
+                "track" => scenario.tracks.iter().map(|track| &track.id).collect(),
+                "draft" => scenario.drafts.iter().map(|draft| &draft.id).collect(),
+                "claim" => scenario.claims.iter().map(|claim| &claim.id).collect(),
+                _ => Vec::new(),
+            };
+            let suggestion = did_you_mean(id.as_str(), ids.into_iter().map(Id::as_str));
+            self.error(Kind::UnknownReference, path, format!("unknown {what} '{id}'{suggestion}"));
         }
+    }
+
+    /// `issue 'land' has no option 'grant'`, with the option nearest to it.
+    fn no_option_message(&self, issue_idx: usize, option: &Id) -> String {
+        let issue = &self.scenario.issues[issue_idx];
+        let suggestion =
+            did_you_mean(option.as_str(), issue.options.iter().map(|option| option.id.as_str()));
+        format!("issue '{}' has no option '{option}'{suggestion}", issue.id)
     }
 
     fn check_party_ref(&mut self, id: &Id, path: FieldPath) {
@@ -230,7 +249,11 @@ impl<'a> Checker<'a> {
         for (cite_idx, cite) in cites.iter().enumerate() {
             let cite_path = path.index(cite_idx);
             let Some(&source_idx) = self.sources.get(&cite.source) else {
-                let message = format!("unknown source '{}'", cite.source);
+                let suggestion = did_you_mean(
+                    cite.source.as_str(),
+                    self.scenario.sources.iter().map(|source| source.id.as_str()),
+                );
+                let message = format!("unknown source '{}'{suggestion}", cite.source);
                 self.error(Kind::UnknownReference, cite_path.key("source"), message);
                 continue;
             };
@@ -575,8 +598,18 @@ impl<'a> Checker<'a> {
                 let party_idx =
                     self.delegates.get(attendee).or_else(|| self.parties.get(attendee)).copied();
                 let Some(party_idx) = party_idx else {
-                    let message =
-                        format!("attendee '{attendee}' is no party's delegate (nor a party)");
+                    let scenario = self.scenario;
+                    let known = scenario.parties.iter().flat_map(|party| {
+                        party
+                            .delegates
+                            .iter()
+                            .map(|delegate| delegate.id.as_str())
+                            .chain([party.id.as_str()])
+                    });
+                    let suggestion = did_you_mean(attendee.as_str(), known);
+                    let message = format!(
+                        "attendee '{attendee}'{suggestion} is no party's delegate (nor a party)"
+                    );
                     self.error(Kind::UnknownAttendee, attendee_path, message);
                     continue;
                 };
@@ -721,10 +754,9 @@ impl<'a> Checker<'a> {
             self.error(Kind::Inconsistent, point_path.key("issue"), message);
         }
         let Some(issue_idx) = issue_idx else { return };
-        let issue = &self.scenario.issues[issue_idx];
         for (option, option_path) in options {
             if !self.options[issue_idx].contains_key(option) {
-                let message = format!("issue '{}' has no option '{option}'", issue.id);
+                let message = self.no_option_message(issue_idx, option);
                 self.error(Kind::UnknownOption, option_path, message);
             }
         }
@@ -905,12 +937,11 @@ impl<'a> Checker<'a> {
     }
 
     fn check_stances(&mut self, position: &Position, issue_idx: usize, path: &FieldPath) {
-        let issue = &self.scenario.issues[issue_idx];
         let mut seen = BTreeSet::new();
         for (option, stance) in &position.stances {
             let stance_path = path.key("stances").key(option.to_string());
             if !self.options[issue_idx].contains_key(option) {
-                let message = format!("issue '{}' has no option '{option}'", issue.id);
+                let message = self.no_option_message(issue_idx, option);
                 self.error(Kind::UnknownOption, stance_path.clone(), message);
             }
             if !seen.insert(option) {
@@ -1011,7 +1042,7 @@ impl<'a> Checker<'a> {
             let mut option_index = |option: &Id, field: &'static str| {
                 let index = self.options[issue_idx].get(option).copied();
                 if index.is_none() {
-                    let message = format!("issue '{}' has no option '{option}'", issue.id);
+                    let message = self.no_option_message(issue_idx, option);
                     self.error(Kind::UnknownOption, bound_path.key(field), message);
                 }
                 index

@@ -193,7 +193,8 @@ pub(crate) fn keyword_lookup<T: Copy>(
 ) -> Result<T, String> {
     all.iter().copied().find(|&value| name(value) == text).ok_or_else(|| {
         let expected: Vec<&str> = all.iter().map(|&value| name(value)).collect();
-        format!("unknown value '{text}', expected one of: {}", expected.join(", "))
+        let suggestion = crate::suggest::did_you_mean(text, expected.iter().copied());
+        format!("unknown value '{text}'{suggestion}, expected one of: {}", expected.join(", "))
     })
 }
 

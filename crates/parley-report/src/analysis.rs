@@ -9,7 +9,9 @@ use parley_engine::blocking::Concession;
 use parley_engine::control::Exceeded;
 use parley_engine::outcome_set::OutcomeSet;
 use parley_engine::zone::ZoneSize;
+use parley_model::scale::Scale;
 use parley_model::scenario::Scenario;
+use parley_model::stance::ImportanceLevel;
 use parley_model::utility::Provenance;
 
 use crate::schema::as_map;
@@ -252,6 +254,9 @@ pub struct AnalysisReport {
     /// Each party's best utility over all outcomes.
     #[serde(serialize_with = "as_map")]
     pub best: Vec<(String, f64)>,
+    /// What explains a number a reader may not expect: the weight an unrecorded importance
+    /// takes, a disagreement value that is not the party's reservation.
+    pub notes: Vec<String>,
     /// The numbers behind every result.
     pub utility_model: UtilityModelReport,
     /// The agreement zone.
@@ -565,7 +570,8 @@ pub fn build_constraints(
             frontier.missing_bounds.len()
         )
     };
-    AnalysisReport {
+    let mut report = AnalysisReport {
+        notes: Vec::new(),
         outcomes: analysis.space.n_outcomes(),
         indifferent_issues: free_issues.clone(),
         disagreement: solutions
@@ -636,7 +642,9 @@ pub fn build_constraints(
             not_applicable: vec!["zone_size", "no_deal", "draft_evaluations", "robustness"],
             message,
         }),
-    }
+    };
+    report.notes = notes(record, &report.utility_model, &report.disagreement);
+    report
 }
 
 fn count_text(count: f64) -> String {
@@ -746,6 +754,70 @@ impl Names<'_> {
     }
 }
 
+/// Notes on the numbers a reader may not expect: the weight an importance no position
+/// records takes, and each disagreement value that is not the party's reservation.
+fn notes(
+    record: &Scenario,
+    utility_model: &UtilityModelReport,
+    disagreement: &[(String, f64)],
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    let unrecorded: Vec<&str> = utility_model
+        .parties
+        .iter()
+        .filter(|(_, model)| model.weight_sources.iter().any(|(_, source)| *source == "unknown"))
+        .map(|(party, _)| party.as_str())
+        .collect();
+    if !unrecorded.is_empty() {
+        let scale = &record.scale;
+        let unknown = scale.unknown_importance;
+        let levels: Vec<String> = ImportanceLevel::ALL
+            .iter()
+            .map(|&level| {
+                format!("{} {}", level.as_str(), number(scale.importance(level).middle()))
+            })
+            .collect();
+        notes.push(format!(
+            "an issue whose importance to a party is not recorded (marked ?; {}) takes the scale's unknown raw weight [{}, {}], point estimate {}, against {} for the recorded levels{}",
+            unrecorded.join(", "),
+            number(unknown.low),
+            number(unknown.high),
+            number(unknown.middle()),
+            levels.join(", "),
+            if *scale == Scale::default() {
+                ": the scale's two middle levels, so it neither outweighs every recorded issue nor weighs less than every one"
+            } else {
+                ""
+            }
+        ));
+    }
+    for (party, model) in &utility_model.parties {
+        let Some((_, value)) = disagreement.iter().find(|(name, _)| name == party) else {
+            continue;
+        };
+        match model.reservation {
+            None => notes.push(format!(
+                "{party} has no recorded reservation: its disagreement value is its lowest utility over all outcomes, {value:.3}"
+            )),
+            Some(reservation) if reservation < *value => notes.push(format!(
+                "{party}'s reservation {} is below its lowest utility over all outcomes, {value:.3}: every outcome is worth more to it than no deal, so its disagreement value is that lowest utility",
+                number(reservation)
+            )),
+            Some(reservation) if reservation > *value => notes.push(format!(
+                "{party}'s reservation {} is above its disagreement value {value:.3}",
+                number(reservation)
+            )),
+            Some(_) => {}
+        }
+    }
+    notes
+}
+
+/// A number as short as it reads exactly: `5`, `0.35`.
+fn number(value: f64) -> String {
+    format!("{value}")
+}
+
 /// The analysis fields of the report.
 pub fn build(record: &Scenario, analysis: &Analysis, max_concessions: usize) -> AnalysisReport {
     let names = Names {
@@ -851,6 +923,7 @@ pub fn build(record: &Scenario, analysis: &Analysis, max_concessions: usize) -> 
             .collect(),
         disagreement: names.per_party(space.disagreement()),
         best: names.per_party(space.best()),
+        notes: notes(record, &utility_model, &names.per_party(space.disagreement())),
         utility_model,
         agreement_zone: ZoneReport {
             exists: analysis.zone_exists,

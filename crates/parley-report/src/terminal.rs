@@ -97,7 +97,7 @@ fn stance_glyph(stance: &serde_json::Value) -> (String, Style) {
         Some("acceptable") => ("A".to_owned(), style(AnsiColor::Green)),
         Some("preferred") => ("P".to_owned(), style(AnsiColor::Green).bold()),
         _ => match stance.as_f64() {
-            Some(value) => (format!("{}", ((value * 10.0).round() as u8).min(9)), Style::new()),
+            Some(_) => ("#".to_owned(), Style::new()),
             None => ("?".to_owned(), Style::new()),
         },
     }
@@ -161,6 +161,11 @@ fn parties(out: &mut Out, report: &Report) {
 
 fn timeline(out: &mut Out, report: &Report) {
     out.heading("Tracks and meetings, in date order");
+    if report.tracks.is_empty() && report.timeline.is_empty() {
+        out.line("  no tracks or meetings recorded");
+    } else if report.timeline.is_empty() {
+        out.line("  no meetings recorded");
+    }
     for track in &report.tracks {
         let document = track
             .document
@@ -203,6 +208,9 @@ fn timeline(out: &mut Out, report: &Report) {
 
 fn drafts(out: &mut Out, report: &Report) {
     out.heading("Drafts and lineage");
+    if report.drafts.is_empty() {
+        out.line("  no drafts recorded");
+    }
     for draft in &report.drafts {
         let described = if draft.n_described_points < draft.n_points {
             format!(", {} described", draft.n_described_points)
@@ -239,8 +247,12 @@ fn drafts(out: &mut Out, report: &Report) {
 
 fn matrix(out: &mut Out, report: &Report) {
     out.heading("Stances (party x issue)");
+    if report.stance_matrix.is_empty() {
+        out.line("  no positions recorded");
+        return;
+    }
     out.line("  P preferred, A acceptable, W workable, O objection, S strong objection, X red line, . unknown;");
-    out.line("  0-9 exact value in tenths; importance: L low, M medium, H high, C critical, # exact weight");
+    out.line("  # exact number (listed below the table); importance: L low, M medium, H high, C critical");
     let party_width =
         report.party_details.iter().map(|party| party.id.len()).max().unwrap_or(0).max(5);
     let column_widths: Vec<usize> =
@@ -285,6 +297,57 @@ fn matrix(out: &mut Out, report: &Report) {
         let options: Vec<&str> = issue.options.iter().map(|option| option.id.as_str()).collect();
         out.line(&format!("    {}: {}", issue.id, options.join(", ")));
     }
+    exact_numbers(out, report);
+}
+
+/// The exact numbers of the matrix (the cells marked `#`), party by party: the weight, and
+/// the value of each option.
+fn exact_numbers(out: &mut Out, report: &Report) {
+    let mut header_written = false;
+    for party in report.party_details.iter().map(|party| &party.id) {
+        for issue in &report.issues {
+            let Some(cell) = report
+                .stance_matrix
+                .iter()
+                .find(|cell| &cell.party == party && cell.issue == issue.id)
+            else {
+                continue;
+            };
+            let weight = cell.importance.as_ref().and_then(serde_json::Value::as_f64);
+            let values: Vec<String> = issue
+                .options
+                .iter()
+                .filter_map(|option| {
+                    let (_, stance) = cell.stances.iter().find(|(id, _)| id == &option.id)?;
+                    stance.as_f64().map(|value| format!("{} {}", option.id, exact(value)))
+                })
+                .collect();
+            if weight.is_none() && values.is_empty() {
+                continue;
+            }
+            if !header_written {
+                out.line("  exact numbers (weight; option values):");
+                header_written = true;
+            }
+            let weight = weight.map_or("weight not exact".to_owned(), |weight| {
+                format!("weight {}", exact(weight))
+            });
+            let values =
+                if values.is_empty() { String::new() } else { format!("; {}", values.join(", ")) };
+            out.line(&format!("    {party} on {}: {weight}{values}", issue.id));
+        }
+    }
+}
+
+/// An exact number as it reads: as short as it is exact (`0.35`, `1`), or to six decimals
+/// when it has more (`0.333333`).
+fn exact(value: f64) -> String {
+    let shortest = format!("{value}");
+    if shortest.len() <= 8 {
+        return shortest;
+    }
+    let rounded = format!("{value:.6}");
+    rounded.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 fn blocking(out: &mut Out, report: &Report) {
@@ -346,7 +409,7 @@ fn claims(out: &mut Out, report: &Report) {
 fn assumptions(out: &mut Out, report: &Report) {
     out.heading("Analyst's assumptions (figures no source gives)");
     for assumption in &report.assumptions {
-        out.line(&format!("  {}: {}", assumption.path, assumption.what));
+        out.line(&format!("  {} (at {})", assumption.what, assumption.path));
     }
     let stances: Vec<String> = report
         .scale
@@ -459,6 +522,9 @@ fn analysis_sections(out: &mut Out, analysis: &AnalysisReport) {
             })
             .collect();
         out.line(&format!("    {party}: {}", weights.join(", ")));
+    }
+    for note in &analysis.notes {
+        out.line(&format!("  note: {note}"));
     }
 
     packages(out, analysis);
@@ -608,6 +674,9 @@ fn constraint_sections(
             .collect();
         out.line(&format!("  disagreement point: {}", disagreement.join(", ")));
     }
+    for note in &analysis.notes {
+        out.line(&format!("  note: {note}"));
+    }
     packages(out, analysis);
     out.line(&format!(
         "  not applicable to constraint utilities: {}",
@@ -622,8 +691,9 @@ fn drafts_and_robustness(out: &mut Out, analysis: &AnalysisReport) {
         out.line(&format!("  {}", not_computed(analysis, "drafts")));
         return robustness(out, analysis);
     };
-    if !evaluations.is_empty() {
-        out.heading("Drafts evaluated");
+    out.heading("Drafts evaluated");
+    if evaluations.is_empty() {
+        out.line("  no drafts recorded");
     }
     for evaluation in evaluations {
         let settled = if evaluation.settled_issues.is_empty() {
@@ -632,13 +702,32 @@ fn drafts_and_robustness(out: &mut Out, analysis: &AnalysisReport) {
             format!("settles {}", evaluation.settled_issues.join(", "))
         };
         out.styled(Style::new().bold(), &format!("  {}", evaluation.draft));
-        let distance = match evaluation.distance_to_frontier {
-            Some(distance) => format!("{distance:.3}"),
-            None => not_computed(analysis, "unrestricted_frontier"),
+        let acceptance = match evaluation.acceptance {
+            "accepted" => "accepted: every completion is in the agreement zone",
+            "rejected" => "rejected: no completion is in the agreement zone",
+            _ => {
+                "depends on its open points: some completions are in the agreement zone, others not"
+            }
+        };
+        out.line(&format!(": {acceptance}"));
+        // The distance is to the frontier of all outcomes, zone or not: a rejected draft can
+        // be efficient, and the line says so rather than seem to contradict itself.
+        let efficiency = match evaluation.distance_to_frontier {
+            Some(distance) if distance == 0.0 && evaluation.acceptance == "rejected" => {
+                "Pareto-efficient over all outcomes (distance 0), though outside the zone"
+                    .to_owned()
+            }
+            Some(0.0) => "can be settled on the Pareto frontier (distance 0)".to_owned(),
+            Some(distance) => {
+                format!("{distance:.3} short of the Pareto frontier of all outcomes")
+            }
+            None => format!(
+                "distance to the Pareto frontier {}",
+                not_computed(analysis, "unrestricted_frontier")
+            ),
         };
         out.line(&format!(
-            ": {}; {settled}; {} completion(s); distance to frontier {distance}",
-            evaluation.acceptance,
+            "      {settled}; {} completion(s); {efficiency}",
             count(evaluation.completions),
         ));
         for party in &evaluation.parties {

@@ -233,3 +233,98 @@ fn errors_quoting_scenario_text_have_their_control_characters_escaped() {
     assert!(!has_controls(&stderr), "{stderr:?}");
     assert!(stderr.contains(r"\u{1b}[31m\u{a}forged"), "{stderr}");
 }
+
+#[test]
+fn a_reservation_below_every_outcome_and_an_unrecorded_importance_are_explained() {
+    // North's reservation 0.1 is below the least any outcome gives it (0.2), so its
+    // disagreement value is 0.2; South records no reservation and no importance for 'fees'.
+    let temp = tempfile::tempdir().unwrap();
+    let scenario = r#"
+[scenario]
+id = "small"
+title = "Small"
+
+[[parties]]
+id = "north"
+name = "North"
+role = "principal"
+reservation = { value = 0.1 }
+
+[[parties]]
+id = "south"
+name = "South"
+role = "principal"
+
+[[issues]]
+id = "harbour"
+title = "Harbour"
+category = "territory"
+options = [{ id = "north" }, { id = "south" }]
+
+[[issues]]
+id = "fees"
+title = "Fees"
+category = "other"
+options = [{ id = "low" }, { id = "high" }]
+
+[[positions]]
+party = "north"
+issue = "harbour"
+weight = 1
+stances = { north = 1.0, south = 0.2 }
+
+[[positions]]
+party = "north"
+issue = "fees"
+weight = 0
+
+[[positions]]
+party = "south"
+issue = "harbour"
+importance = "high"
+stances = { north = 0.0, south = 1.0 }
+
+[[positions]]
+party = "south"
+issue = "fees"
+stances = { low = 1.0, high = 0.0 }
+"#;
+    std::fs::write(temp.path().join("small.toml"), scenario).unwrap();
+    let output = parley()
+        .current_dir(temp.path())
+        .args(["analyze", "small.toml", "--samples", "0"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("  disagreement point: north 0.200, south 0.000\n"), "{text}");
+    assert!(
+        text.contains("  note: north's reservation 0.1 is below its lowest utility over all outcomes, 0.200: every outcome is worth more to it than no deal, so its disagreement value is that lowest utility\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  note: south has no recorded reservation: its disagreement value is its lowest utility over all outcomes, 0.000\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  note: an issue whose importance to a party is not recorded (marked ?; south) takes the scale's unknown raw weight [2, 8], point estimate 5,"),
+        "{text}"
+    );
+    assert!(text.contains("    south: harbour 0.545*, fees 0.455?\n"), "{text}");
+    let json = parley()
+        .current_dir(temp.path())
+        .args(["analyze", "small.toml", "--samples", "0", "--json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(report["notes"].as_array().map(Vec::len), Some(3), "{}", report["notes"]);
+}
+
+#[test]
+fn exact_numbers_read_as_numbers_and_empty_sections_say_so() {
+    assert_cmd_snapshot!(parley().current_dir(data("")).args([
+        "analyze",
+        "bare.toml",
+        "--samples",
+        "0"
+    ]));
+}

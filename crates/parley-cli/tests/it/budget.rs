@@ -125,7 +125,7 @@ fn a_step_budget_cuts_steps_short_and_says_what_holds() {
         text.contains("an agreement zone, its size not computed (cut short: ran past"),
         "{text}"
     );
-    assert!(text.contains("distance to frontier not computed (cut short"), "{text}");
+    assert!(text.contains("distance to the Pareto frontier not computed (cut short"), "{text}");
     // Without the limit, the same file is analysed in full.
     let full = parley().args(args).output().unwrap();
     assert_eq!(full.status.code(), Some(0), "{}", String::from_utf8_lossy(&full.stderr));

@@ -103,3 +103,10 @@ fn nesting_beyond_the_recursion_limit_is_named_with_its_line_and_column() {
         "deep.toml:3:2: error[syntax]: key of 101 dotted parts nests tables too deeply (the reader's recursion limit), expected fewer parts\ndeep.toml: 1 error(s), 0 warning(s)\n"
     );
 }
+
+#[test]
+fn every_slip_of_a_first_scenario_is_reported_at_once_at_its_own_line() {
+    // The issue 'wage' has two mistakes and the position on it three: each is reported at its
+    // line, with a suggestion, and the warning about 'hours' points at 'hours'.
+    assert_cmd_snapshot!(parley().current_dir(data("")).args(["check", "first-hour.toml"]));
+}

@@ -142,7 +142,9 @@ fn entries(dir: &Path) -> Vec<String> {
 
 fn export(scenario: Option<&Path>, output: &Path, force: bool) -> std::process::Output {
     let mut command = parley();
-    command.args(["export", "genius"]);
+    // The built-in scenario's red lines change its answer in GENIUS: these tests are about
+    // the folder, so they take the loss.
+    command.args(["export", "genius", "--lossy"]);
     if let Some(scenario) = scenario {
         command.arg(scenario);
     }
@@ -352,4 +354,121 @@ fn a_real_issue_round_trips_through_parleys_format_and_back_to_genius() {
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(stderr.contains("issue 'Price' is continuous"), "{stderr}");
     assert!(!web.exists());
+}
+
+/// The JSON analysis of `parley analyze ARGS` with no robustness samples: the zone, the
+/// frontier and the packages.
+fn answer(dir: &Path, scenario: &str) -> serde_json::Value {
+    let output = parley()
+        .current_dir(dir)
+        .args(["analyze", scenario, "--json", "--samples", "0"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let round = |outcomes: &serde_json::Value| -> Vec<String> {
+        let mut res: Vec<String> = outcomes
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|outcome| {
+                let utilities: std::collections::BTreeMap<String, String> = outcome["utilities"]
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .map(|(party, utility)| {
+                        (party.clone(), format!("{:.9}", utility.as_f64().unwrap()))
+                    })
+                    .collect();
+                format!("{} {utilities:?}", outcome["outcome"])
+            })
+            .collect();
+        res.sort();
+        res
+    };
+    serde_json::json!({
+        "zone": report["agreement_zone"]["size"],
+        "frontier": round(&report["pareto_frontier"]),
+        "nash": round(&report["solutions"]["nash"]),
+        "kalai": round(&report["solutions"]["kalai"]),
+        "egalitarian": round(&report["solutions"]["egalitarian"]),
+        "utilitarian": round(&report["solutions"]["utilitarian"]),
+    })
+}
+
+#[test]
+fn an_export_that_would_change_the_answer_is_refused_without_lossy() {
+    let temp = tempfile::tempdir().unwrap();
+    let output = parley()
+        .current_dir(temp.path())
+        .args(["export", "genius", "-o", "talks"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("the export would change the answer: the agreement zone of 24 outcomes becomes 204, the Pareto frontier moves, the Nash package moves"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("because GENIUS cannot hold russia's red lines on donbas; ukraine's red lines on donbas, nato;"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "europe's consent needed only on security-guarantees, financing; pass --lossy"
+        ),
+        "{stderr}"
+    );
+    assert!(!temp.path().join("talks").exists());
+    let output = parley()
+        .current_dir(temp.path())
+        .args(["export", "genius", "-o", "talks", "--lossy"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "warning: written with --lossy: the agreement zone of 24 outcomes becomes 204"
+        ),
+        "{stderr}"
+    );
+    // The middles of the scale's intervals are written as the decimals they stand for.
+    let russia = std::fs::read_to_string(temp.path().join("talks/russia.xml")).unwrap();
+    assert!(russia.contains(r#"value="major-role" evaluation="0.3""#), "{russia}");
+}
+
+#[test]
+fn export_then_analyze_keeps_the_zone_frontier_and_packages() {
+    // Exact numbers and no red lines: GENIUS holds all of it.
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::copy(crate::helpers::data("bare.toml"), temp.path().join("bare.toml")).unwrap();
+    let output = parley()
+        .current_dir(temp.path())
+        .args(["export", "genius", "bare.toml", "-o", "bare"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(answer(temp.path(), "bare"), answer(temp.path(), "bare.toml"));
+
+    // A red line that does not bind (its option is below the reservation anyway) is not
+    // needed to keep the answer: the export goes ahead, and says what it could not hold.
+    let text = std::fs::read_to_string(temp.path().join("bare.toml"))
+        .unwrap()
+        .replace(
+            "stances = { low = 0.0, mid = 0.6, high = 1.0 }",
+            "stances = { low = \"red-line\", mid = 0.6, high = 1.0 }",
+        )
+        .replace(
+            "reservation = { value = 0.25, basis = \"stated\" }",
+            "reservation = { value = 0.45, basis = \"stated\" }",
+        );
+    std::fs::write(temp.path().join("red.toml"), text).unwrap();
+    let output = parley()
+        .current_dir(temp.path())
+        .args(["export", "genius", "red.toml", "-o", "red"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("note: GENIUS cannot hold seller's red lines on price; the analysis of the files gives the same zone, frontier and packages"), "{stderr}");
+    assert_eq!(answer(temp.path(), "red"), answer(temp.path(), "red.toml"));
 }

@@ -101,3 +101,27 @@ fn a_tournament_overwrites_earlier_results_only_with_force() {
     assert!(forced.status.success(), "{}", String::from_utf8_lossy(&forced.stderr));
     assert_ne!(std::fs::read_to_string(out.join("results.json")).unwrap(), "precious");
 }
+
+#[test]
+fn a_transcript_names_the_issues_and_the_parties_of_each_number() {
+    let output = parley()
+        .args(["simulate", "--seed", "1", "--rounds", "2", "--strategies", "linear"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // The first offer, as issue=option pairs, then each party's utility of it by name; the
+    // answer to it does not repeat it.
+    assert_eq!(
+        lines[5],
+        "   0 russia   offer   donbas=cede-all, nato=renounce, security-guarantees=matching, financing=europe-finances, europe-seat=consulted, borders=recognise",
+        "{text}"
+    );
+    assert_eq!(
+        lines[6], "                      utilities: russia 0.759, ukraine 0.252, europe 0.500",
+        "{text}"
+    );
+    assert_eq!(lines[7], "   0 ukraine  reject  the same outcome", "{text}");
+    assert!(!text.contains('['), "{text}");
+}

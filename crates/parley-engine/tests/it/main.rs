@@ -2,6 +2,7 @@
 
 mod budget;
 mod helpers;
+mod prerequisites;
 mod properties;
 mod rectangle_files;
 mod rectangles_genius;

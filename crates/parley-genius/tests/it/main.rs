@@ -5,4 +5,5 @@ mod genius_scenarios;
 mod geniusweb_properties;
 mod geniusweb_scenarios;
 mod helpers;
+mod prerequisites;
 mod properties;

@@ -185,8 +185,9 @@ impl Reader {
                 text if text == VISIBILITY_KEYWORDS[0] => Visibility::Public,
                 text if text == VISIBILITY_KEYWORDS[1] => Visibility::Private,
                 _ => {
+                    let suggestion = crate::suggest::did_you_mean(keyword, VISIBILITY_KEYWORDS);
                     let message = format!(
-                        "unknown visibility '{keyword}', expected \"public\", \"private\" or {{ track = \"ID\" }}"
+                        "unknown visibility '{keyword}'{suggestion}, expected \"public\", \"private\" or {{ track = \"ID\" }}"
                     );
                     self.shape(path, message);
                     default
@@ -255,8 +256,9 @@ impl Reader {
                 text if text == CONSENT_KEYWORDS[0] => Consent::Required,
                 text if text == CONSENT_KEYWORDS[1] => Consent::NotRequired,
                 _ => {
+                    let suggestion = crate::suggest::did_you_mean(keyword, CONSENT_KEYWORDS);
                     let message = format!(
-                        "unknown consent '{keyword}', expected \"required\", \"none\" or {{ issues = [...] }}"
+                        "unknown consent '{keyword}'{suggestion}, expected \"required\", \"none\" or {{ issues = [...] }}"
                     );
                     self.shape(path.key("consent"), message);
                     Consent::NotRequired

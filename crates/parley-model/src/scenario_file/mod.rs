@@ -17,7 +17,7 @@ use serde::de::IntoDeserializer;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostic::{Diagnostic, DiagnosticKind, FieldPath, TextPosition};
+use crate::diagnostic::{Diagnostic, DiagnosticKind, FieldPath, PathSegment, TextPosition};
 use crate::scenario::Scenario;
 use crate::validate::{ValidScenario, validate};
 use convert::Reader;
@@ -61,6 +61,9 @@ struct Document {
     diagnostics: Vec<Diagnostic>,
     unreadable_ids: Vec<String>,
     spans: HashMap<FieldPath, Range<usize>>,
+    /// For each collection with entities that could not be read: the index in the file of
+    /// each entity read, so that a path into the scenario becomes a path into the file.
+    file_indices: Vec<(String, Vec<usize>)>,
     has_header: bool,
     has_scale: bool,
 }
@@ -104,7 +107,9 @@ pub fn read_scenario(text: &str) -> Loaded {
     let Some(document) = read_document(text) else {
         return Loaded { scenario: None, diagnostics: syntax_diagnostics(text) };
     };
-    let Document { scenario, mut diagnostics, unreadable_ids, spans, has_header, .. } = document;
+    let Document {
+        scenario, mut diagnostics, unreadable_ids, spans, file_indices, has_header, ..
+    } = document;
     if !has_header {
         let message =
             "missing table [scenario], expected one with at least id and title".to_owned();
@@ -116,10 +121,41 @@ pub fn read_scenario(text: &str) -> Loaded {
     }
     // An entity that could not be read is missing from the scenario: references to it would
     // only repeat its own error, so they are left out.
-    diagnostics.extend(validate(&scenario).into_iter().filter(|diagnostic| {
-        diagnostic.kind != DiagnosticKind::UnknownReference
-            || !unreadable_ids.iter().any(|id| diagnostic.message.ends_with(&format!("'{id}'")))
-    }));
+    // A field taken out for a problem of shape is missing from the scenario: what validation
+    // says of it only repeats that problem.
+    let shape_paths: Vec<FieldPath> =
+        diagnostics.iter().map(|diagnostic| diagnostic.path.clone()).collect();
+    // Likewise the options of an issue whose list of options could not be read: a stance or
+    // point naming one of them is not a further mistake.
+    let issues_file_idx = |issue_idx: usize| {
+        file_indices
+            .iter()
+            .find(|(collection, _)| collection == "issues")
+            .map_or(issue_idx, |(_, kept)| kept[issue_idx])
+    };
+    let unread_options: Vec<String> = (0..scenario.issues.len())
+        .filter(|&issue_idx| {
+            let options_path =
+                FieldPath::root().key("issues").index(issues_file_idx(issue_idx)).key("options");
+            shape_paths.iter().any(|path| path.0.starts_with(&options_path.0))
+        })
+        .map(|issue_idx| format!("issue '{}' has no option ", scenario.issues[issue_idx].id))
+        .collect();
+    diagnostics.extend(
+        validate(&scenario)
+            .into_iter()
+            .filter(|diagnostic| {
+                let named = diagnostic.message.split(" (did you mean").next().unwrap_or_default();
+                diagnostic.kind != DiagnosticKind::UnknownReference
+                    || !unreadable_ids.iter().any(|id| named.ends_with(&format!("'{id}'")))
+            })
+            .filter(|diagnostic| {
+                diagnostic.kind != DiagnosticKind::UnknownOption
+                    || !unread_options.iter().any(|start| diagnostic.message.starts_with(start))
+            })
+            .map(|diagnostic| to_file_indices(diagnostic, &file_indices))
+            .filter(|diagnostic| !shape_paths.contains(&diagnostic.path)),
+    );
     place(&mut diagnostics, &spans, text);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
     let scenario = if has_errors {
@@ -239,6 +275,48 @@ fn deep_key(text: &str) -> Option<(usize, usize)> {
     None
 }
 
+/// A diagnostic of validation with its paths (the field at fault, and any its message names)
+/// turned from indices into the scenario's collections into indices into the file: they
+/// differ after an entity that could not be read, which the scenario lacks.
+fn to_file_indices(
+    mut diagnostic: Diagnostic,
+    file_indices: &[(String, Vec<usize>)],
+) -> Diagnostic {
+    if file_indices.is_empty() {
+        return diagnostic;
+    }
+    if let [PathSegment::Key(collection), PathSegment::Index(index), ..] =
+        &mut diagnostic.path.0[..]
+        && let Some((_, kept)) = file_indices.iter().find(|(name, _)| name == collection)
+        && let Some(file_idx) = kept.get(*index)
+    {
+        *index = *file_idx;
+    }
+    for (collection, kept) in file_indices {
+        let pattern = format!("{collection}[");
+        let mut message = String::with_capacity(diagnostic.message.len());
+        let mut rest = diagnostic.message.as_str();
+        while let Some(start) = rest.find(&pattern) {
+            let preceded_by_name =
+                rest[..start].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+            let (before, from) = rest.split_at(start + pattern.len());
+            message.push_str(before);
+            rest = from;
+            let n_digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+            match rest[..n_digits].parse::<usize>().ok().and_then(|index| kept.get(index)) {
+                Some(file_idx) if !preceded_by_name && rest[n_digits..].starts_with(']') => {
+                    message.push_str(&file_idx.to_string());
+                    rest = &rest[n_digits..];
+                }
+                _ => {}
+            }
+        }
+        message.push_str(rest);
+        diagnostic.message = message;
+    }
+    diagnostic
+}
+
 /// Fills in the line and column of every diagnostic from the spans, then sorts them.
 fn place(diagnostics: &mut [Diagnostic], spans: &HashMap<FieldPath, Range<usize>>, text: &str) {
     for diagnostic in diagnostics.iter_mut() {
@@ -269,8 +347,10 @@ fn read_document(text: &str) -> Option<Document> {
     let mut reader = Reader { diagnostics: Vec::new() };
     let mut scenario = Scenario::default();
     let mut unreadable_ids = Vec::new();
+    let mut file_indices = Vec::new();
     for (key, value) in document.iter() {
         let path = FieldPath::root().key(key.get_ref().to_string());
+        let mut kept: Option<Vec<usize>> = None;
         match key.get_ref().as_ref() {
             "scenario" => {
                 if let Some(header) = read_entity::<dto::HeaderDto>(
@@ -294,87 +374,105 @@ fn read_document(text: &str) -> Option<Document> {
                     scenario.scale = reader.scale(&scale);
                 }
             }
-            "sources" => read_list(
-                value,
-                &path,
-                text,
-                &mut reader,
-                &mut unreadable_ids,
-                Reader::source,
-                &mut scenario.sources,
-            ),
-            "parties" => read_list(
-                value,
-                &path,
-                text,
-                &mut reader,
-                &mut unreadable_ids,
-                Reader::party,
-                &mut scenario.parties,
-            ),
-            "issues" => read_list(
-                value,
-                &path,
-                text,
-                &mut reader,
-                &mut unreadable_ids,
-                Reader::issue,
-                &mut scenario.issues,
-            ),
-            "tracks" => read_list(
-                value,
-                &path,
-                text,
-                &mut reader,
-                &mut unreadable_ids,
-                Reader::track,
-                &mut scenario.tracks,
-            ),
-            "meetings" => read_list(
-                value,
-                &path,
-                text,
-                &mut reader,
-                &mut unreadable_ids,
-                Reader::meeting,
-                &mut scenario.meetings,
-            ),
-            "drafts" => read_list(
-                value,
-                &path,
-                text,
-                &mut reader,
-                &mut unreadable_ids,
-                Reader::draft,
-                &mut scenario.drafts,
-            ),
-            "positions" => read_list(
-                value,
-                &path,
-                text,
-                &mut reader,
-                &mut unreadable_ids,
-                Reader::position,
-                &mut scenario.positions,
-            ),
-            "constraint_utilities" => read_list(
-                value,
-                &path,
-                text,
-                &mut reader,
-                &mut unreadable_ids,
-                Reader::constraint_utility,
-                &mut scenario.constraint_utilities,
-            ),
-            "claims" => read_list(
-                value,
-                &path,
-                text,
-                &mut reader,
-                &mut unreadable_ids,
-                Reader::claim,
-                &mut scenario.claims,
-            ),
+            "sources" => {
+                kept = Some(read_list(
+                    value,
+                    &path,
+                    text,
+                    &mut reader,
+                    &mut unreadable_ids,
+                    Reader::source,
+                    &mut scenario.sources,
+                ))
+            }
+            "parties" => {
+                kept = Some(read_list(
+                    value,
+                    &path,
+                    text,
+                    &mut reader,
+                    &mut unreadable_ids,
+                    Reader::party,
+                    &mut scenario.parties,
+                ))
+            }
+            "issues" => {
+                kept = Some(read_list(
+                    value,
+                    &path,
+                    text,
+                    &mut reader,
+                    &mut unreadable_ids,
+                    Reader::issue,
+                    &mut scenario.issues,
+                ))
+            }
+            "tracks" => {
+                kept = Some(read_list(
+                    value,
+                    &path,
+                    text,
+                    &mut reader,
+                    &mut unreadable_ids,
+                    Reader::track,
+                    &mut scenario.tracks,
+                ))
+            }
+            "meetings" => {
+                kept = Some(read_list(
+                    value,
+                    &path,
+                    text,
+                    &mut reader,
+                    &mut unreadable_ids,
+                    Reader::meeting,
+                    &mut scenario.meetings,
+                ))
+            }
+            "drafts" => {
+                kept = Some(read_list(
+                    value,
+                    &path,
+                    text,
+                    &mut reader,
+                    &mut unreadable_ids,
+                    Reader::draft,
+                    &mut scenario.drafts,
+                ))
+            }
+            "positions" => {
+                kept = Some(read_list(
+                    value,
+                    &path,
+                    text,
+                    &mut reader,
+                    &mut unreadable_ids,
+                    Reader::position,
+                    &mut scenario.positions,
+                ))
+            }
+            "constraint_utilities" => {
+                kept = Some(read_list(
+                    value,
+                    &path,
+                    text,
+                    &mut reader,
+                    &mut unreadable_ids,
+                    Reader::constraint_utility,
+                    &mut scenario.constraint_utilities,
+                ))
+            }
+            "claims" => {
+                kept = Some(read_list(
+                    value,
+                    &path,
+                    text,
+                    &mut reader,
+                    &mut unreadable_ids,
+                    Reader::claim,
+                    &mut scenario.claims,
+                ))
+            }
             other => {
                 let message = format!(
                     "unknown table '{other}', expected one of: {}",
@@ -383,8 +481,14 @@ fn read_document(text: &str) -> Option<Document> {
                 reader.diagnostics.push(Diagnostic::error(DiagnosticKind::Shape, path, message));
             }
         }
+        if let Some(kept) = kept
+            && kept.iter().enumerate().any(|(entity_idx, file_idx)| entity_idx != *file_idx)
+        {
+            file_indices.push((key.get_ref().to_string(), kept));
+        }
     }
     Some(Document {
+        file_indices,
         has_header: document.contains_key("scenario"),
         has_scale: document.contains_key("scale"),
         scenario,
@@ -400,6 +504,21 @@ pub fn write_scenario(scenario: &Scenario) -> String {
     toml::to_string(&file).expect("a scenario always serializes: every key is a string and no value is a bare array of tables mixed with values")
 }
 
+/// One step of a path inside an entity's table, as the deserializer reports it.
+#[derive(Clone, PartialEq, Debug)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// At most this many problems of shape are reported per entity: each costs one more reading.
+const MAX_SHAPE_PROBLEMS: usize = 64;
+
+/// Reads one entity (a table of the file) into its file shape, reporting every problem of
+/// shape, not just the first: after each, the field at fault is taken out and the table read
+/// again. An unknown field, or a bad value of a field that may be left out, leaves the rest
+/// readable; a required field, or an item of a list, that had to go makes the entity
+/// unreadable (`None`, its id noted), but what follows it is still checked.
 fn read_entity<T: for<'de> Deserialize<'de>>(
     value: &Spanned<DeValue<'_>>,
     path: &FieldPath,
@@ -407,39 +526,225 @@ fn read_entity<T: for<'de> Deserialize<'de>>(
     reader: &mut Reader,
     unreadable_ids: &mut Vec<String>,
 ) -> Option<T> {
-    match serde_path_to_error::deserialize::<_, T>(value.clone().into_deserializer()) {
-        Ok(entity) => Some(entity),
-        Err(error) => {
-            // The path inside the entity, down to the field at fault.
-            let mut field_path = path.clone();
-            for segment in error.path().iter() {
-                field_path = match segment {
-                    serde_path_to_error::Segment::Seq { index } => field_path.index(*index),
-                    serde_path_to_error::Segment::Map { key } => field_path.key(key.clone()),
-                    serde_path_to_error::Segment::Enum { .. }
-                    | serde_path_to_error::Segment::Unknown => field_path,
-                };
+    let mut current = value.clone();
+    // Items taken out of lists, in the order they went: (the list's steps, the item's index),
+    // both as the table was when it went.
+    let mut removed_items: Vec<(Vec<Step>, usize)> = Vec::new();
+    // Fields taken out, by their steps in the file.
+    let mut removed_fields: Vec<Vec<Step>> = Vec::new();
+    let mut readable = true;
+    for _ in 0..MAX_SHAPE_PROBLEMS {
+        let error =
+            match serde_path_to_error::deserialize::<_, T>(current.clone().into_deserializer()) {
+                Ok(entity) if readable => return Some(entity),
+                Ok(_) => break,
+                Err(error) => error,
+            };
+        let steps: Option<Vec<Step>> = error
+            .path()
+            .iter()
+            .filter_map(|segment| match segment {
+                serde_path_to_error::Segment::Seq { index } => Some(Some(Step::Index(*index))),
+                serde_path_to_error::Segment::Map { key } => Some(Some(Step::Key(key.clone()))),
+                serde_path_to_error::Segment::Enum { .. } => None,
+                serde_path_to_error::Segment::Unknown => Some(None),
+            })
+            .collect();
+        let error = error.into_inner();
+        let missing = missing_field(error.message());
+        let in_file = steps.as_deref().map(|steps| steps_in_file(steps, &removed_items));
+        let already_reported = match (&in_file, missing) {
+            (Some(in_file), Some(name)) => {
+                let mut field = in_file.clone();
+                field.push(Step::Key(name.to_owned()));
+                removed_fields.contains(&field)
             }
-            let error = error.into_inner();
-            let mut diagnostic = Diagnostic::error(
-                DiagnosticKind::Shape,
-                field_path,
-                plain_message(error.message()),
-            );
+            _ => false,
+        };
+        if !already_reported {
+            let field_path =
+                in_file.iter().flatten().fold(path.clone(), |field_path, step| match step {
+                    Step::Key(key) => field_path.key(key.clone()),
+                    Step::Index(index) => field_path.index(*index),
+                });
+            let message = shape_message(error.message(), in_file.as_deref().unwrap_or_default());
+            let mut diagnostic = Diagnostic::error(DiagnosticKind::Shape, field_path, message);
             let span = error.span().unwrap_or_else(|| value.span());
             diagnostic.position = Some(TextPosition::of_offset(text, span.start));
             reader.diagnostics.push(diagnostic);
-            if let Some(id) = value
-                .get_ref()
-                .as_table()
-                .and_then(|table| table.get("id"))
-                .and_then(|id| id.get_ref().as_str())
-            {
-                unreadable_ids.push(id.to_owned());
+        }
+        // What to take out: the field at fault, or the table that lacks a required field.
+        let (Some(steps), Some(in_file)) = (steps, in_file) else {
+            break;
+        };
+        if missing.is_some() {
+            readable = false;
+        }
+        match steps.split_last() {
+            None => {
+                break;
             }
-            None
+            Some((Step::Key(key), parent)) => {
+                if !remove_key(&mut current, parent, key) {
+                    break;
+                }
+                removed_fields.push(in_file);
+            }
+            Some((Step::Index(index), parent)) => {
+                if !remove_item(&mut current, parent, *index) {
+                    break;
+                }
+                readable = false;
+                removed_items.push((parent.to_vec(), *index));
+            }
         }
     }
+    if let Some(id) = value
+        .get_ref()
+        .as_table()
+        .and_then(|table| table.get("id"))
+        .and_then(|id| id.get_ref().as_str())
+    {
+        unreadable_ids.push(id.to_owned());
+    }
+    None
+}
+
+/// The name in a deserializer's "missing field `name`".
+fn missing_field(message: &str) -> Option<&str> {
+    message.strip_prefix("missing field `")?.strip_suffix('`')
+}
+
+/// The steps of a field in the file, from its steps in the table once the listed items were
+/// taken out (the last taken out is undone first).
+fn steps_in_file(steps: &[Step], removed_items: &[(Vec<Step>, usize)]) -> Vec<Step> {
+    let mut steps = steps.to_vec();
+    for (list, removed_idx) in removed_items.iter().rev() {
+        if steps.len() > list.len()
+            && steps[..list.len()] == list[..]
+            && let Step::Index(index) = &mut steps[list.len()]
+            && *index >= *removed_idx
+        {
+            *index += 1;
+        }
+    }
+    steps
+}
+
+/// The value at some steps into a table.
+fn value_at<'v, 'i>(
+    value: &'v mut Spanned<DeValue<'i>>,
+    steps: &[Step],
+) -> Option<&'v mut Spanned<DeValue<'i>>> {
+    let Some((first, rest)) = steps.split_first() else { return Some(value) };
+    let child = match (value.get_mut(), first) {
+        (DeValue::Table(table), Step::Key(key)) => table.get_mut(key.as_str())?,
+        (DeValue::Array(array), Step::Index(index)) => array.get_mut(*index)?,
+        _ => return None,
+    };
+    value_at(child, rest)
+}
+
+fn remove_key(value: &mut Spanned<DeValue<'_>>, table_steps: &[Step], key: &str) -> bool {
+    match value_at(value, table_steps).map(Spanned::get_mut) {
+        Some(DeValue::Table(table)) => table.remove(key).is_some(),
+        _ => false,
+    }
+}
+
+fn remove_item(value: &mut Spanned<DeValue<'_>>, list_steps: &[Step], index: usize) -> bool {
+    let Some(list) = value_at(value, list_steps) else { return false };
+    let DeValue::Array(array) = list.get_mut() else { return false };
+    if index >= array.len() {
+        return false;
+    }
+    *array = array
+        .iter()
+        .enumerate()
+        .filter(|(item_idx, _)| *item_idx != index)
+        .map(|(_, item)| item.clone())
+        .collect();
+    true
+}
+
+/// A deserializer's message in the file's terms, with a "did you mean" for an unknown field
+/// and an example of the expected shape for a value of the wrong type.
+fn shape_message(message: &str, steps: &[Step]) -> String {
+    let message = plain_message(message);
+    if let Some(rest) = message.strip_prefix("unknown field `")
+        && let Some((name, expected)) = rest.split_once('`')
+    {
+        let known = expected.split('`').skip(1).step_by(2);
+        let suggestion = crate::suggest::did_you_mean(name, known);
+        return format!("unknown field `{name}`{suggestion}{expected}");
+    }
+    let field = steps.iter().rev().find_map(|step| match step {
+        Step::Key(key) => Some(key.as_str()),
+        Step::Index(_) => None,
+    });
+    let in_list = matches!(steps.last(), Some(Step::Index(_)));
+    let in_lineage = steps.iter().any(|step| *step == Step::Key("lineage".to_owned()));
+    let found = message
+        .strip_prefix("invalid type: ")
+        .and_then(|rest| rest.split_once(", expected"))
+        .and_then(|(found, _)| found_value(found));
+    let Some(shape) = field.and_then(|field| expected_shape(field, in_list, in_lineage, found))
+    else {
+        return message;
+    };
+    if message.starts_with("the value has none of the forms") {
+        return format!("the value has none of the forms this field accepts, expected {shape}");
+    }
+    match message.split_once(", expected") {
+        Some((before, _)) => format!("{before}, expected {shape}"),
+        None => format!("{message}, expected {shape}"),
+    }
+}
+
+/// The value in a deserializer's description of what it found: `0.3` in ``floating point
+/// `0.3` ``, `"a"` in `string "a"`.
+fn found_value(found: &str) -> Option<&str> {
+    if let Some(quote) = found.find('"') {
+        return Some(&found[quote..]);
+    }
+    let (_, rest) = found.split_once('`')?;
+    rest.split_once('`').map(|(value, _)| value)
+}
+
+/// What a field of the file looks like, for a message about a value of the wrong type: the
+/// found value, where it fits, is put in the example (`reservation = 0.3` gets
+/// `{ value = 0.3 }`).
+fn expected_shape(
+    field: &str,
+    in_list: bool,
+    in_lineage: bool,
+    found: Option<&str>,
+) -> Option<String> {
+    let found_or =
+        |default: &str| found.filter(|found| !found.is_empty()).unwrap_or(default).to_owned();
+    let shape = match (field, in_list) {
+        ("reservation", false) => format!("a table such as {{ value = {} }}", found_or("0.3")),
+        ("place", false) => format!("a table such as {{ name = {} }}", found_or("\"Geneva\"")),
+        ("range", false) => "a table such as { lower = 0, upper = 100, grid = 11 }".to_owned(),
+        ("date" | "as_of", false) => "a date such as 2025-12-02, \"2025-12\", \"2025\" or { date = 2025-12-02, precision = \"approximate\" }".to_owned(),
+        ("visibility", false) => "\"public\", \"private\" or { track = \"ID\" }".to_owned(),
+        ("consent", false) => "\"required\", \"none\" or { issues = [\"ID\", ...] }".to_owned(),
+        ("cites", true) => "\"source#section\", \"source\" or { source = \"ID\", section = \"...\" }".to_owned(),
+        ("cites", false) => "a list such as [\"source#section\"]".to_owned(),
+        ("options", false) => "a list of tables such as [{ id = \"keep\", label = \"...\" }]".to_owned(),
+        ("options", true) => "a table such as { id = \"keep\", label = \"...\" }".to_owned(),
+        ("delegates", false) => "a list of tables such as [{ id = \"ID\", name = \"...\" }]".to_owned(),
+        ("stances", false) => "a table such as { keep = \"preferred\", give = \"red-line\" }".to_owned(),
+        ("points", false) if in_lineage => "a list of point ids or \"rest\"".to_owned(),
+        ("points", false) => {
+            "a list of tables such as [{ id = \"p1\", number = 1, text = \"...\" }]".to_owned()
+        }
+        ("parties" | "attendees" | "settled" | "left_open" | "parents" | "brackets", false) => {
+            format!("a list of ids such as [{}]", found_or("\"ID\""))
+        }
+        _ => return None,
+    };
+    Some(shape)
 }
 
 /// A deserializer's message in the file's terms: the reader's own type names (`PlaceDto`) mean
@@ -486,7 +791,7 @@ fn read_list<Dto: for<'de> Deserialize<'de>, T>(
     unreadable_ids: &mut Vec<String>,
     convert: fn(&mut Reader, &Dto, &FieldPath) -> T,
     target: &mut Vec<T>,
-) {
+) -> Vec<usize> {
     let Some(items) = value.get_ref().as_array() else {
         let message = format!(
             "expected an array of tables ([[{path}]]), found a {}",
@@ -495,14 +800,17 @@ fn read_list<Dto: for<'de> Deserialize<'de>, T>(
         let mut diagnostic = Diagnostic::error(DiagnosticKind::Shape, path.clone(), message);
         diagnostic.position = Some(TextPosition::of_offset(text, value.span().start));
         reader.diagnostics.push(diagnostic);
-        return;
+        return Vec::new();
     };
+    let mut kept = Vec::new();
     for (item_idx, item) in items.iter().enumerate() {
         let item_path = path.index(item_idx);
         if let Some(dto) = read_entity::<Dto>(item, &item_path, text, reader, unreadable_ids) {
             target.push(convert(reader, &dto, &item_path));
+            kept.push(item_idx);
         }
     }
+    kept
 }
 
 fn record_spans(

@@ -175,7 +175,7 @@ fn shape_errors_name_the_field_and_what_was_expected() {
     check(
         "\n[[tracks]]\nid = \"t2\"\nname = \"T\"\nparties = \"a\"\n",
         expect![[
-            r#"t.toml:44:11: error[shape]: invalid type: string "a", expected a sequence (at tracks[1].parties)"#
+            r#"t.toml:44:11: error[shape]: invalid type: string "a", expected a list of ids such as ["a"] (at tracks[1].parties)"#
         ]],
     );
     check(
@@ -495,8 +495,8 @@ max_utility = 1
 
 #[test]
 fn a_constraint_utilitys_shape_errors_name_the_field() {
-    // One table that cannot be read stops at its first problem; a table that can is read on,
-    // so the second one's three problems are all reported.
+    // Every table is read on after an unknown field or a bad value, so the second one's three
+    // problems are all reported; one that lacks a required field is left out of the scenario.
     check(
         r#"
 [[constraint_utilities]]
@@ -523,7 +523,9 @@ party = "a"
 constraints = []
 "#,
         expect![[r#"
+            t.toml:38:11: error[inconsistent]: party 'a' has a constraint utility (constraint_utilities[2]), so its positions may give no importance, weight or stances: a party's utility is either additive (importances and stances in positions) or by constraints, not both (at positions[0].stances)
             t.toml:44:87: error[shape]: unknown field `colour`, expected one of `issue`, `from`, `to` (at constraint_utilities[0].constraints[0].includes[0].colour)
+            t.toml:47:9: error[inconsistent]: party 'b' has two constraint utilities, first at constraint_utilities[0], expected at most one (at constraint_utilities[1].party)
             t.toml:49:9: error[shape]: unknown value 'guessed', expected one of: stated, reported, assumed (at constraint_utilities[1].basis)
             t.toml:51:3: error[shape]: a constraint needs its bounds: give includes = [...] or excludes = [...] (includes = [] is always satisfied) (at constraint_utilities[1].constraints[0].includes)
             t.toml:52:42: error[shape]: give includes or excludes, not both (at constraint_utilities[1].constraints[1].excludes)
@@ -1412,4 +1414,125 @@ issue = "price"
 curve = [[10, 1.0], [40, 0.0]]
 "#;
     check(&format!("{snippet}{position}"), expect![[""]]);
+}
+
+#[test]
+fn a_problem_after_an_unreadable_entity_is_reported_at_its_own_entity() {
+    // The second issue cannot be read (it has no title), so the scenario lacks it: what
+    // validation says of the third is still placed at the third, in the file's numbering.
+    check(
+        r#"
+[[issues]]
+id = "wage"
+category = "other"
+options = [{ id = "low" }]
+
+[[issues]]
+id = "hours"
+title = "Hours"
+category = "other"
+options = [{ id = "short" }, { id = "short" }]
+"#,
+        expect![[r#"
+            t.toml:41:1: error[shape]: missing field `title` (at issues[1])
+            t.toml:47:6: warning[inconsistent]: no party has a recorded position on issue 'hours' (at issues[2].id)
+            t.toml:50:37: error[duplicate-id]: duplicate option (in issue 'hours') id 'short', first used at issues[2].options[0].id (at issues[2].options[1].id)"#]],
+    );
+}
+
+#[test]
+fn reading_goes_on_after_an_unknown_field_or_a_bad_value() {
+    check(
+        r#"
+[[positions]]
+party = "rusia"
+issue = "land"
+stance = { keep = "workable" }
+importance = "hihg"
+
+[[issues]]
+id = "sea"
+title = "Sea"
+category = "teritory"
+options = "open"
+
+[[parties]]
+id = "c"
+name = "C"
+role = "observer"
+reservation = 0.3
+place = 1
+"#,
+        expect![[r#"
+            t.toml:42:9: error[unknown-reference]: unknown party 'rusia' (at positions[1].party)
+            t.toml:44:1: error[shape]: unknown field `stance` (did you mean 'stances'?), expected one of `party`, `issue`, `date`, `importance`, `weight`, `confidence`, `visibility`, `note`, `cites`, `stances`, `curve` (at positions[1].stance)
+            t.toml:45:14: error[shape]: unknown value 'hihg' (did you mean 'high'?), expected one of: low, medium, high, critical (at positions[1].importance)
+            t.toml:48:6: warning[inconsistent]: no party has a recorded position on issue 'sea' (at issues[1].id)
+            t.toml:50:12: error[shape]: unknown value 'teritory' (did you mean 'territory'?), expected one of: territory, security-guarantees, alliances, sanctions, finance-and-reconstruction, humanitarian, governance, military-limits, justice, other (at issues[1].category)
+            t.toml:51:11: error[shape]: invalid type: string "open", expected a list of tables such as [{ id = "keep", label = "..." }] (at issues[1].options)
+            t.toml:57:15: error[shape]: invalid type: floating point `0.3`, expected a table such as { value = 0.3 } (at parties[2].reservation)
+            t.toml:58:1: error[shape]: unknown field `place`, expected one of `id`, `name`, `role`, `consent`, `interests`, `reservation`, `discount_factor`, `cites`, `delegates`, `notes` (at parties[2].place)"#]],
+    );
+}
+
+mod k_mistakes {
+    //! A file with k independent mistakes gives k diagnostics, each at its mistake.
+    use proptest::prelude::*;
+
+    use super::{BASE, read_scenario};
+
+    /// A mistake in one party's table: the line that has it, and the column where the
+    /// diagnostic must point.
+    fn mistake(kind: usize, party_idx: usize) -> (String, usize) {
+        match kind {
+            0 => ("nmae = \"again\"".to_owned(), 1),
+            1 => ("consent = \"requird\"".to_owned(), 11),
+            2 => ("consent = { issues = [\"lnad\"] }".to_owned(), 23),
+            3 => ("discount_factor = \"high\"".to_owned(), 19),
+            4 => ("reservation = 0.3".to_owned(), 15),
+            5 => ("reservation = { value = 1.5 }".to_owned(), 25),
+            6 => ("interests = [{ label = \"x\", cites = [\"reprot\"] }]".to_owned(), 38),
+            _ => (
+                format!("delegates = [{{ titel = \"T\", name = \"D\", id = \"d{party_idx}\" }}]"),
+                16,
+            ),
+        }
+    }
+
+    const N_KINDS: usize = 8;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn k_independent_mistakes_give_k_diagnostics_at_their_places(
+            parties in proptest::collection::vec(proptest::collection::btree_set(0..N_KINDS, 0..4), 1..8),
+        ) {
+            let mut text = BASE.to_owned();
+            let mut expected = Vec::new();
+            for (party_idx, kinds) in parties.iter().enumerate() {
+                text.push_str(&format!("\n[[parties]]\nid = \"p{party_idx}\"\nname = \"P\"\nrole = \"observer\"\n"));
+                // Kinds 1 and 2 both set `consent`, 4 and 5 `reservation`: a table has one of each.
+                let kinds = kinds.iter().filter(|kind| {
+                    !(**kind == 2 && kinds.contains(&1) || **kind == 5 && kinds.contains(&4))
+                });
+                for kind in kinds {
+                    let (line, column) = mistake(*kind, party_idx);
+                    expected.push((text.lines().count() + 1, column));
+                    text.push_str(&line);
+                    text.push('\n');
+                }
+            }
+            let loaded = read_scenario(&text);
+            let found: Vec<(usize, usize)> = loaded
+                .diagnostics
+                .iter()
+                .map(|diagnostic| {
+                    let position = diagnostic.position.expect("every diagnostic is placed");
+                    (position.line, position.column)
+                })
+                .collect();
+            prop_assert_eq!(found, expected, "{:#?}", loaded.diagnostics);
+        }
+    }
 }

@@ -111,6 +111,9 @@ pub fn zone(report: &Report, analysis: &AnalysisReport) -> Markup {
                 "The agreement zone holds the outcomes that cross no consenting party's red line and give every party at least its disagreement value: "
                 "its reservation where one is recorded (and not below its lowest utility), otherwise its lowest utility."
             }
+            @for note in &analysis.notes {
+                p.small.muted { "Note: " (note) "." }
+            }
             div.scroll {
                 table {
                     thead { tr { th { "Party" } th.num { "Disagreement value" } th.num { "Best possible" } th { "Reservation" } } }

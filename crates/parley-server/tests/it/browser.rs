@@ -40,6 +40,17 @@ fn program(variable: &str, names: &[&str]) -> Option<PathBuf> {
     })
 }
 
+/// chromedriver and the browser, where both are found.
+pub(crate) fn browser_programs() -> Option<(PathBuf, PathBuf)> {
+    Some((
+        program("CHROMEDRIVER", &["chromedriver", "/usr/lib/chromium/chromedriver"])?,
+        program(
+            "CHROME",
+            &["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"],
+        )?,
+    ))
+}
+
 /// chromedriver, running until dropped; it and the browsers it started share a process group,
 /// which is ended with it, whether the test passed or not.
 struct Driver {
@@ -199,13 +210,7 @@ struct Browsers {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_private_position_reaches_the_mediator_live_and_never_russia() {
-    let (Some(chromedriver), Some(chrome)) = (
-        program("CHROMEDRIVER", &["chromedriver", "/usr/lib/chromium/chromedriver"]),
-        program(
-            "CHROME",
-            &["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"],
-        ),
-    ) else {
+    let Some((chromedriver, chrome)) = browser_programs() else {
         #[allow(clippy::print_stderr, reason = "a skipped test says why")]
         {
             eprintln!("skipping the browser test: chromedriver or chromium is not installed");

@@ -6,5 +6,6 @@ mod backup;
 mod concurrency;
 mod helpers;
 mod log;
+mod prerequisites;
 mod read_only;
 mod verify;

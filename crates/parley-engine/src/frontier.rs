@@ -406,7 +406,7 @@ impl<'a, W: Width> Layers<'a, W> {
         self.next_utilities.truncate(0);
         self.sweep.reset();
         if self.width.get() > 3 {
-            self.set_pivot(shifts);
+            self.split_sweep(shifts);
         }
         let merged =
             options.len() <= MAX_MERGE_WAYS && self.merge(options, shifts, bounds, meter)?;
@@ -420,30 +420,24 @@ impl<'a, W: Width> Layers<'a, W> {
         Ok(())
     }
 
-    /// Splits the many-party sweep's points near the middle of the layer being built: each
-    /// party's mean over the last layer plus its mean over the options (see
-    /// [`Sweep::set_pivot`]).
-    fn set_pivot(&mut self, shifts: &[f64]) {
+    /// Splits the many-party sweep's points by a guess of the layer being built: the last
+    /// layer's points, each moved by the options' mean values (see [`Sweep::split_like`]).
+    fn split_sweep(&mut self, shifts: &[f64]) {
         let n_parties = self.width.get();
-        let mut pivot = vec![0.0; n_parties];
-        let points = self.utilities.as_slice();
-        let n_points = (points.len() / n_parties).max(1) as f64;
-        for point in points.chunks_exact(n_parties) {
-            for (sum, value) in pivot.iter_mut().zip(point) {
-                *sum += value;
-            }
-        }
         let n_ways = (shifts.len() / n_parties).max(1) as f64;
-        let mut shift_sums = vec![0.0; n_parties];
+        let mut mean_shift = vec![0.0; n_parties];
         for shift in shifts.chunks_exact(n_parties) {
-            for (sum, value) in shift_sums.iter_mut().zip(shift) {
-                *sum += value;
+            for (sum, value) in mean_shift.iter_mut().zip(shift) {
+                *sum += value / n_ways;
             }
         }
-        for (pivot, shift_sum) in pivot.iter_mut().zip(&shift_sums) {
-            *pivot = *pivot / n_points + shift_sum / n_ways;
+        let mut sample = std::mem::take(&mut self.candidate_keys);
+        sample.clear();
+        for point in self.utilities.as_slice().chunks_exact(n_parties) {
+            sample.extend(point.iter().zip(&mean_shift).map(|(value, shift)| value + shift));
         }
-        self.sweep.set_pivot(&pivot);
+        self.sweep.split_like(&sample);
+        self.candidate_keys = sample;
     }
 
     /// Merges the shifted copies of the last layer best-first and sweeps the candidates as

@@ -61,17 +61,8 @@ pub(crate) fn non_dominated(n_parties: usize, utilities: &[f64]) -> Vec<usize> {
     let mut order: Vec<u32> = (0..n_points as u32).collect();
     order.sort_unstable_by(|&left, &right| compare_desc(key(left as usize), key(right as usize)));
     let mut sweep = Sweep::new(n_parties);
-    if n_parties > 3 && n_points > 0 {
-        // Each party's median splits the points in halves.
-        let mut column: Vec<f64> = Vec::with_capacity(n_points);
-        let pivot: Vec<f64> = (0..n_parties)
-            .map(|party_idx| {
-                column.clear();
-                column.extend((0..n_points).map(|point_idx| key(point_idx)[party_idx]));
-                *column.select_nth_unstable_by(n_points / 2, f64::total_cmp).1
-            })
-            .collect();
-        sweep.set_pivot(&pivot);
+    if n_parties > 3 {
+        sweep.split_like(&keys);
     }
     let mut kept = Vec::new();
     let mut group_start = 0;
@@ -103,21 +94,26 @@ pub(crate) struct Sweep {
     /// while short, in a tree once long (keyed by [`ordered_key`] of the second coordinate).
     staircase: Vec<(f64, f64)>,
     long_staircase: BTreeMap<u64, f64>,
-    /// More parties: the kept vectors, grouped by their [`Sweep::mask`], so that a new point
-    /// is checked only against the groups whose points can dominate it (see
-    /// [`Sweep::set_pivot`]); the last dominator found is checked first.
+    /// More parties: the kept vectors, grouped by their [`Sweep::group_of`], so that a new
+    /// point is checked only against the groups whose points can dominate it (see
+    /// [`Sweep::split_like`]); the last dominator found is checked first.
     groups: Vec<Vec<f64>>,
-    /// The masks whose groups hold points, in the order they were filled, and as a bit set.
+    /// The groups that hold points, in the order they were filled, and as a bit set.
     filled: Vec<usize>,
-    filled_masks: Vec<u64>,
-    /// Where each party's bit of a mask is set: at or above this utility.
-    pivot: Vec<f64>,
+    filled_groups: Vec<u64>,
+    /// The parties that have a digit in a group's number (the first [`GROUP_BITS`] /
+    /// `bits_per_party`), and each digit's bits: 2 for up to five parties, else 1.
+    n_split_parties: usize,
+    bits_per_party: usize,
+    /// `thresholds[party_idx * n_thresholds + k]`, increasing in `k`: a value's level for a
+    /// party is the number of its thresholds at or below the value.
+    thresholds: Vec<f64>,
     /// The group of the last dominator found, and where its values start in the group.
     last_dominator: (usize, usize),
 }
 
-/// The parties a many-party mask has a bit for: 2^10 groups at most.
-const MASK_PARTIES: usize = 10;
+/// The bits of a group's number: 2^10 groups at most.
+const GROUP_BITS: usize = 10;
 
 impl Sweep {
     pub(crate) fn new(n_parties: usize) -> Sweep {
@@ -129,34 +125,61 @@ impl Sweep {
             long_staircase: BTreeMap::new(),
             groups: Vec::new(),
             filled: Vec::new(),
-            filled_masks: Vec::new(),
-            pivot: vec![f64::NEG_INFINITY; n_parties],
+            filled_groups: Vec::new(),
+            n_split_parties: 0,
+            bits_per_party: if n_parties <= 5 { 2 } else { 1 },
+            thresholds: Vec::new(),
             last_dominator: (0, 0),
         }
     }
 
-    /// Sets the point that splits the kept points into groups, for four parties or more:
-    /// each kept point goes to the group of its *mask*, the set of parties (of the first ten)
-    /// for which it is at or above the pivot. A point that dominates another is at or above
-    /// it for every party, so its mask holds the other's: a new point is checked only against
-    /// the groups whose masks hold its own. Any pivot gives the same results; one near the
-    /// middle of the points (as many above as below for each party) leaves the fewest to
-    /// check. Takes effect from the next [`Sweep::reset`] (or on a new sweep).
-    pub(crate) fn set_pivot(&mut self, pivot: &[f64]) {
-        debug_assert!(self.filled.is_empty());
-        self.pivot.copy_from_slice(pivot);
+    /// The thresholds of each party's levels.
+    fn n_thresholds(&self) -> usize {
+        (1 << self.bits_per_party) - 1
     }
 
-    /// The mask of `key`: bit `p` set when party `p` is at or above the pivot.
-    #[inline]
-    fn mask(&self, key: &[f64]) -> usize {
-        let mut mask = 0;
-        for (party_idx, (value, pivot)) in
-            key.iter().zip(&self.pivot).take(MASK_PARTIES).enumerate()
-        {
-            mask |= usize::from(value >= pivot) << party_idx;
+    /// Splits the kept points of four parties or more into groups by their *levels*: for
+    /// each party (of the first few), how many of its thresholds the point is at or above,
+    /// the thresholds being that party's quantiles over `sample` (flat points, such as the
+    /// points to come or a guess of them). A point that dominates another is at least as
+    /// good for every party, so its level is at least the other's for every party: a new
+    /// point is checked only against the groups whose levels are all at least its own. Any
+    /// thresholds give the same results; quantiles leave the fewest points to check. Takes
+    /// effect for a sweep that holds no point (new, or after [`Sweep::reset`]).
+    pub(crate) fn split_like(&mut self, sample: &[f64]) {
+        debug_assert!(self.filled.is_empty());
+        let n_parties = self.n_parties;
+        let n_points = sample.len() / n_parties;
+        if n_points == 0 {
+            self.n_split_parties = 0;
+            return;
         }
-        mask
+        self.n_split_parties = n_parties.min(GROUP_BITS / self.bits_per_party);
+        let n_thresholds = self.n_thresholds();
+        self.thresholds.clear();
+        let mut column: Vec<f64> = Vec::with_capacity(n_points);
+        for party_idx in 0..self.n_split_parties {
+            column.clear();
+            column.extend(sample.iter().skip(party_idx).step_by(n_parties));
+            for k in 1..=n_thresholds {
+                let rank = (n_points * k / (n_thresholds + 1)).min(n_points - 1);
+                self.thresholds.push(*column.select_nth_unstable_by(rank, f64::total_cmp).1);
+            }
+        }
+    }
+
+    /// Each split party's level for `key`, and the number of the group of those levels.
+    #[inline]
+    fn group_of(&self, key: &[f64], levels: &mut [usize; GROUP_BITS]) -> usize {
+        let n_thresholds = self.n_thresholds();
+        let mut group = 0;
+        for party_idx in 0..self.n_split_parties {
+            let thresholds = &self.thresholds[party_idx * n_thresholds..][..n_thresholds];
+            let level = thresholds.iter().filter(|&&threshold| key[party_idx] >= threshold).count();
+            levels[party_idx] = level;
+            group |= level << (party_idx * self.bits_per_party);
+        }
+        group
     }
 
     /// Forgets every point, keeping the buffers.
@@ -169,7 +192,7 @@ impl Sweep {
             self.groups[mask].clear();
         }
         self.filled.clear();
-        self.filled_masks.fill(0);
+        self.filled_groups.fill(0);
         self.last_dominator = (0, 0);
     }
 
@@ -230,25 +253,26 @@ impl Sweep {
     fn insert_many(&mut self, key: &[f64]) -> bool {
         let n_parties = self.n_parties;
         if self.groups.is_empty() {
-            let n_masks = 1 << n_parties.min(MASK_PARTIES);
-            self.groups = vec![Vec::new(); n_masks];
-            self.filled_masks = vec![0; n_masks.div_ceil(64)];
+            let n_groups = 1 << GROUP_BITS;
+            self.groups = vec![Vec::new(); n_groups];
+            self.filled_groups = vec![0; n_groups / 64];
         }
         let dominates = |kept: &[f64]| kept.iter().zip(key).all(|(kept, value)| kept >= value);
-        let (last_mask, last_start) = self.last_dominator;
-        let last = &self.groups[last_mask];
+        let (last_group, last_start) = self.last_dominator;
+        let last = &self.groups[last_group];
         if last_start + n_parties <= last.len()
             && dominates(&last[last_start..last_start + n_parties])
         {
             return false;
         }
-        let mask = self.mask(key);
-        let full = self.groups.len() - 1;
-        let free = full & !mask;
+        let mut levels = [0usize; GROUP_BITS];
+        let group = self.group_of(key, &mut levels);
+        let (n_split, bits) = (self.n_split_parties, self.bits_per_party);
+        let top = (1usize << bits) - 1;
         // Each group is walked by offsets, most recent point first.
         let groups = &self.groups;
-        let dominator_in = |group_mask: usize| {
-            let group = &groups[group_mask];
+        let dominator_in = |group_idx: usize| {
+            let group = &groups[group_idx];
             let mut end = group.len();
             while end > 0 {
                 let start = end - n_parties;
@@ -259,40 +283,70 @@ impl Sweep {
             }
             None
         };
-        let found = if 1usize << free.count_ones() <= self.filled.len() {
-            // Every mask that holds `mask`: `mask | subset` for each subset of the free bits,
-            // the fullest first (their points are above the pivot for the most parties).
+        let n_candidate_groups: usize =
+            levels[..n_split].iter().map(|&level| top + 1 - level).product();
+        let is_filled =
+            |group_idx: usize| self.filled_groups[group_idx / 64] >> (group_idx % 64) & 1 == 1;
+        let found = if n_candidate_groups <= self.filled.len() && bits == 1 {
+            // One bit a party: every group whose bits hold `group`'s, `group | subset` for each
+            // subset of the bits it lacks, the fullest first.
+            let free = ((1usize << n_split) - 1) & !group;
             let mut subset = free;
             loop {
-                let group_mask = mask | subset;
-                if self.filled_masks[group_mask / 64] >> (group_mask % 64) & 1 == 1
-                    && let Some(start) = dominator_in(group_mask)
+                if is_filled(group | subset)
+                    && let Some(start) = dominator_in(group | subset)
                 {
-                    break Some((group_mask, start));
+                    break Some((group | subset, start));
                 }
                 if subset == 0 {
                     break None;
                 }
                 subset = (subset - 1) & free;
             }
+        } else if n_candidate_groups <= self.filled.len() {
+            // Every group whose levels are at least `levels`, counting each party's level
+            // down from the top: the best placed groups first.
+            let mut digits = [top; GROUP_BITS];
+            let mut group_idx: usize =
+                (0..n_split).map(|party_idx| top << (party_idx * bits)).sum();
+            loop {
+                if is_filled(group_idx)
+                    && let Some(start) = dominator_in(group_idx)
+                {
+                    break Some((group_idx, start));
+                }
+                // The next group: the lowest party whose digit can go down does, and the
+                // parties below it go back to the top.
+                let Some(party_idx) =
+                    (0..n_split).find(|&party_idx| digits[party_idx] > levels[party_idx])
+                else {
+                    break None;
+                };
+                for lower_idx in 0..party_idx {
+                    group_idx += (top - digits[lower_idx]) << (lower_idx * bits);
+                    digits[lower_idx] = top;
+                }
+                digits[party_idx] -= 1;
+                group_idx -= 1 << (party_idx * bits);
+            }
         } else {
-            // Fewer groups hold points than there are masks to try: try those.
-            self.filled.iter().rev().find_map(|&group_mask| {
-                (group_mask & mask == mask)
-                    .then(|| dominator_in(group_mask).map(|start| (group_mask, start)))
-                    .flatten()
+            // Fewer groups hold points than there are groups to try: try those.
+            self.filled.iter().rev().find_map(|&group_idx| {
+                let above = (0..n_split)
+                    .all(|party_idx| (group_idx >> (party_idx * bits)) & top >= levels[party_idx]);
+                above.then(|| dominator_in(group_idx).map(|start| (group_idx, start))).flatten()
             })
         };
         if let Some(dominator) = found {
             self.last_dominator = dominator;
             return false;
         }
-        let group = &mut self.groups[mask];
-        if group.is_empty() {
-            self.filled.push(mask);
-            self.filled_masks[mask / 64] |= 1 << (mask % 64);
+        let points = &mut self.groups[group];
+        if points.is_empty() {
+            self.filled.push(group);
+            self.filled_groups[group / 64] |= 1 << (group % 64);
         }
-        group.extend_from_slice(key);
+        points.extend_from_slice(key);
         true
     }
 }

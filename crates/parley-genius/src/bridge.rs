@@ -600,8 +600,8 @@ mod tests {
             unreachable!()
         };
         let values: Vec<f64> = evaluations.iter().map(|evaluation| evaluation.evaluation).collect();
-        // Russia on Donbas: preferred [0.8, 1], unknown [0, 1], red line [0, 0].
-        assert_eq!(values, [0.9, 0.5, 0.0]);
+        // Russia on Donbas: preferred [0.8, 1], strong objection [0, 0.2], red line [0, 0].
+        assert_eq!(values, [0.9, 0.1, 0.0]);
     }
 
     const REAL_DOMAIN: &str = r#"<negotiation_template><utility_space>

@@ -757,6 +757,10 @@ pub fn stance_matrix(report: &Report) -> Markup {
                                     @if let Some(date) = &cell.date { ", " (date.display) }
                                     ")"
                                     @if let Some(note) = &cell.note { ": " (note) }
+                                    @if let Some(basis) = cell.importance_basis && basis != cell.confidence { " Importance: " (basis) "." }
+                                    @if let Some(condition) = &cell.condition {
+                                        " On condition (" (party_name(report, &condition.party)) "): " (condition.text) "."
+                                    }
                                     @if !cell.cites.is_empty() { " " span.muted { "[" (cell.cites.join("; ")) "]" } }
                                 }
                             }
@@ -877,7 +881,7 @@ pub fn model_and_scale(report: &Report) -> Markup {
                 }
             }
             @if let Some(analysis) = &report.analysis { (analysis::utility_model(report, analysis)) }
-            h3 { "The analyst's assumptions (" (report.assumptions.len()) ")" }
+            h3 { "The analyst's assumptions and readings (" (report.assumptions.len()) ")" }
             (assumptions(report))
         }
     }

@@ -130,6 +130,9 @@ pub struct Blocking {
     pub blocked_party: Id,
     /// The options the blocked party can accept, all red-lined by the blocking party.
     pub excluded_options: Vec<Id>,
+    /// The basis of the red lines (the blocking position's stances) and of what the blocked
+    /// party can accept (its position's stances): the blocking rests on both.
+    pub bases: [Basis; 2],
 }
 
 /// The blocking issues, as of a date: for every issue and every ordered pair of parties
@@ -157,6 +160,7 @@ pub fn blocking_issues(scenario: &ValidScenario, as_of: Option<Date>) -> Vec<Blo
                         blocking_party: record.parties[blocking_idx].id.clone(),
                         blocked_party: record.parties[blocked_idx].id.clone(),
                         excluded_options: acceptable,
+                        bases: [blocking_position.confidence, blocked_position.confidence],
                     });
                 }
             }

@@ -788,8 +788,14 @@ pub fn blocking(report: &Report) -> Markup {
                             @for blocking in &report.blocking {
                                 tr {
                                     td { strong { (issue_title(report, &blocking.issue)) } }
-                                    td { (party_name(report, &blocking.blocking_party)) }
-                                    td { (party_name(report, &blocking.blocked_party)) }
+                                    td {
+                                        (party_name(report, &blocking.blocking_party))
+                                        @if crate::schema::is_analysts(blocking.blocking_basis) { " " span.assumed { (blocking.blocking_basis) } }
+                                    }
+                                    td {
+                                        (party_name(report, &blocking.blocked_party))
+                                        @if crate::schema::is_analysts(blocking.blocked_basis) { " " span.assumed { (blocking.blocked_basis) } }
+                                    }
                                     td {
                                         (blocking.excluded_options.iter().map(|option| option_label(report, &blocking.issue, option)).collect::<Vec<_>>().join("; "))
                                     }

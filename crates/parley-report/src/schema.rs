@@ -407,6 +407,11 @@ pub struct BlockingReport {
     pub blocked_party: String,
     /// Those options.
     pub excluded_options: Vec<String>,
+    /// The basis of the blocking party's red lines (`stated`, `reported`, `inferred` or
+    /// `assumed`).
+    pub blocking_basis: &'static str,
+    /// The basis of the stances by which the blocked party can accept those options.
+    pub blocked_basis: &'static str,
 }
 
 /// A claim.
@@ -643,6 +648,8 @@ pub fn build(
                 blocking_party: blocking.blocking_party.to_string(),
                 blocked_party: blocking.blocked_party.to_string(),
                 excluded_options: ids(&blocking.excluded_options),
+                blocking_basis: blocking.bases[0].as_str(),
+                blocked_basis: blocking.bases[1].as_str(),
             })
             .collect(),
         contested_claims: overview::contested_claims(scenario)

@@ -341,9 +341,11 @@ fn blocking(out: &mut Out, report: &Report) {
         let mut pair = [blocking.blocking_party.as_str(), blocking.blocked_party.as_str()];
         pair.sort_by_key(|party| report.parties.iter().position(|candidate| candidate == party));
         let detail = format!(
-            "{}'s red lines exclude every option {} can accept ({})",
+            "{}'s red lines{} exclude every option {} can accept{} ({})",
             blocking.blocking_party,
+            basis_mark(blocking.blocking_basis),
             blocking.blocked_party,
+            basis_mark(blocking.blocked_basis),
             blocking.excluded_options.join(", ")
         );
         match groups

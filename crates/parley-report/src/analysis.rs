@@ -198,6 +198,10 @@ pub struct DraftPartyReport {
     pub objections: Vec<String>,
     /// The points that cross its red lines.
     pub red_lines_crossed: Vec<String>,
+    /// For each point of `red_lines_crossed` whose red line is the analyst's reading or
+    /// assumption: the point and the basis (`inferred` or `assumed`) of the party's stances.
+    #[serde(serialize_with = "as_map")]
+    pub red_line_bases: Vec<(String, &'static str)>,
     /// Whether no completion is acceptable to it.
     pub rejects: bool,
 }
@@ -1218,7 +1222,8 @@ fn draft_report(
             .parties
             .iter()
             .zip(&evaluation.parties)
-            .map(|(party, view)| DraftPartyReport {
+            .enumerate()
+            .map(|(party_idx, (party, view))| DraftPartyReport {
                 party: party.clone(),
                 utility_range: [view.utility_range.0, view.utility_range.1],
                 objections: view
@@ -1231,6 +1236,23 @@ fn draft_report(
                     .iter()
                     .filter(|objection| objection.red_line)
                     .map(|objection| point_id(objection.point_idx))
+                    .collect(),
+                red_line_bases: view
+                    .objections
+                    .iter()
+                    .filter(|objection| objection.red_line)
+                    .filter_map(|objection| {
+                        let point = &draft.points[objection.point_idx];
+                        let issue = point.issue.as_ref()?;
+                        let issue_idx = names
+                            .record
+                            .issues
+                            .iter()
+                            .position(|candidate| &candidate.id == issue)?;
+                        let basis = names.stance_basis(party_idx, issue_idx);
+                        crate::schema::is_analysts(basis)
+                            .then(|| (point_id(objection.point_idx), basis))
+                    })
                     .collect(),
                 rejects: view.rejects,
             })

@@ -736,7 +736,18 @@ fn drafts_and_robustness(out: &mut Out, analysis: &AnalysisReport) {
                 notes.push(format!("objects to {}", party.objections.join(", ")));
             }
             if !party.red_lines_crossed.is_empty() {
-                notes.push(format!("red lines crossed: {}", party.red_lines_crossed.join(", ")));
+                let crossed: Vec<String> = party
+                    .red_lines_crossed
+                    .iter()
+                    .map(|point| {
+                        let basis = party.red_line_bases.iter().find(|(id, _)| id == point);
+                        format!(
+                            "{point}{}",
+                            basis.map_or(String::new(), |(_, basis)| basis_mark(basis))
+                        )
+                    })
+                    .collect();
+                notes.push(format!("red lines crossed: {}", crossed.join(", ")));
             }
             if party.rejects {
                 notes.push("rejects it".to_owned());

@@ -629,6 +629,11 @@ pub fn evaluations(report: &Report, analysis: &AnalysisReport) -> Markup {
                                             @else { (party.objections.join(", ")) }
                                             @if !party.red_lines_crossed.is_empty() {
                                                 br; strong style="color:#8c1d18" { "red lines crossed: " } (party.red_lines_crossed.join(", "))
+                                                @if !party.red_line_bases.is_empty() {
+                                                    " " span.assumed title="the red lines are the analyst's" {
+                                                        (party.red_line_bases.iter().map(|(point, basis)| format!("{point}: {basis}")).collect::<Vec<_>>().join(", "))
+                                                    }
+                                                }
                                             }
                                         }
                                     }

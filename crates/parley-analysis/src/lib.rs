@@ -49,7 +49,8 @@
 //! let pool = build_thread_pool(2).unwrap();
 //! let analysis = analyze(&scenario, &options, &pool, &Control::none().with_cancel(&cancel)).unwrap();
 //! assert!(analysis.cut_short.is_empty());
-//! assert_eq!(analysis.zone_exists, Some(true));
+//! // On the report's words and the analyst's readings, the talks have no agreement zone.
+//! assert_eq!(analysis.zone_exists, Some(false));
 //! ```
 #![warn(missing_docs)]
 #![warn(
@@ -62,6 +63,7 @@ pub mod constraints;
 pub mod drafts;
 pub mod grid;
 pub mod reference;
+pub mod relax;
 pub mod robustness;
 
 use std::time::Duration;
@@ -170,7 +172,7 @@ pub(crate) struct Compiled<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CutShort {
     /// The step: `zone`, `zone_size`, `frontier`, `unrestricted_frontier`, `nash`, `kalai`,
-    /// `egalitarian`, `utilitarian`, `blocking`, `drafts` or `robustness`.
+    /// `egalitarian`, `utilitarian`, `blocking`, `drafts`, `robustness` or `relaxations`.
     pub step: &'static str,
     /// The limit it ran into.
     pub exceeded: Exceeded,
@@ -223,6 +225,9 @@ pub struct Analysis {
     pub drafts: Option<Vec<drafts::DraftEvaluation>>,
     /// How robust the results are to the intervals, when sampled (and not cut short).
     pub robustness: Option<robustness::Robustness>,
+    /// How the zone and the Nash package move when each inferred reading is relaxed one
+    /// step (see [`relax`]); empty when nothing is inferred, `None` when cut short.
+    pub relaxations: Option<Vec<relax::Relaxation>>,
     /// The steps that ran past their budget, in the order they ran.
     pub cut_short: Vec<CutShort>,
     /// How long each step took, when a clock was given: `(step, duration)`.
@@ -388,6 +393,9 @@ pub fn analyze(
         }
         robustness
     };
+    let relaxations = steps.exact("relaxations", |c| {
+        relax::relaxations(scenario, options.as_of, options.zone_count_limit, pool, c)
+    })?;
     Ok(Analysis {
         parties,
         space,
@@ -400,6 +408,7 @@ pub fn analyze(
         blocking,
         drafts,
         robustness,
+        relaxations,
         cut_short: steps.cut_short,
         timings: steps.timings,
         grid,

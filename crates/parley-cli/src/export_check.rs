@@ -114,10 +114,13 @@ pub(crate) fn genius_changes(
     };
     let mut changes = Vec::new();
     if before.zone != after.zone {
-        let size =
-            |size: Option<u64>| size.map_or("not counted".to_owned(), |size| size.to_string());
+        let size = |size: Option<u64>| match size {
+            None => "an uncounted zone".to_owned(),
+            Some(0) => "no zone".to_owned(),
+            Some(size) => format!("{size} outcomes"),
+        };
         changes.push(format!(
-            "the agreement zone of {} outcomes becomes {}",
+            "the agreement zone goes from {} to {}",
             size(before.zone),
             size(after.zone)
         ));

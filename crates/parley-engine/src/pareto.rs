@@ -322,9 +322,9 @@ impl Sweep {
                 else {
                     break None;
                 };
-                for lower_idx in 0..party_idx {
-                    group_idx += (top - digits[lower_idx]) << (lower_idx * bits);
-                    digits[lower_idx] = top;
+                for (lower_idx, digit) in digits[..party_idx].iter_mut().enumerate() {
+                    group_idx += (top - *digit) << (lower_idx * bits);
+                    *digit = top;
                 }
                 digits[party_idx] -= 1;
                 group_idx -= 1 << (party_idx * bits);

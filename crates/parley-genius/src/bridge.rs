@@ -99,6 +99,7 @@ pub fn to_model(scenario: &Scenario, fallback_id: &str) -> Result<ModelScenario,
             name: party_name.clone(),
             role: Role::Principal,
             consent: Consent::Required,
+            consent_basis: Basis::Reported,
             delegates: Vec::new(),
             interests: Vec::new(),
             reservation: profile.reservation.map(|value| Reservation {
@@ -148,9 +149,11 @@ pub fn to_model(scenario: &Scenario, fallback_id: &str) -> Result<ModelScenario,
                 issue: issue_id.clone(),
                 date: None,
                 importance: Some(Importance::Weight(raw_weight)),
+                importance_basis: Basis::Stated,
                 stances,
                 curve,
                 confidence: Basis::Stated,
+                condition: None,
                 visibility: Visibility::Public,
                 note: None,
                 cites: Vec::new(),
@@ -647,8 +650,8 @@ mod tests {
             unreachable!()
         };
         let values: Vec<f64> = evaluations.iter().map(|evaluation| evaluation.evaluation).collect();
-        // Russia on Donbas: preferred [0.8, 1], unknown [0, 1], red line [0, 0].
-        assert_eq!(values, [0.9, 0.5, 0.0]);
+        // Russia on Donbas: preferred [0.8, 1], strong objection [0, 0.2], red line [0, 0].
+        assert_eq!(values, [0.9, 0.1, 0.0]);
     }
 
     const REAL_DOMAIN: &str = r#"<negotiation_template><utility_space>

@@ -14,11 +14,11 @@
 //!
 //! | field | shown |
 //! | --- | --- |
-//! | `track`, `date`, `status` | as recorded |
+//! | `track`, `date`, `status`, `status_basis` | as recorded |
 //! | `id` | replaced by `private-meeting-N` (N counts the meetings redacted for this viewer, in the record's order): a recorded id can name a place or a person |
 //! | `title` | replaced by "Private meeting" |
 //! | `summary` | replaced by a sentence saying the details are private |
-//! | `place`, `duration_minutes`, `attendees`, `settled`, `left_open`, `cites` | withheld |
+//! | `place`, `duration_minutes`, `attendees`, `settled`, `left_open`, `condition`, `cites` | withheld |
 //! | `visibility` | as recorded (it names the track that may see the details) |
 
 use crate::Id;
@@ -137,6 +137,8 @@ fn redacted(meeting: &Meeting, id: Id) -> Meeting {
         attendees: Vec::new(),
         duration_minutes: None,
         status: meeting.status,
+        status_basis: meeting.status_basis,
+        condition: None,
         settled: Vec::new(),
         left_open: Vec::new(),
         summary: REDACTED_MEETING_SUMMARY.to_owned(),

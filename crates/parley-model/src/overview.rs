@@ -1,37 +1,15 @@
 //! What a mediator reads first, computed from the record alone: the timeline of meetings,
 //! each draft's lineage, the party x issue stance matrix, the issues that red lines block,
-//! the contested claims, and every figure that is an analyst's assumption.
+//! the contested claims, and every figure that is an analyst's assumption or reading.
 
 use std::collections::BTreeMap;
 
-use crate::scenario::{Claim, ClaimStatus, Draft, Fate, Meeting, PointSelection, Position};
-use crate::stance::{Stance, StanceLevel};
+use crate::scenario::{
+    Citation, Claim, ClaimStatus, Consent, Draft, Fate, Meeting, PointSelection, Position,
+};
+use crate::stance::{Importance, Stance, StanceLevel};
 use crate::validate::ValidScenario;
 use crate::{Basis, Date, FuzzyDate, Id};
-
-/// What an assumed position says, as it reads: `: importance medium; major-role
-/// objection, consulted workable`.
-fn position_summary(position: &crate::scenario::Position) -> String {
-    use crate::stance::{Importance, Stance};
-    let mut parts = Vec::new();
-    match position.importance {
-        Some(Importance::Level(level)) => parts.push(format!("importance {}", level.as_str())),
-        Some(Importance::Weight(weight)) => parts.push(format!("weight {weight}")),
-        None => {}
-    }
-    let stances: Vec<String> = position
-        .stances
-        .iter()
-        .map(|(option, stance)| match stance {
-            Stance::Level(level) => format!("{option} {}", level.as_str()),
-            Stance::Value(value) => format!("{option} {value}"),
-        })
-        .collect();
-    if !stances.is_empty() {
-        parts.push(stances.join(", "));
-    }
-    if parts.is_empty() { String::new() } else { format!(": {}", parts.join("; ")) }
-}
 
 /// The meetings in date order; undated meetings follow, planned ones last.
 pub fn timeline(scenario: &ValidScenario) -> Vec<&Meeting> {
@@ -152,6 +130,9 @@ pub struct Blocking {
     pub blocked_party: Id,
     /// The options the blocked party can accept, all red-lined by the blocking party.
     pub excluded_options: Vec<Id>,
+    /// The basis of the red lines (the blocking position's stances) and of what the blocked
+    /// party can accept (its position's stances): the blocking rests on both.
+    pub bases: [Basis; 2],
 }
 
 /// The blocking issues, as of a date: for every issue and every ordered pair of parties
@@ -179,6 +160,7 @@ pub fn blocking_issues(scenario: &ValidScenario, as_of: Option<Date>) -> Vec<Blo
                         blocking_party: record.parties[blocking_idx].id.clone(),
                         blocked_party: record.parties[blocked_idx].id.clone(),
                         excluded_options: acceptable,
+                        bases: [blocking_position.confidence, blocked_position.confidence],
                     });
                 }
             }
@@ -212,25 +194,59 @@ pub fn contested_claims(scenario: &ValidScenario) -> Vec<ContestedClaim<'_>> {
         .collect()
 }
 
-/// A figure or reading that is the analyst's assumption, with where it is.
+/// A figure or reading that is the analyst's, not a source's: assumed (no source gives it)
+/// or inferred (the analyst's reading of the sentences cited), with where it is.
 #[derive(Clone, PartialEq, Debug)]
 pub struct Assumption {
     /// The field, as a path in the scenario, e.g. `parties[1].reservation`.
     pub path: String,
-    /// What is assumed.
+    /// What is assumed or inferred.
     pub what: String,
+    /// [`Basis::Assumed`] or [`Basis::Inferred`].
+    pub basis: Basis,
+    /// For an inferred reading, the sentences it reads (empty for an assumption that cites
+    /// nothing).
+    pub cites: Vec<Citation>,
 }
 
-/// Every figure that no source gives: the scale (when assumed), reservations, dates,
-/// positions and constraint utilities whose basis is the analyst's assumption.
+/// The stances of a position as text: `cede-all red-line, no-cession preferred`.
+pub fn stances_text(position: &Position) -> String {
+    let stances: Vec<String> = position
+        .stances
+        .iter()
+        .map(|(option, stance)| match stance {
+            Stance::Level(level) => format!("{option} {}", level.as_str()),
+            Stance::Value(value) => format!("{option} {value}"),
+        })
+        .collect();
+    if stances.is_empty() { "no stance".to_owned() } else { stances.join(", ") }
+}
+
+/// An importance as text: its level keyword or `weight W`.
+pub fn importance_text(importance: Importance) -> String {
+    match importance {
+        Importance::Level(level) => level.as_str().to_owned(),
+        Importance::Weight(weight) => format!("weight {weight}"),
+    }
+}
+
+/// Every figure and reading that is the analyst's rather than a source's: the scale (when
+/// assumed), reservations, dates, consent scopes, meeting and draft statuses, notes, the
+/// stances and importances of positions, and constraint utilities whose basis is
+/// `assumed` or `inferred`.
 pub fn assumptions(scenario: &ValidScenario) -> Vec<Assumption> {
     let record = scenario.scenario();
     let mut found = Vec::new();
     let mut date = |path: String, what: &str, date: &Option<FuzzyDate>| {
         if let Some(date) = date
-            && date.basis == Basis::Assumed
+            && date.basis.is_analysts()
         {
-            found.push(Assumption { path, what: format!("{what} date {date}") });
+            found.push(Assumption {
+                path,
+                what: format!("{what} date {date}"),
+                basis: date.basis,
+                cites: Vec::new(),
+            });
         }
     };
     date("scenario.as_of".to_owned(), "the scenario's", &record.as_of);
@@ -246,55 +262,103 @@ pub fn assumptions(scenario: &ValidScenario) -> Vec<Assumption> {
     for (idx, claim) in record.claims.iter().enumerate() {
         date(format!("claims[{idx}].date"), &format!("claim '{}'", claim.id), &claim.date);
     }
-    if record.scale.basis == Basis::Assumed {
-        found.push(Assumption {
-            path: "scale".to_owned(),
-            what: "the mapping from stances to values and from importances to weights".to_owned(),
-        });
+    let mut push = |path: String, what: String, basis: Basis, cites: &[Citation]| {
+        if basis.is_analysts() {
+            found.push(Assumption { path, what, basis, cites: cites.to_vec() });
+        }
+    };
+    push(
+        "scale".to_owned(),
+        "the mapping from stances to values and from importances to weights".to_owned(),
+        record.scale.basis,
+        &[],
+    );
+    for (idx, meeting) in record.meetings.iter().enumerate() {
+        push(
+            format!("meetings[{idx}].status"),
+            format!("status '{}' of meeting '{}'", meeting.status.as_str(), meeting.id),
+            meeting.status_basis,
+            &meeting.cites,
+        );
+    }
+    for (idx, draft) in record.drafts.iter().enumerate() {
+        push(
+            format!("drafts[{idx}].status"),
+            format!("status '{}' of draft '{}'", draft.status.as_str(), draft.id),
+            draft.status_basis,
+            &draft.cites,
+        );
     }
     for (idx, party) in record.parties.iter().enumerate() {
-        if let Some(reservation) = &party.reservation
-            && reservation.basis == Basis::Assumed
-        {
-            found.push(Assumption {
-                path: format!("parties[{idx}].reservation"),
-                what: format!("reservation value {} of '{}'", reservation.value, party.id),
-            });
+        let consent = match &party.consent {
+            Consent::Required => "required on every issue".to_owned(),
+            Consent::NotRequired => "not required".to_owned(),
+            Consent::OnIssues(issues) => {
+                let issues: Vec<&str> = issues.iter().map(Id::as_str).collect();
+                format!("required on {}", issues.join(", "))
+            }
+        };
+        push(
+            format!("parties[{idx}].consent"),
+            format!("consent of '{}': {consent}", party.id),
+            party.consent_basis,
+            &party.cites,
+        );
+        if let Some(reservation) = &party.reservation {
+            push(
+                format!("parties[{idx}].reservation"),
+                format!("reservation value {} of '{}'", reservation.value, party.id),
+                reservation.basis,
+                &reservation.cites,
+            );
         }
         for (note_idx, note) in party.notes.iter().enumerate() {
-            if note.basis == Basis::Assumed {
-                found.push(Assumption {
-                    path: format!("parties[{idx}].notes[{note_idx}]"),
-                    what: format!("note on '{}': {}", party.id, note.text),
-                });
-            }
+            push(
+                format!("parties[{idx}].notes[{note_idx}]"),
+                format!("note on '{}': {}", party.id, note.text),
+                note.basis,
+                &note.cites,
+            );
         }
     }
     for (idx, position) in record.positions.iter().enumerate() {
-        if position.confidence == Basis::Assumed {
-            found.push(Assumption {
-                path: format!("positions[{idx}]"),
-                what: format!(
-                    "position of '{}' on '{}'{}",
-                    position.party,
+        push(
+            format!("positions[{idx}]"),
+            format!(
+                "position of '{}' on '{}': {}",
+                position.party,
+                position.issue,
+                stances_text(position)
+            ),
+            position.confidence,
+            &position.cites,
+        );
+        if let Some(importance) = position.importance {
+            push(
+                format!("positions[{idx}].importance"),
+                format!(
+                    "importance of '{}' to '{}': {}",
                     position.issue,
-                    position_summary(position)
+                    position.party,
+                    importance_text(importance)
                 ),
-            });
+                position.importance_basis,
+                &position.cites,
+            );
         }
     }
     for (idx, utility) in record.constraint_utilities.iter().enumerate() {
-        if utility.basis == Basis::Assumed {
-            found.push(Assumption {
-                path: format!("constraint_utilities[{idx}]"),
-                what: format!(
-                    "constraint utility of '{}' ({} constraint(s), max utility {})",
-                    utility.party,
-                    utility.constraints.len(),
-                    utility.max_utility
-                ),
-            });
-        }
+        push(
+            format!("constraint_utilities[{idx}]"),
+            format!(
+                "constraint utility of '{}' ({} constraint(s), max utility {})",
+                utility.party,
+                utility.constraints.len(),
+                utility.max_utility
+            ),
+            utility.basis,
+            &utility.cites,
+        );
     }
     found
 }
@@ -352,6 +416,88 @@ constraints = [{ value = 4, includes = [{ issue = "price", from = "high", to = "
         assert_eq!(matrix.len(), 2);
         assert_eq!(matrix[1][0].map(|position| position.stances.len()), Some(0));
         assert_eq!(blocking_issues(&scenario, None), Vec::new());
+    }
+
+    #[test]
+    fn inferred_readings_are_listed_with_the_sentences_they_read() {
+        let text = r#"
+[scenario]
+id = "readings"
+title = "Readings"
+
+[[sources]]
+id = "report"
+title = "Report"
+
+[[parties]]
+id = "a"
+name = "A"
+role = "principal"
+
+[[parties]]
+id = "g"
+name = "G"
+role = "guarantor"
+consent = { issues = ["price"] }
+consent_basis = "inferred"
+cites = ["report"]
+
+[[issues]]
+id = "price"
+title = "Price"
+category = "other"
+options = [{ id = "low" }, { id = "high" }]
+
+[[meetings]]
+id = "next"
+track = "ag"
+status = "planned"
+status_basis = "assumed"
+
+[[tracks]]
+id = "ag"
+name = "A-G"
+parties = ["a", "g"]
+
+[[positions]]
+party = "a"
+issue = "price"
+importance = "high"
+importance_basis = "assumed"
+confidence = "inferred"
+stances = { low = "red-line" }
+cites = [{ source = "report", speaker = "A's envoy", quote = "never low" }]
+
+[[positions]]
+party = "g"
+issue = "price"
+importance = "low"
+stances = { high = "workable" }
+cites = ["report"]
+"#;
+        let scenario = read_scenario(text).scenario.unwrap();
+        let listed: Vec<String> = assumptions(&scenario)
+            .into_iter()
+            .map(|assumption| {
+                format!(
+                    "{} {}: {} ({} cite(s))",
+                    assumption.basis.as_str(),
+                    assumption.path,
+                    assumption.what,
+                    assumption.cites.len()
+                )
+            })
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                "assumed scale: the mapping from stances to values and from importances to weights (0 cite(s))",
+                "assumed meetings[0].status: status 'planned' of meeting 'next' (0 cite(s))",
+                "inferred parties[1].consent: consent of 'g': required on price (1 cite(s))",
+                "inferred positions[0]: position of 'a' on 'price': low red-line (1 cite(s))",
+                "assumed positions[0].importance: importance of 'price' to 'a': high (1 cite(s))",
+            ]
+        );
     }
 
     #[test]

@@ -63,13 +63,39 @@ pub struct Scenario {
     pub claims: Vec<Claim>,
 }
 
-/// Where in a source a fact is found.
+/// Where in a source a fact is found, and whose words it reports.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Citation {
     /// The source.
     pub source: Id,
     /// The section of the source, when it has sections.
     pub section: Option<String>,
+    /// Who said it, as the source names them (a person, "European leaders", the reporter),
+    /// when the citation reports someone's words.
+    pub speaker: Option<String>,
+    /// A short quote of the source's words, a few words at most
+    /// ([`MAX_QUOTE_WORDS`]).
+    pub quote: Option<String>,
+}
+
+impl Citation {
+    /// A citation of a source's section, with no speaker or quote.
+    pub fn new(source: Id, section: Option<String>) -> Citation {
+        Citation { source, section, speaker: None, quote: None }
+    }
+}
+
+/// The most words a citation's quote may have: a short phrase, not a passage.
+pub const MAX_QUOTE_WORDS: usize = 12;
+
+/// A condition that a meeting, position or draft depends on, and the party whose condition
+/// it is, e.g. a meeting that a party will attend only if the talks look fair.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Condition {
+    /// What must hold.
+    pub text: String,
+    /// The party that sets the condition.
+    pub party: Id,
 }
 
 /// A sourced note on any entity, e.g. a supporter's humanitarian aid.
@@ -195,6 +221,8 @@ pub struct Party {
     pub role: Role,
     /// Whether a deal needs its consent.
     pub consent: Consent,
+    /// Whether a source gives the consent's scope or the analyst reads or assumes it.
+    pub consent_basis: Basis,
     /// The people who speak for it.
     pub delegates: Vec<Delegate>,
     /// Its stated interests and stakes.
@@ -348,6 +376,10 @@ pub struct Meeting {
     pub duration_minutes: Option<u32>,
     /// Whether it took place.
     pub status: MeetingStatus,
+    /// Whether a source gives the status or the analyst reads or assumes it.
+    pub status_basis: Basis,
+    /// What the meeting depends on, for one that is planned only if something holds.
+    pub condition: Option<Condition>,
     /// The issues it settled.
     pub settled: Vec<Id>,
     /// The issues it left open.
@@ -472,6 +504,10 @@ pub struct Draft {
     pub author: Option<Id>,
     /// Where it stands.
     pub status: DraftStatus,
+    /// Whether a source gives the status or the analyst reads or assumes it.
+    pub status_basis: Basis,
+    /// What the draft depends on, e.g. a party's terms for accepting it.
+    pub condition: Option<Condition>,
     /// The stage of the process it belongs to.
     pub stage: Option<Stage>,
     /// The drafts it revises.
@@ -516,6 +552,9 @@ pub struct Position {
     pub date: Option<FuzzyDate>,
     /// How much the issue matters to the party, when known.
     pub importance: Option<Importance>,
+    /// Whether the party stated the importance, a source reports it, the analyst reads it
+    /// from a sourced sentence, or assumed it.
+    pub importance_basis: Basis,
     /// The party's stance on some or all of the issue's options. On a continuous issue
     /// with a [`Position::curve`], the curve's value at each grid number, derived by
     /// [`crate::continuous::with_grids`]: a file leaves them out.
@@ -524,8 +563,11 @@ pub struct Position {
     /// (numbers rising, from the range's lower to its upper end, values in [0, 1]); empty
     /// on an issue with listed options.
     pub curve: Vec<CurvePoint>,
-    /// Whether the party stated it, a source reports it, or the analyst assumed it.
+    /// Whether the party stated the stances, a source reports them, the analyst reads them
+    /// from a sourced sentence (`inferred`), or assumed them.
     pub confidence: Basis,
+    /// What the position depends on, e.g. a party's terms for holding it.
+    pub condition: Option<Condition>,
     /// Who may see it.
     pub visibility: Visibility,
     /// Why the analyst reads the source this way.

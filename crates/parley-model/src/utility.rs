@@ -15,7 +15,7 @@ use crate::scale::Interval;
 use crate::scenario::ConstraintKind;
 use crate::stance::{Importance, Stance};
 use crate::validate::ValidScenario;
-use crate::{Date, Id};
+use crate::{Basis, Date, Id};
 
 /// Where a party's number for an issue or option comes from.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -48,6 +48,25 @@ pub struct PartyUtilities {
     pub red_lines: Vec<Vec<bool>>,
     /// What no deal is worth to the party.
     pub reservation: Option<f64>,
+    /// Where each issue's number comes from in the record: the current position's index in
+    /// the scenario's positions, its stances' basis (`confidence`) and its importance's
+    /// basis; `None` where the party has no position on the issue.
+    pub sources: Vec<Option<PositionSource>>,
+    /// The basis of the reservation value, when there is one.
+    pub reservation_basis: Option<Basis>,
+    /// The basis of the party's consent scope.
+    pub consent_basis: Basis,
+}
+
+/// The position a party's numbers on an issue come from, and their bases.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct PositionSource {
+    /// The position's index in the scenario's positions.
+    pub position_idx: usize,
+    /// The basis of its stances.
+    pub stances: Basis,
+    /// The basis of its importance, when it gives one.
+    pub importance: Option<Basis>,
 }
 
 impl PartyUtilities {
@@ -141,9 +160,23 @@ pub fn party_utilities(scenario: &ValidScenario, as_of: Option<Date>) -> Vec<Par
                 value_provenance: Vec::new(),
                 red_lines: Vec::new(),
                 reservation: party.reservation.as_ref().map(|reservation| reservation.value),
+                sources: Vec::new(),
+                reservation_basis: party.reservation.as_ref().map(|reservation| reservation.basis),
+                consent_basis: party.consent_basis,
             };
             for (issue_idx, issue) in record.issues.iter().enumerate() {
                 let position = positions[party_idx][issue_idx];
+                utilities.sources.push(position.map(|position| {
+                    PositionSource {
+                        position_idx: record
+                            .positions
+                            .iter()
+                            .position(|candidate| std::ptr::eq(candidate, position))
+                            .expect("a current position is one of the scenario's"),
+                        stances: position.confidence,
+                        importance: position.importance.map(|_| position.importance_basis),
+                    }
+                }));
                 let (raw_weight, weight_provenance) = match position
                     .and_then(|position| position.importance)
                 {
@@ -322,10 +355,9 @@ mod tests {
         assert_eq!(ukraine.red_lines[1], [true, false]);
         // Europe red-lines "no guarantees", an issue its consent is needed on.
         assert_eq!(europe.red_lines[2], [true, false, false]);
-        assert_eq!(
-            europe.value_provenance[0],
-            [Provenance::Scale, Provenance::Unknown, Provenance::Unknown]
-        );
+        // The report gives no European stance on Donbas.
+        assert_eq!(europe.value_provenance[0], [Provenance::Unknown; 3]);
+        assert_eq!(europe.value_provenance[2], [Provenance::Scale; 3]);
         assert!(!russia.is_exact());
     }
 

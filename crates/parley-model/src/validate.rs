@@ -10,12 +10,12 @@ use crate::continuous;
 use crate::diagnostic::{Diagnostic, DiagnosticKind as Kind, FieldPath};
 use crate::scale::Interval;
 use crate::scenario::{
-    Citation, Consent, Constraint, CurvePoint, Draft, Fate, MeetingStatus, NumberRange, Party,
-    PointSelection, Position, Scenario, Settlement, Visibility,
+    Citation, Condition, Consent, Constraint, CurvePoint, Draft, Fate, MAX_QUOTE_WORDS,
+    MeetingStatus, NumberRange, Party, PointSelection, Position, Scenario, Settlement, Visibility,
 };
 use crate::stance::{Importance, Stance};
 use crate::suggest::did_you_mean;
-use crate::{Date, FuzzyDate, Id};
+use crate::{Basis, Date, FuzzyDate, Id};
 
 /// A scenario with no errors: every reference resolves and every invariant holds.
 #[derive(Clone, Debug)]
@@ -245,9 +245,41 @@ impl<'a> Checker<'a> {
         issue_idx
     }
 
+    /// A condition names a party that exists.
+    fn check_condition(&mut self, condition: &Option<Condition>, path: FieldPath) {
+        if let Some(condition) = condition {
+            self.check_party_ref(&condition.party, path.key("party"));
+        }
+    }
+
+    /// An inferred figure reads a sourced sentence: without a citation it names none.
+    fn check_inferred_cited(
+        &mut self,
+        what: &str,
+        basis: Basis,
+        cites: &[Citation],
+        path: FieldPath,
+    ) {
+        if basis == Basis::Inferred && cites.is_empty() {
+            let message = format!(
+                "{what} is inferred but cites nothing, expected the citation of the sentence it reads"
+            );
+            self.warning(Kind::Inconsistent, path, message);
+        }
+    }
+
     fn check_cites(&mut self, cites: &[Citation], path: FieldPath) {
         for (cite_idx, cite) in cites.iter().enumerate() {
             let cite_path = path.index(cite_idx);
+            if let Some(quote) = &cite.quote {
+                let n_words = quote.split_whitespace().count();
+                if n_words > MAX_QUOTE_WORDS {
+                    let message = format!(
+                        "quote has {n_words} words, expected a short phrase of at most {MAX_QUOTE_WORDS}"
+                    );
+                    self.error(Kind::OutOfRange, cite_path.key("quote"), message);
+                }
+            }
             let Some(&source_idx) = self.sources.get(&cite.source) else {
                 let suggestion = did_you_mean(
                     cite.source.as_str(),
@@ -367,6 +399,12 @@ impl<'a> Checker<'a> {
             }
             self.check_cites(&delegate.cites, delegate_path.key("cites"));
         }
+        self.check_inferred_cited(
+            "the consent",
+            party.consent_basis,
+            &party.cites,
+            path.key("consent_basis"),
+        );
         if let Consent::OnIssues(issues) = &party.consent {
             if issues.is_empty() {
                 let message =
@@ -635,6 +673,13 @@ impl<'a> Checker<'a> {
                 self.check_not_after_as_of("a held meeting", meeting.date, path.key("date"));
             }
             self.check_visibility(&meeting.visibility, path.key("visibility"));
+            self.check_condition(&meeting.condition, path.key("condition"));
+            self.check_inferred_cited(
+                "the meeting's status",
+                meeting.status_basis,
+                &meeting.cites,
+                path.key("status_basis"),
+            );
             self.check_cites(&meeting.cites, path.key("cites"));
         }
     }
@@ -656,6 +701,13 @@ impl<'a> Checker<'a> {
         if let Some(author) = &draft.author {
             self.check_party_ref(author, path.key("author"));
         }
+        self.check_condition(&draft.condition, path.key("condition"));
+        self.check_inferred_cited(
+            "the draft's status",
+            draft.status_basis,
+            &draft.cites,
+            path.key("status_basis"),
+        );
         self.check_not_after_as_of("a draft", draft.date, path.key("date"));
         let point_ids =
             draft.points.iter().enumerate().map(|(point_idx, point)| {
@@ -920,6 +972,21 @@ impl<'a> Checker<'a> {
                 self.error(Kind::Inconsistent, path.key("date"), message);
             }
             self.check_not_after_as_of("a position", position.date, path.key("date"));
+            self.check_condition(&position.condition, path.key("condition"));
+            self.check_inferred_cited(
+                "the position",
+                position.confidence,
+                &position.cites,
+                path.key("confidence"),
+            );
+            if position.importance.is_some() && position.importance_basis != position.confidence {
+                self.check_inferred_cited(
+                    "the importance",
+                    position.importance_basis,
+                    &position.cites,
+                    path.key("importance_basis"),
+                );
+            }
             if let Some(Importance::Weight(weight)) = position.importance
                 && !(weight.is_finite() && weight >= 0.0)
             {

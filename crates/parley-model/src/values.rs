@@ -1,5 +1,5 @@
 //! Small value types shared by the whole model: identifiers, dates with a precision,
-//! places, and the basis of a fact (stated, reported or assumed).
+//! places, and the basis of a fact (stated, reported, inferred or assumed).
 
 use std::fmt;
 
@@ -44,21 +44,30 @@ pub enum Basis {
     /// A source reports it.
     #[default]
     Reported,
+    /// The analyst's reading of a sourced sentence, which the citation names: the source
+    /// says something less (or other) than the figure, e.g. a rejection read as a red line.
+    Inferred,
     /// The analyst assumed it: no source gives it.
     Assumed,
 }
 
 impl Basis {
     /// All bases, in order.
-    pub const ALL: [Basis; 3] = [Basis::Stated, Basis::Reported, Basis::Assumed];
+    pub const ALL: [Basis; 4] = [Basis::Stated, Basis::Reported, Basis::Inferred, Basis::Assumed];
 
     /// The keyword used in files and outputs.
     pub fn as_str(self) -> &'static str {
         match self {
             Basis::Stated => "stated",
             Basis::Reported => "reported",
+            Basis::Inferred => "inferred",
             Basis::Assumed => "assumed",
         }
+    }
+
+    /// Whether the figure is the analyst's rather than a source's: inferred or assumed.
+    pub fn is_analysts(self) -> bool {
+        matches!(self, Basis::Inferred | Basis::Assumed)
     }
 }
 
@@ -125,8 +134,8 @@ impl fmt::Display for FuzzyDate {
             DatePrecision::Month => write!(f, "{:04}-{:02}", self.date.year(), self.date.month())?,
             DatePrecision::Year => write!(f, "{:04}", self.date.year())?,
         }
-        if self.basis == Basis::Assumed {
-            f.write_str(" (assumed)")?;
+        if self.basis.is_analysts() {
+            write!(f, " ({})", self.basis.as_str())?;
         }
         Ok(())
     }

@@ -9,10 +9,11 @@ use parley_engine::blocking::Concession;
 use parley_engine::control::Exceeded;
 use parley_engine::outcome_set::OutcomeSet;
 use parley_engine::zone::ZoneSize;
+use parley_model::Basis;
 use parley_model::scale::Scale;
 use parley_model::scenario::Scenario;
 use parley_model::stance::ImportanceLevel;
-use parley_model::utility::Provenance;
+use parley_model::utility::{PartyUtilities, Provenance};
 
 use crate::schema::as_map;
 
@@ -30,6 +31,31 @@ pub struct OutcomeReport {
     /// the scale's unknown interval): the outcome's standing rests on them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unknown_stances: Vec<UnknownStance>,
+    /// For a package (the outcomes of `solutions`; empty on frontier outcomes): the analyst's
+    /// figures (inferred or assumed) its utilities rest on: the stances on its options, the
+    /// importances, the reservations and the consent scopes of the negotiating parties, each
+    /// with its basis.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rests_on: Vec<RestsOnReport>,
+}
+
+/// A figure of the analyst's (inferred or assumed) that a result rests on.
+#[derive(Serialize, Debug, Clone)]
+pub struct RestsOnReport {
+    /// `stance`, `red-line`, `importance`, `reservation` or `consent`.
+    pub figure: &'static str,
+    /// The party whose figure it is.
+    pub party: String,
+    /// The issue, for a stance, a red line or an importance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issue: Option<String>,
+    /// The option, for a stance or a red line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub option: Option<String>,
+    /// `inferred` or `assumed`.
+    pub basis: &'static str,
+    /// Where it is in the scenario, as in `assumptions`.
+    pub path: String,
 }
 
 /// A chosen option on which a party's stance is not recorded.
@@ -70,6 +96,9 @@ pub struct ZoneReport {
     pub decisive_size: Option<u64>,
     /// When not counted: how many outcomes cross no red line.
     pub candidates_not_counted: Option<f64>,
+    /// The analyst's figures (inferred or assumed) whether there is a zone rests on: the red
+    /// lines, reservations and consent scopes of the negotiating parties.
+    pub rests_on: Vec<RestsOnReport>,
 }
 
 /// One party's numbers, as the analysis uses them.
@@ -127,11 +156,15 @@ pub enum ConcessionReport {
         party: String,
         /// The issue.
         issue: String,
+        /// The basis of the position whose red lines these are.
+        basis: &'static str,
     },
     /// A party stops insisting on its reservation value.
     DropReservation {
         /// The party.
         party: String,
+        /// The basis of the reservation value.
+        basis: &'static str,
     },
 }
 
@@ -167,6 +200,10 @@ pub struct DraftPartyReport {
     pub objections: Vec<String>,
     /// The points that cross its red lines.
     pub red_lines_crossed: Vec<String>,
+    /// For each point of `red_lines_crossed` whose red line is the analyst's reading or
+    /// assumption: the point and the basis (`inferred` or `assumed`) of the party's stances.
+    #[serde(serialize_with = "as_map")]
+    pub red_line_bases: Vec<(String, &'static str)>,
     /// Whether no completion is acceptable to it.
     pub rejects: bool,
 }
@@ -273,6 +310,10 @@ pub struct AnalysisReport {
     pub draft_evaluations: Option<Vec<DraftEvaluationReport>>,
     /// What the robustness samples show, when drawn (and not cut short).
     pub robustness: Option<RobustnessReport>,
+    /// How the zone and the Nash package move when each inferred reading is read one step
+    /// weaker, one at a time and then all at once; empty when nothing is inferred, null
+    /// when its step was cut short (or does not apply).
+    pub relaxations: Option<Vec<RelaxationReport>>,
     /// The steps that ran past their work budget, whose results are null; every other
     /// result is exact and complete.
     pub cut_short: Vec<CutShortReport>,
@@ -292,6 +333,70 @@ pub struct AnalysisReport {
     /// options (the results are then exact).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grid_approximation: Option<GridApproximationReport>,
+}
+
+/// One relaxation of the analyst's inferred readings and what follows from it.
+#[derive(Serialize, Debug)]
+pub struct RelaxationReport {
+    /// The fields relaxed, as paths in the scenario (as in `assumptions`).
+    pub relaxed: Vec<String>,
+    /// What was relaxed, as a sentence.
+    pub what: String,
+    /// Whether an agreement zone exists then.
+    pub zone_exists: bool,
+    /// How many outcomes it holds, when counted.
+    pub zone_size: Option<u64>,
+    /// The Nash packages then (all tied ones): each issue's option (null on an issue no party
+    /// tells apart) and each negotiating party's utility.
+    pub nash: Vec<RelaxedOutcomeReport>,
+}
+
+/// An outcome of a relaxed scenario.
+#[derive(Serialize, Debug)]
+pub struct RelaxedOutcomeReport {
+    /// The option of each issue.
+    #[serde(serialize_with = "as_map")]
+    pub outcome: Vec<(String, Option<String>)>,
+    /// Each negotiating party's utility (a party whose consent was relaxed away is absent).
+    #[serde(serialize_with = "as_map")]
+    pub utilities: Vec<(String, f64)>,
+}
+
+/// The report of the relaxations.
+fn relaxations_report(
+    record: &Scenario,
+    relaxations: &[parley_analysis::relax::Relaxation],
+) -> Vec<RelaxationReport> {
+    relaxations
+        .iter()
+        .map(|relaxation| RelaxationReport {
+            relaxed: relaxation.paths.clone(),
+            what: relaxation.what.clone(),
+            zone_exists: relaxation.zone_exists,
+            zone_size: relaxation.zone_size,
+            nash: relaxation
+                .nash
+                .iter()
+                .map(|(options, utilities)| RelaxedOutcomeReport {
+                    outcome: record
+                        .issues
+                        .iter()
+                        .zip(options)
+                        .map(|(issue, option)| {
+                            let option = option.map(|idx| issue.options[idx].id.to_string());
+                            (issue.id.to_string(), option)
+                        })
+                        .collect(),
+                    utilities: relaxation
+                        .parties
+                        .iter()
+                        .map(ToString::to_string)
+                        .zip(utilities.iter().copied())
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// The grid of a scenario's continuous issues.
@@ -526,6 +631,7 @@ pub fn build_constraints(
             .collect(),
         utilities: per_party(&point.utilities),
         unknown_stances: Vec::new(),
+        rests_on: Vec::new(),
     };
     let all: Vec<OutcomeReport> = frontier.points.iter().map(outcome).collect();
     let zone_points: Vec<OutcomeReport> = frontier
@@ -609,6 +715,7 @@ pub fn build_constraints(
             size: None,
             decisive_size: None,
             candidates_not_counted: None,
+            rests_on: Vec::new(),
         },
         pareto_frontier: Some(zone_points),
         unrestricted_pareto_frontier: Some(all),
@@ -625,6 +732,7 @@ pub fn build_constraints(
         },
         draft_evaluations: None,
         robustness: None,
+        relaxations: None,
         cut_short,
         timings: Vec::new(),
         reference_frontier: None,
@@ -742,11 +850,129 @@ impl Names<'_> {
                     })
                 })
                 .collect(),
+            rests_on: Vec::new(),
         }
+    }
+
+    /// The analyst's figures an outcome's utilities rest on, party by party: the reservation
+    /// and consent scope, then each decisive issue's importance and the stance on the
+    /// outcome's option.
+    fn rests_on(&self, outcome: &[u16]) -> Vec<RestsOnReport> {
+        let mut found = Vec::new();
+        for party in &self.analysis.parties {
+            self.party_figures(party, &mut found);
+            for (issue_idx, &option_idx) in outcome.iter().enumerate() {
+                let Some(source) = party.sources[issue_idx] else { continue };
+                if self.is_indifferent(issue_idx) {
+                    continue;
+                }
+                let option_idx = usize::from(option_idx);
+                if let Some(basis) = source.importance
+                    && basis.is_analysts()
+                {
+                    found.push(RestsOnReport {
+                        figure: "importance",
+                        party: party.party.to_string(),
+                        issue: Some(self.issue(issue_idx)),
+                        option: None,
+                        basis: basis.as_str(),
+                        path: format!("positions[{}].importance", source.position_idx),
+                    });
+                }
+                if source.stances.is_analysts()
+                    && party.value_provenance[issue_idx][option_idx] != Provenance::Unknown
+                {
+                    found.push(RestsOnReport {
+                        figure: "stance",
+                        party: party.party.to_string(),
+                        issue: Some(self.issue(issue_idx)),
+                        option: Some(self.option(issue_idx, option_idx)),
+                        basis: source.stances.as_str(),
+                        path: format!("positions[{}]", source.position_idx),
+                    });
+                }
+            }
+        }
+        found
+    }
+
+    /// A party's reservation and consent scope, when they are the analyst's.
+    fn party_figures(&self, party: &PartyUtilities, found: &mut Vec<RestsOnReport>) {
+        let party_id = party.party.to_string();
+        if let Some(basis) = party.reservation_basis
+            && basis.is_analysts()
+        {
+            found.push(RestsOnReport {
+                figure: "reservation",
+                party: party_id.clone(),
+                issue: None,
+                option: None,
+                basis: basis.as_str(),
+                path: format!("parties[{}].reservation", party.party_idx),
+            });
+        }
+        if party.consent_basis.is_analysts() {
+            found.push(RestsOnReport {
+                figure: "consent",
+                party: party_id,
+                issue: None,
+                option: None,
+                basis: party.consent_basis.as_str(),
+                path: format!("parties[{}].consent", party.party_idx),
+            });
+        }
+    }
+
+    /// The analyst's figures whether there is a zone rests on: each party's reservation and
+    /// consent scope, and its red lines.
+    fn zone_rests_on(&self) -> Vec<RestsOnReport> {
+        let mut found = Vec::new();
+        for party in &self.analysis.parties {
+            self.party_figures(party, &mut found);
+            for (issue_idx, red_lines) in party.red_lines.iter().enumerate() {
+                let Some(source) = party.sources[issue_idx] else { continue };
+                if !source.stances.is_analysts() {
+                    continue;
+                }
+                for (option_idx, _) in red_lines.iter().enumerate().filter(|(_, red)| **red) {
+                    found.push(RestsOnReport {
+                        figure: "red-line",
+                        party: party.party.to_string(),
+                        issue: Some(self.issue(issue_idx)),
+                        option: Some(self.option(issue_idx, option_idx)),
+                        basis: source.stances.as_str(),
+                        path: format!("positions[{}]", source.position_idx),
+                    });
+                }
+            }
+        }
+        found
+    }
+
+    /// The basis of a party's position on an issue (`reported` without one).
+    fn stance_basis(&self, party_idx: usize, issue_idx: usize) -> &'static str {
+        self.analysis.parties[party_idx].sources[issue_idx]
+            .map_or(Basis::Reported, |source| source.stances)
+            .as_str()
+    }
+
+    /// The basis of a party's reservation value.
+    fn reservation_basis(&self, party_idx: usize) -> &'static str {
+        self.analysis.parties[party_idx].reservation_basis.unwrap_or(Basis::Assumed).as_str()
     }
 
     fn outcomes(&self, set: &OutcomeSet) -> Vec<OutcomeReport> {
         set.iter().map(|(outcome, utilities)| self.outcome(outcome, utilities)).collect()
+    }
+
+    /// The outcomes of a package, each with the analyst's figures it rests on.
+    fn package(&self, set: &OutcomeSet) -> Vec<OutcomeReport> {
+        set.iter()
+            .map(|(outcome, utilities)| OutcomeReport {
+                rests_on: self.rests_on(outcome),
+                ..self.outcome(outcome, utilities)
+            })
+            .collect()
     }
 
     fn per_party(&self, values: &[f64]) -> Vec<(String, f64)> {
@@ -909,10 +1135,12 @@ pub fn build(record: &Scenario, analysis: &Analysis, max_concessions: usize) -> 
         Concession::LiftRedLine { party_idx, issue_idx } => ConcessionReport::LiftRedLine {
             party: names.parties[party_idx].clone(),
             issue: names.issue(issue_idx),
+            basis: names.stance_basis(party_idx, issue_idx),
         },
-        Concession::DropReservation { party_idx } => {
-            ConcessionReport::DropReservation { party: names.parties[party_idx].clone() }
-        }
+        Concession::DropReservation { party_idx } => ConcessionReport::DropReservation {
+            party: names.parties[party_idx].clone(),
+            basis: names.reservation_basis(party_idx),
+        },
     };
     AnalysisReport {
         outcomes: space.n_outcomes() * indifferent_factor(record, &analysis.indifferent_issues),
@@ -930,6 +1158,7 @@ pub fn build(record: &Scenario, analysis: &Analysis, max_concessions: usize) -> 
             size,
             decisive_size,
             candidates_not_counted,
+            rests_on: names.zone_rests_on(),
         },
         pareto_frontier: analysis.frontier.as_ref().map(|set| names.outcomes(set)),
         unrestricted_pareto_frontier: analysis
@@ -937,10 +1166,10 @@ pub fn build(record: &Scenario, analysis: &Analysis, max_concessions: usize) -> 
             .as_ref()
             .map(|set| names.outcomes(set)),
         solutions: SolutionsReport {
-            nash: analysis.solutions.nash.as_ref().map(|set| names.outcomes(set)),
-            kalai: analysis.solutions.kalai_smorodinsky.as_ref().map(|set| names.outcomes(set)),
-            egalitarian: analysis.solutions.egalitarian.as_ref().map(|set| names.outcomes(set)),
-            utilitarian: analysis.solutions.utilitarian.as_ref().map(|set| names.outcomes(set)),
+            nash: analysis.solutions.nash.as_ref().map(|set| names.package(set)),
+            kalai: analysis.solutions.kalai_smorodinsky.as_ref().map(|set| names.package(set)),
+            egalitarian: analysis.solutions.egalitarian.as_ref().map(|set| names.package(set)),
+            utilitarian: analysis.solutions.utilitarian.as_ref().map(|set| names.package(set)),
         },
         no_deal: NoDealReport {
             issue_conflicts: analysis.blocking.as_ref().map(|blocking| {
@@ -974,6 +1203,10 @@ pub fn build(record: &Scenario, analysis: &Analysis, max_concessions: usize) -> 
                 .map(|(draft, evaluation)| draft_report(&names, draft, evaluation))
                 .collect()
         }),
+        relaxations: analysis
+            .relaxations
+            .as_ref()
+            .map(|relaxations| relaxations_report(record, relaxations)),
         cut_short: analysis.cut_short.iter().map(cut_short_report).collect(),
         reference_frontier: None,
         constraint_search: None,
@@ -1071,7 +1304,8 @@ fn draft_report(
             .parties
             .iter()
             .zip(&evaluation.parties)
-            .map(|(party, view)| DraftPartyReport {
+            .enumerate()
+            .map(|(party_idx, (party, view))| DraftPartyReport {
                 party: party.clone(),
                 utility_range: [view.utility_range.0, view.utility_range.1],
                 objections: view
@@ -1084,6 +1318,23 @@ fn draft_report(
                     .iter()
                     .filter(|objection| objection.red_line)
                     .map(|objection| point_id(objection.point_idx))
+                    .collect(),
+                red_line_bases: view
+                    .objections
+                    .iter()
+                    .filter(|objection| objection.red_line)
+                    .filter_map(|objection| {
+                        let point = &draft.points[objection.point_idx];
+                        let issue = point.issue.as_ref()?;
+                        let issue_idx = names
+                            .record
+                            .issues
+                            .iter()
+                            .position(|candidate| &candidate.id == issue)?;
+                        let basis = names.stance_basis(party_idx, issue_idx);
+                        crate::schema::is_analysts(basis)
+                            .then(|| (point_id(objection.point_idx), basis))
+                    })
                     .collect(),
                 rejects: view.rejects,
             })

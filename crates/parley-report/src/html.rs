@@ -19,7 +19,8 @@ mod tests;
 /// `<section>` with its heading, or a figure. They expect the [`STYLE`] sheet.
 pub mod sections {
     pub use super::analysis::{
-        cut_short, evaluations, frontier, no_deal, packages, robustness, utility_model, zone,
+        cut_short, evaluations, frontier, no_deal, packages, relaxations, robustness,
+        utility_model, zone,
     };
     pub use super::diagram::{lineage, timeline as timeline_figure};
     pub use super::{
@@ -38,7 +39,9 @@ pub const STYLE: &str = CSS;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use crate::schema::{ConsentReport, DateReport, IssueReport, PartyReport, Report, StanceCell};
+use crate::schema::{
+    ConditionReport, ConsentReport, DateReport, IssueReport, PartyReport, Report, StanceCell,
+};
 
 /// Links to the analysis's sections, for a table of contents.
 pub fn analysis_links() -> Markup {
@@ -482,7 +485,10 @@ pub fn timeline(report: &Report) -> Markup {
                                         }
                                     }
                                     td data-label="Track" { code.small { (meeting.track) } }
-                                    td data-label="Status" { span class={ "badge status-" (meeting.status) } { (meeting.status) } }
+                                    td data-label="Status" {
+                                        span class={ "badge status-" (meeting.status) } { (meeting.status) }
+                                        (status_notes(meeting.status_basis, meeting.condition.as_ref(), report))
+                                    }
                                     td.small {
                                         (meeting.summary)
                                         @if !meeting.settled.is_empty() {
@@ -545,6 +551,7 @@ pub fn drafts(report: &Report) -> Markup {
                             p.small.muted {
                                 code { (draft.id) } " · "
                                 span class={ "badge status-" (draft.status) } { (draft.status) }
+                                (status_notes(draft.status_basis, draft.condition.as_ref(), report))
                                 @if let Some(stage) = draft.stage { " · " (stage) }
                             }
                             dl.kv {
@@ -636,6 +643,10 @@ fn importance(cell: Option<&StanceCell>) -> Markup {
     html! {
         (markup)
         @if crate::schema::is_assumed(cell.confidence) { (assumed_mark()) }
+        @else if crate::schema::is_analysts(cell.confidence) { " " span.assumed title="the analyst's reading of the sentences cited" { (cell.confidence) } }
+        @if let Some(basis) = cell.importance_basis && basis != cell.confidence && crate::schema::is_analysts(basis) {
+            " " span.assumed title="the importance is the analyst's" { "importance " (basis) }
+        }
     }
 }
 
@@ -746,6 +757,10 @@ pub fn stance_matrix(report: &Report) -> Markup {
                                     @if let Some(date) = &cell.date { ", " (date.display) }
                                     ")"
                                     @if let Some(note) = &cell.note { ": " (note) }
+                                    @if let Some(basis) = cell.importance_basis && basis != cell.confidence { " Importance: " (basis) "." }
+                                    @if let Some(condition) = &cell.condition {
+                                        " On condition (" (party_name(report, &condition.party)) "): " (condition.text) "."
+                                    }
                                     @if !cell.cites.is_empty() { " " span.muted { "[" (cell.cites.join("; ")) "]" } }
                                 }
                             }
@@ -773,8 +788,14 @@ pub fn blocking(report: &Report) -> Markup {
                             @for blocking in &report.blocking {
                                 tr {
                                     td { strong { (issue_title(report, &blocking.issue)) } }
-                                    td { (party_name(report, &blocking.blocking_party)) }
-                                    td { (party_name(report, &blocking.blocked_party)) }
+                                    td {
+                                        (party_name(report, &blocking.blocking_party))
+                                        @if crate::schema::is_analysts(blocking.blocking_basis) { " " span.assumed { (blocking.blocking_basis) } }
+                                    }
+                                    td {
+                                        (party_name(report, &blocking.blocked_party))
+                                        @if crate::schema::is_analysts(blocking.blocked_basis) { " " span.assumed { (blocking.blocked_basis) } }
+                                    }
                                     td {
                                         (blocking.excluded_options.iter().map(|option| option_label(report, &blocking.issue, option)).collect::<Vec<_>>().join("; "))
                                     }
@@ -866,13 +887,14 @@ pub fn model_and_scale(report: &Report) -> Markup {
                 }
             }
             @if let Some(analysis) = &report.analysis { (analysis::utility_model(report, analysis)) }
-            h3 { "The analyst's assumptions (" (report.assumptions.len()) ")" }
+            h3 { "The analyst's assumptions and readings (" (report.assumptions.len()) ")" }
             (assumptions(report))
         }
     }
 }
 
-/// The table of the analyst's assumptions: every figure no source gives, and where it is.
+/// The table of the analyst's assumptions and readings: every figure no source gives, every
+/// reading the analyst inferred from the sentences cited, and where each is.
 pub fn assumptions(report: &Report) -> Markup {
     html! {
         @if report.assumptions.is_empty() {
@@ -880,14 +902,29 @@ pub fn assumptions(report: &Report) -> Markup {
         } @else {
             div.scroll {
                 table {
-                    thead { tr { th { "Where" } th { "What is assumed" } } }
+                    thead { tr { th { "Where" } th { "Basis" } th { "What is assumed or read" } th { "Reads" } } }
                     tbody {
                         @for assumption in &report.assumptions {
-                            tr { td { code { (assumption.path) } } td { (assumption.what) } }
+                            tr {
+                                td { code { (assumption.path) } }
+                                td { span.assumed { (assumption.basis) } }
+                                td { (assumption.what) }
+                                td.small { (assumption.cites.join("; ")) }
+                            }
                         }
                     }
                 }
             }
+        }
+    }
+}
+
+/// A status's basis, when it is the analyst's, and a condition, as they follow a status.
+fn status_notes(basis: &str, condition: Option<&ConditionReport>, report: &Report) -> Markup {
+    html! {
+        @if crate::schema::is_analysts(basis) { " " span.assumed title="the analyst's reading or assumption" { (basis) } }
+        @if let Some(condition) = condition {
+            br; span.small { "On condition (" (party_name(report, &condition.party)) "): " (condition.text) }
         }
     }
 }

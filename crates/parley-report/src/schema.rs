@@ -6,7 +6,7 @@ use serde::Serialize;
 use parley_model::diagnostic::Diagnostic;
 use parley_model::overview;
 use parley_model::scale::Interval;
-use parley_model::scenario::{Citation, Consent, Meeting, Position, Visibility};
+use parley_model::scenario::{Citation, Condition, Consent, Meeting, Position, Visibility};
 use parley_model::stance::{Importance, Stance};
 use parley_model::validate::ValidScenario;
 use parley_model::{Basis, FuzzyDate, Id, Place};
@@ -52,7 +52,7 @@ pub struct Report {
     pub contested_claims: Vec<ContestedClaimReport>,
     /// Every claim.
     pub claims: Vec<ClaimReport>,
-    /// Every figure that is an analyst's assumption.
+    /// Every figure that is the analyst's: assumed, or inferred from the sentences cited.
     pub assumptions: Vec<AssumptionReport>,
     /// The warnings found while loading the scenario.
     pub warnings: Vec<String>,
@@ -81,7 +81,7 @@ pub struct DateReport {
     pub date: String,
     /// `exact`, `approximate`, `month` or `year`.
     pub precision: &'static str,
-    /// `stated`, `reported` or `assumed`.
+    /// `stated`, `reported`, `inferred` or `assumed`.
     pub basis: &'static str,
     /// The date as it reads, e.g. `~2025-12-02 (assumed)`.
     pub display: String,
@@ -102,15 +102,41 @@ fn date(date: &Option<FuzzyDate>) -> Option<DateReport> {
     date.as_ref().map(DateReport::from)
 }
 
-/// A citation, `source#section`.
+/// A citation as it reads: `source#section`, followed by whose words it reports and a short
+/// quote when it gives them: `report#Opening (Yuri Ushakov: "a few words")`.
+pub fn citation_text(cite: &Citation) -> String {
+    let mut text = match &cite.section {
+        Some(section) => format!("{}#{section}", cite.source),
+        None => cite.source.to_string(),
+    };
+    match (&cite.speaker, &cite.quote) {
+        (Some(speaker), Some(quote)) => text.push_str(&format!(" ({speaker}: \"{quote}\")")),
+        (Some(speaker), None) => text.push_str(&format!(" ({speaker})")),
+        (None, Some(quote)) => text.push_str(&format!(" (\"{quote}\")")),
+        (None, None) => {}
+    }
+    text
+}
+
+/// Citations as they read (see [`citation_text`]).
 fn cites(cites: &[Citation]) -> Vec<String> {
-    cites
-        .iter()
-        .map(|cite| match &cite.section {
-            Some(section) => format!("{}#{section}", cite.source),
-            None => cite.source.to_string(),
-        })
-        .collect()
+    cites.iter().map(citation_text).collect()
+}
+
+/// A condition that a meeting, position or draft depends on.
+#[derive(Serialize, Debug, Clone)]
+pub struct ConditionReport {
+    /// What must hold.
+    pub text: String,
+    /// The party whose condition it is.
+    pub party: String,
+}
+
+fn condition(condition: &Option<Condition>) -> Option<ConditionReport> {
+    condition.as_ref().map(|condition| ConditionReport {
+        text: condition.text.clone(),
+        party: condition.party.to_string(),
+    })
 }
 
 fn ids(ids: &[Id]) -> Vec<String> {
@@ -136,6 +162,9 @@ pub struct PartyReport {
     pub role: &'static str,
     /// `required`, `none`, or the issues its consent is needed on.
     pub consent: ConsentReport,
+    /// Whether a source gives the consent's scope (`stated`, `reported`) or the analyst
+    /// reads (`inferred`) or assumes it (`assumed`).
+    pub consent_basis: &'static str,
     /// Its delegates.
     pub delegates: Vec<DelegateReport>,
     /// Its stated interests.
@@ -179,7 +208,7 @@ pub struct DelegateReport {
 pub struct ReservationReport {
     /// The value.
     pub value: f64,
-    /// `stated`, `reported` or `assumed`.
+    /// `stated`, `reported`, `inferred` or `assumed`.
     pub basis: &'static str,
     /// Why this value.
     pub note: Option<String>,
@@ -243,6 +272,10 @@ pub struct MeetingReport {
     pub duration_minutes: Option<u32>,
     /// `planned`, `held` or `cancelled`.
     pub status: &'static str,
+    /// `stated`, `reported`, `inferred` or `assumed`: the basis of the status.
+    pub status_basis: &'static str,
+    /// What the meeting depends on, when it is planned on a condition.
+    pub condition: Option<ConditionReport>,
     /// The issues it settled.
     pub settled: Vec<String>,
     /// The issues it left open.
@@ -266,6 +299,8 @@ impl From<&Meeting> for MeetingReport {
             attendees: ids(&meeting.attendees),
             duration_minutes: meeting.duration_minutes,
             status: meeting.status.as_str(),
+            status_basis: meeting.status_basis.as_str(),
+            condition: condition(&meeting.condition),
             settled: ids(&meeting.settled),
             left_open: ids(&meeting.left_open),
             summary: meeting.summary.clone(),
@@ -288,6 +323,10 @@ pub struct DraftReport {
     pub author: Option<String>,
     /// `proposed`, `under-discussion`, `finalized` or `superseded`.
     pub status: &'static str,
+    /// `stated`, `reported`, `inferred` or `assumed`: the basis of the status.
+    pub status_basis: &'static str,
+    /// What the draft depends on, when it says.
+    pub condition: Option<ConditionReport>,
     /// Its stage.
     pub stage: Option<&'static str>,
     /// How many points it has.
@@ -318,7 +357,7 @@ pub struct LineageReport {
 /// The scale in force.
 #[derive(Serialize, Debug)]
 pub struct ScaleReport {
-    /// `stated`, `reported` or `assumed`.
+    /// `stated`, `reported`, `inferred` or `assumed`.
     pub basis: &'static str,
     /// Value interval of each stance level, and of an unknown stance.
     #[serde(serialize_with = "as_map")]
@@ -337,11 +376,16 @@ pub struct StanceCell {
     pub issue: String,
     /// `low`, `medium`, `high`, `critical`, a weight, or null when not recorded.
     pub importance: Option<serde_json::Value>,
+    /// `stated`, `reported`, `inferred` or `assumed`: the basis of the importance (null when
+    /// none is recorded).
+    pub importance_basis: Option<&'static str>,
     /// The stance on each option: a level keyword or an exact value; options not listed are unknown.
     #[serde(serialize_with = "as_map")]
     pub stances: Vec<(String, serde_json::Value)>,
-    /// `stated`, `reported` or `assumed`.
+    /// `stated`, `reported`, `inferred` or `assumed`: the basis of the stances.
     pub confidence: &'static str,
+    /// What the position depends on, when it says.
+    pub condition: Option<ConditionReport>,
     /// When the position was taken.
     pub date: Option<DateReport>,
     /// `public`, `private` or `track:ID`.
@@ -363,6 +407,11 @@ pub struct BlockingReport {
     pub blocked_party: String,
     /// Those options.
     pub excluded_options: Vec<String>,
+    /// The basis of the blocking party's red lines (`stated`, `reported`, `inferred` or
+    /// `assumed`).
+    pub blocking_basis: &'static str,
+    /// The basis of the stances by which the blocked party can accept those options.
+    pub blocked_basis: &'static str,
 }
 
 /// A claim.
@@ -395,13 +444,18 @@ pub struct ContestedClaimReport {
     pub counter_claims: Vec<ClaimReport>,
 }
 
-/// A figure that is an analyst's assumption.
+/// A figure that is the analyst's: an assumption, or a reading of the sentences cited.
 #[derive(Serialize, Debug)]
 pub struct AssumptionReport {
     /// Where it is in the scenario.
     pub path: String,
-    /// What is assumed.
+    /// What is assumed or inferred.
     pub what: String,
+    /// `assumed` (no source gives it) or `inferred` (the analyst's reading of `cites`).
+    pub basis: &'static str,
+    /// The citations of the sentences it reads (also given for an assumption that cites
+    /// the sentence it departs from).
+    pub cites: Vec<String>,
 }
 
 fn claim(claim: &parley_model::scenario::Claim) -> ClaimReport {
@@ -438,7 +492,9 @@ fn stance_cell(position: &Position) -> StanceCell {
             .iter()
             .map(|(option, stance)| (option.to_string(), stance_value(*stance)))
             .collect(),
+        importance_basis: position.importance.map(|_| position.importance_basis.as_str()),
         confidence: position.confidence.as_str(),
+        condition: condition(&position.condition),
         date: date(&position.date),
         visibility: visibility(&position.visibility),
         note: position.note.clone(),
@@ -468,6 +524,7 @@ pub fn build(
                 Consent::NotRequired => ConsentReport::Keyword("none"),
                 Consent::OnIssues(issues) => ConsentReport::Issues { issues: ids(issues) },
             },
+            consent_basis: party.consent_basis.as_str(),
             delegates: party
                 .delegates
                 .iter()
@@ -525,6 +582,8 @@ pub fn build(
             date: date(&draft.date),
             author: draft.author.as_ref().map(Id::to_string),
             status: draft.status.as_str(),
+            status_basis: draft.status_basis.as_str(),
+            condition: condition(&draft.condition),
             stage: draft.stage.map(|stage| stage.as_str()),
             n_points: draft.n_points(),
             n_described_points: draft.points.len(),
@@ -589,6 +648,8 @@ pub fn build(
                 blocking_party: blocking.blocking_party.to_string(),
                 blocked_party: blocking.blocked_party.to_string(),
                 excluded_options: ids(&blocking.excluded_options),
+                blocking_basis: blocking.bases[0].as_str(),
+                blocked_basis: blocking.bases[1].as_str(),
             })
             .collect(),
         contested_claims: overview::contested_claims(scenario)
@@ -601,7 +662,12 @@ pub fn build(
         claims: record.claims.iter().map(claim).collect(),
         assumptions: overview::assumptions(scenario)
             .into_iter()
-            .map(|assumption| AssumptionReport { path: assumption.path, what: assumption.what })
+            .map(|assumption| AssumptionReport {
+                path: assumption.path,
+                what: assumption.what,
+                basis: assumption.basis.as_str(),
+                cites: cites(&assumption.cites),
+            })
             .collect(),
         warnings: warnings.iter().map(|warning| warning.render(file_name)).collect(),
         analysis: analysis.map(|(analysis, max_concessions)| {
@@ -613,4 +679,9 @@ pub fn build(
 /// Whether a basis marks an assumption, for renderers.
 pub fn is_assumed(basis: &str) -> bool {
     basis == Basis::Assumed.as_str()
+}
+
+/// Whether a basis marks a figure as the analyst's (inferred or assumed), for renderers.
+pub fn is_analysts(basis: &str) -> bool {
+    basis == Basis::Assumed.as_str() || basis == Basis::Inferred.as_str()
 }

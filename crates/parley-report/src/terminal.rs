@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use anstyle::{AnsiColor, Style};
 
-use crate::analysis::{AnalysisReport, ConcessionReport, OutcomeReport};
+use crate::analysis::{AnalysisReport, ConcessionReport, OutcomeReport, RestsOnReport};
 use crate::schema::{ConsentReport, Report, StanceCell};
 
 /// Options for rendering.
@@ -138,7 +138,7 @@ fn parties(out: &mut Out, report: &Report) {
             ConsentReport::Keyword("required") => "consent required".to_owned(),
             ConsentReport::Keyword(_) => "consent not required".to_owned(),
             ConsentReport::Issues { issues } => format!("consent needed on {}", issues.join(", ")),
-        };
+        } + &basis_mark(party.consent_basis);
         out.line(&format!("  {:id_width$}  {} ({}; {consent})", party.id, party.name, party.role));
         if !party.delegates.is_empty() {
             let delegates: Vec<String> = party
@@ -191,10 +191,17 @@ fn timeline(out: &mut Out, report: &Report) {
         } else {
             format!(" [{}]", meeting.visibility)
         };
+        let status = format!("{}{}", meeting.status, basis_mark(meeting.status_basis));
         out.line(&format!(
-            "  {date:<26} {:<9} {} ({}{place}{duration}){private}",
-            meeting.status, meeting.title, meeting.track
+            "  {date:<26} {status:<9} {} ({}{place}{duration}){private}",
+            meeting.title, meeting.track
         ));
+        if let Some(condition) = &meeting.condition {
+            out.line(&format!(
+                "  {:<26} {:<9} on condition ({}): {}",
+                "", "", condition.party, condition.text
+            ));
+        }
         if !meeting.left_open.is_empty() {
             out.line(&format!(
                 "  {:<26} {:<9} left open: {}",
@@ -227,7 +234,16 @@ fn drafts(out: &mut Out, report: &Report) {
             1 => format!("1 point{described}{brackets}"),
             n_points => format!("{n_points} points{described}{brackets}"),
         };
-        out.line(&format!("  {}: {} ({}; {points})", draft.id, draft.title, draft.status));
+        out.line(&format!(
+            "  {}: {} ({}{}; {points})",
+            draft.id,
+            draft.title,
+            draft.status,
+            basis_mark(draft.status_basis)
+        ));
+        if let Some(condition) = &draft.condition {
+            out.line(&format!("      on condition ({}): {}", condition.party, condition.text));
+        }
         for lineage in &draft.lineage {
             let fates: Vec<String> = ["kept", "amended", "merged", "dropped", "unknown"]
                 .iter()
@@ -297,6 +313,33 @@ fn matrix(out: &mut Out, report: &Report) {
         let options: Vec<&str> = issue.options.iter().map(|option| option.id.as_str()).collect();
         out.line(&format!("    {}: {}", issue.id, options.join(", ")));
     }
+    let readings: Vec<String> = report
+        .stance_matrix
+        .iter()
+        .filter_map(|cell| {
+            let importance = cell.importance_basis.filter(|basis| *basis != cell.confidence);
+            let mut bases = Vec::new();
+            if crate::schema::is_analysts(cell.confidence) {
+                bases.push(format!("stances {}", cell.confidence));
+            }
+            if let Some(basis) = importance.filter(|basis| crate::schema::is_analysts(basis)) {
+                bases.push(format!("importance {basis}"));
+            }
+            (!bases.is_empty())
+                .then(|| format!("{} on {} ({})", cell.party, cell.issue, bases.join(", ")))
+        })
+        .collect();
+    if !readings.is_empty() {
+        out.line(&format!("  the analyst's readings and assumptions: {}", readings.join("; ")));
+    }
+    for cell in &report.stance_matrix {
+        if let Some(condition) = &cell.condition {
+            out.line(&format!(
+                "  {} on {} on condition ({}): {}",
+                cell.party, cell.issue, condition.party, condition.text
+            ));
+        }
+    }
     exact_numbers(out, report);
 }
 
@@ -361,9 +404,11 @@ fn blocking(out: &mut Out, report: &Report) {
         let mut pair = [blocking.blocking_party.as_str(), blocking.blocked_party.as_str()];
         pair.sort_by_key(|party| report.parties.iter().position(|candidate| candidate == party));
         let detail = format!(
-            "{}'s red lines exclude every option {} can accept ({})",
+            "{}'s red lines{} exclude every option {} can accept{} ({})",
             blocking.blocking_party,
+            basis_mark(blocking.blocking_basis),
             blocking.blocked_party,
+            basis_mark(blocking.blocked_basis),
             blocking.excluded_options.join(", ")
         );
         match groups
@@ -407,9 +452,14 @@ fn claims(out: &mut Out, report: &Report) {
 }
 
 fn assumptions(out: &mut Out, report: &Report) {
-    out.heading("Analyst's assumptions (figures no source gives)");
+    out.heading(
+        "Analyst's assumptions and readings (figures no source gives, and readings of the sentences cited)",
+    );
     for assumption in &report.assumptions {
-        out.line(&format!("  {} (at {})", assumption.what, assumption.path));
+        out.line(&format!("  {} {} (at {})", assumption.basis, assumption.what, assumption.path));
+        if assumption.basis != "assumed" && !assumption.cites.is_empty() {
+            out.line(&format!("      reads: {}", assumption.cites.join("; ")));
+        }
     }
     let stances: Vec<String> = report
         .scale
@@ -487,6 +537,9 @@ fn analysis_sections(out: &mut Out, analysis: &AnalysisReport) {
         },
     };
     out.line(&format!("  {} outcomes; {zone}", count(analysis.outcomes)));
+    if analysis.agreement_zone.exists.is_some() {
+        rests_on(out, "    ", &analysis.agreement_zone.rests_on);
+    }
     if !analysis.indifferent_issues.is_empty() {
         out.line(&format!(
             "  any option on {} issue(s) no party tells apart (each outcome below stands for every choice on them): {}",
@@ -560,11 +613,11 @@ fn analysis_sections(out: &mut Out, analysis: &AnalysisReport) {
                 let concessions: Vec<String> = set
                     .iter()
                     .map(|concession| match concession {
-                        ConcessionReport::LiftRedLine { party, issue } => {
-                            format!("{party} lifts its red lines on {issue}")
+                        ConcessionReport::LiftRedLine { party, issue, basis } => {
+                            format!("{party} lifts its red lines on {issue}{}", basis_mark(basis))
                         }
-                        ConcessionReport::DropReservation { party } => {
-                            format!("{party} drops its reservation")
+                        ConcessionReport::DropReservation { party, basis } => {
+                            format!("{party} drops its reservation{}", basis_mark(basis))
                         }
                     })
                     .collect();
@@ -620,6 +673,42 @@ fn packages(out: &mut Out, analysis: &AnalysisReport) {
                 .map(|unknown| format!("{} on {}={}", unknown.party, unknown.issue, unknown.option))
                 .collect();
             out.line(&format!("      rests on unrecorded stances: {}", unknown.join("; ")));
+        }
+        rests_on(out, "      ", &first.rests_on);
+    }
+}
+
+/// " (inferred)" or " (assumed)" for the analyst's figures, nothing for sourced ones.
+fn basis_mark(basis: &str) -> String {
+    if crate::schema::is_analysts(basis) { format!(" ({basis})") } else { String::new() }
+}
+
+/// The analyst's figures a result rests on, one line per basis, grouped by kind of figure.
+fn rests_on(out: &mut Out, indent: &str, figures: &[RestsOnReport]) {
+    for basis in ["inferred", "assumed"] {
+        let mut groups: Vec<String> = Vec::new();
+        for (figure, plural) in [
+            ("red-line", "red lines"),
+            ("stance", "stances"),
+            ("importance", "importances"),
+            ("reservation", "reservations"),
+            ("consent", "consent"),
+        ] {
+            let items: Vec<String> = figures
+                .iter()
+                .filter(|item| item.basis == basis && item.figure == figure)
+                .map(|item| match (&item.issue, &item.option) {
+                    (Some(issue), Some(option)) => format!("{} {issue}={option}", item.party),
+                    (Some(issue), None) => format!("{} {issue}", item.party),
+                    _ => item.party.clone(),
+                })
+                .collect();
+            if !items.is_empty() {
+                groups.push(format!("{plural} {}", items.join(", ")));
+            }
+        }
+        if !groups.is_empty() {
+            out.line(&format!("{indent}rests on {basis} figures: {}", groups.join("; ")));
         }
     }
 }
@@ -736,7 +825,18 @@ fn drafts_and_robustness(out: &mut Out, analysis: &AnalysisReport) {
                 notes.push(format!("objects to {}", party.objections.join(", ")));
             }
             if !party.red_lines_crossed.is_empty() {
-                notes.push(format!("red lines crossed: {}", party.red_lines_crossed.join(", ")));
+                let crossed: Vec<String> = party
+                    .red_lines_crossed
+                    .iter()
+                    .map(|point| {
+                        let basis = party.red_line_bases.iter().find(|(id, _)| id == point);
+                        format!(
+                            "{point}{}",
+                            basis.map_or(String::new(), |(_, basis)| basis_mark(basis))
+                        )
+                    })
+                    .collect();
+                notes.push(format!("red lines crossed: {}", crossed.join(", ")));
             }
             if party.rejects {
                 notes.push("rejects it".to_owned());
@@ -817,6 +917,34 @@ fn robustness(out: &mut Out, analysis: &AnalysisReport) {
                 .filter_map(|(issue, share)| Some(format!("{issue} {}", percent((*share)?))))
                 .collect();
             out.line(&format!("  Nash package kept, issue by issue: {}", issues.join(", ")));
+        }
+    }
+    if let Some(relaxations) = &analysis.relaxations
+        && !relaxations.is_empty()
+    {
+        out.heading("Inferred readings relaxed one step (point estimates)");
+        for relaxation in relaxations {
+            let zone = match (relaxation.zone_exists, relaxation.zone_size) {
+                (false, _) => "no agreement zone".to_owned(),
+                (true, Some(size)) => {
+                    format!("an agreement zone of {} outcome(s)", count(size as f64))
+                }
+                (true, None) => "an agreement zone".to_owned(),
+            };
+            out.line(&format!("  {}: {zone}", relaxation.what));
+            if let Some(first) = relaxation.nash.first() {
+                let options: Vec<String> = first
+                    .outcome
+                    .iter()
+                    .filter_map(|(issue, option)| Some(format!("{issue}={}", option.as_ref()?)))
+                    .collect();
+                let utilities: Vec<String> = first
+                    .utilities
+                    .iter()
+                    .map(|(party, utility)| format!("{party} {utility:.3}"))
+                    .collect();
+                out.line(&format!("      Nash: {} ({})", options.join(", "), utilities.join(", ")));
+            }
         }
     }
     if !analysis.timings.is_empty() {

@@ -295,7 +295,7 @@ mod tests {
             scenario.frontier().len(),
             scenario.nash().len(),
         );
-        expect![[r#"parties ["russia", "ukraine", "europe"] tracks ["us-ukraine=[1]", "us-russia=[0]", "ukraine-europe=[1, 2]"] stages ["all positions"] frontier 20 nash 2"#]]
+        expect![[r#"parties ["russia", "ukraine", "europe"] tracks ["us-ukraine=[1]", "us-russia=[0]", "ukraine-europe=[1, 2]"] stages ["all positions"] frontier 42 nash 0"#]]
             .assert_eq(&actual);
     }
 

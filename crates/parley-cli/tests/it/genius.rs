@@ -407,7 +407,7 @@ fn an_export_that_would_change_the_answer_is_refused_without_lossy() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("the export would change the answer: the agreement zone of 24 outcomes becomes 204, the Pareto frontier moves, the Nash package moves"),
+        stderr.contains("the export would change the answer: the agreement zone goes from no zone to 204 outcomes, the Pareto frontier moves, the Nash package moves"),
         "{stderr}"
     );
     assert!(stderr.contains("because GENIUS cannot hold russia's red lines on donbas; ukraine's red lines on donbas, nato;"), "{stderr}");
@@ -427,7 +427,7 @@ fn an_export_that_would_change_the_answer_is_refused_without_lossy() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains(
-            "warning: written with --lossy: the agreement zone of 24 outcomes becomes 204"
+            "warning: written with --lossy: the agreement zone goes from no zone to 204 outcomes"
         ),
         "{stderr}"
     );

@@ -11,12 +11,23 @@ fn json_without_elapsed(args: &[&str]) -> serde_json::Value {
 }
 
 #[test]
-fn a_simulation_of_the_builtin_scenario_reaches_the_nash_package() {
+fn a_simulation_of_the_builtin_scenario_ends_without_agreement() {
     let json = json_without_elapsed(&["simulate", "--json"]);
+    assert_eq!(json["parties"], serde_json::json!(["russia", "ukraine", "europe"]));
+    assert!(json["summary"]["agreement_options"].is_null(), "{}", json["summary"]);
+}
+
+#[test]
+fn a_simulation_of_the_builtin_scenario_read_with_a_zone_agrees_on_the_frontier() {
+    let temp = tempfile::tempdir().unwrap();
+    let file = temp.path().join("zone.toml");
+    crate::helpers::write_builtin_with_a_zone(&file);
+    let json = json_without_elapsed(&["simulate", "--json", file.to_str().unwrap()]);
     let summary = &json["summary"];
     assert_eq!(json["parties"], serde_json::json!(["russia", "ukraine", "europe"]));
-    assert_eq!(summary["agreement_options"][0], "compromise");
-    assert_eq!(summary["distance_to_nash"], 0.0);
+    assert_eq!(summary["agreement_options"][0], "cede-all");
+    assert_eq!(summary["distance_to_frontier"], 0.0);
+    assert!(summary["distance_to_nash"].as_f64().is_some());
     assert!(summary["rounds"].as_u64().unwrap() <= json["deadline_rounds"].as_u64().unwrap());
 }
 
@@ -119,7 +130,7 @@ fn a_transcript_names_the_issues_and_the_parties_of_each_number() {
         "{text}"
     );
     assert_eq!(
-        lines[6], "                      utilities: russia 0.759, ukraine 0.252, europe 0.500",
+        lines[6], "                      utilities: russia 0.759, ukraine 0.252, europe 0.562",
         "{text}"
     );
     assert_eq!(lines[7], "   0 ukraine  reject  the same outcome", "{text}");

@@ -195,10 +195,12 @@ place = { name = "canary-place", region = "canary-region", country = "canary-cou
 attendees = ["nadia"]
 duration_minutes = 4321
 status = "held"
+status_basis = "inferred"
+condition = { text = "canary-condition", party = "north" }
 settled = ["port"]
 summary = "canary-summary"
 visibility = "private"
-cites = ["notes#canary-section"]
+cites = [{ source = "notes", section = "canary-section", speaker = "canary-speaker", quote = "canary-quote" }]
 "#;
 
 #[test]
@@ -217,6 +219,8 @@ fn a_private_meeting_keeps_its_track_date_and_status_and_nothing_else() {
         assert_eq!(seen.title, REDACTED_MEETING_TITLE);
         assert_eq!(seen.summary, REDACTED_MEETING_SUMMARY);
         assert_eq!((&seen.track, seen.date, seen.status), (&full.track, full.date, full.status));
+        assert_eq!(seen.status_basis, full.status_basis);
+        assert!(seen.condition.is_none(), "{viewer:?}");
         assert_eq!(seen.visibility, full.visibility);
         assert!(seen.place.is_none() && seen.duration_minutes.is_none(), "{viewer:?}");
         assert!(seen.attendees.is_empty() && seen.settled.is_empty() && seen.left_open.is_empty());
@@ -231,6 +235,9 @@ fn a_private_meeting_keeps_its_track_date_and_status_and_nothing_else() {
             "canary-country",
             "4321",
             "canary-summary",
+            "canary-condition",
+            "canary-speaker",
+            "canary-quote",
         ] {
             assert!(!whole.contains(canary), "{viewer:?} sees {canary}");
         }

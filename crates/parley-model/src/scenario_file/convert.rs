@@ -75,20 +75,32 @@ impl Reader {
         let mut result = Vec::new();
         for (cite_idx, cite) in cites.iter().enumerate() {
             let cite_path = path.index(cite_idx);
-            let (source, section) = match cite {
+            let (source, section, speaker, quote) = match cite {
                 CitationDto::Text(text) => match text.split_once('#') {
-                    Some((source, section)) => (source, Some(section.to_owned())),
-                    None => (text.as_str(), None),
+                    Some((source, section)) => (source, Some(section.to_owned()), None, None),
+                    None => (text.as_str(), None, None, None),
                 },
-                CitationDto::Table { source, section, unknown } => {
-                    self.unknown_keys(unknown, &cite_path, "a citation", "`source` or `section`");
-                    (source.as_str(), section.clone())
+                CitationDto::Table { source, section, speaker, quote, unknown } => {
+                    self.unknown_keys(
+                        unknown,
+                        &cite_path,
+                        "a citation",
+                        "`source`, `section`, `speaker` or `quote`",
+                    );
+                    (source.as_str(), section.clone(), speaker.clone(), quote.clone())
                 }
             };
             let source = self.id(source, cite_path);
-            result.push(Citation { source, section });
+            result.push(Citation { source, section, speaker, quote });
         }
         result
+    }
+
+    fn condition(&mut self, dto: &Option<ConditionDto>, path: FieldPath) -> Option<Condition> {
+        dto.as_ref().map(|condition| Condition {
+            text: condition.text.clone(),
+            party: self.id(&condition.party, path.key("party")),
+        })
     }
 
     fn date_part(&mut self, part: &DatePartDto, path: &FieldPath) -> Option<(Date, DatePrecision)> {
@@ -328,6 +340,11 @@ impl Reader {
             name: dto.name.clone(),
             role,
             consent,
+            consent_basis: self.basis(
+                dto.consent_basis.as_deref(),
+                Basis::Reported,
+                path.key("consent_basis"),
+            ),
             delegates,
             interests,
             reservation,
@@ -403,6 +420,12 @@ impl Reader {
                 MeetingStatus::Held,
                 status_path,
             ),
+            status_basis: self.basis(
+                dto.status_basis.as_deref(),
+                Basis::Reported,
+                path.key("status_basis"),
+            ),
+            condition: self.condition(&dto.condition, path.key("condition")),
             settled: self.ids(&dto.settled, &path.key("settled")),
             left_open: self.ids(&dto.left_open, &path.key("left_open")),
             summary: dto.summary.clone(),
@@ -461,6 +484,12 @@ impl Reader {
                 DraftStatus::Proposed,
                 path.key("status"),
             ),
+            status_basis: self.basis(
+                dto.status_basis.as_deref(),
+                Basis::Reported,
+                path.key("status_basis"),
+            ),
+            condition: self.condition(&dto.condition, path.key("condition")),
             stage,
             parents: self.ids(&dto.parents, &path.key("parents")),
             point_count: dto.point_count,
@@ -542,18 +571,22 @@ impl Reader {
             };
             stances.push((self.id(option, stance_path), stance));
         }
+        let confidence =
+            self.basis(dto.confidence.as_deref(), Basis::Reported, path.key("confidence"));
         Position {
             party: self.id(&dto.party, path.key("party")),
             issue: self.id(&dto.issue, path.key("issue")),
             date: self.optional_date(&dto.date, path.key("date")),
             importance,
+            importance_basis: self.basis(
+                dto.importance_basis.as_deref(),
+                confidence,
+                path.key("importance_basis"),
+            ),
             stances,
             curve,
-            confidence: self.basis(
-                dto.confidence.as_deref(),
-                Basis::Reported,
-                path.key("confidence"),
-            ),
+            confidence,
+            condition: self.condition(&dto.condition, path.key("condition")),
             visibility: self.visibility(
                 &dto.visibility,
                 Visibility::Public,
@@ -670,23 +703,30 @@ fn parse_text_date(text: &str) -> Option<(Date, DatePrecision)> {
 fn write_cites(cites: &[Citation]) -> Vec<CitationDto> {
     cites
         .iter()
-        .map(|cite| match &cite.section {
-            Some(section) if !cite.source.as_str().contains('#') => {
-                CitationDto::Text(format!("{}#{section}", cite.source))
+        .map(|cite| {
+            let plain = cite.speaker.is_none()
+                && cite.quote.is_none()
+                && !cite.source.as_str().contains('#');
+            match &cite.section {
+                Some(section) if plain => CitationDto::Text(format!("{}#{section}", cite.source)),
+                None if plain => CitationDto::Text(cite.source.to_string()),
+                section => CitationDto::Table {
+                    source: cite.source.to_string(),
+                    section: section.clone(),
+                    speaker: cite.speaker.clone(),
+                    quote: cite.quote.clone(),
+                    unknown: UnknownKeys::new(),
+                },
             }
-            Some(section) => CitationDto::Table {
-                unknown: UnknownKeys::new(),
-                source: cite.source.to_string(),
-                section: Some(section.clone()),
-            },
-            None if cite.source.as_str().contains('#') => CitationDto::Table {
-                source: cite.source.to_string(),
-                section: None,
-                unknown: UnknownKeys::new(),
-            },
-            None => CitationDto::Text(cite.source.to_string()),
         })
         .collect()
+}
+
+fn write_condition(condition: &Option<Condition>) -> Option<ConditionDto> {
+    condition.as_ref().map(|condition| ConditionDto {
+        text: condition.text.clone(),
+        party: condition.party.to_string(),
+    })
 }
 
 fn write_date(date: &FuzzyDate) -> DateDto {
@@ -807,6 +847,7 @@ fn write_party(party: &Party) -> PartyDto {
         name: party.name.clone(),
         role: party.role.as_str().to_owned(),
         consent,
+        consent_basis: non_default_basis(party.consent_basis, Basis::Reported),
         interests: party
             .interests
             .iter()
@@ -888,6 +929,8 @@ fn write_meeting(meeting: &Meeting) -> MeetingDto {
         attendees: strings(&meeting.attendees),
         duration_minutes: meeting.duration_minutes,
         status: meeting.status.as_str().to_owned(),
+        status_basis: non_default_basis(meeting.status_basis, Basis::Reported),
+        condition: write_condition(&meeting.condition),
         settled: strings(&meeting.settled),
         left_open: strings(&meeting.left_open),
         summary: meeting.summary.clone(),
@@ -903,6 +946,8 @@ fn write_draft(draft: &Draft) -> DraftDto {
         date: draft.date.as_ref().map(write_date),
         author: draft.author.as_ref().map(Id::to_string),
         status: draft.status.as_str().to_owned(),
+        status_basis: non_default_basis(draft.status_basis, Basis::Reported),
+        condition: write_condition(&draft.condition),
         stage: draft.stage.map(|stage| stage.as_str().to_owned()),
         parents: strings(&draft.parents),
         point_count: draft.point_count,
@@ -969,7 +1014,9 @@ fn write_position(position: &Position) -> PositionDto {
         date: position.date.as_ref().map(write_date),
         importance,
         weight,
+        importance_basis: non_default_basis(position.importance_basis, position.confidence),
         confidence: non_default_basis(position.confidence, Basis::Reported),
+        condition: write_condition(&position.condition),
         visibility: write_visibility(&position.visibility),
         note: position.note.clone(),
         cites: write_cites(&position.cites),

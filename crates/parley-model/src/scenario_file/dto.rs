@@ -140,12 +140,27 @@ pub(crate) enum CitationDto {
         source: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         section: Option<String>,
+        /// Who said it, as the source names them.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        speaker: Option<String>,
+        /// A short quote, a few words.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        quote: Option<String>,
         /// Keys it does not have, kept to be reported by name (an untagged enum cannot
         /// refuse them with a useful message).
         #[serde(flatten, default, skip_serializing)]
         #[schemars(skip)]
         unknown: UnknownKeys,
     },
+}
+
+/// A condition: what must hold, and the party whose condition it is.
+#[derive(Deserialize, Serialize, Debug, Clone, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ConditionDto {
+    pub(crate) text: String,
+    #[schemars(schema_with = "id_schema")]
+    pub(crate) party: String,
 }
 
 #[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
@@ -236,6 +251,9 @@ pub(crate) struct PartyDto {
     pub(crate) role: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) consent: Option<ConsentDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "basis_schema")]
+    pub(crate) consent_basis: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) interests: Vec<InterestDto>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -354,6 +372,11 @@ pub(crate) struct MeetingDto {
     pub(crate) duration_minutes: Option<u32>,
     #[schemars(schema_with = "meeting_status_schema")]
     pub(crate) status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "basis_schema")]
+    pub(crate) status_basis: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) condition: Option<ConditionDto>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(schema_with = "id_list_schema")]
     pub(crate) settled: Vec<String>,
@@ -426,6 +449,11 @@ pub(crate) struct DraftDto {
     #[schemars(schema_with = "draft_status_schema")]
     pub(crate) status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "basis_schema")]
+    pub(crate) status_basis: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) condition: Option<ConditionDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "stage_schema")]
     pub(crate) stage: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -469,7 +497,12 @@ pub(crate) struct PositionDto {
     pub(crate) weight: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "basis_schema")]
+    pub(crate) importance_basis: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "basis_schema")]
     pub(crate) confidence: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) condition: Option<ConditionDto>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) visibility: Option<VisibilityDto>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

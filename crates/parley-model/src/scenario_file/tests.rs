@@ -163,7 +163,7 @@ fn shape_errors_name_the_field_and_what_was_expected() {
     check(
         "\n[[claims]]\nid = \"c\"\nclaimant = \"a\"\nstatement = \"x\"\nstatus = \"contested\"\ncites = [{ source = \"report\", sectoin = \"Intro\" }]\n",
         expect![
-            "t.toml:46:41: error[shape]: unknown field `sectoin` in a citation, expected `source` or `section` (at claims[0].cites[0].sectoin)"
+            "t.toml:46:41: error[shape]: unknown field `sectoin` in a citation, expected `source`, `section`, `speaker` or `quote` (at claims[0].cites[0].sectoin)"
         ],
     );
     check(
@@ -396,6 +396,89 @@ fn a_reference_to_an_unreadable_entity_is_not_reported_twice() {
 }
 
 #[test]
+fn citations_name_their_speaker_and_quote_a_short_phrase_at_most() {
+    check(
+        r#"
+[[tracks]]
+id = "ab2"
+name = "A-B again"
+parties = ["a", "b"]
+cites = [
+  { source = "report", section = "One", speaker = "Alice", quote = "a few words" },
+  { source = "report", section = "Two", quote = "one two three four five six seven eight nine ten eleven twelve thirteen" },
+  { source = "report", speaker = "Bob", said = "x" },
+]
+"#,
+        expect![[r#"
+            t.toml:47:49: error[out-of-range]: quote has 13 words, expected a short phrase of at most 12 (at tracks[1].cites[1].quote)
+            t.toml:48:48: error[shape]: unknown field `said` in a citation, expected `source`, `section`, `speaker` or `quote` (at tracks[1].cites[2].said)"#]],
+    );
+}
+
+#[test]
+fn conditions_name_a_party_and_inferred_figures_cite_a_sentence() {
+    check(
+        r#"
+[[meetings]]
+id = "next"
+track = "ab"
+status = "planned"
+status_basis = "inferred"
+condition = { text = "the talks look fair", party = "c" }
+
+[[positions]]
+party = "b"
+issue = "land"
+importance = "low"
+importance_basis = "inferred"
+confidence = "guessed"
+condition = { text = "A gives land", party = "a", by = "x" }
+stances = { keep = "objection" }
+"#,
+        expect![[r#"
+            t.toml:45:16: warning[inconsistent]: the meeting's status is inferred but cites nothing, expected the citation of the sentence it reads (at meetings[0].status_basis)
+            t.toml:46:53: error[unknown-reference]: unknown party 'c' (at meetings[0].condition.party)
+            t.toml:52:20: warning[inconsistent]: the importance is inferred but cites nothing, expected the citation of the sentence it reads (at positions[1].importance_basis)
+            t.toml:53:14: error[shape]: unknown value 'guessed', expected one of: stated, reported, inferred, assumed (at positions[1].confidence)
+            t.toml:54:51: error[shape]: unknown field `by`, expected `text` or `party` (at positions[1].condition.by)"#]],
+    );
+    check(
+        r#"
+[[meetings]]
+id = "next"
+track = "ab"
+status = "planned"
+status_basis = "inferred"
+condition = { text = "the talks look fair", party = "c" }
+
+[[positions]]
+party = "b"
+issue = "land"
+importance = "low"
+importance_basis = "inferred"
+condition = { text = "A gives land", party = "a" }
+stances = { keep = "objection" }
+"#,
+        expect![[r#"
+            t.toml:45:16: warning[inconsistent]: the meeting's status is inferred but cites nothing, expected the citation of the sentence it reads (at meetings[0].status_basis)
+            t.toml:46:53: error[unknown-reference]: unknown party 'c' (at meetings[0].condition.party)
+            t.toml:52:20: warning[inconsistent]: the importance is inferred but cites nothing, expected the citation of the sentence it reads (at positions[1].importance_basis)"#]],
+    );
+}
+
+#[test]
+fn an_importance_takes_the_positions_confidence_unless_it_says_otherwise() {
+    let text = format!(
+        "{BASE}\n[[positions]]\nparty = \"b\"\nissue = \"land\"\nimportance = \"low\"\nconfidence = \"inferred\"\nstances = {{ keep = \"objection\" }}\ncites = [\"report#Two\"]\n"
+    );
+    let scenario = read_scenario(&text).scenario.unwrap().into_scenario();
+    assert_eq!(scenario.positions[0].importance_basis, crate::Basis::Reported);
+    assert_eq!(scenario.positions[1].importance_basis, crate::Basis::Inferred);
+    let written = write_scenario(&scenario);
+    assert!(!written.contains("importance_basis"), "{written}");
+}
+
+#[test]
 fn the_builtin_scenario_loads_without_warnings() {
     let loaded = read_scenario(TALKS_2025_TOML);
     assert_eq!(loaded.diagnostics, Vec::new());
@@ -526,7 +609,7 @@ constraints = []
             t.toml:38:11: error[inconsistent]: party 'a' has a constraint utility (constraint_utilities[2]), so its positions may give no importance, weight or stances: a party's utility is either additive (importances and stances in positions) or by constraints, not both (at positions[0].stances)
             t.toml:44:87: error[shape]: unknown field `colour`, expected one of `issue`, `from`, `to` (at constraint_utilities[0].constraints[0].includes[0].colour)
             t.toml:47:9: error[inconsistent]: party 'b' has two constraint utilities, first at constraint_utilities[0], expected at most one (at constraint_utilities[1].party)
-            t.toml:49:9: error[shape]: unknown value 'guessed', expected one of: stated, reported, assumed (at constraint_utilities[1].basis)
+            t.toml:49:9: error[shape]: unknown value 'guessed', expected one of: stated, reported, inferred, assumed (at constraint_utilities[1].basis)
             t.toml:51:3: error[shape]: a constraint needs its bounds: give includes = [...] or excludes = [...] (includes = [] is always satisfied) (at constraint_utilities[1].constraints[0].includes)
             t.toml:52:42: error[shape]: give includes or excludes, not both (at constraint_utilities[1].constraints[1].excludes)
             t.toml:58:29: error[shape]: unknown field `weight`, expected one of `value`, `includes`, `excludes` (at constraint_utilities[2].constraints[0].weight)
@@ -744,6 +827,7 @@ mod properties {
                                 Consent::OnIssues(vec![id("i", 0)]),
                             ][consent]
                                 .clone(),
+                            consent_basis: Basis::ALL[consent],
                             delegates: vec![Delegate {
                                 id: id("d", party_idx),
                                 name: "D".to_owned(),
@@ -755,6 +839,8 @@ mod properties {
                                 cites: vec![Citation {
                                     source: id("s", 0),
                                     section: Some("One".to_owned()),
+                                    speaker: Some("A spokesman".to_owned()),
+                                    quote: Some("a lasting peace".to_owned()),
                                 }],
                             }],
                             reservation: reservation.map(|value| Reservation {
@@ -837,10 +923,7 @@ mod properties {
                             ][visibility]
                                 .clone(),
                             note,
-                            cites: vec![Citation {
-                                source: id("s", 0),
-                                section: Some("One".to_owned()),
-                            }],
+                            cites: vec![Citation::new(id("s", 0), Some("One".to_owned()))],
                         });
                     }
                     let mut seen = std::collections::HashSet::new();
@@ -870,6 +953,7 @@ mod properties {
                                 4 => Some(Importance::Weight(0.25)),
                                 level => Some(Importance::Level(ImportanceLevel::ALL[level])),
                             },
+                            importance_basis: Basis::ALL[importance % Basis::ALL.len()],
                             stances: stances
                                 .into_iter()
                                 .take(if by_constraints { 0 } else { n_options })
@@ -880,6 +964,10 @@ mod properties {
                                 .collect(),
                             curve: Vec::new(),
                             confidence: Basis::Reported,
+                            condition: (importance == 1).then(|| Condition {
+                                text: "if the talks look fair".to_owned(),
+                                party: id("p", party_idx),
+                            }),
                             visibility: Visibility::Public,
                             note: None,
                             cites: Vec::new(),
@@ -939,6 +1027,11 @@ mod properties {
                             date: None,
                             author: Some(id("p", 0)),
                             status: DraftStatus::ALL[status],
+                            status_basis: Basis::ALL[draft_idx % Basis::ALL.len()],
+                            condition: (draft_idx % 2 == 1).then(|| Condition {
+                                text: "if Europe pays".to_owned(),
+                                party: id("p", 0),
+                            }),
                             stage: Some(Stage::Framework),
                             parents,
                             point_count,
@@ -1465,13 +1558,13 @@ place = 1
 "#,
         expect![[r#"
             t.toml:42:9: error[unknown-reference]: unknown party 'rusia' (at positions[1].party)
-            t.toml:44:1: error[shape]: unknown field `stance` (did you mean 'stances'?), expected one of `party`, `issue`, `date`, `importance`, `weight`, `confidence`, `visibility`, `note`, `cites`, `stances`, `curve` (at positions[1].stance)
+            t.toml:44:1: error[shape]: unknown field `stance` (did you mean 'stances'?), expected one of `party`, `issue`, `date`, `importance`, `weight`, `importance_basis`, `confidence`, `condition`, `visibility`, `note`, `cites`, `stances`, `curve` (at positions[1].stance)
             t.toml:45:14: error[shape]: unknown value 'hihg' (did you mean 'high'?), expected one of: low, medium, high, critical (at positions[1].importance)
             t.toml:48:6: warning[inconsistent]: no party has a recorded position on issue 'sea' (at issues[1].id)
             t.toml:50:12: error[shape]: unknown value 'teritory' (did you mean 'territory'?), expected one of: territory, security-guarantees, alliances, sanctions, finance-and-reconstruction, humanitarian, governance, military-limits, justice, other (at issues[1].category)
             t.toml:51:11: error[shape]: invalid type: string "open", expected a list of tables such as [{ id = "keep", label = "..." }] (at issues[1].options)
             t.toml:57:15: error[shape]: invalid type: floating point `0.3`, expected a table such as { value = 0.3 } (at parties[2].reservation)
-            t.toml:58:1: error[shape]: unknown field `place`, expected one of `id`, `name`, `role`, `consent`, `interests`, `reservation`, `discount_factor`, `cites`, `delegates`, `notes` (at parties[2].place)"#]],
+            t.toml:58:1: error[shape]: unknown field `place`, expected one of `id`, `name`, `role`, `consent`, `consent_basis`, `interests`, `reservation`, `discount_factor`, `cites`, `delegates`, `notes` (at parties[2].place)"#]],
     );
 }
 

@@ -6,7 +6,7 @@ use maud::{Markup, PreEscaped, html};
 
 use super::plot::{self, PackageKind, Panel};
 use super::{count, issue_title, option_label, party_color, party_name, share_bar};
-use crate::analysis::{AnalysisReport, ConcessionReport, OutcomeReport};
+use crate::analysis::{AnalysisReport, ConcessionReport, OutcomeReport, RestsOnReport};
 use crate::schema::Report;
 
 /// All points drawn on the page's frontier plots, over every panel and both frontiers: the
@@ -23,6 +23,82 @@ pub(super) fn sections(report: &Report, analysis: &AnalysisReport) -> Markup {
         (no_deal(report, analysis))
         (evaluations(report, analysis))
         (robustness(report, analysis))
+        (relaxations(report, analysis))
+    }
+}
+
+/// The analyst's figures a result rests on, as one sentence per basis.
+fn rests_on(report: &Report, figures: &[RestsOnReport]) -> Markup {
+    let described = |basis: &str| -> Vec<String> {
+        figures
+            .iter()
+            .filter(|figure| figure.basis == basis)
+            .map(|figure| match (&figure.issue, &figure.option) {
+                (Some(issue), Some(option)) => format!(
+                    "{} of {} on {}",
+                    figure.figure,
+                    party_name(report, &figure.party),
+                    option_label(report, issue, option)
+                ),
+                (Some(issue), None) => format!(
+                    "{} of {} to {}",
+                    figure.figure,
+                    issue_title(report, issue),
+                    party_name(report, &figure.party)
+                ),
+                _ => format!("{} of {}", figure.figure, party_name(report, &figure.party)),
+            })
+            .collect()
+    };
+    html! {
+        @for basis in ["inferred", "assumed"] {
+            @let figures = described(basis);
+            @if !figures.is_empty() {
+                p.small style="color:#8a5a00" {
+                    "Rests on " (basis) " figures: " (figures.join("; "))
+                }
+            }
+        }
+    }
+}
+
+/// How the zone and the Nash package move when each inferred reading is relaxed one step.
+pub fn relaxations(report: &Report, analysis: &AnalysisReport) -> Markup {
+    html! {
+        @if let Some(relaxations) = &analysis.relaxations && !relaxations.is_empty() {
+            section #relaxations {
+                h2 { "Inferred readings relaxed" }
+                p.small.muted {
+                    "Each reading the analyst inferred from a sentence of a source, read one step weaker (a red line as a strong objection, a preference as acceptable, an importance one level lower, a consent as not needed), one at a time and then all at once, on the point estimates."
+                }
+                div.scroll {
+                    table {
+                        thead { tr { th { "Relaxed" } th { "Agreement zone" } th { "Nash package" } } }
+                        tbody {
+                            @for relaxation in relaxations {
+                                tr {
+                                    td.small { (relaxation.what) }
+                                    td.small {
+                                        @match (relaxation.zone_exists, relaxation.zone_size) {
+                                            (false, _) => "none",
+                                            (true, Some(size)) => { (count(size as f64)) " outcome(s)" },
+                                            (true, None) => "exists",
+                                        }
+                                    }
+                                    td.small {
+                                        @if let Some(first) = relaxation.nash.first() {
+                                            (first.outcome.iter().filter_map(|(issue, option)| Some(format!("{}: {}", issue_title(report, issue), option_label(report, issue, option.as_ref()?)))).collect::<Vec<_>>().join("; "))
+                                        } @else {
+                                            span.muted { "none" }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -96,6 +172,9 @@ pub fn zone(report: &Report, analysis: &AnalysisReport) -> Markup {
             }
             @if let Some(grid) = &analysis.grid_approximation {
                 p.warn { (grid.message) }
+            }
+            @if zone.exists.is_some() {
+                (rests_on(report, &zone.rests_on))
             }
             @if !analysis.indifferent_issues.is_empty() {
                 p.small.muted {
@@ -197,6 +276,7 @@ fn outcome_options(report: &Report, outcome: &OutcomeReport) -> Markup {
                 (outcome.unknown_stances.iter().map(|unknown| format!("{} on {}", party_name(report, &unknown.party), option_label(report, &unknown.issue, &unknown.option))).collect::<Vec<_>>().join("; "))
             }
         }
+        (rests_on(report, &outcome.rests_on))
     }
 }
 
@@ -435,17 +515,23 @@ fn reference_frontier(report: &Report, analysis: &AnalysisReport) -> Markup {
     }
 }
 
+/// " (inferred)" or " (assumed)" after an analyst's figure.
+fn basis_note(basis: &str) -> String {
+    if crate::schema::is_analysts(basis) { format!(" ({basis})") } else { String::new() }
+}
+
 fn concession(report: &Report, concession: &ConcessionReport) -> String {
     match concession {
-        ConcessionReport::LiftRedLine { party, issue } => {
+        ConcessionReport::LiftRedLine { party, issue, basis } => {
             format!(
-                "{} lifts its red lines on {}",
+                "{} lifts its red lines on {}{}",
                 party_name(report, party),
-                issue_title(report, issue)
+                issue_title(report, issue),
+                basis_note(basis)
             )
         }
-        ConcessionReport::DropReservation { party } => {
-            format!("{} drops its reservation", party_name(report, party))
+        ConcessionReport::DropReservation { party, basis } => {
+            format!("{} drops its reservation{}", party_name(report, party), basis_note(basis))
         }
     }
 }
@@ -546,6 +632,11 @@ pub fn evaluations(report: &Report, analysis: &AnalysisReport) -> Markup {
                                             @else { (party.objections.join(", ")) }
                                             @if !party.red_lines_crossed.is_empty() {
                                                 br; strong style="color:#8c1d18" { "red lines crossed: " } (party.red_lines_crossed.join(", "))
+                                                @if !party.red_line_bases.is_empty() {
+                                                    " " span.assumed title="the red lines are the analyst's" {
+                                                        (party.red_line_bases.iter().map(|(point, basis)| format!("{point}: {basis}")).collect::<Vec<_>>().join(", "))
+                                                    }
+                                                }
                                             }
                                         }
                                     }

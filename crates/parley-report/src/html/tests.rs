@@ -155,6 +155,27 @@ fn builtin_page_is_one_self_contained_document() {
 }
 
 #[test]
+fn builtin_page_shows_the_analysts_readings_what_rests_on_them_and_their_relaxations() {
+    let report = builtin();
+    let page = super::render(&report);
+    assert!(page.contains("<section id=\"relaxations\">"), "no relaxations section");
+    // The zone's verdict rests on inferred red lines, and Ukraine's red line on Donbas read
+    // as a strong objection is one of the relaxations.
+    assert!(page.contains("Rests on inferred figures: red-line of Russian Federation"));
+    assert!(
+        page.contains("stances of 'ukraine' on 'donbas': cede-all red-line to strong-objection")
+    );
+    // The planned meeting carries Ukraine's condition, and its status is a reading.
+    assert!(page.contains("On condition (Ukraine): the discussions signal fairness"));
+    let inferred = report.assumptions.iter().filter(|assumption| assumption.basis == "inferred");
+    assert!(inferred.clone().count() > 10);
+    for assumption in inferred {
+        assert!(!assumption.cites.is_empty(), "{} cites nothing", assumption.path);
+        assert!(page.contains(&format!("<code>{}</code>", assumption.path)), "{}", assumption.path);
+    }
+}
+
+#[test]
 fn record_only_page_says_the_analysis_was_not_run() {
     let loaded = read_scenario(parley_model::builtin::TALKS_2025_TOML);
     let scenario = loaded.scenario.expect("the scenario is valid");

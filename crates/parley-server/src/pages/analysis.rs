@@ -39,6 +39,7 @@ pub(super) async fn page(
                     (sections::no_deal(&report, analysis))
                     (sections::evaluations(&report, analysis))
                     (sections::robustness(&report, analysis))
+                    (sections::relaxations(&report, analysis))
                     (sections::model_and_scale(&report))
                 }
                 .into_string()

@@ -33,6 +33,15 @@ fn status_badge(status: &str) -> Markup {
     html! { span class={ "badge status-" (status) } { (status) } }
 }
 
+/// A status's basis when it is the analyst's reading or assumption.
+fn status_basis(basis: &str) -> Markup {
+    html! {
+        @if basis == "inferred" || basis == "assumed" {
+            " " span.assumed title="the analyst's reading or assumption" { (basis) }
+        }
+    }
+}
+
 fn diff_href(page: &Page<'_>, from: &str, to: &str) -> String {
     page.href(&format!("/drafts/diff?from={}&to={}", encode_component(from), encode_component(to)))
 }
@@ -72,7 +81,12 @@ pub(super) fn render(page: &Page<'_>, sent: Option<&Sent>) -> Markup {
                                 @for draft in &report.drafts {
                                     tr {
                                         td { a href=(draft_href(page, &draft.id)) { strong { (draft.title) } } br; code.small { (draft.id) } }
-                                        td data-label="Status" { (status_badge(draft.status)) }
+                                        td data-label="Status" {
+                                            (status_badge(draft.status)) (status_basis(draft.status_basis))
+                                            @if let Some(condition) = &draft.condition {
+                                                br; span.small { "On condition (" (party_name(report, &condition.party)) "): " (condition.text) }
+                                            }
+                                        }
                                         td data-label="Date" { @match &draft.date { Some(date) => (date.display), None => span.muted { "undated" } } }
                                         td data-label="Author" { @match &draft.author { Some(author) => (party_name(report, author)), None => span.muted { "—" } } }
                                         td.num data-label="Points" { @if draft.n_points == 0 { span.muted { "not known" } } @else { (draft.n_points) } }
@@ -205,7 +219,7 @@ fn draft(page: &Page<'_>, id: &str) -> Result<Response, PageError> {
         p.crumbs { a href=(page.href("/drafts")) { "← All drafts" } }
         h1 { (draft.title) }
         p.meta {
-            (status_badge(draft.status.as_str()))
+            (status_badge(draft.status.as_str())) (status_basis(draft.status_basis.as_str()))
             @if let Some(stage) = draft.stage { " · " (stage.as_str()) }
             " · " code { (draft.id) }
             (visibility_badge(report, &draft.visibility))
@@ -220,6 +234,9 @@ fn draft(page: &Page<'_>, id: &str) -> Result<Response, PageError> {
                         @if summary.n_described_points < summary.n_points { ", " (summary.n_described_points) " described" }
                         @if summary.n_open_brackets > 0 { ", " (summary.n_open_brackets) " with bracketed options" }
                     }
+                }
+                @if let Some(condition) = &draft.condition {
+                    p { strong { "On condition" } " (" (party_name(report, condition.party.as_str())) "): " (condition.text) }
                 }
                 @if !draft.summary.is_empty() { p { (draft.summary) } }
             }

@@ -74,8 +74,8 @@ fn render(page: &Page<'_>) -> Markup {
             (sections::blocking(report))
             (sections::claims(report))
             section #assumptions {
-                h2 { "The analyst's assumptions (" (report.assumptions.len()) ")" }
-                p.small.muted { "Every figure no source gives is marked as assumed; the analysis rests on them and on the scale." }
+                h2 { "The analyst's assumptions and readings (" (report.assumptions.len()) ")" }
+                p.small.muted { "Every figure no source gives is marked as assumed, and every reading of a sentence that goes further than its words as inferred; the analysis rests on them and on the scale." }
                 (sections::assumptions(report))
             }
             (sections::warnings(report))

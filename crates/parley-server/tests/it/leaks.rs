@@ -678,7 +678,7 @@ async fn what_the_built_in_record_keeps_private_stays_private() {
     // names the attendees, its id and place the building) is the US-Russia track's.
     let russia_reservation = "keeps up pressure on the battlefield";
     let europe_reservation = "so Europe can hold out";
-    let kremlin_summary = "Ushakov called serious";
+    let kremlin_summary = "called the talks serious and forward-leaning";
     let kremlin_title = "Putin receives Witkoff and Kushner";
     let kremlin_id = "kremlin-meeting";
     let ukraine_reservation = RESERVATION_NOTE;

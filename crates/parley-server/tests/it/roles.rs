@@ -279,7 +279,10 @@ async fn the_document_describes_every_collection_and_resolves_its_references() {
     assert!(categories.iter().any(|category| category == "territory"), "{issue}");
     assert!(issue["properties"]["id"]["pattern"].as_str().unwrap().starts_with('^'), "{issue}");
     let document_text = document.to_string();
-    assert!(document_text.contains(r#""enum":["stated","reported","assumed"]"#), "basis");
+    assert!(
+        document_text.contains(r#""enum":["stated","reported","inferred","assumed"]"#),
+        "basis"
+    );
     assert!(document_text.contains(r#""enum":["public","private"]"#), "visibility");
     assert!(document_text.contains(r#""enum":["required","none"]"#), "consent");
     assert!(document_text.contains(r#""enum":["rest"]"#), "lineage points");

@@ -924,13 +924,37 @@ impl Names<'_> {
     }
 
     /// The analyst's figures whether there is a zone rests on: each party's reservation and
-    /// consent scope, and its red lines.
+    /// consent scope, and its red lines; and, for a party with a reservation (which every
+    /// zone outcome must reach), the importance and the stances of each decisive issue, on
+    /// which its utilities, and so which outcomes reach it, depend.
     fn zone_rests_on(&self) -> Vec<RestsOnReport> {
         let mut found = Vec::new();
         for party in &self.analysis.parties {
             self.party_figures(party, &mut found);
             for (issue_idx, red_lines) in party.red_lines.iter().enumerate() {
                 let Some(source) = party.sources[issue_idx] else { continue };
+                if party.reservation.is_some() && !self.is_indifferent(issue_idx) {
+                    if let Some(basis) = source.importance.filter(|basis| basis.is_analysts()) {
+                        found.push(RestsOnReport {
+                            figure: "importance",
+                            party: party.party.to_string(),
+                            issue: Some(self.issue(issue_idx)),
+                            option: None,
+                            basis: basis.as_str(),
+                            path: format!("positions[{}].importance", source.position_idx),
+                        });
+                    }
+                    if source.stances.is_analysts() {
+                        found.push(RestsOnReport {
+                            figure: "stance",
+                            party: party.party.to_string(),
+                            issue: Some(self.issue(issue_idx)),
+                            option: None,
+                            basis: source.stances.as_str(),
+                            path: format!("positions[{}]", source.position_idx),
+                        });
+                    }
+                }
                 if !source.stances.is_analysts() {
                     continue;
                 }

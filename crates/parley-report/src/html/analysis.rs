@@ -40,6 +40,11 @@ fn rests_on(report: &Report, figures: &[RestsOnReport]) -> Markup {
                     party_name(report, &figure.party),
                     option_label(report, issue, option)
                 ),
+                (Some(issue), None) if figure.figure == "stance" => format!(
+                    "stances of {} on {}",
+                    party_name(report, &figure.party),
+                    issue_title(report, issue)
+                ),
                 (Some(issue), None) => format!(
                     "{} of {} to {}",
                     figure.figure,

@@ -159,9 +159,12 @@ fn builtin_page_shows_the_analysts_readings_what_rests_on_them_and_their_relaxat
     let report = builtin();
     let page = super::render(&report);
     assert!(page.contains("<section id=\"relaxations\">"), "no relaxations section");
-    // The zone's verdict rests on inferred red lines, and Ukraine's red line on Donbas read
-    // as a strong objection is one of the relaxations.
-    assert!(page.contains("Rests on inferred figures: red-line of Russian Federation"));
+    // The zone's verdict rests on inferred red lines and on the stances of the parties with
+    // a reservation, and Ukraine's red line on Donbas read as a strong objection is one of the
+    // relaxations.
+    assert!(page.contains("Rests on inferred figures: "));
+    assert!(page.contains("red-line of Russian Federation on"));
+    assert!(page.contains("stances of Russian Federation on Territory in Donbas"));
     assert!(
         page.contains("stances of 'ukraine' on 'donbas': cede-all red-line to strong-objection")
     );

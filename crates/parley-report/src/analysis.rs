@@ -187,6 +187,8 @@ pub struct IssueConflictReport {
     pub issue: String,
     /// The parties with red lines on it.
     pub parties: Vec<String>,
+    /// The analyst's (inferred or assumed) red lines the conflict rests on.
+    pub rests_on: Vec<RestsOnReport>,
 }
 
 /// One party's view of a draft.
@@ -931,7 +933,7 @@ impl Names<'_> {
         let mut found = Vec::new();
         for party in &self.analysis.parties {
             self.party_figures(party, &mut found);
-            for (issue_idx, red_lines) in party.red_lines.iter().enumerate() {
+            for issue_idx in 0..party.red_lines.len() {
                 let Some(source) = party.sources[issue_idx] else { continue };
                 if party.reservation.is_some() && !self.is_indifferent(issue_idx) {
                     if let Some(basis) = source.importance.filter(|basis| basis.is_analysts()) {
@@ -955,20 +957,42 @@ impl Names<'_> {
                         });
                     }
                 }
-                if !source.stances.is_analysts() {
-                    continue;
-                }
-                for (option_idx, _) in red_lines.iter().enumerate().filter(|(_, red)| **red) {
-                    found.push(RestsOnReport {
-                        figure: "red-line",
-                        party: party.party.to_string(),
-                        issue: Some(self.issue(issue_idx)),
-                        option: Some(self.option(issue_idx, option_idx)),
-                        basis: source.stances.as_str(),
-                        path: format!("positions[{}]", source.position_idx),
-                    });
-                }
+                self.red_line_figures(party, issue_idx, &mut found);
             }
+        }
+        found
+    }
+
+    /// A party's red lines on an issue, when they are the analyst's.
+    fn red_line_figures(
+        &self,
+        party: &PartyUtilities,
+        issue_idx: usize,
+        found: &mut Vec<RestsOnReport>,
+    ) {
+        let Some(source) = party.sources[issue_idx] else { return };
+        if !source.stances.is_analysts() {
+            return;
+        }
+        for (option_idx, _) in
+            party.red_lines[issue_idx].iter().enumerate().filter(|(_, red)| **red)
+        {
+            found.push(RestsOnReport {
+                figure: "red-line",
+                party: party.party.to_string(),
+                issue: Some(self.issue(issue_idx)),
+                option: Some(self.option(issue_idx, option_idx)),
+                basis: source.stances.as_str(),
+                path: format!("positions[{}]", source.position_idx),
+            });
+        }
+    }
+
+    /// The analyst's red lines a conflict over one issue rests on.
+    fn conflict_rests_on(&self, issue_idx: usize, party_idxs: &[usize]) -> Vec<RestsOnReport> {
+        let mut found = Vec::new();
+        for &party_idx in party_idxs {
+            self.red_line_figures(&self.analysis.parties[party_idx], issue_idx, &mut found);
         }
         found
     }
@@ -1207,6 +1231,7 @@ pub fn build(record: &Scenario, analysis: &Analysis, max_concessions: usize) -> 
                             .iter()
                             .map(|&party_idx| names.parties[party_idx].clone())
                             .collect(),
+                        rests_on: names.conflict_rests_on(conflict.issue_idx, &conflict.party_idxs),
                     })
                     .collect()
             }),

@@ -595,6 +595,7 @@ fn analysis_sections(out: &mut Out, analysis: &AnalysisReport) {
             conflict.issue,
             conflict.parties.join(", ")
         ));
+        rests_on(out, "    ", &conflict.rests_on);
     }
     match sets.as_slice() {
         [] => out.line(&format!(

@@ -556,6 +556,7 @@ pub fn no_deal(report: &Report, analysis: &AnalysisReport) -> Markup {
                         li {
                             strong { (issue_title(report, &conflict.issue)) } ": the red lines of "
                             (super::party_list(report, &conflict.parties)) " leave no option every party allows."
+                            (rests_on(report, &conflict.rests_on))
                         }
                     }
                 }

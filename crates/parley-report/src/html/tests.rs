@@ -154,6 +154,71 @@ fn builtin_page_is_one_self_contained_document() {
     assert!(page.contains("28 unknown"), "the lineage arrow's label");
 }
 
+/// Two principals whose red lines on one issue leave no option; one party's red line is a
+/// reading of a sentence, the other's is reported.
+const CONFLICT: &str = r#"
+[scenario]
+id = "conflict"
+title = "Conflict"
+
+[[sources]]
+id = "minutes"
+title = "Minutes"
+sections = ["Round 1"]
+
+[[parties]]
+id = "north"
+name = "North"
+role = "principal"
+
+[[parties]]
+id = "south"
+name = "South"
+role = "principal"
+
+[[issues]]
+id = "harbour"
+title = "Control of the harbour"
+category = "territory"
+options = [{ id = "north" }, { id = "south" }]
+
+[[positions]]
+party = "north"
+issue = "harbour"
+importance = "high"
+confidence = "inferred"
+cites = ["minutes#Round 1"]
+stances = { north = "preferred", south = "red-line" }
+
+[[positions]]
+party = "south"
+issue = "harbour"
+importance = "high"
+stances = { north = "red-line", south = "preferred" }
+"#;
+
+#[test]
+fn an_issue_conflict_names_the_readings_it_rests_on() {
+    let report = report_of(CONFLICT);
+    let analysis = report.analysis.as_ref().unwrap();
+    let conflicts = analysis.no_deal.issue_conflicts.as_ref().unwrap();
+    assert_eq!(conflicts.len(), 1);
+    let figures: Vec<String> = conflicts[0]
+        .rests_on
+        .iter()
+        .map(|figure| {
+            format!(
+                "{} {} {:?} {:?} {}",
+                figure.figure, figure.party, figure.issue, figure.option, figure.basis
+            )
+        })
+        .collect();
+    // North's red line is a reading; South's is reported and rests on nothing of the analyst's.
+    assert_eq!(figures, ["red-line north Some(\"harbour\") Some(\"south\") inferred"]);
+    let page = super::render(&report);
+    assert!(page.contains("Rests on inferred figures: red-line of North on"), "{page}");
+}
+
 #[test]
 fn builtin_page_shows_the_analysts_readings_what_rests_on_them_and_their_relaxations() {
     let report = builtin();

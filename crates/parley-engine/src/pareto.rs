@@ -102,7 +102,7 @@ pub(crate) struct Sweep {
     filled: Vec<usize>,
     filled_groups: Vec<u64>,
     /// The parties that have a digit in a group's number (the first [`GROUP_BITS`] /
-    /// `bits_per_party`), and each digit's bits: 2 for up to five parties, else 1.
+    /// `bits_per_party`), and each digit's bits: as many as [`GROUP_BITS`] shares out, one to three.
     n_split_parties: usize,
     bits_per_party: usize,
     /// `thresholds[party_idx * n_thresholds + k]`, increasing in `k`: a value's level for a
@@ -112,8 +112,8 @@ pub(crate) struct Sweep {
     last_dominator: (usize, usize),
 }
 
-/// The bits of a group's number: 2^10 groups at most.
-const GROUP_BITS: usize = 10;
+/// The bits of a group's number: 2^12 groups at most (three bits a party for four parties, two for five or six, one beyond).
+const GROUP_BITS: usize = 12;
 
 impl Sweep {
     pub(crate) fn new(n_parties: usize) -> Sweep {
@@ -127,7 +127,7 @@ impl Sweep {
             filled: Vec::new(),
             filled_groups: Vec::new(),
             n_split_parties: 0,
-            bits_per_party: if n_parties <= 5 { 2 } else { 1 },
+            bits_per_party: (GROUP_BITS / n_parties.max(1)).clamp(1, 3),
             thresholds: Vec::new(),
             last_dominator: (0, 0),
         }
@@ -253,9 +253,9 @@ impl Sweep {
     fn insert_many(&mut self, key: &[f64]) -> bool {
         let n_parties = self.n_parties;
         if self.groups.is_empty() {
-            let n_groups = 1 << GROUP_BITS;
+            let n_groups = 1 << (n_parties * self.bits_per_party).min(GROUP_BITS);
             self.groups = vec![Vec::new(); n_groups];
-            self.filled_groups = vec![0; n_groups / 64];
+            self.filled_groups = vec![0; n_groups.div_ceil(64)];
         }
         let dominates = |kept: &[f64]| kept.iter().zip(key).all(|(kept, value)| kept >= value);
         let (last_group, last_start) = self.last_dominator;

@@ -197,10 +197,10 @@ fn cancelled_computations_stop() {
     );
 }
 
-/// Spaces of four to twelve parties with a few hundred outcomes, where most outcomes are on the
+/// Spaces of four to fourteen parties with a few hundred outcomes, where most outcomes are on the
 /// frontier and the layers' many-party sweep (grouped by a pivot) does the work.
 fn many_party_strategy() -> impl Strategy<Value = Reference> {
-    (4usize..=12, prop::collection::vec(2usize..=6, 2..=5)).prop_flat_map(
+    (4usize..=14, prop::collection::vec(2usize..=6, 2..=5)).prop_flat_map(
         |(n_parties, option_counts)| {
             let party = party_strategy(option_counts.clone());
             (Just(option_counts), prop::collection::vec(party, n_parties))

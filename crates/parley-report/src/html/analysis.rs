@@ -167,8 +167,8 @@ pub fn zone(report: &Report, analysis: &AnalysisReport) -> Markup {
                         }
                     }
                 }
-                div.kpi { b { (analysis.pareto_frontier.as_ref().map_or("?".to_owned(), |frontier| frontier.len().to_string())) } span { "Pareto-optimal outcomes in the zone" } }
-                div.kpi { b { (analysis.unrestricted_pareto_frontier.as_ref().map_or("?".to_owned(), |frontier| frontier.len().to_string())) } span { "Pareto-optimal outcomes overall" } }
+                div.kpi { b { (analysis.pareto_frontier_size.map_or("?".to_owned(), |size| size.to_string())) } span { "Pareto-optimal outcomes in the zone" } }
+                div.kpi { b { (analysis.unrestricted_pareto_frontier_size.map_or("?".to_owned(), |size| size.to_string())) } span { "Pareto-optimal outcomes overall" } }
             }
             @if let Some(grid) = &analysis.grid_approximation {
                 p.warn { (grid.message) }
@@ -454,6 +454,17 @@ pub fn frontier(report: &Report, analysis: &AnalysisReport) -> Markup {
                     "Teal points form the frontier of the agreement zone, grey rings the frontier of all outcomes (ignoring red lines and reservations); "
                     "the dashed lines mark each party's disagreement value. Hover a marker for its utilities."
                 }
+                @if analysis.pareto_frontier_omitted + analysis.unrestricted_pareto_frontier_omitted > 0 {
+                    p.small.muted {
+                        "The report lists a sample of each large frontier, and the plots draw that sample: "
+                        (listed_text(analysis.pareto_frontier.as_ref().map_or(0, Vec::len), analysis.pareto_frontier_size))
+                        " of the zone's frontier, "
+                        (listed_text(analysis.unrestricted_pareto_frontier.as_ref().map_or(0, Vec::len), analysis.unrestricted_pareto_frontier_size))
+                        " of the frontier of all outcomes, " (analysis.frontier_listing)
+                        " from its least to its most (both ends included). "
+                        code { "parley analyze --full" } " lists every outcome."
+                    }
+                }
                 div.legend {
                     @for kind in PackageKind::ALL { span { (plot::legend_marker(kind)) (kind.name()) } }
                     (plot::legend_other())
@@ -475,6 +486,14 @@ pub fn frontier(report: &Report, analysis: &AnalysisReport) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// "all 12 outcomes" or "1000 of its 924385 outcomes".
+fn listed_text(n_listed: usize, size: Option<usize>) -> String {
+    match size {
+        Some(size) if n_listed < size => format!("{n_listed} of its {size} outcomes"),
+        _ => format!("all {n_listed} outcomes"),
     }
 }
 

@@ -14,6 +14,8 @@ use crate::schema::Report;
 const POINT_BUDGET: usize = 8_000;
 /// The fewest points a frontier keeps on a panel, however many panels there are.
 const MIN_POINTS_PER_SERIES: usize = 150;
+/// How many tied outcomes of a package the page shows; it says how many more there are.
+const TIES_SHOWN: usize = 10;
 
 pub(super) fn sections(report: &Report, analysis: &AnalysisReport) -> Markup {
     html! {
@@ -324,7 +326,7 @@ pub fn packages(report: &Report, analysis: &AnalysisReport) -> Markup {
                         }
                         tbody {
                             @for (kind, outcomes) in solutions(analysis) {
-                                @for (idx, outcome) in outcomes.iter().enumerate() {
+                                @for (idx, outcome) in outcomes.iter().take(TIES_SHOWN).enumerate() {
                                     tr {
                                         th {
                                             span.legend style="margin:0" { span { (plot::legend_marker(kind)) (kind.name()) } }
@@ -336,6 +338,12 @@ pub fn packages(report: &Report, analysis: &AnalysisReport) -> Markup {
                                                 @match of(&outcome.utilities, party) { Some(value) => (utility(report, party, value)), None => "—" }
                                             }
                                         }
+                                    }
+                                }
+                                @if outcomes.len() > TIES_SHOWN {
+                                    tr {
+                                        th.small.muted { (kind.name()) ": " (outcomes.len() - TIES_SHOWN) " more tied outcomes" }
+                                        td.small.muted colspan=(report.parties.len()) { "not shown here; the JSON report lists every tie" }
                                     }
                                 }
                                 @if outcomes.is_empty() {
@@ -387,8 +395,10 @@ pub fn frontier(report: &Report, analysis: &AnalysisReport) -> Markup {
             let packages = solutions(analysis)
                 .into_iter()
                 .map(|(kind, outcomes)| {
+                    // Tied outcomes sit on one spot: one marker each for the first few.
                     let points = outcomes
                         .iter()
+                        .take(TIES_SHOWN)
                         .filter_map(|outcome| {
                             let point =
                                 (of(&outcome.utilities, first)?, of(&outcome.utilities, second)?);

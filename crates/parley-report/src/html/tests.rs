@@ -279,3 +279,17 @@ fn a_sampled_frontier_shows_its_size_and_the_rule_of_its_sample() {
     );
     assert!(page.contains("evenly spaced by north's utility from its least to its most"));
 }
+
+#[test]
+fn thousands_of_tied_packages_show_ten_and_say_how_many_more() {
+    let mut report = two_parties("North");
+    let analysis = report.analysis.as_mut().expect("analysed");
+    let nash = analysis.solutions.nash.as_mut().expect("a Nash package");
+    let tie = nash[0].clone();
+    nash.resize(2350, tie);
+    let page = super::render(&report);
+    assert!(page.contains("tie 10 of 2350"));
+    assert!(!page.contains("tie 11 of 2350"), "only ten ties are shown");
+    assert!(page.contains("Nash: 2340 more tied outcomes"));
+    assert!(page.matches("<title>Nash: ").count() <= 10 * frontier_panels(&page).len());
+}

@@ -348,7 +348,11 @@ fn run_analysis(
     let allowed = args.budget.0.map(std::time::Duration::from_secs_f64);
     let out_of_time = || allowed.is_some_and(|allowed| start.elapsed() >= allowed);
     let spinner_style = bar.style();
+    // Only the robustness sampling reports its progress in units a reader can follow (samples);
+    // the other steps show their name and how long they have run.
+    let sampling = std::sync::atomic::AtomicBool::new(false);
     let on_step = |step: &'static str| {
+        sampling.store(step == "robustness", std::sync::atomic::Ordering::Relaxed);
         bar.set_style(spinner_style.clone());
         bar.unset_length();
         bar.set_message(step.replace('_', " "));
@@ -368,9 +372,10 @@ fn run_analysis(
         on_step: Some(&on_step),
         ..parley_analysis::AnalysisOptions::default()
     };
-    // Only the robustness sampling reports its progress: the other steps show their name and
-    // how long they have run.
     let progress = |done: u64, total: u64| {
+        if !sampling.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
         if bar.length() != Some(total) {
             bar.set_style(
                 indicatif::ProgressStyle::with_template(
@@ -456,6 +461,7 @@ fn progress_bar() -> indicatif::ProgressBar {
         indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
             .expect("the template is valid"),
     );
+    bar.set_message("analysing");
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
 }

@@ -2,7 +2,7 @@
 """Compare Parley's analysis with NegMAS on GENIUS scenarios.
 
 For every GENIUS scenario folder (and for seeded random scenarios written as GENIUS
-folders) this runs `parley analyze DIR --json --timings`, rebuilds the very same
+folders) this runs `parley analyze DIR --json --full --timings`, rebuilds the very same
 utility functions in NegMAS from the numbers Parley reports (`utility_model`), and
 compares, like with like:
 
@@ -19,7 +19,7 @@ Each solution is timed on both sides at its own cost, given the zone frontier, w
 side builds once per analysis and which is timed in `frontier`.
 
 The whole process: NegMAS's compute time for the zone frontier and the four solutions
-(the sum of those five timings) against the wall time of one `parley analyze DIR --json`
+(the sum of those five timings) against the wall time of one `parley analyze DIR --json --full`
 process (best of --repeat), which reads the files, analyses everything (both frontiers,
 the zone, the packages, the drafts, robustness) and writes the JSON.  The summary gives the
 ratio of the sums over all scenarios compared.
@@ -228,11 +228,12 @@ def fmt_count(n) -> str:
 
 
 def run_parley(parley: Path, folder: Path, repeat: int) -> tuple[dict, dict[str, float]]:
-    """Run `parley analyze FOLDER --json --timings --timing-runs REPEAT`: the report, and
+    """Run `parley analyze FOLDER --json --full --timings --timing-runs REPEAT`: the report
+    (every frontier outcome listed), and
     the best (smallest) timing of every step over `repeat` runs in one process, as NegMAS's
     steps are timed."""
     proc = subprocess.run(
-        [str(parley), "analyze", str(folder), "--json", "--timings",
+        [str(parley), "analyze", str(folder), "--json", "--full", "--timings",
          "--timing-runs", str(max(1, repeat))],
         capture_output=True,
         text=True,
@@ -354,12 +355,13 @@ def build_negmas(report: dict) -> NegmasSide:
 
 
 def parley_process_time(parley: Path, folder: Path, repeat: int) -> float:
-    """Best-of-`repeat` wall time of one `parley analyze FOLDER --json` process, its JSON
+    """Best-of-`repeat` wall time of one `parley analyze FOLDER --json --full` process, its JSON
     written to a pipe and read, as a caller would."""
     best = math.inf
     for _ in range(max(1, repeat)):
         t0 = time.perf_counter()
-        proc = subprocess.run([str(parley), "analyze", str(folder), "--json"], capture_output=True)
+        proc = subprocess.run([str(parley), "analyze", str(folder), "--json", "--full"],
+                              capture_output=True)
         best = min(best, time.perf_counter() - t0)
         if proc.returncode not in (0, 3):
             raise RuntimeError(f"parley exited with {proc.returncode}: {proc.stderr.decode()[-2000:]}")

@@ -136,6 +136,10 @@ pub struct AnalysisOptions<'a> {
     /// and the deadline of the whole analysis. See [Bounds and
     /// cancellation](crate#bounds-and-cancellation).
     pub limits: Limits<'a>,
+    /// Called with a step's name (as in [`CutShort::step`]) as it starts, so that a caller can
+    /// say what is running; the step's progress, where it reports any, goes to the
+    /// [`Control`]'s progress callback.
+    pub on_step: Option<&'a dyn Fn(&'static str)>,
 }
 
 impl Default for AnalysisOptions<'_> {
@@ -153,6 +157,7 @@ impl Default for AnalysisOptions<'_> {
                 max_bytes: Some(DEFAULT_MAX_BYTES),
                 out_of_time: None,
             },
+            on_step: None,
         }
     }
 }
@@ -256,6 +261,9 @@ impl Steps<'_, '_> {
         limits: Limits<'_>,
         mut run: impl FnMut(&Control<'_>) -> Result<T>,
     ) -> Result<Option<T>> {
+        if let Some(on_step) = self.options.on_step {
+            on_step(step);
+        }
         let mut once = || {
             let budget = Budget::new(limits);
             let control = Control { budget: Some(&budget), ..*self.control };

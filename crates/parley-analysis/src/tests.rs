@@ -416,6 +416,40 @@ fn timed_steps_run_as_often_as_asked_and_report_their_fastest_run() {
     assert_eq!(timed.solutions.nash, untimed.solutions.nash);
 }
 
+#[test]
+fn every_step_is_announced_once_as_it_starts_even_when_timed_several_times() {
+    use std::cell::RefCell;
+    let started = RefCell::new(Vec::new());
+    let on_step = |step: &'static str| started.borrow_mut().push(step);
+    let clock = std::time::Duration::default;
+    let options = AnalysisOptions {
+        robustness_samples: 10,
+        clock: Some(&clock),
+        timing_runs: 2,
+        on_step: Some(&on_step),
+        ..AnalysisOptions::default()
+    };
+    let scenario = load(TALKS_2025_TOML);
+    analyze(&scenario, &options, &build_thread_pool(1).unwrap(), &Control::none()).unwrap();
+    assert_eq!(
+        started.into_inner(),
+        [
+            "zone",
+            "zone_size",
+            "frontier",
+            "unrestricted_frontier",
+            "nash",
+            "kalai",
+            "egalitarian",
+            "utilitarian",
+            "blocking",
+            "drafts",
+            "robustness",
+            "relaxations"
+        ]
+    );
+}
+
 /// `n_issues` issues of `n_options` options each, on which no party has a position.
 fn unpositioned_issues(n_issues: usize, n_options: usize) -> String {
     (0..n_issues)

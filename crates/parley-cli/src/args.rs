@@ -16,6 +16,9 @@ pub struct Args {
     pub command: Command,
 }
 
+/// How many outcomes of each Pareto frontier a report lists without `--full`.
+pub const DEFAULT_MAX_POINTS: usize = 1000;
+
 /// Options of the analysis.
 #[derive(clap::Args, Debug, Clone)]
 pub struct AnalysisArgs {
@@ -168,6 +171,15 @@ pub enum Command {
         /// Overwrite the HTML file if it exists.
         #[arg(long)]
         force: bool,
+        /// List every outcome of each Pareto frontier, however many (by default a frontier of
+        /// more than --max-points outcomes is listed by a sample, and the report says how
+        /// many it leaves out).
+        #[arg(long, conflicts_with = "max_points")]
+        full: bool,
+        /// The most outcomes of each Pareto frontier the report lists; a larger frontier is
+        /// listed by this many, evenly spaced by the first party's utility.
+        #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_POINTS)]
+        max_points: usize,
         /// How the analysis runs.
         #[command(flatten)]
         analysis: AnalysisArgs,

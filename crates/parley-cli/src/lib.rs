@@ -25,12 +25,18 @@ use files::{LoadedScenario, load, write_atomically};
 pub fn run(args: Args) -> Result<ExitCode> {
     match args.command {
         Command::Check { files, domain } => check(&files, domain.as_deref()),
-        Command::Analyze { scenario, domain, json, html, force, analysis } => {
+        Command::Analyze { scenario, domain, json, html, force, full, max_points, analysis } => {
             if let Some(html) = &html {
                 files::refuse_existing(html, force)?;
             }
             let loaded = files::with_grid(load(&scenario, domain.as_deref())?, analysis.grid)?;
-            analyze(&loaded, json, html.as_deref().map(|path| (path, force)), &analysis, args.color)
+            let output = Output {
+                json,
+                html: html.as_deref().map(|path| (path, force)),
+                max_points: (!full).then_some(max_points),
+                color: args.color,
+            };
+            analyze(&loaded, &output, &analysis)
         }
         Command::Example => {
             print(TALKS_2025_TOML)?;
@@ -81,6 +87,21 @@ pub(crate) fn print_exact(text: &str) -> Result<()> {
         // A closed pipe (e.g. `parley analyze | head`) is not an error.
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         result => result.context("cannot write to standard output"),
+    }
+}
+
+/// Writes a value as pretty JSON to standard output as it is serialized, so that a large
+/// report never waits whole in memory as text.
+fn print_json(value: &parley_report::schema::Report) -> Result<()> {
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let res = serde_json::to_writer_pretty(&mut stdout, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| stdout.write_all(b"\n"))
+        .and_then(|()| stdout.flush());
+    match res {
+        // A closed pipe (e.g. `parley analyze --json | head`) is not an error.
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => result.context("cannot write the report as JSON to standard output"),
     }
 }
 
@@ -312,7 +333,7 @@ pub(crate) fn thread_count(flag: Option<usize>) -> Result<usize> {
 fn run_analysis(
     loaded: &LoadedScenario,
     args: &AnalysisArgs,
-    show_progress: bool,
+    bar: &indicatif::ProgressBar,
 ) -> Result<parley_analysis::Analysis> {
     let as_of = match &args.as_of {
         Some(text) => Some(
@@ -326,6 +347,16 @@ fn run_analysis(
     let clock = || start.elapsed();
     let allowed = args.budget.0.map(std::time::Duration::from_secs_f64);
     let out_of_time = || allowed.is_some_and(|allowed| start.elapsed() >= allowed);
+    let spinner_style = bar.style();
+    // Only the robustness sampling reports its progress in units a reader can follow (samples);
+    // the other steps show their name and how long they have run.
+    let sampling = std::sync::atomic::AtomicBool::new(false);
+    let on_step = |step: &'static str| {
+        sampling.store(step == "robustness", std::sync::atomic::Ordering::Relaxed);
+        bar.set_style(spinner_style.clone());
+        bar.unset_length();
+        bar.set_message(step.replace('_', " "));
+    };
     let options = parley_analysis::AnalysisOptions {
         as_of,
         robustness_samples: args.samples,
@@ -338,44 +369,52 @@ fn run_analysis(
             max_bytes: args.max_memory.0.map(|bytes| bytes as u64),
             out_of_time: allowed.map(|_| &out_of_time as &(dyn Fn() -> bool + Sync)),
         },
+        on_step: Some(&on_step),
         ..parley_analysis::AnalysisOptions::default()
     };
-    let bar = indicatif::ProgressBar::new(args.samples as u64);
-    if show_progress && args.samples > 0 {
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "robustness {bar:40} {pos}/{len} samples ({eta} left)",
-            )
-            .expect("the template is valid"),
-        );
-    } else {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
-    let progress = |done: u64, _total: u64| bar.set_position(done);
+    let progress = |done: u64, total: u64| {
+        if !sampling.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        if bar.length() != Some(total) {
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{msg} {bar:40} {pos}/{len} samples ({eta} left)",
+                )
+                .expect("the template is valid"),
+            );
+            bar.set_length(total);
+        }
+        bar.set_position(done);
+    };
     let control = parley_engine::control::Control {
         progress: Some(&progress),
         ..parley_engine::control::Control::none()
     };
     let analysis = parley_analysis::analyze(&loaded.scenario, &options, &pool, &control)
         .with_context(|| format!("cannot analyse '{}'", loaded.file_name))?;
-    bar.finish_and_clear();
     Ok(analysis)
 }
 
-fn analyze(
-    loaded: &LoadedScenario,
+/// Where and how `analyze` writes its report.
+struct Output<'a> {
+    /// JSON on standard output, instead of the terminal report.
     json: bool,
-    html: Option<(&Path, bool)>,
-    args: &AnalysisArgs,
+    /// The HTML page's path, and whether it may replace a file.
+    html: Option<(&'a Path, bool)>,
+    /// The most outcomes of a frontier the report lists; `None` lists them all.
+    max_points: Option<usize>,
     color: ColorChoice,
-) -> Result<ExitCode> {
+}
+
+fn analyze(loaded: &LoadedScenario, output: &Output<'_>, args: &AnalysisArgs) -> Result<ExitCode> {
     if !args.record_only && parley_analysis::constraints::has_constraint_utilities(&loaded.scenario)
     {
-        return analyze_constraints(loaded, json, html, args, color);
+        return analyze_constraints(loaded, output, args);
     }
-    let show_progress = std::io::stderr().is_terminal();
+    let progress = progress_bar();
     let analysis =
-        if args.record_only { None } else { Some(run_analysis(loaded, args, show_progress)?) };
+        if args.record_only { None } else { Some(run_analysis(loaded, args, &progress)?) };
     // A cut-short analysis still prints what holds; the exit code says it is partial.
     let cut_short = analysis.as_ref().is_some_and(|analysis| !analysis.cut_short.is_empty());
     if let Some(analysis) = analysis.as_ref().filter(|_| cut_short) {
@@ -387,11 +426,13 @@ fn analyze(
         );
     }
     let exit = if cut_short { ExitCode::from(3) } else { ExitCode::SUCCESS };
-    let mut report = parley_report::schema::build(
+    progress.set_message("building the report");
+    let mut report = parley_report::schema::build_listing(
         &loaded.scenario,
         &loaded.warnings,
         &loaded.file_name,
         analysis.as_ref().map(|analysis| (analysis, args.max_concessions)),
+        output.max_points,
     );
     if let (Some(analysis), Some(analysis_report), Some((file, points))) =
         (&analysis, report.analysis.as_mut(), &loaded.reference)
@@ -402,28 +443,39 @@ fn analyze(
         }
         analysis_report.reference_frontier = Some(comparison);
     }
-    print_report(&report, json, html, color)?;
+    // The analysis is no longer needed: its frontiers can be large.
+    drop(analysis);
+    progress.finish_and_clear();
+    print_report(&report, output)?;
     Ok(exit)
 }
 
+/// A bar on standard error, drawn only when it is a terminal, that names the step running,
+/// with how long it has run, and shows the step's progress where the step reports any.
+fn progress_bar() -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            .expect("the template is valid"),
+    );
+    bar.set_message("analysing");
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
 /// Prints a report as JSON or for the terminal, and writes its HTML page when asked.
-fn print_report(
-    report: &parley_report::schema::Report,
-    json: bool,
-    html: Option<(&Path, bool)>,
-    color: ColorChoice,
-) -> Result<()> {
-    if let Some((path, force)) = html {
+fn print_report(report: &parley_report::schema::Report, output: &Output<'_>) -> Result<()> {
+    if let Some((path, force)) = output.html {
         write_atomically(path, &parley_report::html::render(report), force)?;
         anstream::eprintln!("wrote '{}'", path.display());
     }
-    if json {
-        let mut text =
-            serde_json::to_string_pretty(report).context("cannot serialize the report")?;
-        text.push('\n');
-        return print_exact(&text);
+    if output.json {
+        return print_json(report);
     }
-    let color = match color {
+    let color = match output.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
@@ -437,10 +489,8 @@ fn print_report(
 /// and bound, or what the search proved within its budget (exit code 3 then).
 fn analyze_constraints(
     loaded: &LoadedScenario,
-    json: bool,
-    html: Option<(&Path, bool)>,
+    output: &Output<'_>,
     args: &AnalysisArgs,
-    color: ColorChoice,
 ) -> Result<ExitCode> {
     let start = std::time::Instant::now();
     let allowed = args.budget.0.map(std::time::Duration::from_secs_f64);
@@ -503,6 +553,6 @@ fn analyze_constraints(
         );
     }
     report.analysis = Some(analysis_report);
-    print_report(&report, json, html, color)?;
+    print_report(&report, output)?;
     Ok(if incomplete { ExitCode::from(3) } else { ExitCode::SUCCESS })
 }

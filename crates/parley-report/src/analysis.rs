@@ -300,10 +300,25 @@ pub struct AnalysisReport {
     pub utility_model: UtilityModelReport,
     /// The agreement zone.
     pub agreement_zone: ZoneReport,
-    /// The Pareto frontier of the zone; `None` (null) when its step was cut short.
+    /// The Pareto frontier of the zone, or the sample of it [`listed`] keeps when it has
+    /// more outcomes than the report lists; `None` (null) when its step was cut short.
     pub pareto_frontier: Option<Vec<OutcomeReport>>,
-    /// The Pareto frontier of all outcomes; `None` (null) when its step was cut short.
+    /// How many outcomes the zone's frontier has; `None` (null) when its step was cut short.
+    pub pareto_frontier_size: Option<usize>,
+    /// How many of the zone's frontier outcomes `pareto_frontier` leaves out (0 when it lists
+    /// them all).
+    pub pareto_frontier_omitted: usize,
+    /// The Pareto frontier of all outcomes, or the sample of it [`listed`] keeps; `None`
+    /// (null) when its step was cut short.
     pub unrestricted_pareto_frontier: Option<Vec<OutcomeReport>>,
+    /// How many outcomes the frontier of all outcomes has; `None` (null) when its step was
+    /// cut short.
+    pub unrestricted_pareto_frontier_size: Option<usize>,
+    /// How many of its outcomes `unrestricted_pareto_frontier` leaves out.
+    pub unrestricted_pareto_frontier_omitted: usize,
+    /// Which frontier outcomes are listed: `all`, or `evenly spaced by <party>`'s utility
+    /// (see [`listed`]) when a frontier has more outcomes than the report lists.
+    pub frontier_listing: String,
     /// The bargaining solutions.
     pub solutions: SolutionsReport,
     /// Why there is no deal.
@@ -719,8 +734,13 @@ pub fn build_constraints(
             candidates_not_counted: None,
             rests_on: Vec::new(),
         },
+        pareto_frontier_size: Some(zone_points.len()),
+        pareto_frontier_omitted: 0,
         pareto_frontier: Some(zone_points),
+        unrestricted_pareto_frontier_size: Some(all.len()),
+        unrestricted_pareto_frontier_omitted: 0,
         unrestricted_pareto_frontier: Some(all),
+        frontier_listing: "all".to_owned(),
         solutions: SolutionsReport {
             nash: package(|solutions| &solutions.nash),
             kalai: package(|solutions| &solutions.kalai_smorodinsky),
@@ -1009,8 +1029,11 @@ impl Names<'_> {
         self.analysis.parties[party_idx].reservation_basis.unwrap_or(Basis::Assumed).as_str()
     }
 
-    fn outcomes(&self, set: &OutcomeSet) -> Vec<OutcomeReport> {
-        set.iter().map(|(outcome, utilities)| self.outcome(outcome, utilities)).collect()
+    fn listed(&self, set: &OutcomeSet, max_points: Option<usize>) -> Vec<OutcomeReport> {
+        listed(set, max_points)
+            .into_iter()
+            .map(|outcome_idx| self.outcome(set.outcome(outcome_idx), set.utilities(outcome_idx)))
+            .collect()
     }
 
     /// The outcomes of a package, each with the analyst's figures it rests on.
@@ -1092,8 +1115,49 @@ fn number(value: f64) -> String {
     format!("{value}")
 }
 
-/// The analysis fields of the report.
+/// The analysis fields of the report, with every frontier outcome listed.
 pub fn build(record: &Scenario, analysis: &Analysis, max_concessions: usize) -> AnalysisReport {
+    build_listing(record, analysis, max_concessions, None)
+}
+
+/// The positions, in `set`, of the frontier outcomes a report that lists at most
+/// `max_points` of a frontier shows (`None`: no limit).
+///
+/// A frontier that fits is listed whole, in outcome order. A larger one is sampled: the
+/// frontier is sorted by the first party's utility (ties by outcome, so the sample does not
+/// depend on anything else), and the outcomes at `max_points` evenly spaced ranks are kept,
+/// from the least to the most of that utility, both ends included. Two parties' frontier is
+/// a curve along which one party's utility rises as the other's falls, so the sample is
+/// evenly spread along it.
+pub fn listed(set: &OutcomeSet, max_points: Option<usize>) -> Vec<usize> {
+    let n_outcomes = set.len();
+    let Some(max_points) = max_points.filter(|&max_points| max_points < n_outcomes) else {
+        return (0..n_outcomes).collect();
+    };
+    let mut order: Vec<usize> = (0..n_outcomes).collect();
+    // The set is sorted by outcome, so a stable sort by utility breaks ties by outcome.
+    order.sort_by(|&a, &b| set.utilities(a)[0].total_cmp(&set.utilities(b)[0]));
+    match max_points {
+        0 => Vec::new(),
+        1 => vec![order[0]],
+        _ => {
+            (0..max_points).map(|slot| order[slot * (n_outcomes - 1) / (max_points - 1)]).collect()
+        }
+    }
+}
+
+/// The analysis fields of the report, each frontier listed whole when it has at most
+/// `max_points` outcomes, else sampled as [`listed`] says (`None`: always whole). Only the
+/// outcomes listed are turned into names, so the report's size follows what it lists.
+pub fn build_listing(
+    record: &Scenario,
+    analysis: &Analysis,
+    max_concessions: usize,
+    max_points: Option<usize>,
+) -> AnalysisReport {
+    let omitted = |set: Option<&OutcomeSet>| {
+        set.map_or(0, |set| set.len().saturating_sub(max_points.unwrap_or(usize::MAX)))
+    };
     let names = Names {
         record,
         parties: analysis.parties.iter().map(|party| party.party.to_string()).collect(),
@@ -1208,11 +1272,29 @@ pub fn build(record: &Scenario, analysis: &Analysis, max_concessions: usize) -> 
             candidates_not_counted,
             rests_on: names.zone_rests_on(),
         },
-        pareto_frontier: analysis.frontier.as_ref().map(|set| names.outcomes(set)),
+        pareto_frontier: analysis.frontier.as_ref().map(|set| names.listed(set, max_points)),
+        pareto_frontier_size: analysis.frontier.as_ref().map(OutcomeSet::len),
+        pareto_frontier_omitted: omitted(analysis.frontier.as_ref()),
         unrestricted_pareto_frontier: analysis
             .unrestricted_frontier
             .as_ref()
-            .map(|set| names.outcomes(set)),
+            .map(|set| names.listed(set, max_points)),
+        unrestricted_pareto_frontier_size: analysis
+            .unrestricted_frontier
+            .as_ref()
+            .map(OutcomeSet::len),
+        unrestricted_pareto_frontier_omitted: omitted(analysis.unrestricted_frontier.as_ref()),
+        frontier_listing: if omitted(analysis.frontier.as_ref())
+            + omitted(analysis.unrestricted_frontier.as_ref())
+            == 0
+        {
+            "all".to_owned()
+        } else {
+            format!(
+                "evenly spaced by {}'s utility",
+                names.parties.first().map_or("", String::as_str)
+            )
+        },
         solutions: SolutionsReport {
             nash: analysis.solutions.nash.as_ref().map(|set| names.package(set)),
             kalai: analysis.solutions.kalai_smorodinsky.as_ref().map(|set| names.package(set)),

@@ -510,6 +510,18 @@ pub fn build(
     file_name: &str,
     analysis: Option<(&parley_analysis::Analysis, usize)>,
 ) -> Report {
+    build_listing(scenario, warnings, file_name, analysis, None)
+}
+
+/// The report, each frontier listed whole when it has at most `max_points` outcomes and
+/// sampled otherwise (see [`crate::analysis::listed`]); `None` lists every outcome.
+pub fn build_listing(
+    scenario: &ValidScenario,
+    warnings: &[Diagnostic],
+    file_name: &str,
+    analysis: Option<(&parley_analysis::Analysis, usize)>,
+    max_points: Option<usize>,
+) -> Report {
     let record = scenario.scenario();
     let as_of = record.as_of.map(|date| date.date);
     let party_details = record
@@ -671,7 +683,7 @@ pub fn build(
             .collect(),
         warnings: warnings.iter().map(|warning| warning.render(file_name)).collect(),
         analysis: analysis.map(|(analysis, max_concessions)| {
-            crate::analysis::build(record, analysis, max_concessions)
+            crate::analysis::build_listing(record, analysis, max_concessions, max_points)
         }),
     }
 }

@@ -492,6 +492,46 @@ fn utilities(outcome: &OutcomeReport) -> String {
     parts.join(", ")
 }
 
+/// How many of the zone's frontier outcomes the terminal shows.
+pub const FRONTIER_SAMPLE: usize = 10;
+
+/// A readable sample of the zone's frontier of `size` outcomes, of which `listed` are in the
+/// report: at most [`FRONTIER_SAMPLE`], evenly spaced by the first party's utility.
+fn frontier_sample(out: &mut Out, listed: &[OutcomeReport], size: usize) {
+    let Some(party) = listed.first().and_then(|outcome| outcome.utilities.first()) else {
+        return;
+    };
+    let party = party.0.clone();
+    let mut order: Vec<&OutcomeReport> = listed.iter().collect();
+    // Stable: ties stay in the report's order (outcome order, or already by this utility).
+    order.sort_by(|a, b| a.utilities[0].1.total_cmp(&b.utilities[0].1));
+    let n_shown = order.len().min(FRONTIER_SAMPLE);
+    let shown: Vec<&OutcomeReport> = match n_shown {
+        0 => Vec::new(),
+        1 => vec![order[0]],
+        _ => (0..n_shown).map(|slot| order[slot * (order.len() - 1) / (n_shown - 1)]).collect(),
+    };
+    let heading = if n_shown == size {
+        format!(
+            "  the zone's frontier: all {n_shown} outcome(s), by {party}'s utility from its least to its most:"
+        )
+    } else {
+        format!(
+            "  a sample of the zone's frontier: {n_shown} of its {} outcomes, evenly spaced by {party}'s utility from its least to its most:",
+            count(size as f64)
+        )
+    };
+    out.line(&heading);
+    for outcome in shown {
+        let options: Vec<String> = outcome
+            .outcome
+            .iter()
+            .filter_map(|(issue, option)| Some(format!("{issue}={}", option.as_ref()?)))
+            .collect();
+        out.line(&format!("    {}: {}", utilities(outcome), options.join(", ")));
+    }
+}
+
 /// "not computed (...)" for a result whose step was cut short.
 fn not_computed(analysis: &AnalysisReport, step: &str) -> String {
     match analysis.cut_short(step) {
@@ -547,15 +587,18 @@ fn analysis_sections(out: &mut Out, analysis: &AnalysisReport) {
             analysis.indifferent_issues.join(", ")
         ));
     }
-    let size = |frontier: &Option<Vec<OutcomeReport>>, step: &str| match frontier {
-        Some(frontier) => format!("{} outcome(s)", frontier.len()),
+    let size = |size: Option<usize>, step: &str| match size {
+        Some(size) => format!("{} outcome(s)", count(size as f64)),
         None => not_computed(analysis, step),
     };
     out.line(&format!(
         "  Pareto frontier: {} in the zone, {} over all outcomes",
-        size(&analysis.pareto_frontier, "frontier"),
-        size(&analysis.unrestricted_pareto_frontier, "unrestricted_frontier")
+        size(analysis.pareto_frontier_size, "frontier"),
+        size(analysis.unrestricted_pareto_frontier_size, "unrestricted_frontier")
     ));
+    if let (Some(listed), Some(size)) = (&analysis.pareto_frontier, analysis.pareto_frontier_size) {
+        frontier_sample(out, listed, size);
+    }
     let disagreement: Vec<String> =
         analysis.disagreement.iter().map(|(party, value)| format!("{party} {value:.3}")).collect();
     out.line(&format!("  disagreement point: {}", disagreement.join(", ")));

@@ -328,3 +328,85 @@ fn exact_numbers_read_as_numbers_and_empty_sections_say_so() {
         "0"
     ]));
 }
+
+/// The sizes, counts left out and listing rule of a JSON report's frontiers, one per line.
+fn frontier_listing(report: &serde_json::Value) -> String {
+    let mut lines = Vec::new();
+    for field in ["pareto_frontier", "unrestricted_pareto_frontier"] {
+        let listed: Vec<String> = report[field]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|outcome| {
+                let utilities: Vec<String> = outcome["utilities"]
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .map(|(party, utility)| format!("{party} {:.3}", utility.as_f64().unwrap()))
+                    .collect();
+                utilities.join(" ")
+            })
+            .collect();
+        lines.push(format!(
+            "{field}: {} listed, size {}, omitted {}",
+            listed.len(),
+            report[format!("{field}_size")],
+            report[format!("{field}_omitted")]
+        ));
+        lines.extend(listed.iter().map(|listed| format!("  {listed}")));
+    }
+    lines.push(format!("frontier_listing: {}", report["frontier_listing"]));
+    lines.join("\n")
+}
+
+fn json_report(args: &[&str]) -> serde_json::Value {
+    let output =
+        parley().args(["analyze", "--json", "--samples", "0"]).args(args).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn max_points_lists_a_sample_of_a_larger_frontier_and_says_how_many_it_leaves_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zone.toml");
+    crate::helpers::write_builtin_with_a_zone(&path);
+    let path = path.to_str().unwrap();
+    let full = json_report(&[path, "--full"]);
+    let size = full["unrestricted_pareto_frontier"].as_array().unwrap().len();
+    assert!(size > 3, "the frontier has {size} outcomes");
+    assert_eq!(full["unrestricted_pareto_frontier_size"], size);
+    assert_eq!(full["unrestricted_pareto_frontier_omitted"], 0);
+    assert_eq!(full["frontier_listing"], "all");
+    let sampled = json_report(&[path, "--max-points", "3"]);
+    assert_eq!(sampled["unrestricted_pareto_frontier_size"], size);
+    assert_eq!(sampled["unrestricted_pareto_frontier_omitted"], size - 3);
+    // The packages are computed on the whole frontier, whatever is listed.
+    assert_eq!(sampled["solutions"], full["solutions"]);
+    insta::assert_snapshot!(frontier_listing(&sampled));
+    // The sample's ends are the least and the most of the first party's utility.
+    let first = |outcome: &serde_json::Value| {
+        outcome["utilities"].as_object().unwrap().values().next().unwrap().as_f64().unwrap()
+    };
+    let all: Vec<f64> =
+        full["unrestricted_pareto_frontier"].as_array().unwrap().iter().map(first).collect();
+    let listed: Vec<f64> =
+        sampled["unrestricted_pareto_frontier"].as_array().unwrap().iter().map(first).collect();
+    assert_eq!(listed[0], all.iter().copied().fold(f64::INFINITY, f64::min));
+    assert_eq!(listed[2], all.iter().copied().fold(f64::NEG_INFINITY, f64::max));
+    let refused = parley().args(["analyze", "--full", "--max-points", "3"]).output().unwrap();
+    assert_eq!(refused.status.code(), Some(2), "--full and --max-points conflict");
+}
+
+#[test]
+fn the_terminal_shows_a_frontier_by_its_size_and_an_evenly_spaced_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zone.toml");
+    crate::helpers::write_builtin_with_a_zone(&path);
+    let output = parley().args(["analyze", "--samples", "0"]).arg(&path).output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    let start = text.find("  Pareto frontier:").expect("the frontier's line");
+    let lines: Vec<&str> =
+        text[start..].lines().take_while(|line| !line.starts_with("  disagreement")).collect();
+    insta::assert_snapshot!(lines.join("\n"));
+}

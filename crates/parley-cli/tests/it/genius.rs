@@ -472,3 +472,41 @@ fn export_then_analyze_keeps_the_zone_frontier_and_packages() {
     assert!(stderr.contains("note: GENIUS cannot hold seller's red lines on price; the analysis of the files gives the same zone, frontier and packages"), "{stderr}");
     assert_eq!(answer(temp.path(), "red"), answer(temp.path(), "red.toml"));
 }
+
+/// The shared y2016 AgentHp2 folder: three parties, eight integer issues, and a frontier of
+/// 924,385 outcomes; `None`, with a note, where `../shared` is absent.
+#[allow(clippy::print_stderr, reason = "a skipped test says why")]
+fn agent_hp2() -> Option<std::path::PathBuf> {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/scenarios/genius/y2016/AgentHp2");
+    if folder.is_dir() {
+        Some(folder)
+    } else {
+        eprintln!("note: {} is absent, skipping the large-frontier test", folder.display());
+        None
+    }
+}
+
+#[test]
+fn a_frontier_of_924385_outcomes_is_listed_by_a_sample_and_its_size() {
+    let Some(folder) = agent_hp2() else { return };
+    let output = parley().arg("analyze").arg(&folder).arg("--json").output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(output.stdout.len() < 20_000_000, "{} bytes of JSON", output.stdout.len());
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    for field in ["pareto_frontier", "unrestricted_pareto_frontier"] {
+        assert_eq!(report[format!("{field}_size")], 924_385, "{field}");
+        assert_eq!(report[format!("{field}_omitted")], 924_385 - 1000, "{field}");
+        assert_eq!(report[field].as_array().unwrap().len(), 1000, "{field}");
+    }
+    assert_eq!(report["frontier_listing"], "evenly spaced by consumer's utility");
+    let terminal = parley().arg("analyze").arg(&folder).output().unwrap();
+    let text = String::from_utf8(terminal.stdout).unwrap();
+    let start = text.find("  Pareto frontier:").unwrap();
+    let lines: Vec<&str> = text[start..].lines().take(3).collect();
+    insta::assert_snapshot!(lines.join("\n"), @r"
+      Pareto frontier: 924385 outcome(s) in the zone, 924385 outcome(s) over all outcomes
+      a sample of the zone's frontier: 10 of its 924385 outcomes, evenly spaced by consumer's utility from its least to its most:
+        consumer 0.100, producer 1.000, provider 0.640: 0:00-2:59 prices [cents/kWh]=14, 3:00-5:59 prices [cents/kWh]=14, 6:00-8:59 prices [cents/kWh]=14, 9:00-11:59 prices [cents/kWh]=14, 12:00-14:59 prices [cents/kWh]=14, 15:00-17:59 prices [cents/kWh]=14, 18:00-20:59 prices [cents/kWh]=14, 21:00-23:59 prices [cents/kWh]=14
+    ");
+}

@@ -14,6 +14,8 @@ use crate::schema::Report;
 const POINT_BUDGET: usize = 8_000;
 /// The fewest points a frontier keeps on a panel, however many panels there are.
 const MIN_POINTS_PER_SERIES: usize = 150;
+/// How many tied outcomes of a package the page shows; it says how many more there are.
+const TIES_SHOWN: usize = 10;
 
 pub(super) fn sections(report: &Report, analysis: &AnalysisReport) -> Markup {
     html! {
@@ -172,8 +174,8 @@ pub fn zone(report: &Report, analysis: &AnalysisReport) -> Markup {
                         }
                     }
                 }
-                div.kpi { b { (analysis.pareto_frontier.as_ref().map_or("?".to_owned(), |frontier| frontier.len().to_string())) } span { "Pareto-optimal outcomes in the zone" } }
-                div.kpi { b { (analysis.unrestricted_pareto_frontier.as_ref().map_or("?".to_owned(), |frontier| frontier.len().to_string())) } span { "Pareto-optimal outcomes overall" } }
+                div.kpi { b { (analysis.pareto_frontier_size.map_or("?".to_owned(), |size| size.to_string())) } span { "Pareto-optimal outcomes in the zone" } }
+                div.kpi { b { (analysis.unrestricted_pareto_frontier_size.map_or("?".to_owned(), |size| size.to_string())) } span { "Pareto-optimal outcomes overall" } }
             }
             @if let Some(grid) = &analysis.grid_approximation {
                 p.warn { (grid.message) }
@@ -329,7 +331,7 @@ pub fn packages(report: &Report, analysis: &AnalysisReport) -> Markup {
                         }
                         tbody {
                             @for (kind, outcomes) in solutions(analysis) {
-                                @for (idx, outcome) in outcomes.iter().enumerate() {
+                                @for (idx, outcome) in outcomes.iter().take(TIES_SHOWN).enumerate() {
                                     tr {
                                         th {
                                             span.legend style="margin:0" { span { (plot::legend_marker(kind)) (kind.name()) } }
@@ -341,6 +343,12 @@ pub fn packages(report: &Report, analysis: &AnalysisReport) -> Markup {
                                                 @match of(&outcome.utilities, party) { Some(value) => (utility(report, party, value)), None => "—" }
                                             }
                                         }
+                                    }
+                                }
+                                @if outcomes.len() > TIES_SHOWN {
+                                    tr {
+                                        th.small.muted { (kind.name()) ": " (outcomes.len() - TIES_SHOWN) " more tied outcomes" }
+                                        td.small.muted colspan=(report.parties.len()) { "not shown here; the JSON report lists every tie" }
                                     }
                                 }
                                 @if outcomes.is_empty() {
@@ -392,8 +400,10 @@ pub fn frontier(report: &Report, analysis: &AnalysisReport) -> Markup {
             let packages = solutions(analysis)
                 .into_iter()
                 .map(|(kind, outcomes)| {
+                    // Tied outcomes sit on one spot: one marker each for the first few.
                     let points = outcomes
                         .iter()
+                        .take(TIES_SHOWN)
                         .filter_map(|outcome| {
                             let point =
                                 (of(&outcome.utilities, first)?, of(&outcome.utilities, second)?);
@@ -459,6 +469,17 @@ pub fn frontier(report: &Report, analysis: &AnalysisReport) -> Markup {
                     "Teal points form the frontier of the agreement zone, grey rings the frontier of all outcomes (ignoring red lines and reservations); "
                     "the dashed lines mark each party's disagreement value. Hover a marker for its utilities."
                 }
+                @if analysis.pareto_frontier_omitted + analysis.unrestricted_pareto_frontier_omitted > 0 {
+                    p.small.muted {
+                        "The report lists a sample of each large frontier, and the plots draw that sample: "
+                        (listed_text(analysis.pareto_frontier.as_ref().map_or(0, Vec::len), analysis.pareto_frontier_size))
+                        " of the zone's frontier, "
+                        (listed_text(analysis.unrestricted_pareto_frontier.as_ref().map_or(0, Vec::len), analysis.unrestricted_pareto_frontier_size))
+                        " of the frontier of all outcomes, " (analysis.frontier_listing)
+                        " from its least to its most (both ends included). "
+                        code { "parley analyze --full" } " lists every outcome."
+                    }
+                }
                 div.legend {
                     @for kind in PackageKind::ALL { span { (plot::legend_marker(kind)) (kind.name()) } }
                     (plot::legend_other())
@@ -480,6 +501,14 @@ pub fn frontier(report: &Report, analysis: &AnalysisReport) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// "all 12 outcomes" or "1000 of its 924385 outcomes".
+fn listed_text(n_listed: usize, size: Option<usize>) -> String {
+    match size {
+        Some(size) if n_listed < size => format!("{n_listed} of its {size} outcomes"),
+        _ => format!("all {n_listed} outcomes"),
     }
 }
 

@@ -320,6 +320,7 @@ fn large_frontiers_are_thinned_and_say_so() {
         })
         .collect();
     analysis.pareto_frontier = Some(synthetic.clone());
+    analysis.pareto_frontier_size = Some(synthetic.len());
     analysis.unrestricted_pareto_frontier = Some(synthetic);
     let page = super::render(&report);
     let panel = frontier_panels(&page)[0];
@@ -328,4 +329,35 @@ fn large_frontiers_are_thinned_and_say_so() {
     assert!(page.contains(&format!(" of {n_points} points drawn.")));
     assert!(page.contains("Points that would overlap at this size are drawn once"));
     assert!(page.len() < 1_500_000, "the page is {} bytes", page.len());
+}
+
+#[test]
+fn a_sampled_frontier_shows_its_size_and_the_rule_of_its_sample() {
+    let mut report = two_parties("North");
+    let analysis = report.analysis.as_mut().expect("analysed");
+    let n_listed = analysis.pareto_frontier.as_ref().unwrap().len();
+    analysis.pareto_frontier_size = Some(924_385);
+    analysis.pareto_frontier_omitted = 924_385 - n_listed;
+    analysis.frontier_listing = "evenly spaced by north's utility".to_owned();
+    let page = super::render(&report);
+    assert!(page.contains("<b>924385</b>"), "the size, not the sample's length");
+    assert!(
+        page.contains(&format!("{n_listed} of its 924385 outcomes of the zone's frontier")),
+        "the sample's size"
+    );
+    assert!(page.contains("evenly spaced by north's utility from its least to its most"));
+}
+
+#[test]
+fn thousands_of_tied_packages_show_ten_and_say_how_many_more() {
+    let mut report = two_parties("North");
+    let analysis = report.analysis.as_mut().expect("analysed");
+    let nash = analysis.solutions.nash.as_mut().expect("a Nash package");
+    let tie = nash[0].clone();
+    nash.resize(2350, tie);
+    let page = super::render(&report);
+    assert!(page.contains("tie 10 of 2350"));
+    assert!(!page.contains("tie 11 of 2350"), "only ten ties are shown");
+    assert!(page.contains("Nash: 2340 more tied outcomes"));
+    assert!(page.matches("<title>Nash: ").count() <= 10 * frontier_panels(&page).len());
 }

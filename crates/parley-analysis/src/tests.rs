@@ -2,7 +2,7 @@
 
 use parley_engine::blocking::Concession;
 use parley_engine::control::{Control, build_thread_pool};
-use parley_model::builtin::TALKS_2025_TOML;
+use parley_model::builtin::{TALKS_2025_TOML, WEAKER_DONBAS_READING};
 use parley_model::scenario_file::read_scenario;
 use parley_model::validate::ValidScenario;
 
@@ -158,17 +158,7 @@ fn the_packages_on_the_frontier_agree_with_the_engine_searches() {
 
     // The built-in case with Ukraine's rejection of ceding Donbas read as a strong objection
     // rather than a red line (docs/builtin-scenario.md), which has an agreement zone.
-    let weaker_reading = r#"
-[[positions]]
-party = "ukraine"
-issue = "donbas"
-date = 2025-12-03
-importance = "critical"
-confidence = "inferred"
-stances = { cede-all = "strong-objection", no-cession = "preferred" }
-cites = ["report#American Messaging and Mixed Reactions"]
-"#;
-    let scenario = load(&(TALKS_2025_TOML.to_owned() + weaker_reading));
+    let scenario = load(&(TALKS_2025_TOML.to_owned() + WEAKER_DONBAS_READING));
     let analysis = run(&scenario, 1, 0);
     let (space, pool, control) = (&analysis.space, build_thread_pool(1).unwrap(), Control::none());
     let packages = analysis.solutions;

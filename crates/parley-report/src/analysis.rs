@@ -58,6 +58,17 @@ pub struct RestsOnReport {
     pub path: String,
 }
 
+/// Which stance figure [`Names::issue_figures`] adds beside the importance.
+#[derive(Clone, Copy)]
+enum StanceFigure {
+    /// None: the stance is not the analyst's figure to list.
+    Left,
+    /// The party's stances on the issue as a whole.
+    Issue,
+    /// The party's stance on one option.
+    Option(usize),
+}
+
 /// A chosen option on which a party's stance is not recorded.
 #[derive(Serialize, Debug, Clone)]
 pub struct UnknownStance {
@@ -884,38 +895,58 @@ impl Names<'_> {
         for party in &self.analysis.parties {
             self.party_figures(party, &mut found);
             for (issue_idx, &option_idx) in outcome.iter().enumerate() {
-                let Some(source) = party.sources[issue_idx] else { continue };
-                if self.is_indifferent(issue_idx) {
-                    continue;
-                }
                 let option_idx = usize::from(option_idx);
-                if let Some(basis) = source.importance
-                    && basis.is_analysts()
+                // An unrecorded stance is listed as unknown, not as the analyst's.
+                let stance = if party.value_provenance[issue_idx][option_idx] == Provenance::Unknown
                 {
-                    found.push(RestsOnReport {
-                        figure: "importance",
-                        party: party.party.to_string(),
-                        issue: Some(self.issue(issue_idx)),
-                        option: None,
-                        basis: basis.as_str(),
-                        path: format!("positions[{}].importance", source.position_idx),
-                    });
-                }
-                if source.stances.is_analysts()
-                    && party.value_provenance[issue_idx][option_idx] != Provenance::Unknown
-                {
-                    found.push(RestsOnReport {
-                        figure: "stance",
-                        party: party.party.to_string(),
-                        issue: Some(self.issue(issue_idx)),
-                        option: Some(self.option(issue_idx, option_idx)),
-                        basis: source.stances.as_str(),
-                        path: format!("positions[{}]", source.position_idx),
-                    });
-                }
+                    StanceFigure::Left
+                } else {
+                    StanceFigure::Option(option_idx)
+                };
+                self.issue_figures(party, issue_idx, stance, &mut found);
             }
         }
         found
+    }
+
+    /// A party's importance of a decisive issue and the stance figure asked for, when they
+    /// are the analyst's.
+    fn issue_figures(
+        &self,
+        party: &PartyUtilities,
+        issue_idx: usize,
+        stance: StanceFigure,
+        found: &mut Vec<RestsOnReport>,
+    ) {
+        let Some(source) = party.sources[issue_idx] else { return };
+        if self.is_indifferent(issue_idx) {
+            return;
+        }
+        if let Some(basis) = source.importance.filter(|basis| basis.is_analysts()) {
+            found.push(RestsOnReport {
+                figure: "importance",
+                party: party.party.to_string(),
+                issue: Some(self.issue(issue_idx)),
+                option: None,
+                basis: basis.as_str(),
+                path: format!("positions[{}].importance", source.position_idx),
+            });
+        }
+        let option = match stance {
+            StanceFigure::Left => return,
+            StanceFigure::Issue => None,
+            StanceFigure::Option(option_idx) => Some(self.option(issue_idx, option_idx)),
+        };
+        if source.stances.is_analysts() {
+            found.push(RestsOnReport {
+                figure: "stance",
+                party: party.party.to_string(),
+                issue: Some(self.issue(issue_idx)),
+                option,
+                basis: source.stances.as_str(),
+                path: format!("positions[{}]", source.position_idx),
+            });
+        }
     }
 
     /// A party's reservation and consent scope, when they are the analyst's.
@@ -954,28 +985,8 @@ impl Names<'_> {
         for party in &self.analysis.parties {
             self.party_figures(party, &mut found);
             for issue_idx in 0..party.red_lines.len() {
-                let Some(source) = party.sources[issue_idx] else { continue };
-                if party.reservation.is_some() && !self.is_indifferent(issue_idx) {
-                    if let Some(basis) = source.importance.filter(|basis| basis.is_analysts()) {
-                        found.push(RestsOnReport {
-                            figure: "importance",
-                            party: party.party.to_string(),
-                            issue: Some(self.issue(issue_idx)),
-                            option: None,
-                            basis: basis.as_str(),
-                            path: format!("positions[{}].importance", source.position_idx),
-                        });
-                    }
-                    if source.stances.is_analysts() {
-                        found.push(RestsOnReport {
-                            figure: "stance",
-                            party: party.party.to_string(),
-                            issue: Some(self.issue(issue_idx)),
-                            option: None,
-                            basis: source.stances.as_str(),
-                            path: format!("positions[{}]", source.position_idx),
-                        });
-                    }
+                if party.reservation.is_some() {
+                    self.issue_figures(party, issue_idx, StanceFigure::Issue, &mut found);
                 }
                 self.red_line_figures(party, issue_idx, &mut found);
             }

@@ -15,20 +15,8 @@ pub(crate) fn data(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
 }
 
-/// Appended to the built-in scenario: a later position of Ukraine's on Donbas that reads its
-/// rejection of ceding the region as a strong objection rather than a red line (the weaker
-/// reading, see docs/builtin-scenario.md). The built-in case has no agreement zone; with
-/// this reading it has one, which the tests of zones, packages and budgets need.
-pub(crate) const WEAKER_READING: &str = r#"
-[[positions]]
-party = "ukraine"
-issue = "donbas"
-date = 2025-12-03
-importance = "critical"
-confidence = "inferred"
-stances = { cede-all = "strong-objection", no-cession = "preferred" }
-cites = ["report#American Messaging and Mixed Reactions"]
-"#;
+/// The built-in scenario's weaker reading of Ukraine's rejection, with which it has a zone.
+pub(crate) use parley_model::builtin::WEAKER_DONBAS_READING as WEAKER_READING;
 
 /// Writes the built-in scenario with the weaker reading of Ukraine's rejection to `path`.
 pub(crate) fn write_builtin_with_a_zone(path: &std::path::Path) {

@@ -2,48 +2,10 @@
 //! output, so that a skipped test is not taken for a passed one.
 #![allow(clippy::disallowed_methods, reason = "the test looks at the machine it runs on")]
 
-/// Says in one line, written past the test harness's capture so that a plain `cargo test`
-/// shows it, what this crate's tests skip on this machine and why. Where
-/// `PARLEY_REQUIRE_PREREQUISITES` names a missing prerequisite (`.ci/run` names those it
-/// installs), the skip is a failure instead.
-fn report(krate: &str, missing: &[(&str, &str, String)]) {
-    use std::io::Write;
-    if missing.is_empty() {
-        return;
-    }
-    let skipped: Vec<String> =
-        missing.iter().map(|(_, what, why)| format!("{what} ({why})")).collect();
-    let line = format!(
-        "note: {krate} skipped {}; the README's \"On a fresh machine\" says what they need\n",
-        skipped.join("; ")
-    );
-    let _ = std::io::stderr().write_all(line.as_bytes());
-    let required = std::env::var("PARLEY_REQUIRE_PREREQUISITES").unwrap_or_default();
-    for (name, what, why) in missing {
-        assert!(
-            !required.split(',').any(|required| required.trim() == *name),
-            "PARLEY_REQUIRE_PREREQUISITES requires {name}, but {what} was skipped: {why}"
-        );
-    }
-}
+#[path = "../../../../test-support/prerequisites.rs"]
+mod support;
 
-/// Where `../shared/scenarios/NAME` is absent, what is skipped for lack of it; where it is
-/// there, it must hold scenario files, or the tests reading it would pass on nothing.
-fn shared(name: &str, what: &'static str) -> Option<(&'static str, &'static str, String)> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/scenarios")
-        .join(name);
-    if !root.is_dir() {
-        return Some(("shared", what, format!("{} is absent", root.display())));
-    }
-    let n_entries = std::fs::read_dir(&root).map_or(0, Iterator::count);
-    assert!(
-        n_entries > 0,
-        "{} is there but empty: the tests that read it would test nothing",
-        root.display()
-    );
-    None
-}
+use support::{report, shared};
 
 #[test]
 fn what_is_skipped_is_said() {

@@ -16,7 +16,17 @@ use crate::helpers::{
 
 /// Small spaces with values on a grid of quarters, so that ties are common and exact.
 fn reference_strategy() -> impl Strategy<Value = Reference> {
-    (1usize..=4, prop::collection::vec(1usize..=4, 1..=5)).prop_flat_map(
+    spaces(1..=4, 1..=4, 1..=5)
+}
+
+/// Spaces of `n_parties` parties and `n_issues` issues of `n_options` options each, with
+/// values on a grid of quarters.
+fn spaces(
+    n_parties: std::ops::RangeInclusive<usize>,
+    n_options: std::ops::RangeInclusive<usize>,
+    n_issues: std::ops::RangeInclusive<usize>,
+) -> impl Strategy<Value = Reference> {
+    (n_parties, prop::collection::vec(n_options, n_issues)).prop_flat_map(
         |(n_parties, option_counts)| {
             let party = party_strategy(option_counts.clone());
             (Just(option_counts), prop::collection::vec(party, n_parties))
@@ -65,18 +75,7 @@ proptest! {
 
     #[test]
     fn frontiers_match_reference(reference in reference_strategy()) {
-        let space = reference.space();
-        let pool = build_thread_pool(2).unwrap();
-        let control = Control::none();
-        let zone_frontier = frontier(&reference.zone());
-        let all_frontier = frontier(&reference.everything());
-        prop_assert_eq!(to_scored(&pareto_frontier(&space, Scope::Zone, &pool, &control).unwrap()), zone_frontier.clone());
-        prop_assert_eq!(to_scored(&pareto_frontier(&space, Scope::Unrestricted, &pool, &control).unwrap()), all_frontier.clone());
-        let zone_brute = brute_force(&space, Scope::Zone, &pool, &control).unwrap();
-        prop_assert_eq!(to_scored(&zone_brute.frontier), zone_frontier);
-        prop_assert_eq!(zone_brute.n_in_scope, reference.zone().len() as u64);
-        let all_brute = brute_force(&space, Scope::Unrestricted, &pool, &control).unwrap();
-        prop_assert_eq!(to_scored(&all_brute.frontier), all_frontier);
+        frontiers_match(&reference)?;
     }
 
     #[test]
@@ -197,31 +196,36 @@ fn cancelled_computations_stop() {
     );
 }
 
-/// Spaces of four to fourteen parties with a few hundred outcomes, where most outcomes are on the
-/// frontier and the layers' many-party sweep (grouped by a pivot) does the work.
-fn many_party_strategy() -> impl Strategy<Value = Reference> {
-    (4usize..=14, prop::collection::vec(2usize..=6, 2..=5)).prop_flat_map(
-        |(n_parties, option_counts)| {
-            let party = party_strategy(option_counts.clone());
-            (Just(option_counts), prop::collection::vec(party, n_parties))
-                .prop_map(|(option_counts, parties)| Reference { option_counts, parties })
-        },
-    )
+/// Both frontiers, by layers and by brute force, against the plain reference.
+fn frontiers_match(reference: &Reference) -> Result<(), TestCaseError> {
+    let space = reference.space();
+    let pool = build_thread_pool(2).unwrap();
+    let control = Control::none();
+    let zone_frontier = frontier(&reference.zone());
+    let all_frontier = frontier(&reference.everything());
+    prop_assert_eq!(
+        to_scored(&pareto_frontier(&space, Scope::Zone, &pool, &control).unwrap()),
+        zone_frontier.clone()
+    );
+    prop_assert_eq!(
+        to_scored(&pareto_frontier(&space, Scope::Unrestricted, &pool, &control).unwrap()),
+        all_frontier.clone()
+    );
+    let zone_brute = brute_force(&space, Scope::Zone, &pool, &control).unwrap();
+    prop_assert_eq!(to_scored(&zone_brute.frontier), zone_frontier);
+    prop_assert_eq!(zone_brute.n_in_scope, reference.zone().len() as u64);
+    let all_brute = brute_force(&space, Scope::Unrestricted, &pool, &control).unwrap();
+    prop_assert_eq!(to_scored(&all_brute.frontier), all_frontier);
+    Ok(())
 }
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, rng_seed: prop::test_runner::RngSeed::Fixed(20_261_207), ..ProptestConfig::default() })]
 
+    /// Spaces of four to fourteen parties with a few hundred outcomes, where most outcomes are
+    /// on the frontier and the layers' many-party sweep (points grouped by levels) does the work.
     #[test]
-    fn many_party_frontiers_match_reference(reference in many_party_strategy()) {
-        let space = reference.space();
-        let pool = build_thread_pool(2).unwrap();
-        let control = Control::none();
-        let zone_frontier = frontier(&reference.zone());
-        let all_frontier = frontier(&reference.everything());
-        prop_assert_eq!(to_scored(&pareto_frontier(&space, Scope::Zone, &pool, &control).unwrap()), zone_frontier.clone());
-        prop_assert_eq!(to_scored(&pareto_frontier(&space, Scope::Unrestricted, &pool, &control).unwrap()), all_frontier.clone());
-        let all_brute = brute_force(&space, Scope::Unrestricted, &pool, &control).unwrap();
-        prop_assert_eq!(to_scored(&all_brute.frontier), all_frontier);
+    fn many_party_frontiers_match_reference(reference in spaces(4..=14, 2..=6, 2..=5)) {
+        frontiers_match(&reference)?;
     }
 }

@@ -241,9 +241,11 @@ pub fn assumptions(scenario: &ValidScenario) -> Vec<Assumption> {
         if let Some(date) = date
             && date.basis.is_analysts()
         {
+            // The basis is the assumption's own: the date is shown without it.
+            let shown = FuzzyDate { basis: Basis::Reported, ..*date };
             found.push(Assumption {
                 path,
-                what: format!("{what} date {date}"),
+                what: format!("{what} date {shown}"),
                 basis: date.basis,
                 cites: Vec::new(),
             });

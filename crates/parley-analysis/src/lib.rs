@@ -113,10 +113,6 @@ pub const DEFAULT_MAX_STEPS: u64 = 2_000_000_000;
 /// The memory, in bytes, the sets of each step of an analysis may need by default: 256 MiB.
 pub const DEFAULT_MAX_BYTES: u64 = 256 << 20;
 
-/// Above this many points, a zone frontier is large: a package found by a bound-based search
-/// costs less than a pass over it.
-const LARGE_FRONTIER: usize = 4096;
-
 /// What to compute, and how.
 pub struct AnalysisOptions<'a> {
     /// Use each party's latest positions as of this date (all positions when `None`).
@@ -349,36 +345,17 @@ pub fn analyze(
             _ => None,
         };
     }
-    // With the zone's frontier at hand, each package is a pass over it: the frontier is built
-    // once per analysis, and each package's timing is its own cost. Without it (its step was
-    // cut short), each package is found on its own, by a search where one is exact.
-    let on_frontier = |package: Package| {
-        frontier.as_ref().map(|frontier| solutions::on_frontier_of(space_ref, frontier, package))
+    // With the zone's frontier at hand, a package is found from it: the frontier is built
+    // once per analysis, and each package's timing is its own cost.
+    let mut package = |step: &'static str, package: Package| {
+        steps.exact(step, |c| {
+            Ok(solutions::package(space_ref, package, frontier.as_ref(), pool, c)?)
+        })
     };
-    let nash = steps.exact("nash", |c| match on_frontier(Package::Nash) {
-        Some(outcomes) => Ok(outcomes),
-        None => Ok(solutions::nash(space_ref, pool, c)?),
-    })?;
-    let kalai_smorodinsky =
-        steps.exact("kalai", |c| match on_frontier(Package::KalaiSmorodinsky) {
-            Some(outcomes) => Ok(outcomes),
-            None => Ok(solutions::kalai_smorodinsky(space_ref, pool, c)?),
-        })?;
-    let egalitarian = steps.exact("egalitarian", |c| match on_frontier(Package::Egalitarian) {
-        Some(outcomes) => Ok(outcomes),
-        None => Ok(solutions::egalitarian(space_ref, c)?),
-    })?;
-    // The largest sum of utilities is found by a bound-based search in a few steps; on a
-    // large frontier that beats a pass over it (AgentHp2's 924,385 points: 0.008 ms against
-    // 3.6 ms).
-    let large_frontier = frontier.as_ref().is_some_and(|frontier| frontier.len() > LARGE_FRONTIER);
-    let utilitarian = steps.exact("utilitarian", |c| {
-        let pass = if large_frontier { None } else { on_frontier(Package::Utilitarian) };
-        match pass {
-            Some(outcomes) => Ok(outcomes),
-            None => Ok(solutions::utilitarian(space_ref, c)?),
-        }
-    })?;
+    let nash = package("nash", Package::Nash)?;
+    let kalai_smorodinsky = package("kalai", Package::KalaiSmorodinsky)?;
+    let egalitarian = package("egalitarian", Package::Egalitarian)?;
+    let utilitarian = package("utilitarian", Package::Utilitarian)?;
     let solutions = Packages { nash, kalai_smorodinsky, egalitarian, utilitarian };
     let blocking = steps
         .exact("blocking", |c| Ok(blocking::blocking(space_ref, options.max_concessions, c)?))?;

@@ -141,36 +141,25 @@ fn analyse_sample(
         crate::compile::space_with(scenario, parties, contributions)?,
         indifferent,
     )?;
-    let has_zone = parley_engine::zone::zone_exists(&space, control)?;
-    let draft_acceptance = draft_options
-        .iter()
-        .map(|allowed| crate::drafts::acceptance(&space, indifferent, allowed, control))
-        .collect::<Result<Vec<_>>>()?;
-    let nash = if has_zone {
-        parley_engine::solutions::nash(&space, pool, control)?
-    } else {
-        empty(&space)
-    };
-    Ok(SampleResult { has_zone, draft_acceptance, nash_shares: option_shares(&space, &nash) })
+    analyse_case(&space, indifferent, draft_options, None, pool, control)
 }
 
-/// The one case of a scenario with nothing uncertain: the point estimates' space, whose
-/// indifferent issues are all held (every interval is a number), with its Nash package when
-/// the analysis found it.
-fn exact_case(
-    compiled: &Compiled<'_>,
+/// One case's results on `space`, whose `indifferent` issues are narrowed to one option: the
+/// zone, each draft's acceptance, and the Nash package (`known_nash` when the caller has it).
+fn analyse_case(
+    space: &UtilitySpace,
+    indifferent: &[usize],
     draft_options: &[Vec<Vec<usize>>],
-    point_nash: Option<&OutcomeSet>,
+    known_nash: Option<&OutcomeSet>,
     pool: &ThreadPool,
     control: &Control<'_>,
 ) -> Result<SampleResult> {
-    let Compiled { space, indifferent, .. } = *compiled;
     let has_zone = parley_engine::zone::zone_exists(space, control)?;
     let draft_acceptance = draft_options
         .iter()
         .map(|allowed| crate::drafts::acceptance(space, indifferent, allowed, control))
         .collect::<Result<Vec<_>>>()?;
-    let nash = match point_nash {
+    let nash = match known_nash {
         Some(nash) => nash.clone(),
         None if has_zone => parley_engine::solutions::nash(space, pool, control)?,
         None => empty(space),
@@ -235,7 +224,16 @@ pub(crate) fn sample(
     // Each sample runs under the step's cancel flag and budget; progress counts samples.
     let sample_control = Control { progress: None, ..*control };
     let results: Vec<SampleResult> = if !uncertain {
-        vec![exact_case(compiled, &draft_options, point_nash, pool, control)?]
+        // The one case there is: the point estimates' space, whose indifferent issues are all
+        // held (every interval is a number), with the analysis's Nash package.
+        vec![analyse_case(
+            compiled.space,
+            compiled.indifferent,
+            &draft_options,
+            point_nash,
+            pool,
+            control,
+        )?]
     } else {
         pool.install(|| {
             (0..n_samples)

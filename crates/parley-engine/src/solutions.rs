@@ -63,6 +63,35 @@ pub enum Package {
     Utilitarian,
 }
 
+/// Above this many points a zone frontier is large: the utilitarian package, which a
+/// bound-based search finds in a few steps, is then cheaper to search for than a pass over
+/// the frontier (AgentHp2's 924,385 points: 0.008 ms against 3.6 ms).
+const LARGE_FRONTIER: usize = 4096;
+
+/// One solution of `space`, from its zone `frontier` when the caller has it (so that an
+/// analysis builds the frontier once for all four), else by the package's own method ([`nash`]
+/// and the others: a search where one is exact). On a large frontier the utilitarian package
+/// is searched for even so.
+pub fn package(
+    space: &UtilitySpace,
+    package: Package,
+    frontier: Option<&OutcomeSet>,
+    pool: &ThreadPool,
+    control: &Control<'_>,
+) -> Result<OutcomeSet> {
+    let searched = package == Package::Utilitarian
+        && frontier.is_some_and(|frontier| frontier.len() > LARGE_FRONTIER);
+    if let Some(frontier) = frontier.filter(|_| !searched) {
+        return Ok(on_frontier_of(space, frontier, package));
+    }
+    match package {
+        Package::Nash => nash(space, pool, control),
+        Package::KalaiSmorodinsky => kalai_smorodinsky(space, pool, control),
+        Package::Egalitarian => egalitarian(space, control),
+        Package::Utilitarian => utilitarian(space, control),
+    }
+}
+
 /// One solution on an already computed zone frontier of `space`: a pass over its points, so
 /// that an analysis that has the frontier builds it once for all four.
 pub fn on_frontier_of(space: &UtilitySpace, frontier: &OutcomeSet, package: Package) -> OutcomeSet {

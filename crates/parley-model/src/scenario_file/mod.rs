@@ -351,6 +351,20 @@ fn read_document(text: &str) -> Option<Document> {
     for (key, value) in document.iter() {
         let path = FieldPath::root().key(key.get_ref().to_string());
         let mut kept: Option<Vec<usize>> = None;
+        // Each list of entities is read the same way, into its own field of the scenario.
+        macro_rules! list {
+            ($read:expr, $field:ident) => {
+                kept = Some(read_list(
+                    value,
+                    &path,
+                    text,
+                    &mut reader,
+                    &mut unreadable_ids,
+                    $read,
+                    &mut scenario.$field,
+                ))
+            };
+        }
         match key.get_ref().as_ref() {
             "scenario" => {
                 if let Some(header) = read_entity::<dto::HeaderDto>(
@@ -374,105 +388,15 @@ fn read_document(text: &str) -> Option<Document> {
                     scenario.scale = reader.scale(&scale);
                 }
             }
-            "sources" => {
-                kept = Some(read_list(
-                    value,
-                    &path,
-                    text,
-                    &mut reader,
-                    &mut unreadable_ids,
-                    Reader::source,
-                    &mut scenario.sources,
-                ))
-            }
-            "parties" => {
-                kept = Some(read_list(
-                    value,
-                    &path,
-                    text,
-                    &mut reader,
-                    &mut unreadable_ids,
-                    Reader::party,
-                    &mut scenario.parties,
-                ))
-            }
-            "issues" => {
-                kept = Some(read_list(
-                    value,
-                    &path,
-                    text,
-                    &mut reader,
-                    &mut unreadable_ids,
-                    Reader::issue,
-                    &mut scenario.issues,
-                ))
-            }
-            "tracks" => {
-                kept = Some(read_list(
-                    value,
-                    &path,
-                    text,
-                    &mut reader,
-                    &mut unreadable_ids,
-                    Reader::track,
-                    &mut scenario.tracks,
-                ))
-            }
-            "meetings" => {
-                kept = Some(read_list(
-                    value,
-                    &path,
-                    text,
-                    &mut reader,
-                    &mut unreadable_ids,
-                    Reader::meeting,
-                    &mut scenario.meetings,
-                ))
-            }
-            "drafts" => {
-                kept = Some(read_list(
-                    value,
-                    &path,
-                    text,
-                    &mut reader,
-                    &mut unreadable_ids,
-                    Reader::draft,
-                    &mut scenario.drafts,
-                ))
-            }
-            "positions" => {
-                kept = Some(read_list(
-                    value,
-                    &path,
-                    text,
-                    &mut reader,
-                    &mut unreadable_ids,
-                    Reader::position,
-                    &mut scenario.positions,
-                ))
-            }
-            "constraint_utilities" => {
-                kept = Some(read_list(
-                    value,
-                    &path,
-                    text,
-                    &mut reader,
-                    &mut unreadable_ids,
-                    Reader::constraint_utility,
-                    &mut scenario.constraint_utilities,
-                ))
-            }
-            "claims" => {
-                kept = Some(read_list(
-                    value,
-                    &path,
-                    text,
-                    &mut reader,
-                    &mut unreadable_ids,
-                    Reader::claim,
-                    &mut scenario.claims,
-                ))
-            }
+            "sources" => list!(Reader::source, sources),
+            "parties" => list!(Reader::party, parties),
+            "issues" => list!(Reader::issue, issues),
+            "tracks" => list!(Reader::track, tracks),
+            "meetings" => list!(Reader::meeting, meetings),
+            "drafts" => list!(Reader::draft, drafts),
+            "positions" => list!(Reader::position, positions),
+            "constraint_utilities" => list!(Reader::constraint_utility, constraint_utilities),
+            "claims" => list!(Reader::claim, claims),
             other => {
                 let message = format!(
                     "unknown table '{other}', expected one of: {}",

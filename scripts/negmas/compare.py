@@ -19,7 +19,7 @@ Each solution is timed on both sides at its own cost, given the zone frontier, w
 side builds once per analysis and which is timed in `frontier`.
 
 The whole process: NegMAS's compute time for the zone frontier and the four solutions
-(the sum of those five timings) against the wall time of one `parley analyze DIR --json --full`
+(the sum of those five timings) against the wall time of one `parley analyze DIR --json`
 process (best of --repeat), which reads the files, analyses everything (both frontiers,
 the zone, the packages, the drafts, robustness) and writes the JSON.  The summary gives the
 ratio of the sums over all scenarios compared.
@@ -355,12 +355,13 @@ def build_negmas(report: dict) -> NegmasSide:
 
 
 def parley_process_time(parley: Path, folder: Path, repeat: int) -> float:
-    """Best-of-`repeat` wall time of one `parley analyze FOLDER --json --full` process, its JSON
-    written to a pipe and read, as a caller would."""
+    """Best-of-`repeat` wall time of one `parley analyze FOLDER --json` process (what a user
+    runs: every step computed in full, frontiers over --max-points listed by a sample), its
+    JSON written to a pipe and read, as a caller would."""
     best = math.inf
     for _ in range(max(1, repeat)):
         t0 = time.perf_counter()
-        proc = subprocess.run([str(parley), "analyze", str(folder), "--json", "--full"],
+        proc = subprocess.run([str(parley), "analyze", str(folder), "--json"],
                               capture_output=True)
         best = min(best, time.perf_counter() - t0)
         if proc.returncode not in (0, 3):

@@ -332,10 +332,19 @@ pub fn analyze(
     let zone_size = steps.exact("zone_size", |c| {
         Ok(zone::zone_size(space_ref, options.zone_count_limit, pool, c)?)
     })?;
-    let frontier = steps
-        .exact("frontier", |c| Ok(frontier::pareto_frontier(space_ref, Scope::Zone, pool, c)?))?;
     let unrestricted_frontier = steps.exact("unrestricted_frontier", |c| {
         Ok(frontier::pareto_frontier(space_ref, Scope::Unrestricted, pool, c)?)
+    })?;
+    // Where no red line rules options out, the zone's frontier is the part of the frontier of
+    // all outcomes in the zone: it is read off that one rather than built again.
+    let frontier = steps.exact("frontier", |c| {
+        let derived = unrestricted_frontier.as_ref().and_then(|unrestricted| {
+            frontier::zone_frontier_from_unrestricted(space_ref, unrestricted)
+        });
+        match derived {
+            Some(frontier) => Ok(frontier),
+            None => Ok(frontier::pareto_frontier(space_ref, Scope::Zone, pool, c)?),
+        }
     })?;
     // What the zone's frontier or count proves when its own step was cut short.
     if zone_exists.is_none() {

@@ -379,8 +379,8 @@ fn timed_steps_run_as_often_as_asked_and_report_their_fastest_run() {
         [
             "zone",
             "zone_size",
-            "frontier",
             "unrestricted_frontier",
+            "frontier",
             "nash",
             "kalai",
             "egalitarian",
@@ -426,8 +426,8 @@ fn every_step_is_announced_once_as_it_starts_even_when_timed_several_times() {
         [
             "zone",
             "zone_size",
-            "frontier",
             "unrestricted_frontier",
+            "frontier",
             "nash",
             "kalai",
             "egalitarian",

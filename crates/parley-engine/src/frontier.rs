@@ -56,6 +56,29 @@ pub fn pareto_frontier(
     }
 }
 
+/// The zone's frontier read off the frontier of all outcomes, where that is exact: when no
+/// party red-lines any option. An outcome that dominates a zone outcome then meets every
+/// reservation too, so no zone outcome is dominated from outside the zone, and the zone's
+/// frontier is the part of the unrestricted frontier that meets the reservations (the same
+/// test, on the same sums, as the layers apply). `None` when a red line rules options out:
+/// an outcome outside the zone may then dominate zone outcomes, and the zone's frontier must
+/// be built on its own.
+pub fn zone_frontier_from_unrestricted(
+    space: &UtilitySpace,
+    unrestricted: &OutcomeSet,
+) -> Option<OutcomeSet> {
+    let rules = space.rules(Scope::Zone);
+    if rules.allowed.contains(&false) {
+        return None;
+    }
+    let all_in_zone = unrestricted.iter().all(|(_, utilities)| rules.meets_thresholds(utilities));
+    Some(if all_in_zone {
+        unrestricted.clone()
+    } else {
+        unrestricted.retain_by_utilities(|utilities| rules.meets_thresholds(utilities))
+    })
+}
+
 /// Whether questions about the zone are answered faster by the layers than by a branch and
 /// bound: on small spaces, where the layers cost less than setting up a search.
 pub(crate) fn layers_beat_search(space: &UtilitySpace) -> bool {

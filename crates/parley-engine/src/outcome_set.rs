@@ -95,6 +95,16 @@ impl OutcomeSet {
         (0..self.len()).map(|outcome_idx| (self.outcome(outcome_idx), self.utilities(outcome_idx)))
     }
 
+    /// The outcomes at these positions, given in increasing order.
+    pub(crate) fn subset(&self, positions: impl Iterator<Item = usize>) -> OutcomeSet {
+        let mut res = OutcomeSet::empty(self.n_issues, self.n_parties);
+        for outcome_idx in positions {
+            res.outcomes.extend_from_slice(self.outcome(outcome_idx));
+            res.utilities.extend_from_slice(self.utilities(outcome_idx));
+        }
+        res
+    }
+
     /// Keeps the outcomes for which `keep(utilities)` holds.
     pub(crate) fn retain_by_utilities(&self, mut keep: impl FnMut(&[f64]) -> bool) -> OutcomeSet {
         let mut res = OutcomeSet::empty(self.n_issues, self.n_parties);

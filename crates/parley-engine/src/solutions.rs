@@ -79,9 +79,12 @@ pub fn package(
     pool: &ThreadPool,
     control: &Control<'_>,
 ) -> Result<OutcomeSet> {
-    let searched = package == Package::Utilitarian
-        && frontier.is_some_and(|frontier| frontier.len() > LARGE_FRONTIER);
-    if let Some(frontier) = frontier.filter(|_| !searched) {
+    if let Some(frontier) = frontier {
+        if frontier.len() > LARGE_FRONTIER
+            && let Some(outcomes) = search_instead_of_pass(space, package, control)?
+        {
+            return Ok(outcomes);
+        }
         return Ok(on_frontier_of(space, frontier, package));
     }
     match package {
@@ -90,6 +93,24 @@ pub fn package(
         Package::Egalitarian => egalitarian(space, control),
         Package::Utilitarian => utilitarian(space, control),
     }
+}
+
+/// The package by its bound-based search, where that is exact and expected to beat a pass over
+/// a large frontier; `None` where the pass is kept (Kalai-Smorodinsky's spread is not
+/// monotone, so it has no such search).
+fn search_instead_of_pass(
+    space: &UtilitySpace,
+    package: Package,
+    control: &Control<'_>,
+) -> Result<Option<OutcomeSet>> {
+    Ok(match package {
+        Package::Utilitarian if !layers_beat_search(space) => {
+            Some(optimum_outcomes(space, &Objective::Utilitarian, control)?)
+        }
+        // Nash's and the egalitarian's bounds are loose where hundreds of thousands of outcomes
+        // are near the optimum (AgentHp2: slower than the pass), so they keep the pass.
+        _ => None,
+    })
 }
 
 /// One solution on an already computed zone frontier of `space`: a pass over its points, so
@@ -281,11 +302,28 @@ pub(crate) fn kalai_smorodinsky_spread(space: &UtilitySpace, utilities: &[f64]) 
     if max_gain == f64::NEG_INFINITY { 0.0 } else { max_gain - min_gain }
 }
 
-/// The outcomes whose score is within the tie tolerance of the best score.
+/// The outcomes whose score is within the tie tolerance of the best score, in one pass: the
+/// outcomes within tolerance of the best score so far are kept by index, and those the best
+/// has left behind are dropped whenever the list doubles (so a rising score costs linear
+/// time, not quadratic).
 fn best_of(set: &OutcomeSet, score: impl Fn(&[f64]) -> f64) -> OutcomeSet {
-    let best = set.iter().map(|(_, utilities)| score(utilities)).fold(f64::NEG_INFINITY, f64::max);
+    let mut best = f64::NEG_INFINITY;
+    let mut near_best: Vec<(usize, f64)> = Vec::new();
+    let mut compact_at = 64;
+    for (outcome_idx, (_, utilities)) in set.iter().enumerate() {
+        let value = score(utilities);
+        best = best.max(value);
+        if value >= best - tie_tolerance(best) {
+            near_best.push((outcome_idx, value));
+            if near_best.len() > compact_at {
+                let threshold = best - tie_tolerance(best);
+                near_best.retain(|&(_, kept)| kept >= threshold);
+                compact_at = 2 * near_best.len().max(32);
+            }
+        }
+    }
     let threshold = best - tie_tolerance(best);
-    set.retain_by_utilities(|utilities| score(utilities) >= threshold)
+    set.subset(near_best.iter().filter(|&&(_, value)| value >= threshold).map(|&(idx, _)| idx))
 }
 
 #[cfg(test)]

@@ -68,7 +68,8 @@ pub(crate) fn zone_exists_with(
 /// The exact number of outcomes in the zone, if at most `count_limit` red-line-free outcomes
 /// need enumerating ([`DEFAULT_COUNT_LIMIT`] is a sensible limit).
 ///
-/// Without constraining reservations the count is a product and needs no enumeration.
+/// Without a reservation above its party's lowest utility the count is a product and needs no
+/// enumeration.
 #[inline]
 pub fn zone_size(
     space: &UtilitySpace,
@@ -90,9 +91,11 @@ fn zone_size_of_large(
 ) -> Result<ZoneSize> {
     let rules = space.rules(Scope::Zone);
     let n_candidates = allowed_product(space, &rules);
-    if rules.thresholds.iter().all(|threshold| !threshold.is_finite())
-        && n_candidates < u64::MAX as f64
-    {
+    // A reservation at or below the party's lowest utility excludes nothing (`lowest <= u`
+    // holds exactly), so the count is a product then too.
+    let thresholds_bind =
+        rules.thresholds.iter().zip(space.lowest()).any(|(&threshold, &lowest)| threshold > lowest);
+    if !thresholds_bind && n_candidates < u64::MAX as f64 {
         let count =
             allowed_options(space, &rules).iter().map(|options| options.len() as u64).product();
         return Ok(ZoneSize::Counted(count));

@@ -3,7 +3,7 @@
 use parley_engine::blocking::blocking;
 use parley_engine::brute_force::brute_force;
 use parley_engine::control::{Control, build_thread_pool};
-use parley_engine::frontier::pareto_frontier;
+use parley_engine::frontier::{pareto_frontier, zone_frontier_from_unrestricted};
 use parley_engine::solutions::{egalitarian, kalai_smorodinsky, nash, solutions, utilitarian};
 use parley_engine::space::{PartySpec, Scope, random_space};
 use parley_engine::zone::{ZoneSize, zone_exists, zone_size};
@@ -211,6 +211,20 @@ fn frontiers_match(reference: &Reference) -> Result<(), TestCaseError> {
         to_scored(&pareto_frontier(&space, Scope::Unrestricted, &pool, &control).unwrap()),
         all_frontier.clone()
     );
+    // The zone's frontier read off the unrestricted one: refused across red lines, and
+    // equal to the zone's own frontier once the red lines are gone.
+    let unrestricted = pareto_frontier(&space, Scope::Unrestricted, &pool, &control).unwrap();
+    let any_red_line =
+        reference.parties.iter().flat_map(|party| party.red_lines.iter().flatten()).any(|&red| red);
+    prop_assert_eq!(zone_frontier_from_unrestricted(&space, &unrestricted).is_none(), any_red_line);
+    let mut without_red_lines = reference.clone();
+    for party in &mut without_red_lines.parties {
+        party.red_lines.iter_mut().flatten().for_each(|red| *red = false);
+    }
+    let open_space = without_red_lines.space();
+    let derived =
+        zone_frontier_from_unrestricted(&open_space, &unrestricted).expect("no red line is left");
+    prop_assert_eq!(derived, pareto_frontier(&open_space, Scope::Zone, &pool, &control).unwrap());
     let zone_brute = brute_force(&space, Scope::Zone, &pool, &control).unwrap();
     prop_assert_eq!(to_scored(&zone_brute.frontier), zone_frontier);
     prop_assert_eq!(zone_brute.n_in_scope, reference.zone().len() as u64);

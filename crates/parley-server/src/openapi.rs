@@ -314,6 +314,18 @@ pub(crate) fn document() -> Value {
             );
         }
     }
+    // Each operation's id, for client generators: the method and the path's words, e.g.
+    // `get_issues_id` for `GET /api/v1/issues/{id}`.
+    for (path, item) in paths.iter_mut() {
+        let words: Vec<String> = path
+            .trim_start_matches("/api/v1/")
+            .split('/')
+            .map(|word| word.trim_matches(['{', '}']).replace('-', "_"))
+            .collect();
+        for (method, operation) in item.as_object_mut().expect("a path item") {
+            operation["operationId"] = json!(format!("{method}_{}", words.join("_")));
+        }
+    }
     for (name, schema) in generator.take_definitions(true) {
         let previous = schemas.insert(name.clone(), schema);
         assert!(previous.is_none(), "two schemas are named {name}");

@@ -50,8 +50,11 @@ async fn the_document_is_openapi_3_1_with_every_body_typed() {
         assert!(document.pointer(pointer).is_some(), "{target} does not resolve");
     }
     let mut bodies = 0;
+    let mut operation_ids = std::collections::HashSet::new();
     for (path, item) in document["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {
+            let id = operation["operationId"].as_str().unwrap_or_default().to_owned();
+            assert!(!id.is_empty() && operation_ids.insert(id), "{method} {path}: operationId");
             if let Some(body) = operation.get("requestBody") {
                 let schema = &body["content"]["application/json"]["schema"];
                 assert!(is_typed(schema), "{method} {path}: request {schema}");

@@ -70,6 +70,15 @@ pub(crate) enum KeywordOrNumber {
     Number(f64),
 }
 
+/// The schema of a `format` field: that one text.
+pub(crate) fn format_schema(format: &str) -> schemars::Schema {
+    schemars::json_schema!({ "type": "string", "const": format })
+}
+
+fn report_format_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    format_schema(FORMAT)
+}
+
 /// The version of the report's schema, printed as `format`: `parley-<output>/<version>`, as
 /// for every JSON output (docs/json-output.md).
 pub const FORMAT: &str = "parley-report/1";
@@ -77,7 +86,8 @@ pub const FORMAT: &str = "parley-report/1";
 /// The whole report.
 #[derive(Serialize, Debug, JsonSchema)]
 pub struct Report {
-    /// The schema version.
+    /// The schema version: `parley-report/1`.
+    #[schemars(schema_with = "report_format_schema")]
     pub format: &'static str,
     /// The scenario's id, title, description and date.
     pub scenario: ScenarioSummary,

@@ -14,7 +14,15 @@ use parley_sim::strategy::{Profile, Strategy};
 use parley_sim::tournament::{StrategyAggregate, Tournament};
 use parley_sim::transcript::{Speaker, Summary, Transcript};
 
-use crate::schema::{Map, as_map};
+use crate::schema::{Map, as_map, format_schema};
+
+fn simulation_format_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    format_schema(SIMULATION_FORMAT)
+}
+
+fn tournament_format_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    format_schema(TOURNAMENT_FORMAT)
+}
 
 /// The version of the simulation report's schema, printed as `format`.
 pub const SIMULATION_FORMAT: &str = "parley-simulation/2";
@@ -43,6 +51,7 @@ pub struct SimulatedScenario {
 #[derive(Serialize, Debug, JsonSchema)]
 pub struct SimulationReport {
     /// The schema version: `parley-simulation/2`.
+    #[schemars(schema_with = "simulation_format_schema")]
     pub format: &'static str,
     /// The scenario.
     pub scenario: SimulatedScenario,
@@ -204,6 +213,7 @@ pub fn simulation_report(
 #[derive(Serialize, Debug, JsonSchema)]
 pub struct TournamentReport {
     /// The schema version: `parley-tournament/2`.
+    #[schemars(schema_with = "tournament_format_schema")]
     pub format: &'static str,
     /// The scenarios, in the order given; a run's `scenario` is an index into this list.
     pub scenarios: Vec<TournamentScenario>,

@@ -98,6 +98,9 @@ fn the_report_of_the_builtin_scenario_validates_and_a_wrong_one_does_not() {
     let mut positional = value.clone();
     positional["unrestricted_pareto_frontier"][0]["utilities"] = serde_json::json!([0.5, 0.5]);
     assert!(!errors(&validator, &positional).is_empty());
+    let mut older = value.clone();
+    older["format"] = serde_json::json!("parley-report/0");
+    assert!(!errors(&validator, &older).is_empty());
     let mut missing = value;
     missing.as_object_mut().unwrap().remove("issues");
     assert!(!errors(&validator, &missing).is_empty());

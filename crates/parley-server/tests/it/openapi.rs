@@ -1,12 +1,33 @@
 //! The OpenAPI document: a valid OpenAPI 3.1 document (as the oas3 crate parses it) in which
 //! every request and response body has a schema and every reference resolves; and every answer
-//! of the server validates against the schema the document gives for it.
+//! of the server validates against the schema the document gives for it. The document is
+//! checked in as docs/schema/openapi.json, for tools that read it without a server;
+//! `UPDATE_SCHEMAS=1 cargo test -p parley-server --test it openapi` rewrites it.
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::harness::{TestServer, Who};
 use crate::samples;
+
+#[tokio::test]
+async fn the_checked_in_document_is_the_served_one() {
+    let server = TestServer::sqlite().await;
+    let served = serde_json::to_string_pretty(&document(&server).await).unwrap() + "\n";
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/schema/openapi.json");
+    let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
+    if checked_in != served && std::env::var_os("UPDATE_SCHEMAS").is_some() {
+        std::fs::write(&path, &served).unwrap();
+        return;
+    }
+    assert!(
+        checked_in == served,
+        "{} differs from the served document; regenerate it with \
+         `UPDATE_SCHEMAS=1 cargo test -p parley-server --test it openapi`",
+        path.display()
+    );
+}
 
 async fn document(server: &TestServer) -> Value {
     let answer = server.call(Method::GET, "/api/openapi.json", None, None).await;

@@ -167,19 +167,23 @@ def main() -> int:
         return 2
     protocols = ["alternating-offers", "single-text-veto", "single-text-hill-climbing"]
     parley = run_parley(args.parley, folders, protocols, args.rounds, args.seeds)
+    if parley.get("format") != "parley-tournament/2":
+        print(f"compare.py: results.json has format {parley.get('format')!r}, "
+              "expected 'parley-tournament/2'", file=sys.stderr)
+        return 2
     profile_idx = {p["label"]: i for i, p in enumerate(parley["profiles"])}
     rows = []
     for scenario_idx, folder in enumerate(folders):
         report = parley_model(args.parley, folder)
         os_, ufuns, parties = negmas_ufuns(report)
-        n = len(parties)
         for protocol in protocols:
             strategies = ["boulware", "linear", "conceder"] if protocol == "alternating-offers" else ["linear"]
             for strategy in strategies:
                 label = f"{protocol} {strategy}"
                 pidx = profile_idx[label]
                 prow = [r for r in parley["rows"] if r["scenario"] == scenario_idx and r["profile"] == pidx]
-                p_util = [[r["utilities"][p] for r in prow] for p in range(n)]
+                # Utilities are keyed by party id (results.json `parley-tournament/2`).
+                p_util = [[r["utilities"][p] for r in prow] for p in parties]
                 p_busy = sum(r["elapsed_seconds"] or 0.0 for r in prow)
                 # NegMAS's single-text negotiators only compare texts: the strategy is moot there.
                 nm = run_negmas(os_, ufuns, protocol, strategy, args.rounds, args.seeds, args.negmas_budget)

@@ -12,8 +12,7 @@ use parley_sim::protocol::{Deadline, Protocol, SimOptions};
 use parley_sim::scenario::SimScenario;
 use parley_sim::strategy::{MediatorStrategy, Profile, Strategy, StrategyName};
 use parley_sim::tournament::{StrategyAggregate, Tournament, cross_profiles, run_tournament};
-use parley_sim::transcript::{Speaker, Summary};
-use serde_json::{Value, json};
+use parley_sim::transcript::Speaker;
 
 use crate::files::{LoadedScenario, load, write_atomically};
 
@@ -109,35 +108,16 @@ pub(crate) fn simulate(args: &SimulateArgs, loaded: &LoadedScenario) -> Result<E
     let strategies: Vec<String> =
         (0..names.len()).map(|party_idx| profile.strategy_of(party_idx).name()).collect();
     if args.json {
-        let events: Vec<Value> = transcript
-            .events
-            .iter()
-            .map(|event| {
-                json!({
-                    "round": event.round,
-                    "time": event.time,
-                    "speaker": speaker_name(event.speaker),
-                    "action": event.action.name(),
-                    "outcome": event.outcome,
-                    "options": outcome_ids(&event.outcome),
-                    "utilities": event.utilities,
-                })
-            })
-            .collect();
-        let value = json!({
-            "format": "parley-simulation-1",
-            "scenario": { "file": loaded.file_name, "id": record.id.as_str() },
-            "protocol": protocol.name(),
-            "mediator": profile.protocol.has_mediator().then(|| profile.mediator.name()),
-            "parties": names,
-            "issues": record.issues.iter().map(|issue| issue.id.as_str()).collect::<Vec<_>>(),
-            "strategies": strategies,
-            "seed": args.seed,
-            "deadline_rounds": args.rounds,
-            "transcript": events,
-            "summary": summary_json(&run.summary, &outcome_ids),
-            "elapsed_seconds": elapsed.as_secs_f64(),
-        });
+        let setup = parley_report::simulation::SimulationSetup {
+            file: &loaded.file_name,
+            record,
+            scenario: &scenario,
+            profile: &profile,
+            seed: args.seed,
+            deadline_rounds: args.rounds,
+        };
+        let value =
+            parley_report::simulation::simulation_report(setup, &transcript, &run.summary, elapsed);
         let mut text =
             serde_json::to_string_pretty(&value).context("cannot serialize the simulation")?;
         text.push('\n');
@@ -237,19 +217,6 @@ pub(crate) fn simulate(args: &SimulateArgs, loaded: &LoadedScenario) -> Result<E
     Ok(ExitCode::SUCCESS)
 }
 
-fn summary_json(summary: &Summary, outcome_ids: &dyn Fn(&[u16]) -> Vec<String>) -> Value {
-    json!({
-        "agreement": summary.agreement,
-        "agreement_options": summary.agreement.as_deref().map(outcome_ids),
-        "rounds": summary.rounds,
-        "time": summary.time,
-        "utilities": summary.utilities,
-        "distance_to_nash": summary.distance_to_nash,
-        "distance_to_frontier": summary.distance_to_frontier,
-        "offer_evaluations": summary.n_offer_evaluations,
-    })
-}
-
 /// Runs `parley tournament`.
 /// The files a tournament writes into its folder.
 const TOURNAMENT_FILES: [&str; 3] = ["results.csv", "results.json", "report.html"];
@@ -334,7 +301,19 @@ pub(crate) fn tournament(args: &TournamentArgs) -> Result<ExitCode> {
         &results_csv(&results, &profiles, &names),
         true,
     )?;
-    let json = results_json(&results, &profiles, &loaded, &scenarios, args, n_threads, wall);
+    let described: Vec<_> = loaded
+        .iter()
+        .zip(&scenarios)
+        .map(|(loaded, scenario)| (loaded.file_name.as_str(), loaded.scenario.scenario(), scenario))
+        .collect();
+    let setup = parley_report::simulation::TournamentSetup {
+        scenarios: &described,
+        profiles: &profiles,
+        seeds: args.seeds,
+        deadline_rounds: args.rounds,
+        threads: n_threads,
+    };
+    let json = parley_report::simulation::tournament_report(setup, &results, wall);
     let mut text = serde_json::to_string_pretty(&json).context("cannot serialize the results")?;
     text.push('\n');
     write_atomically(&args.out.join("results.json"), &text, true)?;
@@ -393,72 +372,6 @@ fn results_csv(results: &Tournament, profiles: &[Profile], names: &[String]) -> 
         );
     }
     out
-}
-
-fn aggregate_json(aggregate: &StrategyAggregate) -> Value {
-    json!({
-        "name": aggregate.strategy,
-        "runs": aggregate.n_runs,
-        "agreement_rate": aggregate.agreement_rate,
-        "mean_utility": aggregate.mean_utility,
-        "mean_distance_to_nash": aggregate.mean_distance_to_nash,
-        "negotiations_per_second": aggregate.negotiations_per_second,
-    })
-}
-
-fn results_json(
-    results: &Tournament,
-    profiles: &[Profile],
-    loaded: &[LoadedScenario],
-    scenarios: &[SimScenario],
-    args: &TournamentArgs,
-    n_threads: usize,
-    wall: Duration,
-) -> Value {
-    let busy: f64 = results
-        .rows
-        .iter()
-        .filter_map(|row| row.elapsed)
-        .map(|elapsed| elapsed.as_secs_f64())
-        .sum();
-    let n_runs = results.rows.len();
-    json!({
-        "format": "parley-tournament-1",
-        "scenarios": loaded.iter().zip(scenarios).map(|(loaded, scenario)| json!({
-            "file": loaded.file_name,
-            "id": loaded.scenario.scenario().id.as_str(),
-            "parties": scenario.party_names(),
-        })).collect::<Vec<_>>(),
-        "profiles": profiles.iter().map(|profile| json!({
-            "label": profile.label(),
-            "protocol": profile.protocol.name(),
-            "mediator": profile.mediator.name(),
-            "strategies": profile.parties.iter().map(Strategy::name).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "seeds": args.seeds,
-        "deadline_rounds": args.rounds,
-        "threads": n_threads,
-        "runs": n_runs,
-        "elapsed_seconds": wall.as_secs_f64(),
-        "negotiations_per_second": n_runs as f64 / wall.as_secs_f64().max(1e-9),
-        "negotiations_per_second_per_core": if busy > 0.0 { Some(n_runs as f64 / busy) } else { None },
-        "offer_evaluations": results.n_offer_evaluations,
-        "offer_evaluations_per_second_per_core": if busy > 0.0 { Some(results.n_offer_evaluations as f64 / busy) } else { None },
-        "by_strategy": results.by_strategy.iter().map(aggregate_json).collect::<Vec<_>>(),
-        "by_profile": results.by_profile.iter().map(aggregate_json).collect::<Vec<_>>(),
-        "rows": results.rows.iter().map(|row| json!({
-            "scenario": row.scenario_idx,
-            "profile": row.profile_idx,
-            "seed": row.seed,
-            "agreement": row.summary.agreement,
-            "rounds": row.summary.rounds,
-            "utilities": row.summary.utilities,
-            "distance_to_nash": row.summary.distance_to_nash,
-            "distance_to_frontier": row.summary.distance_to_frontier,
-            "offer_evaluations": row.summary.n_offer_evaluations,
-            "elapsed_seconds": row.elapsed.map(|elapsed| elapsed.as_secs_f64()),
-        })).collect::<Vec<_>>(),
-    })
 }
 
 fn escape(text: &str) -> String {

@@ -1,6 +1,7 @@
 //! The analysis part of the report: utilities, zone, frontiers, packages, the no-deal
 //! analysis, draft evaluations and robustness, keyed by ids rather than indices.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use parley_analysis::Analysis;
@@ -15,17 +16,19 @@ use parley_model::scenario::Scenario;
 use parley_model::stance::ImportanceLevel;
 use parley_model::utility::{PartyUtilities, Provenance};
 
-use crate::schema::as_map;
+use crate::schema::{Map, as_map, count, count_schema, optional_count, optional_count_schema};
 
 /// An outcome with each party's utility.
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, Debug, Clone, JsonSchema)]
 pub struct OutcomeReport {
     /// The option of each issue; `None` (null) on an indifferent issue, where any option
     /// gives the same outcome.
     #[serde(serialize_with = "as_map")]
+    #[schemars(with = "Map<Option<String>>")]
     pub outcome: Vec<(String, Option<String>)>,
     /// Each negotiating party's utility.
     #[serde(serialize_with = "as_map")]
+    #[schemars(with = "Map<f64>")]
     pub utilities: Vec<(String, f64)>,
     /// The chosen options on which a party's stance is not recorded (valued at the middle of
     /// the scale's unknown interval): the outcome's standing rests on them.
@@ -40,7 +43,7 @@ pub struct OutcomeReport {
 }
 
 /// A figure of the analyst's (inferred or assumed) that a result rests on.
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, Debug, Clone, JsonSchema)]
 pub struct RestsOnReport {
     /// `stance`, `red-line`, `importance`, `reservation` or `consent`.
     pub figure: &'static str,
@@ -70,7 +73,7 @@ enum StanceFigure {
 }
 
 /// A chosen option on which a party's stance is not recorded.
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, Debug, Clone, JsonSchema)]
 pub struct UnknownStance {
     /// The party.
     pub party: String,
@@ -82,7 +85,7 @@ pub struct UnknownStance {
 
 /// The four bargaining solutions, each with all its tied outcomes; `None` (null) for one
 /// whose step was cut short.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct SolutionsReport {
     /// Maximising the product of gains over the disagreement point.
     pub nash: Option<Vec<OutcomeReport>>,
@@ -95,7 +98,7 @@ pub struct SolutionsReport {
 }
 
 /// The agreement zone.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct ZoneReport {
     /// Whether it has an outcome; `None` (null) when every step that decides it was cut
     /// short.
@@ -106,6 +109,8 @@ pub struct ZoneReport {
     /// when counted: `size` is this times the product of the indifferent issues' option counts.
     pub decisive_size: Option<u64>,
     /// When not counted: how many outcomes cross no red line.
+    #[serde(serialize_with = "optional_count")]
+    #[schemars(schema_with = "optional_count_schema")]
     pub candidates_not_counted: Option<f64>,
     /// The analyst's figures (inferred or assumed) whether there is a zone rests on: the red
     /// lines, reservations and consent scopes of the negotiating parties.
@@ -113,7 +118,7 @@ pub struct ZoneReport {
 }
 
 /// One party's numbers, as the analysis uses them.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct PartyModelReport {
     /// What no deal is worth to the party.
     pub reservation: Option<f64>,
@@ -121,44 +126,59 @@ pub struct PartyModelReport {
     pub exact: bool,
     /// The point estimate of each issue's weight (they sum to 1).
     #[serde(serialize_with = "as_map")]
+    #[schemars(with = "Map<f64>")]
     pub weights: Vec<(String, f64)>,
     /// The interval each weight can take.
     #[serde(serialize_with = "as_map")]
+    #[schemars(with = "Map<[f64; 2]>")]
     pub weight_intervals: Vec<(String, [f64; 2])>,
     /// Where each weight comes from: `exact`, `scale` or `unknown`.
     #[serde(serialize_with = "as_map")]
+    #[schemars(with = "Map<&'static str>")]
     pub weight_sources: Vec<(String, &'static str)>,
     /// The point estimate of each option's value.
     #[serde(serialize_with = "as_map")]
+    #[schemars(with = "Map<IssueValues>")]
     pub values: Vec<(String, IssueValues)>,
     /// The interval each option's value can take.
     #[serde(serialize_with = "as_map")]
+    #[schemars(with = "Map<IssueIntervals>")]
     pub value_intervals: Vec<(String, IssueIntervals)>,
     /// The options its red lines exclude, on the issues its consent is needed on.
     #[serde(serialize_with = "as_map")]
+    #[schemars(with = "Map<Vec<String>>")]
     pub red_lines: Vec<(String, Vec<String>)>,
 }
 
 /// Option values of one issue.
-#[derive(Serialize, Debug)]
-pub struct IssueValues(#[serde(serialize_with = "as_map")] pub Vec<(String, f64)>);
+#[derive(Serialize, Debug, JsonSchema)]
+pub struct IssueValues(
+    #[serde(serialize_with = "as_map")]
+    #[schemars(with = "Map<f64>")]
+    pub Vec<(String, f64)>,
+);
 
 /// Option value intervals of one issue.
-#[derive(Serialize, Debug)]
-pub struct IssueIntervals(#[serde(serialize_with = "as_map")] pub Vec<(String, [f64; 2])>);
+#[derive(Serialize, Debug, JsonSchema)]
+pub struct IssueIntervals(
+    #[serde(serialize_with = "as_map")]
+    #[schemars(with = "Map<[f64; 2]>")]
+    pub Vec<(String, [f64; 2])>,
+);
 
 /// The numbers behind every result.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct UtilityModelReport {
     /// How the numbers were made: point estimates are the middles of the scale's intervals.
     pub method: &'static str,
     /// Each negotiating party's numbers.
     #[serde(serialize_with = "as_map")]
+    #[schemars(with = "Map<PartyModelReport>")]
     pub parties: Vec<(String, PartyModelReport)>,
 }
 
 /// A concession that would help open an agreement zone.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum ConcessionReport {
     /// A party lifts its red lines on an issue.
@@ -180,7 +200,7 @@ pub enum ConcessionReport {
 }
 
 /// Why there is no deal; both lists are `None` (null) when the step was cut short.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct NoDealReport {
     /// The issues on which red lines leave no option every party allows, with those parties.
     pub issue_conflicts: Option<Vec<IssueConflictReport>>,
@@ -192,7 +212,7 @@ pub struct NoDealReport {
 }
 
 /// An issue whose red lines leave no commonly allowed option.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct IssueConflictReport {
     /// The issue.
     pub issue: String,
@@ -203,7 +223,7 @@ pub struct IssueConflictReport {
 }
 
 /// One party's view of a draft.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct DraftPartyReport {
     /// The party.
     pub party: String,
@@ -216,13 +236,14 @@ pub struct DraftPartyReport {
     /// For each point of `red_lines_crossed` whose red line is the analyst's reading or
     /// assumption: the point and the basis (`inferred` or `assumed`) of the party's stances.
     #[serde(serialize_with = "as_map")]
+    #[schemars(with = "Map<&'static str>")]
     pub red_line_bases: Vec<(String, &'static str)>,
     /// Whether no completion is acceptable to it.
     pub rejects: bool,
 }
 
 /// A draft's evaluation.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct DraftEvaluationReport {
     /// The draft.
     pub draft: String,
@@ -233,6 +254,8 @@ pub struct DraftEvaluationReport {
     /// Issues its points settle on different options.
     pub contradictions: Vec<String>,
     /// How many outcomes agree with it.
+    #[serde(serialize_with = "count")]
+    #[schemars(schema_with = "count_schema")]
     pub completions: f64,
     /// `accepted` (every completion in the zone), `depends-on-open-points`, or `rejected`.
     pub acceptance: &'static str,
@@ -247,7 +270,7 @@ pub struct DraftEvaluationReport {
 ///
 /// When no weight or value is an interval (`uncertain` false), nothing is sampled
 /// (`samples` and `n_samples` 0) and every share is that of the one exact case: 0 or 1.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct RobustnessReport {
     /// Whether some weight or value is an interval, so that samples were drawn.
     pub uncertain: bool,
@@ -262,6 +285,7 @@ pub struct RobustnessReport {
     /// Per draft: the shares of samples in which every (`accepted`) or some (`possible`)
     /// completion is in the zone.
     #[serde(serialize_with = "as_map")]
+    #[schemars(with = "Map<DraftShares>")]
     pub drafts: Vec<(String, DraftShares)>,
     /// Per issue: the share of samples whose Nash package keeps the point-estimate Nash
     /// package's option (null on an indifferent issue); null without a Nash package.
@@ -269,11 +293,12 @@ pub struct RobustnessReport {
     /// Per issue and option: the share of samples whose Nash package picks it; null on an
     /// issue held indifferent in the samples.
     #[serde(serialize_with = "as_map")]
+    #[schemars(with = "Map<Option<IssueShares>>")]
     pub nash_option_shares: Vec<(String, Option<IssueShares>)>,
 }
 
 /// Shares of samples for a draft.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct DraftShares {
     /// Every completion in the zone.
     pub accepted: f64,
@@ -282,17 +307,27 @@ pub struct DraftShares {
 }
 
 /// Shares keyed by option.
-#[derive(Serialize, Debug)]
-pub struct IssueShares(#[serde(serialize_with = "as_map")] pub Vec<(String, f64)>);
+#[derive(Serialize, Debug, JsonSchema)]
+pub struct IssueShares(
+    #[serde(serialize_with = "as_map")]
+    #[schemars(with = "Map<f64>")]
+    pub Vec<(String, f64)>,
+);
 
 /// Shares keyed by issue; `None` (null) on an indifferent issue.
-#[derive(Serialize, Debug)]
-pub struct IssueStability(#[serde(serialize_with = "as_map")] pub Vec<(String, Option<f64>)>);
+#[derive(Serialize, Debug, JsonSchema)]
+pub struct IssueStability(
+    #[serde(serialize_with = "as_map")]
+    #[schemars(with = "Map<Option<f64>>")]
+    pub Vec<(String, Option<f64>)>,
+);
 
 /// All analysis fields of the report.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct AnalysisReport {
     /// The number of outcomes.
+    #[serde(serialize_with = "count")]
+    #[schemars(schema_with = "count_schema")]
     pub outcomes: f64,
     /// The issues no negotiating party tells the options of apart (no position, zero weight,
     /// or the same value and red lines on every option): every outcome reported stands for
@@ -300,9 +335,11 @@ pub struct AnalysisReport {
     pub indifferent_issues: Vec<String>,
     /// Each party's disagreement point.
     #[serde(serialize_with = "as_map")]
+    #[schemars(with = "Map<f64>")]
     pub disagreement: Vec<(String, f64)>,
     /// Each party's best utility over all outcomes.
     #[serde(serialize_with = "as_map")]
+    #[schemars(with = "Map<f64>")]
     pub best: Vec<(String, f64)>,
     /// What explains a number a reader may not expect: the weight an unrecorded importance
     /// takes, a disagreement value that is not the party's reservation.
@@ -347,6 +384,7 @@ pub struct AnalysisReport {
     pub cut_short: Vec<CutShortReport>,
     /// Seconds each step took, when asked for.
     #[serde(serialize_with = "as_map", skip_serializing_if = "Vec::is_empty")]
+    #[schemars(with = "Map<f64>")]
     pub timings: Vec<(String, f64)>,
     /// How the frontier of all outcomes compares with a reference frontier that came with the
     /// scenario (GENIUS's `pareto.xml`), when one did.
@@ -364,7 +402,7 @@ pub struct AnalysisReport {
 }
 
 /// One relaxation of the analyst's inferred readings and what follows from it.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct RelaxationReport {
     /// The fields relaxed, as paths in the scenario (as in `assumptions`).
     pub relaxed: Vec<String>,
@@ -380,13 +418,15 @@ pub struct RelaxationReport {
 }
 
 /// An outcome of a relaxed scenario.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct RelaxedOutcomeReport {
     /// The option of each issue.
     #[serde(serialize_with = "as_map")]
+    #[schemars(with = "Map<Option<String>>")]
     pub outcome: Vec<(String, Option<String>)>,
     /// Each negotiating party's utility (a party whose consent was relaxed away is absent).
     #[serde(serialize_with = "as_map")]
+    #[schemars(with = "Map<f64>")]
     pub utilities: Vec<(String, f64)>,
 }
 
@@ -428,20 +468,21 @@ fn relaxations_report(
 }
 
 /// The grid of a scenario's continuous issues.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct GridApproximationReport {
     /// Each continuous issue's grid.
     pub issues: Vec<GridIssueReport>,
     /// Per party: the most by which its utility of an outcome with any numbers differs from
     /// that of the outcome with the nearest grid numbers instead.
     #[serde(serialize_with = "as_map")]
+    #[schemars(with = "Map<f64>")]
     pub max_utility_error: Vec<(String, f64)>,
     /// What that means, as a sentence.
     pub message: String,
 }
 
 /// The grid of one continuous issue.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct GridIssueReport {
     /// The issue's id.
     pub issue: String,
@@ -503,7 +544,7 @@ pub fn grid_approximation_report(
 }
 
 /// The frontier of all outcomes against a reference frontier's points.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct ReferenceFrontierReport {
     /// The file the points come from.
     pub file: String,
@@ -529,8 +570,12 @@ pub struct ReferenceFrontierReport {
 }
 
 /// A party's utility for each party.
-#[derive(Serialize, Debug)]
-pub struct UtilityPoint(#[serde(serialize_with = "as_map")] pub Vec<(String, f64)>);
+#[derive(Serialize, Debug, JsonSchema)]
+pub struct UtilityPoint(
+    #[serde(serialize_with = "as_map")]
+    #[schemars(with = "Map<f64>")]
+    pub Vec<(String, f64)>,
+);
 
 /// Compares the analysis's frontier of all outcomes with reference points, each with one
 /// utility per negotiating party in the analysis's party order.
@@ -612,7 +657,7 @@ pub fn compare_reference(
 }
 
 /// What the search of a constraint (non-linear) space found and proved.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct ConstraintSearchReport {
     /// Whether the frontier is complete and exact; when not, its points were found but not
     /// proven Pareto-optimal, and `missing_bounds` bound what may be missing.
@@ -793,7 +838,7 @@ fn count_text(count: f64) -> String {
 }
 
 /// A step that ran past its work budget.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct CutShortReport {
     /// The step, as in `timings`.
     pub step: String,

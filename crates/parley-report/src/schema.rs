@@ -1,6 +1,7 @@
 //! The analysis report as serializable data: the JSON schema of `parley analyze --json`,
 //! documented in docs/json-output.md. Field names here are an interface: keep them.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use parley_model::diagnostic::Diagnostic;
@@ -19,13 +20,74 @@ pub(crate) fn as_map<S: serde::Serializer, V: Serialize>(
     serializer.collect_map(pairs.iter().map(|(key, value)| (key, value)))
 }
 
-/// The version of the report's schema, printed as `format`.
+/// A JSON object keyed by ids, as the schema describes the lists of pairs that
+/// [`as_map`] writes.
+pub(crate) type Map<V> = std::collections::BTreeMap<String, V>;
+
+/// Serializes a count computed as a float (a product of option counts, which can pass
+/// `u64::MAX`) as a JSON integer: `216`, not `216.0`. Counts past 2^128 are written as JSON
+/// numbers in exponent notation (`1e60`), still without a fraction.
+pub(crate) fn count<S: serde::Serializer>(count: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+    let count = count.round().max(0.0);
+    if count < 18_446_744_073_709_551_616.0 {
+        serializer.serialize_u64(count as u64)
+    } else if count < 3.402_823_669_209_385e38 {
+        serializer.serialize_u128(count as u128)
+    } else {
+        serializer.serialize_f64(count)
+    }
+}
+
+/// [`count`] for an optional count: null when absent.
+pub(crate) fn optional_count<S: serde::Serializer>(
+    value: &Option<f64>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(value) => count(value, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// The schema of a count: a JSON integer, at least 0.
+pub(crate) fn count_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": "integer", "minimum": 0 })
+}
+
+/// The schema of an optional count.
+pub(crate) fn optional_count_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({ "type": ["integer", "null"], "minimum": 0 })
+}
+
+/// What the schema says of a stance or an importance: a level keyword or an exact number.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code, reason = "a shape for the schema only; the report writes serde_json values")]
+pub(crate) enum KeywordOrNumber {
+    /// A level keyword.
+    Keyword(String),
+    /// An exact value or weight.
+    Number(f64),
+}
+
+/// The schema of a `format` field: that one text.
+pub(crate) fn format_schema(format: &str) -> schemars::Schema {
+    schemars::json_schema!({ "type": "string", "const": format })
+}
+
+fn report_format_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    format_schema(FORMAT)
+}
+
+/// The version of the report's schema, printed as `format`: `parley-<output>/<version>`, as
+/// for every JSON output (docs/json-output.md).
 pub const FORMAT: &str = "parley-report/1";
 
 /// The whole report.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct Report {
-    /// The schema version.
+    /// The schema version: `parley-report/1`.
+    #[schemars(schema_with = "report_format_schema")]
     pub format: &'static str,
     /// The scenario's id, title, description and date.
     pub scenario: ScenarioSummary,
@@ -62,7 +124,7 @@ pub struct Report {
 }
 
 /// The scenario's header.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct ScenarioSummary {
     /// Its id.
     pub id: String,
@@ -75,7 +137,7 @@ pub struct ScenarioSummary {
 }
 
 /// A date with its precision and basis.
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, Debug, Clone, JsonSchema)]
 pub struct DateReport {
     /// The date, `YYYY-MM-DD`.
     pub date: String,
@@ -124,7 +186,7 @@ fn cites(cites: &[Citation]) -> Vec<String> {
 }
 
 /// A condition that a meeting, position or draft depends on.
-#[derive(Serialize, Debug, Clone)]
+#[derive(Serialize, Debug, Clone, JsonSchema)]
 pub struct ConditionReport {
     /// What must hold.
     pub text: String,
@@ -152,7 +214,7 @@ fn visibility(visibility: &Visibility) -> String {
 }
 
 /// A party.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct PartyReport {
     /// Its id.
     pub id: String,
@@ -180,7 +242,7 @@ pub struct PartyReport {
 }
 
 /// Whose consent a deal needs.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 #[serde(untagged)]
 pub enum ConsentReport {
     /// `required` or `none`.
@@ -193,7 +255,7 @@ pub enum ConsentReport {
 }
 
 /// A delegate.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct DelegateReport {
     /// Their id.
     pub id: String,
@@ -204,7 +266,7 @@ pub struct DelegateReport {
 }
 
 /// A reservation value.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct ReservationReport {
     /// The value.
     pub value: f64,
@@ -215,7 +277,7 @@ pub struct ReservationReport {
 }
 
 /// An issue.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct IssueReport {
     /// Its id.
     pub id: String,
@@ -230,7 +292,7 @@ pub struct IssueReport {
 }
 
 /// An option.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct OptionReport {
     /// Its id.
     pub id: String,
@@ -239,7 +301,7 @@ pub struct OptionReport {
 }
 
 /// A track.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct TrackReport {
     /// Its id.
     pub id: String,
@@ -254,7 +316,7 @@ pub struct TrackReport {
 }
 
 /// A meeting.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct MeetingReport {
     /// Its id.
     pub id: String,
@@ -311,7 +373,7 @@ impl From<&Meeting> for MeetingReport {
 }
 
 /// A draft and its lineage.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct DraftReport {
     /// Its id.
     pub id: String,
@@ -342,7 +404,7 @@ pub struct DraftReport {
 }
 
 /// What became of one parent's points.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct LineageReport {
     /// The parent draft.
     pub parent: String,
@@ -355,32 +417,36 @@ pub struct LineageReport {
 }
 
 /// The scale in force.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct ScaleReport {
     /// `stated`, `reported`, `inferred` or `assumed`.
     pub basis: &'static str,
     /// Value interval of each stance level, and of an unknown stance.
     #[serde(serialize_with = "as_map")]
+    #[schemars(with = "Map<[f64; 2]>")]
     pub stances: Vec<(String, [f64; 2])>,
     /// Raw weight interval of each importance level, and of an unknown importance.
     #[serde(serialize_with = "as_map")]
+    #[schemars(with = "Map<[f64; 2]>")]
     pub importances: Vec<(String, [f64; 2])>,
 }
 
 /// One party's latest position on one issue.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct StanceCell {
     /// The party.
     pub party: String,
     /// The issue.
     pub issue: String,
     /// `low`, `medium`, `high`, `critical`, a weight, or null when not recorded.
+    #[schemars(with = "Option<KeywordOrNumber>")]
     pub importance: Option<serde_json::Value>,
     /// `stated`, `reported`, `inferred` or `assumed`: the basis of the importance (null when
     /// none is recorded).
     pub importance_basis: Option<&'static str>,
     /// The stance on each option: a level keyword or an exact value; options not listed are unknown.
     #[serde(serialize_with = "as_map")]
+    #[schemars(with = "Map<KeywordOrNumber>")]
     pub stances: Vec<(String, serde_json::Value)>,
     /// `stated`, `reported`, `inferred` or `assumed`: the basis of the stances.
     pub confidence: &'static str,
@@ -397,7 +463,7 @@ pub struct StanceCell {
 }
 
 /// A blocking issue between two parties.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct BlockingReport {
     /// The issue.
     pub issue: String,
@@ -415,7 +481,7 @@ pub struct BlockingReport {
 }
 
 /// A claim.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct ClaimReport {
     /// Its id.
     pub id: String,
@@ -436,7 +502,7 @@ pub struct ClaimReport {
 }
 
 /// A contested claim and its counter-claims.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct ContestedClaimReport {
     /// The claim.
     pub claim: ClaimReport,
@@ -445,7 +511,7 @@ pub struct ContestedClaimReport {
 }
 
 /// A figure that is the analyst's: an assumption, or a reading of the sentences cited.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, JsonSchema)]
 pub struct AssumptionReport {
     /// Where it is in the scenario.
     pub path: String,
@@ -696,4 +762,28 @@ pub fn is_assumed(basis: &str) -> bool {
 /// Whether a basis marks a figure as the analyst's (inferred or assumed), for renderers.
 pub fn is_analysts(basis: &str) -> bool {
     basis == Basis::Assumed.as_str() || basis == Basis::Inferred.as_str()
+}
+
+#[cfg(test)]
+mod tests {
+    #[derive(serde::Serialize)]
+    struct Counts {
+        #[serde(serialize_with = "super::count")]
+        count: f64,
+        #[serde(serialize_with = "super::optional_count")]
+        optional: Option<f64>,
+    }
+
+    fn json(count: f64, optional: Option<f64>) -> String {
+        serde_json::to_string(&Counts { count, optional }).unwrap()
+    }
+
+    #[test]
+    fn counts_are_written_as_integers_at_any_size() {
+        assert_eq!(json(216.0, None), r#"{"count":216,"optional":null}"#);
+        assert_eq!(json(0.0, Some(5_764_801.0)), r#"{"count":0,"optional":5764801}"#);
+        // Past u64 and past u128: still no fraction.
+        assert_eq!(json(1e20, None), r#"{"count":100000000000000000000,"optional":null}"#);
+        assert_eq!(json(1e60, None), r#"{"count":1e+60,"optional":null}"#);
+    }
 }

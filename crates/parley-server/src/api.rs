@@ -23,6 +23,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::auth::Caller;
+use crate::bodies;
 use crate::diff;
 use crate::entities::{self, Kind};
 use crate::error::ApiError;
@@ -205,16 +206,16 @@ fn from_view(
     response
 }
 
-fn to_bytes(value: &Value) -> Bytes {
-    serde_json::to_vec(value).expect("JSON values serialize").into()
+fn to_bytes<T: serde::Serialize + ?Sized>(value: &T) -> Bytes {
+    serde_json::to_vec(value).expect("the API's bodies serialize").into()
 }
 
-async fn me(caller: Caller) -> Json<Value> {
+async fn me(caller: Caller) -> Json<bodies::Me> {
     let party = match &caller.user.role {
         parley_store::users::Role::Delegate(party) => Some(party.to_string()),
         _ => None,
     };
-    Json(json!({ "name": caller.user.name, "role": caller.user.role.to_string(), "party": party }))
+    Json(bodies::Me { name: caller.user.name.clone(), role: caller.user.role.to_string(), party })
 }
 
 async fn record(
@@ -247,13 +248,18 @@ async fn stance_matrix(
     let view = state.view(&caller.viewer, query.time()?).await?;
     let body = view.cached("stance-matrix", |view| {
         let report = view.record();
-        to_bytes(&json!({
-            "parties": report.party_details.iter().map(|party| json!({ "id": party.id, "name": party.name })).collect::<Vec<_>>(),
-            "issues": report.issues,
-            "scale": report.scale,
-            "cells": report.stance_matrix,
-            "blocking": report.blocking,
-        }))
+        let parties = report
+            .party_details
+            .iter()
+            .map(|party| bodies::PartyName { id: party.id.clone(), name: party.name.clone() })
+            .collect();
+        to_bytes(&bodies::StanceMatrix {
+            parties,
+            issues: &report.issues,
+            scale: &report.scale,
+            cells: &report.stance_matrix,
+            blocking: &report.blocking,
+        })
     });
     Ok(from_view(&view, &caller, "stance-matrix", &headers, body))
 }
@@ -267,7 +273,7 @@ async fn timeline(
     let view = state.view(&caller.viewer, query.time()?).await?;
     let body = view.cached("timeline", |view| {
         let report = view.record();
-        to_bytes(&json!({ "tracks": report.tracks, "meetings": report.timeline }))
+        to_bytes(&bodies::Timeline { tracks: &report.tracks, meetings: &report.timeline })
     });
     Ok(from_view(&view, &caller, "timeline", &headers, body))
 }
@@ -283,7 +289,7 @@ async fn events(
     State(state): State<AppState>,
     caller: Caller,
     ApiQuery(query): ApiQuery<EventsQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<bodies::Events>, ApiError> {
     if !caller.is_mediator() {
         return Err(ApiError::forbidden(
             "the event log is for mediators: it holds every party's private records",
@@ -297,21 +303,7 @@ async fn events(
         ));
     }
     let events = state.store().events(query.after, limit).await?;
-    let items: Vec<Value> = events
-        .iter()
-        .map(|event| {
-            json!({
-                "seq": event.seq,
-                "recorded_at": event.recorded_at,
-                "author": event.author,
-                "kind": event.kind,
-                "payload": event.payload,
-                "prev_hash": event.prev_hash,
-                "hash": event.hash,
-            })
-        })
-        .collect();
-    Ok(Json(json!({ "items": items })))
+    Ok(Json(bodies::Events { items: events.iter().map(bodies::EventItem::from).collect() }))
 }
 
 async fn draft_diff(
@@ -323,7 +315,7 @@ async fn draft_diff(
 ) -> Result<Response, ApiError> {
     let view = state.view(&caller.viewer, query.time()?).await?;
     let diff = diff::draft_diff(view.scenario.scenario(), &from, &to)?;
-    let body = to_bytes(&serde_json::to_value(&diff).expect("a diff serializes"));
+    let body = to_bytes(&diff);
     Ok(from_view(&view, &caller, &format!("diff-{from}-{to}"), &headers, body))
 }
 

@@ -12,11 +12,13 @@ use crate::entities::entity_json;
 use crate::error::ApiError;
 
 /// Two drafts compared.
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Debug, Clone, PartialEq, schemars::JsonSchema)]
 pub(crate) struct DraftDiff {
     /// The earlier draft, as the file format writes it (without its points).
+    #[schemars(schema_with = "crate::openapi::draft_schema")]
     pub(crate) from: Value,
     /// The later draft, likewise.
+    #[schemars(schema_with = "crate::openapi::draft_schema")]
     pub(crate) to: Value,
     /// The fields (other than points and lineage) whose values differ.
     pub(crate) fields: Vec<FieldChange>,
@@ -25,15 +27,18 @@ pub(crate) struct DraftDiff {
 }
 
 /// A field that differs.
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Debug, Clone, PartialEq, schemars::JsonSchema)]
 pub(crate) struct FieldChange {
+    /// The field's name in the file format.
     pub(crate) field: String,
+    /// Its value in the earlier draft; null when it has none.
     pub(crate) from: Option<Value>,
+    /// Its value in the later draft; null when it has none.
     pub(crate) to: Option<Value>,
 }
 
 /// A point of either draft and its counterpart in the other.
-#[derive(Serialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Debug, Clone, PartialEq, schemars::JsonSchema)]
 pub(crate) struct PointPair {
     /// `same`, `changed`, `added` (only in the later draft), `removed` (only in the earlier) or
     /// `unknown` (only in the earlier, and the lineage says its fate is not known).
@@ -41,7 +46,9 @@ pub(crate) struct PointPair {
     /// The lineage's word for it, when the later draft records one (`kept`, `amended`, ...).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) fate: Option<&'static str>,
+    /// The point in the earlier draft, as the file format writes it; null when `added`.
     pub(crate) from: Option<Value>,
+    /// The point in the later draft; null when `removed` or `unknown`.
     pub(crate) to: Option<Value>,
 }
 

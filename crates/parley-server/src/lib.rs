@@ -7,6 +7,7 @@
 
 mod api;
 mod auth;
+mod bodies;
 mod diff;
 mod entities;
 mod error;

@@ -9,6 +9,7 @@ mod force;
 mod genius;
 mod geniusweb;
 mod helpers;
+mod json_schema;
 mod kill;
 mod prerequisites;
 mod simulate;

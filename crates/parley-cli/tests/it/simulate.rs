@@ -14,7 +14,8 @@ fn json_without_elapsed(args: &[&str]) -> serde_json::Value {
 fn a_simulation_of_the_builtin_scenario_ends_without_agreement() {
     let json = json_without_elapsed(&["simulate", "--json"]);
     assert_eq!(json["parties"], serde_json::json!(["russia", "ukraine", "europe"]));
-    assert!(json["summary"]["agreement_options"].is_null(), "{}", json["summary"]);
+    assert_eq!(json["format"], "parley-simulation/2");
+    assert!(json["summary"]["agreement"].is_null(), "{}", json["summary"]);
 }
 
 #[test]
@@ -25,7 +26,25 @@ fn a_simulation_of_the_builtin_scenario_read_with_a_zone_agrees_on_the_frontier(
     let json = json_without_elapsed(&["simulate", "--json", file.to_str().unwrap()]);
     let summary = &json["summary"];
     assert_eq!(json["parties"], serde_json::json!(["russia", "ukraine", "europe"]));
-    assert_eq!(summary["agreement_options"][0], "cede-all");
+    assert_eq!(summary["agreement"]["donbas"], "cede-all");
+    // Utilities and strategies are keyed by party, outcomes by issue, in the scenario's order.
+    let keys = |value: &serde_json::Value| -> Vec<String> {
+        value.as_object().expect("an object").keys().cloned().collect()
+    };
+    let parties = ["russia", "ukraine", "europe"];
+    assert_eq!(keys(&summary["utilities"]), parties);
+    assert_eq!(keys(&json["strategies"]), parties);
+    let issues: Vec<String> = json["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|issue| issue.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(keys(&summary["agreement"]), issues);
+    for event in json["transcript"].as_array().unwrap() {
+        assert_eq!(keys(&event["utilities"]), parties);
+        assert_eq!(keys(&event["outcome"]), issues);
+    }
     assert_eq!(summary["distance_to_frontier"], 0.0);
     assert!(summary["distance_to_nash"].as_f64().is_some());
     assert!(summary["rounds"].as_u64().unwrap() <= json["deadline_rounds"].as_u64().unwrap());
@@ -81,7 +100,12 @@ fn a_tournament_writes_its_csv_json_and_html() {
     assert_eq!(csv.lines().count(), 1 + 2 * 4, "{csv}");
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
-    assert!(json.is_object());
+    assert_eq!(json["format"], "parley-tournament/2");
+    assert_eq!(json["scenarios"][0]["parties"], serde_json::json!(["russia", "ukraine", "europe"]));
+    for row in json["rows"].as_array().unwrap() {
+        let utilities = row["utilities"].as_object().expect("utilities keyed by party");
+        assert_eq!(utilities.keys().collect::<Vec<_>>(), ["russia", "ukraine", "europe"]);
+    }
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("Agreement rate per strategy") && html.contains("<svg"));
 }

@@ -7,13 +7,15 @@
 //! (`diagram`), the Pareto frontiers are drawn with plotters' SVG backend (`plot`).
 //!
 //! The page's parts are public in [`sections`], for pages that show them apart (the server's),
-//! with the style sheet they expect, [`STYLE`].
+//! with the style sheet they expect, [`STYLE`]. A tournament's page, [`tournament::render`],
+//! is drawn with the same style sheet and parts.
 
 mod analysis;
 mod diagram;
 mod plot;
 #[cfg(test)]
 mod tests;
+pub mod tournament;
 
 /// The report's parts, each rendered from a [`Report`] as the report page shows it: a
 /// `<section>` with its heading, or a figure. They expect the [`STYLE`] sheet.

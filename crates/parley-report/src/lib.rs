@@ -1,6 +1,8 @@
 //! Reports on a scenario. [`schema::Report`] is the serializable report that `parley analyze
 //! --json` prints (documented in docs/json-output.md); [`terminal::render`] turns it into the
 //! text a mediator reads first, and [`html::render`] into one self-contained page with plots.
+//! [`tournament::TournamentReport`] holds a tournament's runs, written as a tidy CSV table by
+//! [`tournament::csv`] and as a page by [`html::tournament::render`].
 //!
 //! The crate does no I/O: it returns values and strings for the caller to print or write.
 #![warn(missing_docs)]
@@ -10,3 +12,4 @@ pub mod analysis;
 pub mod html;
 pub mod schema;
 pub mod terminal;
+pub mod tournament;

@@ -164,6 +164,7 @@ dl.kv dd { margin: 0; }
 figure { margin: 8px 0 14px; }
 figcaption { color: var(--muted); font-size: .85rem; margin-top: 4px; }
 svg.fig { width: 100%; height: auto; display:block; }
+svg.boxplot { max-width: 640px; }
 svg.diagram { margin: 0 auto; }
 .panels { display:grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 420px), 1fr)); gap: 14px; }
 .panels.single { grid-template-columns: minmax(0, 680px); }
@@ -317,7 +318,7 @@ fn percent(share: f64) -> String {
 }
 
 /// A horizontal bar for a share in [0, 1].
-fn share_bar(label: &str, title: &str, share: f64, class: &str) -> Markup {
+fn share_bar(label: impl maud::Render, title: &str, share: f64, class: &str) -> Markup {
     let width = format!("width:{:.1}%", share.clamp(0.0, 1.0) * 100.0);
     html! {
         div.barrow title=(title) {

@@ -135,7 +135,10 @@ fn a_tournament_writes_its_csv_json_and_html() {
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     // The page is drawn like the analysis report: its style sheet and a plotters figure.
     assert!(html.contains(parley_report::html::STYLE), "the report's style sheet");
-    assert!(html.contains("Agreement rate") && html.contains("<svg class=\"fig\""), "{html}");
+    assert!(
+        html.contains("Agreement rate") && html.contains("<svg class=\"fig boxplot\""),
+        "{html}"
+    );
     assert!(html.contains("talks-2025"), "{html}");
 }
 

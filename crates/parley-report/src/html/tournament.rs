@@ -91,7 +91,7 @@ fn agreement(report: &TournamentReport) -> Markup {
         html! {
             @for aggregate in aggregates {
                 (share_bar(
-                    &aggregate.name,
+                    breakable(&aggregate.name),
                     &format!("{}: {} of {} runs agreed", aggregate.name, agreed(aggregate), aggregate.runs),
                     aggregate.agreement_rate,
                     "",
@@ -108,6 +108,17 @@ fn agreement(report: &TournamentReport) -> Markup {
             h3 { "Per profile" }
             p.small.muted { "A profile is a protocol with its mediator and the parties' strategies: the first party plays the first, every other party the second." }
             (bars(&report.by_profile))
+        }
+    }
+}
+
+/// A strategy list such as `linear,conceder`, which a narrow column may break after its
+/// commas rather than inside a name.
+fn breakable(name: &str) -> Markup {
+    html! {
+        @for (idx, part) in name.split(',').enumerate() {
+            @if idx > 0 { "," wbr; }
+            (part)
         }
     }
 }
@@ -204,7 +215,8 @@ fn five_numbers(values: &[f64]) -> [f64; 5] {
 fn box_plot(groups: &[(&str, Vec<f64>)]) -> String {
     let longest = groups.iter().map(|(name, _)| name.chars().count()).max().unwrap_or(0);
     let label_width = (longest as u32 * 8 + 16).clamp(90, 260);
-    let width = label_width + 560;
+    // Narrow enough that the labels stay legible when the page scales it to a phone's width.
+    let width = label_width + 400;
     let height = 70 + 40 * groups.len() as u32;
     let mut svg = String::new();
     let drawn = draw_box_plot(&mut svg, groups, label_width, (width, height));
@@ -219,7 +231,7 @@ fn box_plot(groups: &[(&str, Vec<f64>)]) -> String {
     let end = start + svg[start..].find('>').unwrap_or(0);
     let names: Vec<&str> = groups.iter().map(|(name, _)| *name).collect();
     let open = html! {
-        (PreEscaped(format!("<svg class=\"fig\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"")))
+        (PreEscaped(format!("<svg class=\"fig boxplot\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"")))
         "Box plots of the utility per strategy: " (names.join(", "))
         (PreEscaped("\">"))
     };
@@ -344,7 +356,7 @@ mod tests {
         assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
         assert!(page.contains(CSS), "the analysis report's style sheet");
         assert!(page.contains("class=\"barrow\""), "share bars as in the analysis report");
-        let figure = &page[page.find("<svg class=\"fig\"").expect("a figure")..];
+        let figure = &page[page.find("<svg class=\"fig boxplot\"").expect("a figure")..];
         let figure = &figure[..figure.find("</svg>").expect("a whole figure")];
         assert!(figure.contains("\nboulware\n</text>"), "{figure}");
         assert!(figure.contains("\nlinear\n</text>"), "{figure}");

@@ -214,10 +214,10 @@ fn five_numbers(values: &[f64]) -> [f64; 5] {
 /// outside), drawn with plotters into an SVG element that scales to its column.
 fn box_plot(groups: &[(&str, Vec<f64>)]) -> String {
     let longest = groups.iter().map(|(name, _)| name.chars().count()).max().unwrap_or(0);
-    let label_width = (longest as u32 * 8 + 16).clamp(90, 260);
+    let label_width = (longest as u32 * 11 + 20).clamp(110, 320);
     // Narrow enough that the labels stay legible when the page scales it to a phone's width.
     let width = label_width + 400;
-    let height = 70 + 40 * groups.len() as u32;
+    let height = 80 + 46 * groups.len() as u32;
     let mut svg = String::new();
     let drawn = draw_box_plot(&mut svg, groups, label_width, (width, height));
     if let Err(error) = drawn {
@@ -255,14 +255,14 @@ fn draw_box_plot(
     let mut chart = ChartBuilder::on(&root)
         .margin(14)
         .margin_right(24)
-        .x_label_area_size(50)
+        .x_label_area_size(60)
         .y_label_area_size(label_width)
         .build_cartesian_2d(low - 0.02..high + 0.02, -0.5..n_groups as f64 - 0.5)?;
     chart
         .configure_mesh()
         .x_desc("utility")
-        .axis_desc_style(font(16))
-        .label_style(font(14))
+        .axis_desc_style(font(19))
+        .label_style(font(18))
         .x_labels(6)
         .x_label_formatter(&|value| format!("{value:.1}"))
         .y_labels(0)
@@ -279,7 +279,7 @@ fn draw_box_plot(
         root.draw(&Text::new(
             name.to_string(),
             (x - 10, label_y),
-            font(15).pos(Pos::new(HPos::Right, VPos::Center)),
+            font(20).pos(Pos::new(HPos::Right, VPos::Center)),
         ))?;
         if values.is_empty() {
             continue;
@@ -292,10 +292,14 @@ fn draw_box_plot(
             PathElement::new(vec![(highest, y - 0.15), (highest, y + 0.15)], ink.stroke_width(1)),
         ])?;
         chart.draw_series([Rectangle::new([(lower, y - 0.3), (upper, y + 0.3)], fill.filled())])?;
-        chart.draw_series([
-            Rectangle::new([(lower, y - 0.3), (upper, y + 0.3)], ink.stroke_width(1)),
-            Rectangle::new([(median, y - 0.3), (median, y + 0.3)], ink.stroke_width(3)),
-        ])?;
+        chart.draw_series([Rectangle::new(
+            [(lower, y - 0.3), (upper, y + 0.3)],
+            ink.stroke_width(1),
+        )])?;
+        chart.draw_series([PathElement::new(
+            vec![(median, y - 0.3), (median, y + 0.3)],
+            ink.stroke_width(3),
+        )])?;
     }
     root.present()?;
     Ok(())
@@ -360,6 +364,8 @@ mod tests {
         let figure = &figure[..figure.find("</svg>").expect("a whole figure")];
         assert!(figure.contains("\nboulware\n</text>"), "{figure}");
         assert!(figure.contains("\nlinear\n</text>"), "{figure}");
+        // Each group's median, as a thick bar across its box.
+        assert_eq!(figure.matches("stroke-width=\"3\"").count(), 2, "{figure}");
         assert!(!page.contains("<script"), "no script");
         assert!(page.contains("50.0%"));
     }

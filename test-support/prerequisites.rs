@@ -63,3 +63,36 @@ pub(crate) fn postgres(what: &'static str) -> Option<(&'static str, &'static str
         _ => Some(("postgres", what, "PARLEY_PG_URL is not set".to_owned())),
     }
 }
+
+/// The axe-core release that `.ci/run` fetches for the browser test's accessibility checks.
+pub(crate) const AXE_VERSION: &str = "4.14.1";
+
+/// Where axe-core's script is looked for: `PARLEY_AXE_JS`, else where `.ci/run` puts it (a
+/// cache outside the tree).
+pub(crate) fn axe_js() -> std::path::PathBuf {
+    if let Some(path) = std::env::var_os("PARLEY_AXE_JS").filter(|path| !path.is_empty()) {
+        return path.into();
+    }
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|path| !path.is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| std::path::Path::new(&home).join(".cache")))
+        .unwrap_or_default();
+    cache.join("parley").join(format!("axe-core-{AXE_VERSION}")).join("axe.min.js")
+}
+
+/// Where axe-core's script is absent, what is skipped for lack of it.
+pub(crate) fn axe(what: &'static str) -> Option<(&'static str, &'static str, String)> {
+    let path = axe_js();
+    if path.is_file() {
+        return None;
+    }
+    Some((
+        "axe",
+        what,
+        format!(
+            "{} is absent (.ci/run fetches axe-core {AXE_VERSION} there; PARLEY_AXE_JS names another place)",
+            path.display()
+        ),
+    ))
+}

@@ -8,6 +8,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use parley_report::terminal::escape_controls;
+use parley_report::tournament::{
+    TournamentAggregate, TournamentReport, TournamentRun, TournamentScenario,
+};
 use parley_sim::protocol::{Deadline, Protocol, SimOptions};
 use parley_sim::scenario::SimScenario;
 use parley_sim::strategy::{MediatorStrategy, Profile, Strategy, StrategyName};
@@ -217,10 +220,10 @@ pub(crate) fn simulate(args: &SimulateArgs, loaded: &LoadedScenario) -> Result<E
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs `parley tournament`.
 /// The files a tournament writes into its folder.
 const TOURNAMENT_FILES: [&str; 3] = ["results.csv", "results.json", "report.html"];
 
+/// Runs `parley tournament`.
 pub(crate) fn tournament(args: &TournamentArgs) -> Result<ExitCode> {
     if args.seeds == 0 {
         bail!("--seeds must be at least 1");
@@ -295,10 +298,10 @@ pub(crate) fn tournament(args: &TournamentArgs) -> Result<ExitCode> {
     bar.finish_and_clear();
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create '{}'", args.out.display()))?;
-    let names: Vec<String> = loaded.iter().map(|scenario| scenario.file_name.clone()).collect();
+    let report = tournament_report(&results, &profiles, &loaded, &scenarios, args, n_threads, wall);
     write_atomically(
         &args.out.join("results.csv"),
-        &results_csv(&results, &profiles, &names),
+        &parley_report::tournament::csv(&report),
         true,
     )?;
     let described: Vec<_> = loaded
@@ -319,7 +322,7 @@ pub(crate) fn tournament(args: &TournamentArgs) -> Result<ExitCode> {
     write_atomically(&args.out.join("results.json"), &text, true)?;
     write_atomically(
         &args.out.join("report.html"),
-        &report_html(&results, &names, args, wall),
+        &parley_report::html::tournament::render(&report),
         true,
     )?;
     let n_runs = results.rows.len();
@@ -332,241 +335,85 @@ pub(crate) fn tournament(args: &TournamentArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
-    }
-}
-
-fn optional(value: Option<f64>) -> String {
-    value.map_or(String::new(), |value| format!("{value}"))
-}
-
-fn results_csv(results: &Tournament, profiles: &[Profile], names: &[String]) -> String {
-    let mut out = String::from(
-        "scenario,protocol,profile,seed,agreement,rounds,utilities,distance_to_nash,distance_to_frontier,offer_evaluations,elapsed_seconds\n",
-    );
-    for row in &results.rows {
-        let profile = &profiles[row.profile_idx];
-        let utilities: Vec<String> =
-            row.summary.utilities.iter().map(|utility| format!("{utility}")).collect();
-        let agreement = row.summary.agreement.as_ref().map_or(String::new(), |outcome| {
-            outcome.iter().map(u16::to_string).collect::<Vec<_>>().join(" ")
-        });
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{},{},{}",
-            csv_field(&names[row.scenario_idx]),
-            profile.protocol.name(),
-            csv_field(&profile.label()),
-            row.seed,
-            agreement,
-            row.summary.rounds,
-            utilities.join(" "),
-            optional(row.summary.distance_to_nash),
-            optional(row.summary.distance_to_frontier),
-            row.summary.n_offer_evaluations,
-            optional(row.elapsed.map(|elapsed| elapsed.as_secs_f64())),
-        );
-    }
-    out
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-/// The width that labels of 12-pixel text need, estimated from their longest one.
-fn label_width<'a>(labels: impl Iterator<Item = &'a String>) -> f64 {
-    let longest = labels.map(|label| label.chars().count()).max().unwrap_or(0);
-    (longest as f64 * 7.0 + 12.0).max(120.0)
-}
-
-/// A horizontal bar chart of values in [0, 1], one bar per label.
-fn bar_chart(title: &str, bars: &[(String, f64)]) -> String {
-    let (label_width, bar_width, row_height) =
-        (label_width(bars.iter().map(|(label, _)| label)), 360.0, 22.0);
-    let height = 30.0 + row_height * bars.len() as f64;
-    let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{height}\" role=\"img\"><title>{}</title>",
-        label_width + bar_width + 60.0,
-        escape(title)
-    );
-    for (bar_idx, (label, value)) in bars.iter().enumerate() {
-        let y = 10.0 + row_height * bar_idx as f64;
-        let _ = write!(
-            svg,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"12\">{}</text><rect x=\"{label_width}\" y=\"{}\" width=\"{:.1}\" height=\"{}\" fill=\"#4c78a8\"/><text x=\"{:.1}\" y=\"{}\" font-size=\"12\">{:.0}%</text>",
-            label_width - 6.0,
-            y + 14.0,
-            escape(label),
-            y + 3.0,
-            bar_width * value.clamp(0.0, 1.0),
-            row_height - 6.0,
-            label_width + bar_width * value.clamp(0.0, 1.0) + 4.0,
-            y + 14.0,
-            value * 100.0
-        );
-    }
-    svg.push_str("</svg>");
-    svg
-}
-
-/// A box plot (quartiles, whiskers at the extremes) of each label's values, on [lo, hi].
-fn box_plot(title: &str, groups: &[(String, Vec<f64>)]) -> String {
-    let (label_width, plot_width, row_height) =
-        (label_width(groups.iter().map(|(label, _)| label)), 360.0, 26.0);
-    let lo = groups
-        .iter()
-        .flat_map(|(_, values)| values.iter().copied())
-        .fold(f64::INFINITY, f64::min)
-        .min(0.0);
-    let hi = groups
-        .iter()
-        .flat_map(|(_, values)| values.iter().copied())
-        .fold(f64::NEG_INFINITY, f64::max)
-        .max(1.0);
-    let x = |value: f64| label_width + plot_width * (value - lo) / (hi - lo);
-    let height = 40.0 + row_height * groups.len() as f64;
-    let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{height}\" role=\"img\"><title>{}</title>",
-        label_width + plot_width + 40.0,
-        escape(title)
-    );
-    for (group_idx, (label, values)) in groups.iter().enumerate() {
-        let y = 10.0 + row_height * group_idx as f64;
-        let _ = write!(
-            svg,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" font-size=\"12\">{}</text>",
-            label_width - 6.0,
-            y + 15.0,
-            escape(label)
-        );
-        if values.is_empty() {
-            continue;
-        }
-        let mut sorted = values.clone();
-        sorted.sort_by(f64::total_cmp);
-        let quantile = |q: f64| sorted[((sorted.len() - 1) as f64 * q).round() as usize];
-        let (min, q1, median, q3, max) =
-            (sorted[0], quantile(0.25), quantile(0.5), quantile(0.75), sorted[sorted.len() - 1]);
-        let middle = y + 10.0;
-        let _ = write!(
-            svg,
-            "<line x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{middle}\" y2=\"{middle}\" stroke=\"#555\"/><rect x=\"{:.1}\" y=\"{}\" width=\"{:.1}\" height=\"16\" fill=\"#9ecae9\" stroke=\"#555\"/><line x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{}\" y2=\"{}\" stroke=\"#000\" stroke-width=\"2\"/>",
-            x(min),
-            x(max),
-            x(q1),
-            y + 2.0,
-            (x(q3) - x(q1)).max(1.0),
-            x(median),
-            x(median),
-            y + 2.0,
-            y + 18.0
-        );
-    }
-    let axis_y = 14.0 + row_height * groups.len() as f64;
-    for tick in 0..=4 {
-        let value = lo + (hi - lo) * f64::from(tick) / 4.0;
-        let _ = write!(
-            svg,
-            "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\" font-size=\"11\">{value:.2}</text>",
-            x(value),
-            axis_y + 12.0
-        );
-    }
-    svg.push_str("</svg>");
-    svg
-}
-
-fn report_html(
+/// The tournament's runs by name: scenarios, parties, strategies, issues and options.
+fn tournament_report(
     results: &Tournament,
-    names: &[String],
+    profiles: &[Profile],
+    loaded: &[LoadedScenario],
+    scenarios: &[SimScenario],
     args: &TournamentArgs,
+    n_threads: usize,
     wall: Duration,
-) -> String {
-    let agreement: Vec<(String, f64)> = results
-        .by_strategy
+) -> TournamentReport {
+    let aggregate = |aggregate: &StrategyAggregate| TournamentAggregate {
+        name: aggregate.strategy.clone(),
+        runs: aggregate.n_runs,
+        agreement_rate: aggregate.agreement_rate,
+        mean_utility: aggregate.mean_utility,
+        mean_distance_to_nash: aggregate.mean_distance_to_nash,
+        negotiations_per_second: aggregate.negotiations_per_second,
+    };
+    let runs = results
+        .rows
         .iter()
-        .map(|aggregate| (aggregate.strategy.clone(), aggregate.agreement_rate))
-        .collect();
-    let profile_agreement: Vec<(String, f64)> = results
-        .by_profile
-        .iter()
-        .map(|aggregate| (aggregate.strategy.clone(), aggregate.agreement_rate))
-        .collect();
-    let mut html = String::from(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Parley tournament</title><style>body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}td:first-child,th:first-child{text-align:left}</style></head><body>\n<h1>Parley tournament</h1>\n",
-    );
-    let _ = writeln!(
-        html,
-        "<p>{} scenario(s): {}. {} seeds, deadline {} rounds, {} runs in {:.3} s.</p>",
-        names.len(),
-        escape(
-            &names
-                .iter()
-                .map(|name| name.trim_end_matches('/').rsplit('/').next().unwrap_or(name))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        args.seeds,
-        args.rounds,
-        results.rows.len(),
-        wall.as_secs_f64()
-    );
-    html.push_str("<h2>Agreement rate per strategy</h2>\n");
-    html.push_str(&bar_chart("Agreement rate per strategy", &agreement));
-    html.push_str("\n<h2>Utility of the parties playing each strategy</h2>\n<p>Box: quartiles and median; whiskers: lowest and highest. Without agreement a party gets its disagreement point.</p>\n");
-    // The utilities per strategy, from the per-profile strategy assignment.
-    let groups: Vec<(String, Vec<f64>)> = results
-        .by_strategy
-        .iter()
-        .map(|aggregate| (aggregate.strategy.clone(), Vec::new()))
-        .collect();
-    let mut groups = groups;
-    for row in &results.rows {
-        let label = &results.by_profile[row.profile_idx].strategy;
-        let strategy_names = profile_strategy_names(label, row.summary.utilities.len());
-        for (party_idx, utility) in row.summary.utilities.iter().enumerate() {
-            if let Some(group) =
-                groups.iter_mut().find(|(name, _)| *name == strategy_names[party_idx])
-            {
-                group.1.push(*utility);
+        .map(|row| {
+            let profile = &profiles[row.profile_idx];
+            let record = loaded[row.scenario_idx].scenario.scenario();
+            let n_parties = row.summary.utilities.len();
+            TournamentRun {
+                scenario_idx: row.scenario_idx,
+                protocol: profile.protocol.name().to_owned(),
+                mediator: profile
+                    .protocol
+                    .has_mediator()
+                    .then(|| profile.mediator.name().to_owned()),
+                profile: profile.label(),
+                strategies: (0..n_parties)
+                    .map(|party_idx| profile.strategy_of(party_idx).name())
+                    .collect(),
+                seed: row.seed,
+                agreement: row.summary.agreement.as_ref().map(|outcome| {
+                    outcome
+                        .iter()
+                        .zip(&record.issues)
+                        .map(|(&option, issue)| {
+                            issue.options[usize::from(option)].id.as_str().to_owned()
+                        })
+                        .collect()
+                }),
+                rounds: row.summary.rounds,
+                utilities: row.summary.utilities.clone(),
+                distance_to_nash: row.summary.distance_to_nash,
+                distance_to_frontier: row.summary.distance_to_frontier,
+                offer_evaluations: row.summary.n_offer_evaluations,
+                elapsed_seconds: row.elapsed.map(|elapsed| elapsed.as_secs_f64()),
             }
-        }
+        })
+        .collect();
+    TournamentReport {
+        scenarios: loaded
+            .iter()
+            .zip(scenarios)
+            .map(|(loaded, scenario)| TournamentScenario {
+                file: loaded.file_name.clone(),
+                id: loaded.scenario.scenario().id.as_str().to_owned(),
+                parties: scenario.party_names().to_vec(),
+                issues: loaded
+                    .scenario
+                    .scenario()
+                    .issues
+                    .iter()
+                    .map(|issue| issue.id.as_str().to_owned())
+                    .collect(),
+            })
+            .collect(),
+        seeds: args.seeds,
+        deadline_rounds: args.rounds,
+        elapsed_seconds: wall.as_secs_f64(),
+        threads: n_threads,
+        runs,
+        by_strategy: results.by_strategy.iter().map(aggregate).collect(),
+        by_profile: results.by_profile.iter().map(aggregate).collect(),
     }
-    html.push_str(&box_plot("Utility per strategy", &groups));
-    html.push_str("\n<h2>Agreement rate per profile</h2>\n");
-    html.push_str(&bar_chart("Agreement rate per profile", &profile_agreement));
-    html.push_str("\n<h2>Per strategy</h2>\n<table><tr><th>strategy</th><th>runs</th><th>agreement rate</th><th>mean utility</th><th>mean distance to Nash</th><th>negotiations/s per core</th></tr>\n");
-    for aggregate in &results.by_strategy {
-        html.push_str(&aggregate_row(aggregate));
-    }
-    html.push_str("</table>\n<h2>Per profile</h2>\n<table><tr><th>profile</th><th>runs</th><th>agreement rate</th><th>mean utility</th><th>mean distance to Nash</th><th>negotiations/s per core</th></tr>\n");
-    for aggregate in &results.by_profile {
-        html.push_str(&aggregate_row(aggregate));
-    }
-    html.push_str("</table>\n</body></html>\n");
-    html
 }
 
-/// The party strategies of a profile label (`protocol [mediator] a,b`), one per party.
-fn profile_strategy_names(label: &str, n_parties: usize) -> Vec<String> {
-    let list = label.rsplit(' ').next().unwrap_or("");
-    let names: Vec<&str> = list.split(',').collect();
-    (0..n_parties).map(|party_idx| names[party_idx.min(names.len() - 1)].to_owned()).collect()
-}
-
-fn aggregate_row(aggregate: &StrategyAggregate) -> String {
-    format!(
-        "<tr><td>{}</td><td>{}</td><td>{:.1}%</td><td>{:.3}</td><td>{}</td><td>{}</td></tr>\n",
-        escape(&aggregate.strategy),
-        aggregate.n_runs,
-        aggregate.agreement_rate * 100.0,
-        aggregate.mean_utility,
-        aggregate.mean_distance_to_nash.map_or("-".to_owned(), |distance| format!("{distance:.3}")),
-        aggregate.negotiations_per_second.map_or("-".to_owned(), |rate| format!("{rate:.0}")),
-    )
-}

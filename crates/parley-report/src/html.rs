@@ -7,13 +7,15 @@
 //! (`diagram`), the Pareto frontiers are drawn with plotters' SVG backend (`plot`).
 //!
 //! The page's parts are public in [`sections`], for pages that show them apart (the server's),
-//! with the style sheet they expect, [`STYLE`].
+//! with the style sheet they expect, [`STYLE`]. A tournament's page, [`tournament::render`],
+//! is drawn with the same style sheet and parts.
 
 mod analysis;
 mod diagram;
 mod plot;
 #[cfg(test)]
 mod tests;
+pub mod tournament;
 
 /// The report's parts, each rendered from a [`Report`] as the report page shows it: a
 /// `<section>` with its heading, or a figure. They expect the [`STYLE`] sheet.
@@ -127,6 +129,7 @@ section { background: var(--card); border:1px solid var(--line); border-radius: 
   padding: 16px 18px; margin: 16px 0; }
 footer { color: var(--muted); font-size: .85rem; padding-bottom: 32px; }
 .scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
+.scroll:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid var(--line); }
 thead th { background:#f0f3f7; font-weight:600; white-space: nowrap; }
@@ -161,6 +164,7 @@ dl.kv dd { margin: 0; }
 figure { margin: 8px 0 14px; }
 figcaption { color: var(--muted); font-size: .85rem; margin-top: 4px; }
 svg.fig { width: 100%; height: auto; display:block; }
+svg.boxplot { max-width: 600px; }
 svg.diagram { margin: 0 auto; }
 .panels { display:grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 420px), 1fr)); gap: 14px; }
 .panels.single { grid-template-columns: minmax(0, 680px); }
@@ -314,7 +318,7 @@ fn percent(share: f64) -> String {
 }
 
 /// A horizontal bar for a share in [0, 1].
-fn share_bar(label: &str, title: &str, share: f64, class: &str) -> Markup {
+fn share_bar(label: impl maud::Render, title: &str, share: f64, class: &str) -> Markup {
     let width = format!("width:{:.1}%", share.clamp(0.0, 1.0) * 100.0);
     html! {
         div.barrow title=(title) {
@@ -442,7 +446,7 @@ pub fn timeline(report: &Report) -> Markup {
                 p.muted { "No tracks or meetings are recorded." }
             }
             @if !report.tracks.is_empty() {
-                div.scroll {
+                div.scroll tabindex="0" role="region" aria-label="Tracks" {
                     table.stack {
                         thead { tr { th { "Track" } th { "Parties" } th { "Works from" } th { "Description" } } }
                         tbody {
@@ -459,13 +463,13 @@ pub fn timeline(report: &Report) -> Markup {
                 }
             }
             @if let Some(svg) = diagram::timeline(report) {
-                figure.scroll {
+                figure.scroll tabindex="0" {
                     (svg)
                     figcaption { "Dated meetings by track; the numbers refer to the table below. Filled: held; hollow: planned; crossed: cancelled." }
                 }
             }
             @if !report.timeline.is_empty() {
-                div.scroll {
+                div.scroll tabindex="0" role="region" aria-label="Meetings" {
                     table.stack {
                         thead { tr { th.num { "#" } th { "Date" } th { "Meeting" } th { "Track" } th { "Status" } th { "Outcome" } } }
                         tbody {
@@ -532,7 +536,7 @@ pub fn drafts(report: &Report) -> Markup {
             @if report.drafts.is_empty() {
                 p.muted { "No drafts are recorded." }
             } @else {
-                figure.scroll {
+                figure.scroll tabindex="0" {
                     (diagram::lineage(report))
                     figcaption {
                         "Each box is a draft, coloured by status; an arrow runs from a draft to the one that revises it, "
@@ -597,23 +601,39 @@ fn value_color(value: f64) -> String {
     format!("#{:02x}{:02x}{:02x}", mix(0), mix(1), mix(2))
 }
 
+/// The text colour that reads best on a `#rrggbb` background: white or black, whichever
+/// contrasts more (WCAG's relative luminance). One of the two always reaches 4.5:1.
+fn ink_on(background: &str) -> &'static str {
+    let channel = |idx: usize| {
+        let value = background
+            .get(1 + 2 * idx..3 + 2 * idx)
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+            .map_or(0.0, |value| f64::from(value) / 255.0);
+        if value <= 0.04045 { value / 12.92 } else { ((value + 0.055) / 1.055).powf(2.4) }
+    };
+    let luminance = 0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2);
+    // Contrast with white, (1.05) / (L + 0.05), against contrast with black, (L + 0.05) / 0.05.
+    if 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 { "#fff" } else { "#000" }
+}
+
 /// The background, text colour and label of a stance.
 fn stance_style(stance: &serde_json::Value) -> (String, &'static str, String) {
-    let level = |background: &str, ink: &'static str, label: &str| {
-        (background.to_owned(), ink, label.to_owned())
+    let level = |background: &str, label: &str| {
+        (background.to_owned(), ink_on(background), label.to_owned())
     };
     match stance.as_str() {
-        Some("red-line") => level("#67000d", "#fff", "red line"),
-        Some("strong-objection") => level("#d73027", "#fff", "strong objection"),
-        Some("objection") => level("#fc8d59", "#1d2330", "objection"),
-        Some("workable") => level("#fee08b", "#1d2330", "workable"),
-        Some("acceptable") => level("#91cf60", "#1d2330", "acceptable"),
-        Some("preferred") => level("#1a9850", "#fff", "preferred"),
-        Some(other) => level("#e4e7ec", "#1d2330", other),
+        Some("red-line") => level("#67000d", "red line"),
+        Some("strong-objection") => level("#d73027", "strong objection"),
+        Some("objection") => level("#fc8d59", "objection"),
+        Some("workable") => level("#fee08b", "workable"),
+        Some("acceptable") => level("#91cf60", "acceptable"),
+        Some("preferred") => level("#1a9850", "preferred"),
+        Some(other) => level("#e4e7ec", other),
         None => {
             let value = stance.as_f64().unwrap_or(0.0);
-            let ink = if !(0.15..=0.85).contains(&value) { "#fff" } else { "#1d2330" };
-            (value_color(value), ink, format!("{value:.2}"))
+            let background = value_color(value);
+            let ink = ink_on(&background);
+            (background, ink, format!("{value:.2}"))
         }
     }
 }
@@ -697,7 +717,7 @@ pub fn stance_matrix(report: &Report) -> Markup {
             @if columns.is_empty() {
                 p.muted { "No positions are recorded." }
             } @else {
-                div.scroll {
+                div.scroll tabindex="0" role="region" aria-label="Stances: party × issue" {
                     table.heat {
                         thead {
                             tr {
@@ -781,7 +801,7 @@ pub fn blocking(report: &Report) -> Markup {
                 p.muted { "None: no consenting party's red lines exclude every option another can accept." }
             } @else {
                 p.small.muted { "An issue blocks when one consenting party's red lines exclude every option another can accept." }
-                div.scroll {
+                div.scroll tabindex="0" role="region" aria-label="Blocking issues" {
                     table {
                         thead { tr { th { "Issue" } th { "Red lines of" } th { "Leave nothing acceptable to" } th { "Options excluded" } } }
                         tbody {
@@ -900,7 +920,7 @@ pub fn assumptions(report: &Report) -> Markup {
         @if report.assumptions.is_empty() {
             p.muted { "None: every figure in the record has a source." }
         } @else {
-            div.scroll {
+            div.scroll tabindex="0" role="region" aria-label="Assumptions and readings" {
                 table {
                     thead { tr { th { "Where" } th { "Basis" } th { "What is assumed or read" } th { "Reads" } } }
                     tbody {

@@ -1,6 +1,8 @@
 //! Reports on a scenario. [`schema::Report`] is the serializable report that `parley analyze
 //! --json` prints (documented in docs/json-output.md); [`terminal::render`] turns it into the
 //! text a mediator reads first, and [`html::render`] into one self-contained page with plots.
+//! [`tournament::TournamentReport`] holds a tournament's runs, written as a tidy CSV table by
+//! [`tournament::csv`] and as a page by [`html::tournament::render`].
 //!
 //! [`simulation`] holds the reports of `parley simulate --json` and of a tournament's
 //! `results.json`. [`json_schemas`] gives the JSON Schema of each JSON output, generated from
@@ -15,6 +17,7 @@ pub mod html;
 pub mod schema;
 pub mod simulation;
 pub mod terminal;
+pub mod tournament;
 
 /// The JSON Schema of each JSON output, by file name under docs/schema/: the report of
 /// `parley analyze --json` (and of the server's record and analysis), the simulation of

@@ -98,6 +98,56 @@ fn a_tournament_writes_its_csv_json_and_html() {
     let csv = std::fs::read_to_string(out.join("results.csv")).unwrap();
     // Two seeds of four ordered strategy pairs, plus the header.
     assert_eq!(csv.lines().count(), 1 + 2 * 4, "{csv}");
+    // Tidy: one column per party's strategy and utility and per issue's agreed option.
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    assert_eq!(
+        header,
+        [
+            "scenario",
+            "protocol",
+            "mediator",
+            "profile",
+            "seed",
+            "agreement",
+            "rounds",
+            "strategy_russia",
+            "strategy_ukraine",
+            "strategy_europe",
+            "utility_russia",
+            "utility_ukraine",
+            "utility_europe",
+            "option_donbas",
+            "option_nato",
+            "option_security-guarantees",
+            "option_financing",
+            "option_europe-seat",
+            "option_borders",
+            "distance_to_nash",
+            "distance_to_frontier",
+            "offer_evaluations",
+            "elapsed_seconds",
+        ]
+    );
+    let mut reader = csv::Reader::from_path(out.join("results.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 8);
+    for row in &rows {
+        assert_eq!(row.len(), header.len(), "{row:?}");
+        assert_eq!(&row[1], "alternating-offers");
+        assert!(["true", "false"].contains(&&row[5]), "{row:?}");
+        for utility in (10..13).map(|idx| &row[idx]) {
+            let utility: f64 = utility.parse().unwrap();
+            assert!((0.0..=1.0).contains(&utility), "{row:?}");
+        }
+        // The agreed options are named only where the run agreed.
+        let agreed = &row[5] == "true";
+        assert!(row.iter().skip(13).take(6).all(|option| option.is_empty() != agreed), "{row:?}");
+    }
+    let first = &rows[0];
+    assert_eq!((&first[3], &first[4]), ("alternating-offers boulware", "0"));
+    assert_eq!((&first[7], &first[8], &first[9]), ("boulware", "boulware", "boulware"));
+    let mixed = &rows[2];
+    assert_eq!((&mixed[7], &mixed[8], &mixed[9]), ("boulware", "conceder", "conceder"));
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
     assert_eq!(json["format"], "parley-tournament/2");
@@ -107,7 +157,13 @@ fn a_tournament_writes_its_csv_json_and_html() {
         assert_eq!(utilities.keys().collect::<Vec<_>>(), ["russia", "ukraine", "europe"]);
     }
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    assert!(html.contains("Agreement rate per strategy") && html.contains("<svg"));
+    // The page is drawn like the analysis report: its style sheet and a plotters figure.
+    assert!(html.contains(parley_report::html::STYLE), "the report's style sheet");
+    assert!(
+        html.contains("Agreement rate") && html.contains("<svg class=\"fig boxplot\""),
+        "{html}"
+    );
+    assert!(html.contains("talks-2025"), "{html}");
 }
 
 #[test]

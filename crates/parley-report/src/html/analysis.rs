@@ -78,7 +78,7 @@ pub fn relaxations(report: &Report, analysis: &AnalysisReport) -> Markup {
                 p.small.muted {
                     "Each reading the analyst inferred from a sentence of a source, read one step weaker (a red line as a strong objection, a preference as acceptable, an importance one level lower, a consent as not needed), one at a time and then all at once, on the point estimates."
                 }
-                div.scroll {
+                div.scroll tabindex="0" role="region" aria-label="Inferred readings relaxed" {
                     table {
                         thead { tr { th { "Relaxed" } th { "Agreement zone" } th { "Nash package" } } }
                         tbody {
@@ -200,7 +200,7 @@ pub fn zone(report: &Report, analysis: &AnalysisReport) -> Markup {
             @for note in &analysis.notes {
                 p.small.muted { "Note: " (note) "." }
             }
-            div.scroll {
+            div.scroll tabindex="0" role="region" aria-label="Disagreement values" {
                 table {
                     thead { tr { th { "Party" } th.num { "Disagreement value" } th.num { "Best possible" } th { "Reservation" } } }
                     tbody {
@@ -321,7 +321,7 @@ pub fn packages(report: &Report, analysis: &AnalysisReport) -> Markup {
             @if analysis.agreement_zone.exists == Some(false) {
                 p { strong { "No packages: there is no agreement zone." } " See " a href="#no-deal" { "what blocks a deal" } "." }
             } @else {
-                div.scroll {
+                div.scroll tabindex="0" role="region" aria-label="Packages" {
                     table {
                         thead {
                             tr {
@@ -647,7 +647,7 @@ pub fn evaluations(report: &Report, analysis: &AnalysisReport) -> Markup {
                             (evaluation.contradictions.iter().map(|id| issue_title(report, id)).collect::<Vec<_>>().join(", "))
                         }
                     }
-                    div.scroll {
+                    div.scroll tabindex="0" role="region" aria-label=(format!("Evaluation of {title} by party")) {
                         table.eval {
                             thead { tr { th { "Party" } th.rangecell { "Utility over the completions" } th { "Objects to (points)" } } }
                             tbody {
@@ -751,7 +751,7 @@ pub fn utility_model(report: &Report, analysis: &AnalysisReport) -> Markup {
     html! {
         h3 { "The utility model" }
         p.small.muted { (capitalised(model.method)) ". A party's utility of an outcome is the sum over issues of weight × value of the chosen option." }
-        div.scroll {
+        div.scroll tabindex="0" role="region" aria-label="The utility model" {
             table {
                 thead {
                     tr {
@@ -786,7 +786,7 @@ pub fn utility_model(report: &Report, analysis: &AnalysisReport) -> Markup {
                     @if numbers.exact { " " span.badge { "all figures exact" } }
                     @if let Some(reservation) = numbers.reservation { " " span.small.muted { "reservation " (format!("{reservation:.2}")) } }
                 }
-                div.scroll {
+                div.scroll tabindex="0" role="region" aria-label=(format!("Option values of {}", party_name(report, party))) {
                     table {
                         thead { tr { th { "Issue" } th { "Option values (point estimate, interval)" } th { "Red lines" } } }
                         tbody {

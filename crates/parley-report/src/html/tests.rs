@@ -361,3 +361,54 @@ fn thousands_of_tied_packages_show_ten_and_say_how_many_more() {
     assert!(page.contains("Nash: 2340 more tied outcomes"));
     assert!(page.matches("<title>Nash: ").count() <= 10 * frontier_panels(&page).len());
 }
+
+/// WCAG's contrast ratio of two colours written `#rgb` or `#rrggbb`.
+fn contrast(first: &str, second: &str) -> f64 {
+    let luminance = |color: &str| {
+        let hex = color.trim_start_matches('#');
+        let channels: Vec<f64> = if hex.len() == 3 {
+            hex.chars().map(|digit| f64::from(digit.to_digit(16).unwrap() * 17) / 255.0).collect()
+        } else {
+            (0..3)
+                .map(|idx| f64::from(u8::from_str_radix(&hex[2 * idx..2 * idx + 2], 16).unwrap()))
+                .map(|value| value / 255.0)
+                .collect()
+        };
+        let linear: Vec<f64> =
+            channels
+                .iter()
+                .map(|&value| {
+                    if value <= 0.04045 {
+                        value / 12.92
+                    } else {
+                        ((value + 0.055) / 1.055).powf(2.4)
+                    }
+                })
+                .collect();
+        0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    };
+    let (first, second) = (luminance(first), luminance(second));
+    (first.max(second) + 0.05) / (first.min(second) + 0.05)
+}
+
+#[test]
+fn every_stance_label_reads_at_a_contrast_of_at_least_4_5() {
+    let levels = [
+        "red-line",
+        "strong-objection",
+        "objection",
+        "workable",
+        "acceptable",
+        "preferred",
+        "other",
+    ];
+    let stances = levels
+        .into_iter()
+        .map(serde_json::Value::from)
+        .chain((0..=100).map(|step| serde_json::Value::from(f64::from(step) / 100.0)));
+    for stance in stances {
+        let (background, ink, label) = super::stance_style(&stance);
+        let ratio = contrast(&background, ink);
+        assert!(ratio >= 4.5, "{label}: {ink} on {background} has a contrast of {ratio:.2}");
+    }
+}

@@ -32,7 +32,7 @@ pub(super) fn render(page: &Page<'_>, sent: Option<&Sent>) -> Markup {
                 @if report.claims.is_empty() {
                     p.muted { "None." }
                 } @else {
-                    div.scroll {
+                    div.scroll tabindex="0" role="region" aria-label="Claims" {
                         table.stack {
                             thead { tr { th { "Claimant" } th { "Claim" } th { "Status" } th { "When, where" } th { "Disputes" } } }
                             tbody {

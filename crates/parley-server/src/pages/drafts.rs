@@ -65,7 +65,7 @@ pub(super) fn render(page: &Page<'_>, sent: Option<&Sent>) -> Markup {
                 @if report.drafts.is_empty() {
                     p.muted { "No drafts are recorded." }
                 } @else {
-                    figure.scroll {
+                    figure.scroll tabindex="0" {
                         (sections::lineage(report))
                         figcaption { "Each box is a draft, coloured by status; an arrow runs from a draft to the one that revises it, labelled with what became of the parent's points." }
                     }
@@ -74,7 +74,7 @@ pub(super) fn render(page: &Page<'_>, sent: Option<&Sent>) -> Markup {
             section #draft-list {
                 h2 { "Drafts (" (report.drafts.len()) ")" }
                 @if !report.drafts.is_empty() {
-                    div.scroll {
+                    div.scroll tabindex="0" role="region" aria-label="Drafts" {
                         table.stack {
                             thead { tr { th { "Draft" } th { "Status" } th { "Date" } th { "Author" } th.num { "Points" } th { "Revises" } } }
                             tbody {
@@ -245,7 +245,7 @@ fn draft(page: &Page<'_>, id: &str) -> Result<Response, PageError> {
                 @if draft.points.is_empty() {
                     p.muted { "The record describes none of this draft's points." }
                 } @else {
-                    div.scroll {
+                    div.scroll tabindex="0" role="region" aria-label="Points described" {
                         table {
                             thead { tr { th.num { "#" } th { "Text" } th { "Issue" } th { "Settles on" } } }
                             tbody {
@@ -421,7 +421,7 @@ fn diff_section(page: &Page<'_>, from: &str, to: &str, diff: &DraftDiff) -> Mark
             @if diff.fields.is_empty() {
                 p.muted { "No field other than the points differs." }
             } @else {
-                div.scroll {
+                div.scroll tabindex="0" role="region" aria-label="Fields that differ" {
                     table.diff {
                         thead { tr { th { "Field" } th { (title_of(page, from)) } th { (title_of(page, to)) } } }
                         tbody {
@@ -449,9 +449,9 @@ fn diff_section(page: &Page<'_>, from: &str, to: &str, diff: &DraftDiff) -> Mark
             @if diff.points.is_empty() {
                 p.muted { "Neither draft describes its points." }
             } @else {
-                div.scroll {
+                div.scroll tabindex="0" role="region" aria-label="Points compared" {
                     table.diff {
-                        thead { tr { th { "" } th { (title_of(page, from)) } th { (title_of(page, to)) } } }
+                        thead { tr { th { "Change" } th { (title_of(page, from)) } th { (title_of(page, to)) } } }
                         tbody {
                             @for pair in &diff.points {
                                 tr class={ "pair-" (pair.status) } {

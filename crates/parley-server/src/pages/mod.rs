@@ -339,14 +339,15 @@ pub(crate) fn layout(page: &Page<'_>, current: Nav, title: &str, content: Markup
                         }
                     }
                 }
-                @if let Some(as_of) = page.as_of {
-                    div.asof role="note" {
-                        "You are looking at the record as it stood at " strong { (as_of) } ". "
-                        "It does not change, and nothing can be recorded here. "
-                        a href=(current.path()) { "See the record now" }
-                    }
-                }
                 main {
+                    // Inside the main landmark, so that assistive technology reaches it with the page.
+                    @if let Some(as_of) = page.as_of {
+                        div.asof role="note" {
+                            "You are looking at the record as it stood at " strong { (as_of) } ". "
+                            "It does not change, and nothing can be recorded here. "
+                            a href=(current.path()) { "See the record now" }
+                        }
+                    }
                     @if let Some(notice) = page.notice { p.notice role="status" { (notice) } }
                     (content)
                 }
@@ -511,7 +512,7 @@ tr.pair-unknown td.from { background:#f4f1fa; }
   form.record { grid-template-columns: 1fr; }
   form.record .span2 { grid-column: auto; }
   fieldset .grid { grid-template-columns: 1fr; }
-  .asof { margin: 8px 8px 0; }
+  .asof { margin: 8px 0 0; }
   table.diff td.side { width: auto; min-width: 9em; }
   #live-notice { right: 8px; bottom: 8px; }
 }

@@ -49,7 +49,7 @@ fn render(page: &Page<'_>) -> Markup {
             (sections::parties(report))
             section #issues {
                 h2 { "Issues (" (report.issues.len()) ")" }
-                div.scroll {
+                div.scroll tabindex="0" role="region" aria-label="Issues" {
                     table {
                         thead { tr { th { "Issue" } th { "Category" } th { "Options" } } }
                         tbody {

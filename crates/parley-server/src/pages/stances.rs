@@ -64,7 +64,7 @@ fn positions(page: &Page<'_>) -> Markup {
             @if positions.is_empty() {
                 p.muted { "None." }
             } @else {
-                div.scroll {
+                div.scroll tabindex="0" role="region" aria-label="Positions" {
                     table.positions {
                         thead { tr { th { "Party" } th { "Issue" } th { "Date" } th { "Importance" } th { "Stances" } th { "Note" } } }
                         tbody {

@@ -1,9 +1,12 @@
 //! The pages in a real browser (chromium through chromedriver, driven with fantoccini): three
 //! users sign in through the sign-in form; Ukraine's delegate records a private position
 //! through the form on /stances; the mediator's open page shows it without a reload, and
-//! Russia's delegate's page never does. Skips, saying so, when chromedriver or chromium is
-//! missing. With `PARLEY_SCREENSHOTS=DIR`, it also saves a PNG of every page at desktop
-//! (1280x900) and phone (390x844) width.
+//! Russia's delegate's page never does. Then axe-core checks every page, as the mediator and as
+//! a delegate sees it, and the HTML reports (the built-in scenario's, GENIUS scenarios' and a
+//! tournament's), at desktop and phone width: none may have a violation. Skips, saying so,
+//! when chromedriver or chromium is missing, and the accessibility checks when axe-core is
+//! (the prerequisites test names what is missing). With `PARLEY_SCREENSHOTS=DIR`, it also
+//! saves a PNG of every page and report at desktop (1280x900) and phone (390x844) width.
 #![cfg(unix)]
 
 use std::future::Future;
@@ -232,13 +235,13 @@ async fn a_private_position_reaches_the_mediator_live_and_never_russia() {
     let clients = [browsers.mediator.clone(), browsers.ukraine.clone(), browsers.russia.clone()];
     // The scenario runs as its own task so that, should it fail, the sessions still close.
     let run = tokio::spawn(scenario(server, base, browsers));
-    let outcome = tokio::time::timeout(Duration::from_secs(300), run).await;
+    let outcome = tokio::time::timeout(Duration::from_secs(900), run).await;
     for client in clients {
         let _ = client.close().await;
     }
     drop(driver);
     match outcome {
-        Err(_) => panic!("the browser test took more than 5 minutes"),
+        Err(_) => panic!("the browser test took more than 15 minutes"),
         Ok(Err(error)) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
         Ok(Err(error)) => panic!("{error}"),
         Ok(Ok(())) => {}
@@ -333,58 +336,347 @@ async fn scenario(server: Arc<TestServer>, base: String, browsers: Browsers) {
     });
     assert!(kept, "the record holds the private position");
 
+    let report_dir = tempfile::tempdir().unwrap();
+    let reports = write_reports(report_dir.path());
+    match std::fs::read_to_string(crate::prerequisites::support::axe_js()) {
+        Ok(axe) => accessibility(&server, &base, &browsers, &axe, &reports).await,
+        Err(_) => {
+            #[allow(clippy::print_stderr, reason = "a skipped check says why")]
+            {
+                eprintln!("skipping the accessibility checks: axe-core is not found");
+            }
+        }
+    }
+
     if let Some(dir) = std::env::var_os("PARLEY_SCREENSHOTS") {
-        screenshots(&base, &browsers, Path::new(&dir)).await;
+        screenshots(&base, &browsers, Path::new(&dir), &reports).await;
     }
 }
 
-/// A PNG of every page at desktop and phone width.
-async fn screenshots(base: &str, browsers: &Browsers, dir: &Path) {
-    std::fs::create_dir_all(dir).unwrap();
-    let pages = [
-        ("overview", "/"),
-        ("timeline", "/timeline"),
-        ("drafts", "/drafts"),
-        ("draft", "/drafts/florida-20"),
-        ("diff", "/drafts/diff?from=us-plan-early&to=florida-20"),
-        ("stances", "/stances"),
-        ("analysis", "/analysis"),
-        ("claims", "/claims"),
-        ("past", "/stances?as_of=2100-01-01"),
-    ];
-    for (name, path) in pages {
-        browsers.mediator.goto(&format!("{base}{path}")).await.unwrap();
-        screenshot(&browsers.mediator, dir, &format!("mediator-{name}")).await;
+/// The server's pages, by name and path.
+const PAGES: [(&str, &str); 9] = [
+    ("overview", "/"),
+    ("timeline", "/timeline"),
+    ("drafts", "/drafts"),
+    ("draft", "/drafts/florida-20"),
+    ("diff", "/drafts/diff?from=us-plan-early&to=florida-20"),
+    ("stances", "/stances"),
+    ("analysis", "/analysis"),
+    ("claims", "/claims"),
+    ("past", "/stances?as_of=2100-01-01"),
+];
+
+/// The HTML reports, as `parley analyze --html` and `parley tournament` write them, by name and
+/// file: the built-in scenario's, those of GENIUS scenarios of ../shared where it is there, and a
+/// tournament's.
+fn write_reports(dir: &Path) -> Vec<(String, PathBuf)> {
+    use parley_analysis::{AnalysisOptions, analyze};
+    use parley_engine::control::{Control, build_thread_pool};
+
+    let pool = build_thread_pool(1).unwrap();
+    let options = AnalysisOptions { robustness_samples: 50, ..AnalysisOptions::default() };
+    let report_of = |scenario: &parley_model::validate::ValidScenario,
+                     warnings: &[parley_model::diagnostic::Diagnostic],
+                     file: &str| {
+        let analysis = analyze(scenario, &options, &pool, &Control::none()).unwrap();
+        parley_report::html::render(&parley_report::schema::build(
+            scenario,
+            warnings,
+            file,
+            Some((&analysis, 3)),
+        ))
+    };
+    let mut pages: Vec<(String, String)> = Vec::new();
+    let builtin =
+        parley_model::scenario_file::read_scenario(parley_model::builtin::TALKS_2025_TOML);
+    let scenario = builtin.scenario.expect("the built-in scenario is valid");
+    pages.push((
+        "report-builtin".to_owned(),
+        report_of(&scenario, &builtin.diagnostics, "talks-2025.toml"),
+    ));
+    let genius = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/scenarios/genius");
+    for (name, folder) in
+        [("report-politics", "y2015/group2-politics"), ("report-travel", "y2010/Travel")]
+    {
+        let folder = genius.join(folder);
+        let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+        let mut paths: Vec<PathBuf> = entries.map(|entry| entry.unwrap().path()).collect();
+        paths.sort();
+        let texts: Vec<(String, String)> = paths
+            .iter()
+            .filter_map(|path| {
+                let name = path.display().to_string();
+                let bytes = std::fs::read(path).ok()?;
+                let (text, _) = parley_genius::decode_genius_file(&name, &bytes).ok()?;
+                Some((name, text.into_owned()))
+            })
+            .collect();
+        let read = parley_genius::read_folder(&texts, None).unwrap().scenario(None).unwrap();
+        let model = parley_genius::to_model(&read, name).unwrap();
+        let (scenario, warnings) =
+            parley_model::validate::ValidScenario::new(model).unwrap_or_else(|_| panic!("{name}"));
+        pages.push((
+            name.to_owned(),
+            report_of(&scenario, &warnings, &folder.display().to_string()),
+        ));
     }
-    browsers.ukraine.goto(&format!("{base}/stances")).await.unwrap();
-    screenshot(&browsers.ukraine, dir, "ukraine-stances").await;
-    // A form sent back with its problem at the field.
-    let form = browsers.ukraine.find(Locator::Css("form[action='/forms/position']")).await.unwrap();
+    pages.push((
+        "report-tournament".to_owned(),
+        parley_report::html::tournament::render(&tournament()),
+    ));
+    pages
+        .into_iter()
+        .map(|(name, html)| {
+            let path = dir.join(format!("{name}.html"));
+            std::fs::write(&path, html).unwrap();
+            (name, path)
+        })
+        .collect()
+}
+
+/// A tournament of two scenarios, three strategies and two protocols, as the CLI reports it.
+fn tournament() -> parley_report::tournament::TournamentReport {
+    use parley_report::tournament::{
+        TournamentAggregate, TournamentReport, TournamentRun, TournamentScenario,
+    };
+    let strategies = ["boulware", "linear", "conceder"];
+    let protocols = ["alternating-offers", "single-text-veto"];
+    let scenarios = vec![
+        TournamentScenario {
+            file: "scenarios/talks-2025.toml".to_owned(),
+            id: "talks-2025".to_owned(),
+            parties: vec!["russia".to_owned(), "ukraine".to_owned(), "europe".to_owned()],
+            issues: vec!["donbas".to_owned(), "nato".to_owned()],
+        },
+        TournamentScenario {
+            file: "<b>hostile</b> & \"quoted\".toml".to_owned(),
+            id: "hostile".to_owned(),
+            parties: vec!["buyer".to_owned(), "seller".to_owned()],
+            issues: vec!["price".to_owned()],
+        },
+    ];
+    let mut runs = Vec::new();
+    for (scenario_idx, scenario) in scenarios.iter().enumerate() {
+        for protocol in protocols {
+            for first in strategies {
+                for other in strategies {
+                    for seed in 0..3_u32 {
+                        let agreed = (seed + scenario_idx as u32).is_multiple_of(2);
+                        let n_parties = scenario.parties.len();
+                        runs.push(TournamentRun {
+                            scenario_idx,
+                            protocol: protocol.to_owned(),
+                            mediator: (protocol != "alternating-offers")
+                                .then(|| "hill-climbing".to_owned()),
+                            profile: format!("{protocol} {first},{other}"),
+                            strategies: (0..n_parties)
+                                .map(|idx| if idx == 0 { first } else { other }.to_owned())
+                                .collect(),
+                            seed: u64::from(seed),
+                            agreement: agreed
+                                .then(|| scenario.issues.iter().map(|_| "x".to_owned()).collect()),
+                            rounds: 10 + seed as usize,
+                            utilities: (0..n_parties)
+                                .map(|idx| f64::from((seed + idx as u32 * 3) % 10) / 10.0)
+                                .collect(),
+                            distance_to_nash: agreed.then_some(0.1),
+                            distance_to_frontier: Some(0.0),
+                            offer_evaluations: 100,
+                            elapsed_seconds: Some(0.002),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    let aggregate = |name: String, rate: f64| TournamentAggregate {
+        name,
+        runs: 36,
+        agreement_rate: rate,
+        mean_utility: 0.45,
+        mean_distance_to_nash: Some(0.12),
+        negotiations_per_second: Some(480.0),
+    };
+    TournamentReport {
+        scenarios,
+        seeds: 3,
+        deadline_rounds: 100,
+        elapsed_seconds: 0.4,
+        threads: 2,
+        runs,
+        by_strategy: strategies
+            .iter()
+            .enumerate()
+            .map(|(idx, name)| aggregate((*name).to_owned(), 0.3 + 0.2 * idx as f64))
+            .collect(),
+        by_profile: protocols
+            .iter()
+            .flat_map(|protocol| {
+                strategies.iter().flat_map(move |first| {
+                    strategies.map(|other| format!("{protocol} {first},{other}"))
+                })
+            })
+            .enumerate()
+            .map(|(idx, name)| aggregate(name, (idx % 5) as f64 / 4.0))
+            .collect(),
+    }
+}
+
+/// One axe-core violation: the rule, its impact, and the elements it found.
+#[derive(serde::Deserialize, Debug)]
+struct Violation {
+    id: String,
+    impact: Option<String>,
+    help: String,
+    nodes: Vec<ViolationNode>,
+}
+
+#[derive(serde::Deserialize, Debug)]
+struct ViolationNode {
+    target: String,
+    summary: Option<String>,
+}
+
+/// Runs axe-core on the page the browser shows, injected through WebDriver (which the pages'
+/// Content-Security-Policy does not apply to), at desktop and at phone width.
+async fn audit(client: &Client, axe: &str, name: &str) -> Vec<(String, Vec<Violation>)> {
+    eventually(&format!("{name} to load"), || async {
+        script(client, "return document.readyState", vec![]).await == json!("complete")
+    })
+    .await;
+    if script(client, "return typeof window.axe", vec![]).await != json!("object") {
+        client.execute(&format!("{axe}\n;return true"), vec![]).await.unwrap();
+    }
+    let mut found = Vec::new();
+    for (width, height) in [(1280, 900), (390, 844)] {
+        set_viewport(client, width, height).await;
+        let run = r"
+            const done = arguments[arguments.length - 1];
+            axe.run(document, { resultTypes: ['violations'] }).then(
+                (result) => done(result.violations.map((violation) => ({
+                    id: violation.id,
+                    impact: violation.impact,
+                    help: violation.help,
+                    nodes: violation.nodes.map((node) => ({
+                        target: node.target.join(' '),
+                        summary: node.failureSummary,
+                    })),
+                }))),
+                (error) => done(String(error)),
+            );";
+        let answer = client.execute_async(run, vec![]).await.unwrap();
+        let violations: Vec<Violation> = serde_json::from_value(answer.clone())
+            .unwrap_or_else(|_| panic!("axe-core on {name}: {answer}"));
+        found.push((format!("{name} at {width} px"), violations));
+    }
+    set_viewport(client, 1280, 900).await;
+    found
+}
+
+/// axe-core on every page, as the mediator and as a delegate sees it, on a form sent back with
+/// its problem, on the sign-in page, and on the HTML reports: none may have a violation.
+async fn accessibility(
+    server: &TestServer,
+    base: &str,
+    browsers: &Browsers,
+    axe: &str,
+    reports: &[(String, PathBuf)],
+) {
+    let Browsers { mediator, ukraine, russia } = browsers;
+    let mut found = Vec::new();
+    for (role, client) in [("mediator", mediator), ("delegate", ukraine)] {
+        for (name, path) in PAGES {
+            client.goto(&format!("{base}{path}")).await.unwrap();
+            found.extend(audit(client, axe, &format!("{role} {name}")).await);
+        }
+    }
+    refuse_a_form(ukraine, base).await;
+    found.extend(audit(ukraine, axe, "delegate stances, a form sent back").await);
+    russia.goto(&format!("{base}/claims")).await.unwrap();
+    sign_out(russia).await;
+    found.extend(audit(russia, axe, "sign-in").await);
+    sign_in(russia, base, &server.russia, "/stances").await;
+    for (name, file) in reports {
+        mediator.goto(&format!("file://{}", file.display())).await.unwrap();
+        found.extend(audit(mediator, axe, name).await);
+    }
+    let mut summary = String::new();
+    for (page, violations) in &found {
+        let n_nodes: usize = violations.iter().map(|violation| violation.nodes.len()).sum();
+        summary.push_str(&format!(
+            "{page}: {} violation(s) on {n_nodes} element(s)\n",
+            violations.len()
+        ));
+        for violation in violations {
+            summary.push_str(&format!(
+                "  {} ({}): {}\n",
+                violation.id,
+                violation.impact.as_deref().unwrap_or("-"),
+                violation.help
+            ));
+            for node in violation.nodes.iter().take(3) {
+                summary.push_str(&format!(
+                    "    {}: {}\n",
+                    node.target,
+                    node.summary.as_deref().unwrap_or("").replace('\n', " ")
+                ));
+            }
+        }
+    }
+    if let Some(path) = std::env::var_os("PARLEY_AXE_SUMMARY") {
+        std::fs::write(path, &summary).unwrap();
+    }
+    assert!(
+        found.iter().all(|(_, violations)| violations.is_empty()),
+        "axe-core found violations:\n{summary}"
+    );
+}
+
+/// Sends the delegate's position form back with a date after the record's.
+async fn refuse_a_form(client: &Client, base: &str) {
+    client.goto(&format!("{base}/stances")).await.unwrap();
+    let form = client.find(Locator::Css("form[action='/forms/position']")).await.unwrap();
     let date = form.find(Locator::Css("input[name=date]")).await.unwrap();
-    browsers
-        .ukraine
+    client
         .execute("arguments[0].value = '2031-01-01'", vec![serde_json::to_value(&date).unwrap()])
         .await
         .unwrap();
     form.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
     eventually("the form sent back", || async {
-        shown(&browsers.ukraine).await.contains("The record was not changed")
+        shown(client).await.contains("The record was not changed")
     })
     .await;
-    screenshot(&browsers.ukraine, dir, "ukraine-stances-refused").await;
-    browsers.russia.goto(&format!("{base}/claims")).await.unwrap();
-    screenshot(&browsers.russia, dir, "russia-claims").await;
-    browsers
-        .russia
+}
+
+async fn sign_out(client: &Client) {
+    client
         .find(Locator::Css("form[action='/sign-out'] button"))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
-    eventually("the sign-in page", || async {
-        path(&browsers.russia).await.starts_with("/sign-in")
-    })
-    .await;
+    eventually("the sign-in page", || async { path(client).await.starts_with("/sign-in") }).await;
+}
+
+/// A PNG of every page and report at desktop and phone width.
+async fn screenshots(base: &str, browsers: &Browsers, dir: &Path, reports: &[(String, PathBuf)]) {
+    std::fs::create_dir_all(dir).unwrap();
+    for (name, path) in PAGES {
+        browsers.mediator.goto(&format!("{base}{path}")).await.unwrap();
+        screenshot(&browsers.mediator, dir, &format!("mediator-{name}")).await;
+    }
+    browsers.ukraine.goto(&format!("{base}/stances")).await.unwrap();
+    screenshot(&browsers.ukraine, dir, "ukraine-stances").await;
+    // A form sent back with its problem at the field.
+    refuse_a_form(&browsers.ukraine, base).await;
+    screenshot(&browsers.ukraine, dir, "ukraine-stances-refused").await;
+    browsers.russia.goto(&format!("{base}/claims")).await.unwrap();
+    screenshot(&browsers.russia, dir, "russia-claims").await;
+    sign_out(&browsers.russia).await;
     screenshot(&browsers.russia, dir, "sign-in").await;
+    for (name, file) in reports {
+        browsers.mediator.goto(&format!("file://{}", file.display())).await.unwrap();
+        screenshot(&browsers.mediator, dir, name).await;
+    }
 }

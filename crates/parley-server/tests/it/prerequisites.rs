@@ -1,11 +1,12 @@
-//! What this crate's tests skip on a machine without PostgreSQL or Chromium: one line in the test run's
-//! output, so that a skipped test is not taken for a passed one.
+//! What this crate's tests skip on a machine without PostgreSQL, Chromium, axe-core or
+//! ../shared: one line in the test run's output, so that a skipped test is not taken for a
+//! passed one.
 #![allow(clippy::disallowed_methods, reason = "the test looks at the machine it runs on")]
 
 #[path = "../../../../test-support/prerequisites.rs"]
-mod support;
+pub(crate) mod support;
 
-use support::{postgres, report};
+use support::{axe, postgres, report, shared};
 
 #[test]
 fn what_is_skipped_is_said() {
@@ -17,7 +18,14 @@ fn what_is_skipped_is_said() {
             "no chromedriver or chromium on PATH, nor in CHROMEDRIVER and CHROME".to_owned(),
         )),
     };
-    let missing: Vec<_> =
-        [postgres("the server tests' PostgreSQL runs"), browser].into_iter().flatten().collect();
+    let missing: Vec<_> = [
+        postgres("the server tests' PostgreSQL runs"),
+        browser,
+        axe("the browser test's accessibility checks"),
+        shared("genius", "the browser test's checks of GENIUS scenarios' reports"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     report("parley-server", &missing);
 }

@@ -71,8 +71,8 @@ pub struct TournamentArgs {
     pub threads: Option<usize>,
 }
 
-/// Runs `parley simulate`.
-pub(crate) fn simulate(args: &SimulateArgs, loaded: &LoadedScenario) -> Result<ExitCode> {
+/// The transcript and summary of one simulation, as `parley simulate --json` prints them.
+pub(crate) fn simulation_json(args: &SimulateArgs, loaded: &LoadedScenario) -> Result<Value> {
     let scenario = SimScenario::from_scenario(&loaded.scenario)
         .with_context(|| format!("cannot simulate '{}'", loaded.file_name))?;
     let protocol = Protocol::parse(&args.protocol)?;
@@ -108,42 +108,80 @@ pub(crate) fn simulate(args: &SimulateArgs, loaded: &LoadedScenario) -> Result<E
     };
     let strategies: Vec<String> =
         (0..names.len()).map(|party_idx| profile.strategy_of(party_idx).name()).collect();
-    if args.json {
-        let events: Vec<Value> = transcript
-            .events
-            .iter()
-            .map(|event| {
-                json!({
-                    "round": event.round,
-                    "time": event.time,
-                    "speaker": speaker_name(event.speaker),
-                    "action": event.action.name(),
-                    "outcome": event.outcome,
-                    "options": outcome_ids(&event.outcome),
-                    "utilities": event.utilities,
-                })
+    let events: Vec<Value> = transcript
+        .events
+        .iter()
+        .map(|event| {
+            json!({
+                "round": event.round,
+                "time": event.time,
+                "speaker": speaker_name(event.speaker),
+                "action": event.action.name(),
+                "outcome": event.outcome,
+                "options": outcome_ids(&event.outcome),
+                "utilities": event.utilities,
             })
-            .collect();
-        let value = json!({
-            "format": "parley-simulation-1",
-            "scenario": { "file": loaded.file_name, "id": record.id.as_str() },
-            "protocol": protocol.name(),
-            "mediator": profile.protocol.has_mediator().then(|| profile.mediator.name()),
-            "parties": names,
-            "issues": record.issues.iter().map(|issue| issue.id.as_str()).collect::<Vec<_>>(),
-            "strategies": strategies,
-            "seed": args.seed,
-            "deadline_rounds": args.rounds,
-            "transcript": events,
-            "summary": summary_json(&run.summary, &outcome_ids),
-            "elapsed_seconds": elapsed.as_secs_f64(),
-        });
-        let mut text =
-            serde_json::to_string_pretty(&value).context("cannot serialize the simulation")?;
+        })
+        .collect();
+    let value = json!({
+        "format": "parley-simulation-1",
+        "scenario": { "file": loaded.file_name, "id": record.id.as_str() },
+        "protocol": protocol.name(),
+        "mediator": profile.protocol.has_mediator().then(|| profile.mediator.name()),
+        "parties": names,
+        "issues": record.issues.iter().map(|issue| issue.id.as_str()).collect::<Vec<_>>(),
+        "strategies": strategies,
+        "seed": args.seed,
+        "deadline_rounds": args.rounds,
+        "transcript": events,
+        "summary": summary_json(&run.summary, &outcome_ids),
+        "elapsed_seconds": elapsed.as_secs_f64(),
+    });
+    Ok(value)
+}
+
+/// Runs `parley simulate`.
+pub(crate) fn simulate(args: &SimulateArgs, loaded: &LoadedScenario) -> Result<ExitCode> {
+    if args.json {
+        let mut text = serde_json::to_string_pretty(&simulation_json(args, loaded)?)
+            .context("cannot serialize the simulation")?;
         text.push('\n');
         crate::print_exact(&text)?;
         return Ok(ExitCode::SUCCESS);
     }
+    let scenario = SimScenario::from_scenario(&loaded.scenario)
+        .with_context(|| format!("cannot simulate '{}'", loaded.file_name))?;
+    let protocol = Protocol::parse(&args.protocol)?;
+    let profile = Profile::parse(
+        protocol,
+        args.strategies.as_deref().unwrap_or(""),
+        scenario.space().n_parties(),
+    )?;
+    let options = SimOptions {
+        deadline: Deadline::Rounds(args.rounds),
+        seed: args.seed,
+        record_transcript: true,
+    };
+    let run = parley_sim::simulate::simulate(&scenario, &profile, &options)?;
+    let transcript = run.transcript.unwrap_or_default();
+    let record = loaded.scenario.scenario();
+    let option_id = |issue_idx: usize, option_idx: u16| {
+        record.issues[issue_idx].options[usize::from(option_idx)].id.as_str().to_owned()
+    };
+    let outcome_ids = |outcome: &[u16]| -> Vec<String> {
+        outcome
+            .iter()
+            .enumerate()
+            .map(|(issue_idx, &option)| option_id(issue_idx, option))
+            .collect()
+    };
+    let names = scenario.party_names();
+    let speaker_name = |speaker: Speaker| match speaker {
+        Speaker::Party(party_idx) => names[party_idx].clone(),
+        Speaker::Mediator => "mediator".to_owned(),
+    };
+    let strategies: Vec<String> =
+        (0..names.len()).map(|party_idx| profile.strategy_of(party_idx).name()).collect();
     let mut out = String::new();
     let mediator = if protocol.has_mediator() {
         format!(", mediator {}", profile.mediator.name())
@@ -250,30 +288,30 @@ fn summary_json(summary: &Summary, outcome_ids: &dyn Fn(&[u16]) -> Vec<String>) 
     })
 }
 
-/// Runs `parley tournament`.
-/// The files a tournament writes into its folder.
-const TOURNAMENT_FILES: [&str; 3] = ["results.csv", "results.json", "report.html"];
+/// A tournament's results and what they were run with.
+pub(crate) struct TournamentRun {
+    results: Tournament,
+    profiles: Vec<Profile>,
+    scenarios: Vec<SimScenario>,
+    n_threads: usize,
+    wall: Duration,
+}
 
-pub(crate) fn tournament(args: &TournamentArgs) -> Result<ExitCode> {
+/// Runs a tournament over loaded scenarios; `progress` is told the runs done and their total.
+pub(crate) fn run_tournament_on(
+    loaded: &[LoadedScenario],
+    args: &TournamentArgs,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<TournamentRun> {
     if args.seeds == 0 {
         bail!("--seeds must be at least 1");
     }
-    // Refused before the runs, not after them: nothing is overwritten without --force.
-    let outputs = TOURNAMENT_FILES.map(|name| args.out.join(name));
-    if !args.force
-        && let Some(existing) = outputs.iter().find(|path| path.exists())
-    {
-        bail!("'{}' exists; pass --force to overwrite it", existing.display());
-    }
-    let mut loaded = Vec::new();
     let mut scenarios = Vec::new();
-    for path in &args.scenarios {
-        let scenario = load(std::slice::from_ref(path), None)?;
+    for scenario in loaded {
         scenarios.push(
             SimScenario::from_scenario(&scenario.scenario)
                 .with_context(|| format!("cannot simulate '{}'", scenario.file_name))?,
         );
-        loaded.push(scenario);
     }
     let protocols = args
         .protocols
@@ -299,19 +337,6 @@ pub(crate) fn tournament(args: &TournamentArgs) -> Result<ExitCode> {
     let seeds: Vec<u64> = (0..args.seeds as u64).collect();
     let n_threads = crate::thread_count(args.threads)?;
     let pool = parley_engine::control::build_thread_pool(n_threads)?;
-    let total = scenarios.len() * profiles.len() * seeds.len();
-    let bar = indicatif::ProgressBar::new(total as u64);
-    if std::io::stderr().is_terminal() {
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "tournament {bar:40} {pos}/{len} runs ({eta} left)",
-            )
-            .expect("the template is valid"),
-        );
-    } else {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
-    let progress = |done: usize, _total: usize| bar.set_position(done as u64);
     let origin = Instant::now();
     let clock = move || origin.elapsed();
     let start = Instant::now();
@@ -321,11 +346,64 @@ pub(crate) fn tournament(args: &TournamentArgs) -> Result<ExitCode> {
         &seeds,
         Deadline::Rounds(args.rounds),
         &pool,
-        &progress,
+        progress,
         Some(&clock),
     )?;
     let wall = start.elapsed();
-    bar.finish_and_clear();
+    Ok(TournamentRun { results, profiles, scenarios, n_threads, wall })
+}
+
+/// A tournament's results as `results.json` holds them.
+pub(crate) fn tournament_json(
+    loaded: &[LoadedScenario],
+    args: &TournamentArgs,
+    run: &TournamentRun,
+) -> Value {
+    results_json(&run.results, &run.profiles, loaded, &run.scenarios, args, run.n_threads, run.wall)
+}
+
+/// The files a tournament writes into its folder.
+const TOURNAMENT_FILES: [&str; 3] = ["results.csv", "results.json", "report.html"];
+
+/// Runs `parley tournament`.
+pub(crate) fn tournament(args: &TournamentArgs) -> Result<ExitCode> {
+    if args.seeds == 0 {
+        bail!("--seeds must be at least 1");
+    }
+    // Refused before the runs, not after them: nothing is overwritten without --force.
+    let outputs = TOURNAMENT_FILES.map(|name| args.out.join(name));
+    if !args.force
+        && let Some(existing) = outputs.iter().find(|path| path.exists())
+    {
+        bail!("'{}' exists; pass --force to overwrite it", existing.display());
+    }
+    let mut loaded = Vec::new();
+    for path in &args.scenarios {
+        loaded.push(load(std::slice::from_ref(path), None)?);
+    }
+    let new_bar = |total: usize| {
+        let bar = indicatif::ProgressBar::new(total as u64);
+        if std::io::stderr().is_terminal() {
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "tournament {bar:40} {pos}/{len} runs ({eta} left)",
+                )
+                .expect("the template is valid"),
+            );
+        } else {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+        }
+        bar
+    };
+    let bar = std::sync::OnceLock::new();
+    let progress = |done: usize, total: usize| {
+        bar.get_or_init(|| new_bar(total)).set_position(done as u64);
+    };
+    let run = run_tournament_on(&loaded, args, &progress)?;
+    if let Some(bar) = bar.get() {
+        bar.finish_and_clear();
+    }
+    let TournamentRun { results, profiles, scenarios, n_threads, wall } = run;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create '{}'", args.out.display()))?;
     let names: Vec<String> = loaded.iter().map(|scenario| scenario.file_name.clone()).collect();

@@ -3,7 +3,7 @@
 //! `parley` package (`parley/__init__.py`) wraps it in the documented API.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use numpy::ndarray::Array2;
 use numpy::{IntoPyArray, PyArray2};
@@ -33,6 +33,46 @@ fn cli_error(py: Python<'_>, kind: &str, err: &parley_cli::api::Error) -> PyErr 
 struct Scenario {
     loaded: Arc<LoadedScenario>,
     notes: Vec<String>,
+    /// The point-estimate space the single steps run on, compiled at the first one: the
+    /// scenario does not change.
+    compiled: OnceLock<Arc<CompiledSpace>>,
+}
+
+/// A scenario's point-estimate space, with its indifferent issues narrowed, and the labels
+/// its outcomes are reported with.
+struct CompiledSpace {
+    space: UtilitySpace,
+    issues: Arc<Vec<IssueLabel>>,
+    party_ids: Arc<Vec<String>>,
+}
+
+impl Scenario {
+    fn new(loaded: LoadedScenario, notes: Vec<String>) -> Scenario {
+        Scenario { loaded: Arc::new(loaded), notes, compiled: OnceLock::new() }
+    }
+
+    /// The point-estimate space of an additive scenario, compiled once.
+    fn compiled(&self, py: Python<'_>) -> PyResult<Arc<CompiledSpace>> {
+        if let Some(compiled) = self.compiled.get() {
+            return Ok(Arc::clone(compiled));
+        }
+        let loaded = &self.loaded;
+        if parley_analysis::constraints::has_constraint_utilities(&loaded.scenario) {
+            return Err(error(
+                py,
+                "AnalysisError",
+                "the scenario has constraint (non-linear) utilities, which the single steps cannot hold; use analyze()".to_owned(),
+            ));
+        }
+        let parties = parley_model::utility::party_utilities(&loaded.scenario, None);
+        let space = parley_analysis::compile_space(&loaded.scenario, &parties)
+            .map_err(|err| error(py, "AnalysisError", err.to_string()))?;
+        let (space, indifferent) = space.without_indifference();
+        let party_ids = parties.iter().map(|party| party.party.as_str().to_owned()).collect();
+        let (issues, party_ids) = labels(loaded, party_ids, &indifferent);
+        let compiled = Arc::new(CompiledSpace { space, issues, party_ids });
+        Ok(Arc::clone(self.compiled.get_or_init(|| compiled)))
+    }
 }
 
 #[pymethods]
@@ -131,14 +171,14 @@ fn load(py: Python<'_>, paths: Vec<PathBuf>, domain: Option<String>) -> PyResult
     let (loaded, notes) = py
         .detach(|| api::load(&paths, domain.as_deref()))
         .map_err(|err| cli_error(py, "ScenarioError", &err))?;
-    Ok(Scenario { loaded: Arc::new(loaded), notes })
+    Ok(Scenario::new(loaded, notes))
 }
 
 /// The built-in scenario.
 #[pyfunction]
 fn builtin(py: Python<'_>) -> PyResult<Scenario> {
     let loaded = api::builtin().map_err(|err| cli_error(py, "ScenarioError", &err))?;
-    Ok(Scenario { loaded: Arc::new(loaded), notes: Vec::new() })
+    Ok(Scenario::new(loaded, Vec::new()))
 }
 
 /// A scenario from TOML text, reported under `file_name`.
@@ -147,7 +187,7 @@ fn builtin(py: Python<'_>) -> PyResult<Scenario> {
 fn from_toml(py: Python<'_>, text: &str, file_name: &str) -> PyResult<Scenario> {
     let loaded =
         api::from_toml(text, file_name).map_err(|err| cli_error(py, "ScenarioError", &err))?;
-    Ok(Scenario { loaded: Arc::new(loaded), notes: Vec::new() })
+    Ok(Scenario::new(loaded, Vec::new()))
 }
 
 /// The scenario file (TOML) of a utility space: each party's weight of each issue, value of
@@ -435,31 +475,21 @@ fn analyze(py: Python<'_>, scenario: &Scenario, flags: Vec<String>) -> PyResult<
     Ok(Analysis { loaded, computed, args, warnings })
 }
 
-/// The point-estimate space of an additive scenario, with its indifferent issues narrowed.
-fn compiled_space(
-    py: Python<'_>,
-    loaded: &LoadedScenario,
-) -> PyResult<(UtilitySpace, Vec<usize>, Vec<String>)> {
-    if parley_analysis::constraints::has_constraint_utilities(&loaded.scenario) {
-        return Err(error(
-            py,
-            "AnalysisError",
-            "the scenario has constraint (non-linear) utilities, which the single steps cannot hold; use analyze()".to_owned(),
-        ));
-    }
-    let parties = parley_model::utility::party_utilities(&loaded.scenario, None);
-    let space = parley_analysis::compile_space(&loaded.scenario, &parties)
-        .map_err(|err| error(py, "AnalysisError", err.to_string()))?;
-    let (space, indifferent) = space.without_indifference();
-    let party_ids = parties.iter().map(|party| party.party.as_str().to_owned()).collect();
-    Ok((space, indifferent, party_ids))
-}
-
-fn pool(py: Python<'_>, threads: Option<usize>) -> PyResult<rayon::ThreadPool> {
+/// The thread pool of `threads` threads (default: `PARLEY_MAX_THREADS`, else every core),
+/// built once per count: starting threads costs more than a step on a small space.
+fn pool(py: Python<'_>, threads: Option<usize>) -> PyResult<Arc<rayon::ThreadPool>> {
+    static POOLS: Mutex<Vec<(usize, Arc<rayon::ThreadPool>)>> = Mutex::new(Vec::new());
     let n_threads =
         api::thread_count(threads).map_err(|err| cli_error(py, "OptionsError", &err))?;
-    parley_engine::control::build_thread_pool(n_threads)
-        .map_err(|err| error(py, "OptionsError", err.to_string()))
+    let mut pools = POOLS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, pool)) = pools.iter().find(|(count, _)| *count == n_threads) {
+        return Ok(Arc::clone(pool));
+    }
+    let pool = parley_engine::control::build_thread_pool(n_threads)
+        .map_err(|err| error(py, "OptionsError", err.to_string()))?;
+    let pool = Arc::new(pool);
+    pools.push((n_threads, Arc::clone(&pool)));
+    Ok(pool)
 }
 
 /// One exact step on a scenario's point-estimate space: `frontier`, `unrestricted_frontier`,
@@ -490,9 +520,10 @@ fn single_step(
             ));
         }
     };
-    let (space, indifferent, party_ids) = compiled_space(py, &scenario.loaded)?;
+    let compiled = scenario.compiled(py)?;
+    let space = &compiled.space;
     if let Some(frontier) = frontier
-        && (frontier.set.n_issues() != space.n_issues() || *frontier.party_ids != party_ids)
+        && (frontier.set.n_issues() != space.n_issues() || frontier.party_ids != compiled.party_ids)
     {
         return Err(error(
             py,
@@ -506,10 +537,10 @@ fn single_step(
         .detach(|| match package {
             None => {
                 let scope = if step == "frontier" { Scope::Zone } else { Scope::Unrestricted };
-                parley_engine::frontier::pareto_frontier(&space, scope, &pool, &control)
+                parley_engine::frontier::pareto_frontier(space, scope, &pool, &control)
             }
             Some(package) => parley_engine::solutions::package(
-                &space,
+                space,
                 package,
                 frontier.map(|frontier| &frontier.set),
                 &pool,
@@ -517,8 +548,12 @@ fn single_step(
             ),
         })
         .map_err(|err| error(py, "AnalysisError", err.to_string()))?;
-    let (issues, party_ids) = labels(&scenario.loaded, party_ids, &indifferent);
-    Ok(Frontier { set, issues, party_ids, complete: true })
+    Ok(Frontier {
+        set,
+        issues: Arc::clone(&compiled.issues),
+        party_ids: Arc::clone(&compiled.party_ids),
+        complete: true,
+    })
 }
 
 /// Simulates one negotiation as `parley simulate --json` does, with its flags; returns the

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import parley
-from conftest import REPO, cli_json, genius
+from conftest import REPO, cli_json, genius, run_cli
 
 GENIUS_SCENARIOS = ["y2010/ItexvsCypress", "y2011/Camera", "y2013/Animal", "y2012/EnglandvsZimbabweA"]
 
@@ -82,3 +84,25 @@ def test_simulation_equals_the_cli_json():
     expected.pop("elapsed_seconds")
     got.pop("elapsed_seconds")
     assert got == expected
+
+
+def test_constraint_utilities_equal_the_cli_json_and_warnings():
+    # ANAC 2014's non-linear profiles: the branch and bound search, bounded by steps (not
+    # time) so that both sides stop at the same point.
+    folder = genius("../genius-more/y2014/10issues")
+    cli = run_cli("analyze", folder, "--json", "--budget", "none", "--max-steps", "200000")
+    analysis = parley.analyze(parley.load(folder), budget=None, max_steps=200_000)
+    assert analysis.to_dict() == json.loads(cli.stdout)
+    assert analysis.cut_short
+    warnings = [line[len("warning: "):] for line in cli.stderr.splitlines() if line.startswith("warning: ")]
+    assert analysis.warnings == warnings
+    assert analysis.frontier is None
+
+
+def test_a_geniusweb_folder_equals_the_cli_json(tmp_path):
+    toml = tmp_path / "itex.toml"
+    toml.write_text(parley.load(genius("y2010/ItexvsCypress")).to_toml())
+    folder = tmp_path / "geniusweb"
+    run_cli("export", "geniusweb", toml, "--output", folder)
+    expected = cli_json("analyze", folder, "--json", "--full")
+    assert parley.analyze(parley.load(folder)).to_dict(full=True) == expected

@@ -418,15 +418,22 @@ def _progress_bar(total_hint: str) -> Optional[Callable[[int, int], None]]:
         from tqdm.auto import tqdm
     except ImportError:
         return None
+    import threading
+
     state: Dict[str, Any] = {}
+    # Runs finish on Parley's threads, each calling in with the interpreter's lock.
+    lock = threading.Lock()
 
     def update(done: int, total: int) -> None:
-        bar = state.get("bar")
-        if bar is None:
-            bar = state["bar"] = tqdm(total=total, desc=total_hint, unit="run")
-        bar.update(done - bar.n)
-        if done >= total:
-            bar.close()
+        with lock:
+            bar = state.get("bar")
+            if bar is None:
+                bar = state["bar"] = tqdm(total=total, desc=total_hint, unit="run")
+            if done > bar.n:
+                bar.update(done - bar.n)
+            if done >= total and not state.get("closed"):
+                state["closed"] = True
+                bar.close()
 
     return update
 

@@ -164,3 +164,14 @@ def test_the_docs_example_runs_as_written(capsys):
     finally:
         os.chdir(cwd)
     assert capsys.readouterr().out.strip()
+
+
+def test_the_progress_bar_is_one_bar_fed_from_every_thread(capsys):
+    tqdm = pytest.importorskip("tqdm")
+    assert tqdm
+    scenario = parley.load(genius("y2010/ItexvsCypress"))
+    rows = parley.tournament([scenario], seeds=4, rounds=20, threads=2)
+    silent = parley.tournament([scenario], seeds=4, rounds=20, threads=2, progress=False)
+    assert [row["agreement"] for row in rows] == [row["agreement"] for row in silent]
+    err = capsys.readouterr().err
+    assert err.count("0/36 ") == 1 and "36/36" in err, err

@@ -191,8 +191,10 @@ pub enum Command {
     /// Run a tournament over scenarios x strategies x seeds; writes results.csv, results.json and report.html.
     Tournament(crate::simulate::TournamentArgs),
     /// Work on the record's database: verify, import, export, backup, add-user.
+    #[cfg(feature = "server")]
     Db(crate::db::DbArgs),
     /// Serve the record: the web pages, the JSON API and live updates.
+    #[cfg(feature = "server")]
     Serve(crate::serve::ServeArgs),
     /// Import a scenario from another format.
     Import {

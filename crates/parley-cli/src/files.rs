@@ -13,13 +13,16 @@ use parley_model::validate::ValidScenario;
 use parley_report::terminal::escape_controls;
 
 /// A scenario loaded without errors, with its warnings and the name it is reported under.
-pub(crate) struct LoadedScenario {
-    pub(crate) scenario: ValidScenario,
-    pub(crate) warnings: Vec<Diagnostic>,
-    pub(crate) file_name: String,
+pub struct LoadedScenario {
+    /// The scenario.
+    pub scenario: ValidScenario,
+    /// What validation warned about.
+    pub warnings: Vec<Diagnostic>,
+    /// The name the scenario is reported under: the file or folder as given.
+    pub file_name: String,
     /// GENIUS's reference frontier that came with the scenario: file and points, one utility
     /// per negotiating party.
-    pub(crate) reference: Option<(String, Vec<Vec<f64>>)>,
+    pub reference: Option<(String, Vec<Vec<f64>>)>,
 }
 
 /// The scenario with every continuous issue on a grid of `grid` numbers, when given.
@@ -62,6 +65,18 @@ pub(crate) fn read_scenario_file(path: &Path) -> Result<Loaded> {
 /// scenario when none is named. `domain` chooses among a GENIUS folder's domains, or names a
 /// domain file from elsewhere. What the GENIUS reader read leniently or skipped is printed.
 pub(crate) fn load(paths: &[PathBuf], domain: Option<&str>) -> Result<LoadedScenario> {
+    let (loaded, notes) = load_with_notes(paths, domain)?;
+    for note in &notes {
+        anstream::eprintln!("{}", escape_controls(note, false));
+    }
+    Ok(loaded)
+}
+
+/// [`load`], returning what the GENIUS reader read leniently or skipped instead of printing it.
+pub(crate) fn load_with_notes(
+    paths: &[PathBuf],
+    domain: Option<&str>,
+) -> Result<(LoadedScenario, Vec<String>)> {
     let is_genius = match paths {
         [] => false,
         [single] => single.is_dir() || is_xml_file_name(single),
@@ -69,14 +84,12 @@ pub(crate) fn load(paths: &[PathBuf], domain: Option<&str>) -> Result<LoadedScen
     };
     if is_genius {
         let read = read_genius(paths, domain)?;
-        for note in &read.notes {
-            anstream::eprintln!("{}", escape_controls(note, false));
-        }
         let file_name = genius_name(paths);
         return match ValidScenario::new(read.scenario) {
-            Ok((scenario, warnings)) => {
-                Ok(LoadedScenario { scenario, warnings, file_name, reference: read.reference })
-            }
+            Ok((scenario, warnings)) => Ok((
+                LoadedScenario { scenario, warnings, file_name, reference: read.reference },
+                read.notes,
+            )),
             Err(diagnostics) => bail!("{}", render_errors(&file_name, &diagnostics)),
         };
     }
@@ -88,14 +101,19 @@ pub(crate) fn load(paths: &[PathBuf], domain: Option<&str>) -> Result<LoadedScen
         Some(path) => (read_scenario_file(path)?, path.display().to_string()),
         None => (read_scenario(TALKS_2025_TOML), TALKS_2025_FILE_NAME.to_owned()),
     };
+    Ok((from_text(loaded, &file_name)?, Vec::new()))
+}
+
+/// A scenario read from text, or its errors as one message.
+pub(crate) fn from_text(loaded: Loaded, file_name: &str) -> Result<LoadedScenario> {
     match loaded.scenario {
         Some(scenario) => Ok(LoadedScenario {
             scenario,
             warnings: loaded.diagnostics,
-            file_name,
+            file_name: file_name.to_owned(),
             reference: None,
         }),
-        None => bail!("{}", render_errors(&file_name, &loaded.diagnostics)),
+        None => bail!("{}", render_errors(file_name, &loaded.diagnostics)),
     }
 }
 

@@ -1,10 +1,13 @@
 //! The `parley` command line's logic: loading scenarios, running commands, and printing.
 //! Only this crate prints.
 
+pub mod api;
 pub mod args;
+#[cfg(feature = "server")]
 mod db;
 mod export_check;
 mod files;
+#[cfg(feature = "server")]
 mod serve;
 mod simulate;
 
@@ -47,7 +50,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
             simulate::simulate(&sim_args, &loaded)
         }
         Command::Tournament(tournament_args) => simulate::tournament(&tournament_args),
+        #[cfg(feature = "server")]
         Command::Db(db_args) => db::run(db_args),
+        #[cfg(feature = "server")]
         Command::Serve(serve_args) => serve::run(serve_args),
         Command::Import { format: ImportFormat::Genius { paths, domain, output, force } } => {
             files::refuse_existing(&output, force)?;
@@ -197,6 +202,18 @@ fn write_imported(
 fn export_genius(file: Option<&Path>, output: &Path, force: bool, lossy: bool) -> Result<ExitCode> {
     let paths: Vec<PathBuf> = file.map(Path::to_path_buf).into_iter().collect();
     let loaded = load(&paths, None)?;
+    write_genius(&loaded, output, force, lossy)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a scenario as a GENIUS folder: refused, unless `lossy`, when the files would not
+/// give the same answer.
+pub(crate) fn write_genius(
+    loaded: &LoadedScenario,
+    output: &Path,
+    force: bool,
+    lossy: bool,
+) -> Result<()> {
     let (domain, profiles) = parley_genius::from_model(&loaded.scenario)?;
     let mut outputs = vec![(
         format!("{}_domain.xml", loaded.scenario.scenario().id),
@@ -237,12 +254,11 @@ fn export_genius(file: Option<&Path>, output: &Path, force: bool, lossy: bool) -
             }
         }
     }
-    write_export(output, outputs, force, "GENIUS", files::is_genius_file, &loaded, || {
+    write_export(output, outputs, force, "GENIUS", files::is_genius_file, loaded, || {
         if let Some(note) = &note {
             anstream::eprintln!("{}", escape_controls(note, false));
         }
-    })?;
-    Ok(ExitCode::SUCCESS)
+    })
 }
 
 fn export_geniusweb(file: Option<&Path>, output: &Path, force: bool) -> Result<ExitCode> {
@@ -330,7 +346,7 @@ pub(crate) fn thread_count(flag: Option<usize>) -> Result<usize> {
     }
 }
 
-fn run_analysis(
+pub(crate) fn run_analysis(
     loaded: &LoadedScenario,
     args: &AnalysisArgs,
     bar: &indicatif::ProgressBar,
@@ -408,46 +424,42 @@ struct Output<'a> {
 }
 
 fn analyze(loaded: &LoadedScenario, output: &Output<'_>, args: &AnalysisArgs) -> Result<ExitCode> {
-    if !args.record_only && parley_analysis::constraints::has_constraint_utilities(&loaded.scenario)
-    {
-        return analyze_constraints(loaded, output, args);
-    }
-    let progress = progress_bar();
-    let analysis =
-        if args.record_only { None } else { Some(run_analysis(loaded, args, &progress)?) };
+    let is_constraints = !args.record_only
+        && parley_analysis::constraints::has_constraint_utilities(&loaded.scenario);
+    let progress = if is_constraints { constraints_spinner() } else { progress_bar() };
+    let computed = api::compute_with(loaded, args, &progress)?;
     // A cut-short analysis still prints what holds; the exit code says it is partial.
-    let cut_short = analysis.as_ref().is_some_and(|analysis| !analysis.cut_short.is_empty());
-    if let Some(analysis) = analysis.as_ref().filter(|_| cut_short) {
-        let steps: Vec<&str> = analysis.cut_short.iter().map(|cut| cut.step).collect();
+    let cut_short = match &computed {
+        api::Computed::Additive(analysis) => {
+            let analysis = analysis.as_ref().filter(|analysis| !analysis.cut_short.is_empty());
+            if let Some(analysis) = analysis {
+                let steps: Vec<&str> = analysis.cut_short.iter().map(|cut| cut.step).collect();
+                anstream::eprintln!(
+                    "note: the analysis of '{}' was cut short by its budget ({}); the report gives every other result exactly (see --budget, --max-steps, --max-memory)",
+                    loaded.file_name,
+                    steps.join(", ")
+                );
+            }
+            analysis.is_some()
+        }
+        api::Computed::Constraints { analysis, .. } => !analysis.cut_short.is_empty(),
+    };
+    progress.set_message("building the report");
+    let (report, warnings) = api::report(loaded, &computed, args, output.max_points);
+    // The analysis is no longer needed: its frontiers can be large.
+    drop(computed);
+    progress.finish_and_clear();
+    for warning in &warnings {
+        anstream::eprintln!("warning: {warning}");
+    }
+    if cut_short && is_constraints {
         anstream::eprintln!(
-            "note: the analysis of '{}' was cut short by its budget ({}); the report gives every other result exactly (see --budget, --max-steps, --max-memory)",
-            loaded.file_name,
-            steps.join(", ")
+            "note: the frontier search of '{}' ran past its budget: the report gives the points found and bounds on what may be missing (see --budget, --max-steps)",
+            loaded.file_name
         );
     }
-    let exit = if cut_short { ExitCode::from(3) } else { ExitCode::SUCCESS };
-    progress.set_message("building the report");
-    let mut report = parley_report::schema::build_listing(
-        &loaded.scenario,
-        &loaded.warnings,
-        &loaded.file_name,
-        analysis.as_ref().map(|analysis| (analysis, args.max_concessions)),
-        output.max_points,
-    );
-    if let (Some(analysis), Some(analysis_report), Some((file, points))) =
-        (&analysis, report.analysis.as_mut(), &loaded.reference)
-    {
-        let comparison = parley_report::analysis::reference_frontier(analysis, file, points);
-        if !comparison.undominated.is_empty() {
-            anstream::eprintln!("warning: {}: {}", file, comparison.message);
-        }
-        analysis_report.reference_frontier = Some(comparison);
-    }
-    // The analysis is no longer needed: its frontiers can be large.
-    drop(analysis);
-    progress.finish_and_clear();
     print_report(&report, output)?;
-    Ok(exit)
+    Ok(if cut_short { ExitCode::from(3) } else { ExitCode::SUCCESS })
 }
 
 /// A bar on standard error, drawn only when it is a terminal, that names the step running,
@@ -485,74 +497,14 @@ fn print_report(report: &parley_report::schema::Report, output: &Output<'_>) -> 
     print_exact(&parley_report::terminal::render(report, RenderOptions { color }))
 }
 
-/// Analyses a scenario with constraint (non-linear) utilities: the exact frontier by branch
-/// and bound, or what the search proved within its budget (exit code 3 then).
-fn analyze_constraints(
-    loaded: &LoadedScenario,
-    output: &Output<'_>,
-    args: &AnalysisArgs,
-) -> Result<ExitCode> {
-    let start = std::time::Instant::now();
-    let allowed = args.budget.0.map(std::time::Duration::from_secs_f64);
-    let out_of_time = || allowed.is_some_and(|allowed| start.elapsed() >= allowed);
-    let options = parley_analysis::AnalysisOptions {
-        max_concessions: args.max_concessions,
-        limits: parley_engine::control::Limits {
-            max_steps: args.max_steps.0.map(|steps| steps as u64),
-            max_bytes: args.max_memory.0.map(|bytes| bytes as u64),
-            out_of_time: allowed.map(|_| &out_of_time as &(dyn Fn() -> bool + Sync)),
-        },
-        ..parley_analysis::AnalysisOptions::default()
-    };
+/// The spinner of the branch and bound search of a scenario with constraint utilities, drawn
+/// only when standard error is a terminal.
+fn constraints_spinner() -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
     let spinner = indicatif::ProgressBar::new_spinner();
-    if std::io::stderr().is_terminal() {
-        spinner.set_message("searching the Pareto frontier (branch and bound)");
-        spinner.enable_steady_tick(std::time::Duration::from_millis(200));
-    } else {
-        spinner.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
-    let analysis = parley_analysis::constraints::analyze_constraints(
-        &loaded.scenario,
-        &options,
-        &parley_engine::control::Control::none(),
-    )
-    .with_context(|| format!("cannot analyse '{}'", loaded.file_name))?;
-    spinner.finish_and_clear();
-    let seconds = start.elapsed().as_secs_f64();
-    let mut report =
-        parley_report::schema::build(&loaded.scenario, &loaded.warnings, &loaded.file_name, None);
-    let mut analysis_report = parley_report::analysis::build_constraints(
-        loaded.scenario.scenario(),
-        &analysis,
-        args.max_concessions,
-    );
-    if args.timings {
-        analysis_report.timings.push(("frontier".to_owned(), seconds));
-    }
-    if let Some((file, points)) = &loaded.reference {
-        let parties: Vec<String> = analysis.parties.iter().map(ToString::to_string).collect();
-        let found: Vec<Vec<f64>> =
-            analysis.frontier.points.iter().map(|point| point.utilities.clone()).collect();
-        let comparison = parley_report::analysis::compare_reference(
-            &parties,
-            Some(&found),
-            analysis.frontier.complete,
-            file,
-            points,
-        );
-        if !comparison.undominated.is_empty() {
-            anstream::eprintln!("warning: {}: {}", file, comparison.message);
-        }
-        analysis_report.reference_frontier = Some(comparison);
-    }
-    let incomplete = !analysis.cut_short.is_empty();
-    if incomplete {
-        anstream::eprintln!(
-            "note: the frontier search of '{}' ran past its budget: the report gives the points found and bounds on what may be missing (see --budget, --max-steps)",
-            loaded.file_name
-        );
-    }
-    report.analysis = Some(analysis_report);
-    print_report(&report, output)?;
-    Ok(if incomplete { ExitCode::from(3) } else { ExitCode::SUCCESS })
+    spinner.set_message("searching the Pareto frontier (branch and bound)");
+    spinner.enable_steady_tick(std::time::Duration::from_millis(200));
+    spinner
 }

@@ -73,8 +73,34 @@ pub struct TournamentArgs {
     pub threads: Option<usize>,
 }
 
-/// Runs `parley simulate`.
-pub(crate) fn simulate(args: &SimulateArgs, loaded: &LoadedScenario) -> Result<ExitCode> {
+/// The transcript and summary of one simulation, as `parley simulate --json` prints them.
+pub(crate) fn simulation_json(
+    args: &SimulateArgs,
+    loaded: &LoadedScenario,
+) -> Result<serde_json::Value> {
+    let (scenario, profile, options) = simulation_setup(args, loaded)?;
+    let start = Instant::now();
+    let run = parley_sim::simulate::simulate(&scenario, &profile, &options)?;
+    let elapsed = start.elapsed();
+    let transcript = run.transcript.unwrap_or_default();
+    let setup = parley_report::simulation::SimulationSetup {
+        file: &loaded.file_name,
+        record: loaded.scenario.scenario(),
+        scenario: &scenario,
+        profile: &profile,
+        seed: args.seed,
+        deadline_rounds: args.rounds,
+    };
+    let report =
+        parley_report::simulation::simulation_report(setup, &transcript, &run.summary, elapsed);
+    serde_json::to_value(&report).context("cannot serialize the simulation")
+}
+
+/// The scenario, profile and options of one simulation.
+fn simulation_setup(
+    args: &SimulateArgs,
+    loaded: &LoadedScenario,
+) -> Result<(SimScenario, Profile, SimOptions)> {
     let scenario = SimScenario::from_scenario(&loaded.scenario)
         .with_context(|| format!("cannot simulate '{}'", loaded.file_name))?;
     let protocol = Protocol::parse(&args.protocol)?;
@@ -88,9 +114,21 @@ pub(crate) fn simulate(args: &SimulateArgs, loaded: &LoadedScenario) -> Result<E
         seed: args.seed,
         record_transcript: true,
     };
-    let start = Instant::now();
+    Ok((scenario, profile, options))
+}
+
+/// Runs `parley simulate`.
+pub(crate) fn simulate(args: &SimulateArgs, loaded: &LoadedScenario) -> Result<ExitCode> {
+    if args.json {
+        let mut text = serde_json::to_string_pretty(&simulation_json(args, loaded)?)
+            .context("cannot serialize the simulation")?;
+        text.push('\n');
+        crate::print_exact(&text)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (scenario, profile, options) = simulation_setup(args, loaded)?;
+    let protocol = profile.protocol;
     let run = parley_sim::simulate::simulate(&scenario, &profile, &options)?;
-    let elapsed = start.elapsed();
     let transcript = run.transcript.unwrap_or_default();
     let record = loaded.scenario.scenario();
     let option_id = |issue_idx: usize, option_idx: u16| {
@@ -110,23 +148,6 @@ pub(crate) fn simulate(args: &SimulateArgs, loaded: &LoadedScenario) -> Result<E
     };
     let strategies: Vec<String> =
         (0..names.len()).map(|party_idx| profile.strategy_of(party_idx).name()).collect();
-    if args.json {
-        let setup = parley_report::simulation::SimulationSetup {
-            file: &loaded.file_name,
-            record,
-            scenario: &scenario,
-            profile: &profile,
-            seed: args.seed,
-            deadline_rounds: args.rounds,
-        };
-        let value =
-            parley_report::simulation::simulation_report(setup, &transcript, &run.summary, elapsed);
-        let mut text =
-            serde_json::to_string_pretty(&value).context("cannot serialize the simulation")?;
-        text.push('\n');
-        crate::print_exact(&text)?;
-        return Ok(ExitCode::SUCCESS);
-    }
     let mut out = String::new();
     let mediator = if protocol.has_mediator() {
         format!(", mediator {}", profile.mediator.name())
@@ -223,27 +244,30 @@ pub(crate) fn simulate(args: &SimulateArgs, loaded: &LoadedScenario) -> Result<E
 /// The files a tournament writes into its folder.
 const TOURNAMENT_FILES: [&str; 3] = ["results.csv", "results.json", "report.html"];
 
-/// Runs `parley tournament`.
-pub(crate) fn tournament(args: &TournamentArgs) -> Result<ExitCode> {
+/// A tournament's results and what they were run with.
+pub(crate) struct FinishedTournament {
+    results: Tournament,
+    profiles: Vec<Profile>,
+    scenarios: Vec<SimScenario>,
+    n_threads: usize,
+    wall: Duration,
+}
+
+/// Runs a tournament over loaded scenarios; `progress` is told the runs done and their total.
+pub(crate) fn run_tournament_on(
+    loaded: &[LoadedScenario],
+    args: &TournamentArgs,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<FinishedTournament> {
     if args.seeds == 0 {
         bail!("--seeds must be at least 1");
     }
-    // Refused before the runs, not after them: nothing is overwritten without --force.
-    let outputs = TOURNAMENT_FILES.map(|name| args.out.join(name));
-    if !args.force
-        && let Some(existing) = outputs.iter().find(|path| path.exists())
-    {
-        bail!("'{}' exists; pass --force to overwrite it", existing.display());
-    }
-    let mut loaded = Vec::new();
     let mut scenarios = Vec::new();
-    for path in &args.scenarios {
-        let scenario = load(std::slice::from_ref(path), None)?;
+    for scenario in loaded {
         scenarios.push(
             SimScenario::from_scenario(&scenario.scenario)
                 .with_context(|| format!("cannot simulate '{}'", scenario.file_name))?,
         );
-        loaded.push(scenario);
     }
     let protocols = args
         .protocols
@@ -269,19 +293,6 @@ pub(crate) fn tournament(args: &TournamentArgs) -> Result<ExitCode> {
     let seeds: Vec<u64> = (0..args.seeds as u64).collect();
     let n_threads = crate::thread_count(args.threads)?;
     let pool = parley_engine::control::build_thread_pool(n_threads)?;
-    let total = scenarios.len() * profiles.len() * seeds.len();
-    let bar = indicatif::ProgressBar::new(total as u64);
-    if std::io::stderr().is_terminal() {
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "tournament {bar:40} {pos}/{len} runs ({eta} left)",
-            )
-            .expect("the template is valid"),
-        );
-    } else {
-        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
-    }
-    let progress = |done: usize, _total: usize| bar.set_position(done as u64);
     let origin = Instant::now();
     let clock = move || origin.elapsed();
     let start = Instant::now();
@@ -291,32 +302,83 @@ pub(crate) fn tournament(args: &TournamentArgs) -> Result<ExitCode> {
         &seeds,
         Deadline::Rounds(args.rounds),
         &pool,
-        &progress,
+        progress,
         Some(&clock),
     )?;
     let wall = start.elapsed();
-    bar.finish_and_clear();
+    Ok(FinishedTournament { results, profiles, scenarios, n_threads, wall })
+}
+
+/// A tournament's results as `results.json` holds them.
+pub(crate) fn tournament_json(
+    loaded: &[LoadedScenario],
+    args: &TournamentArgs,
+    run: &FinishedTournament,
+) -> Result<serde_json::Value> {
+    let described: Vec<_> = loaded
+        .iter()
+        .zip(&run.scenarios)
+        .map(|(loaded, scenario)| (loaded.file_name.as_str(), loaded.scenario.scenario(), scenario))
+        .collect();
+    let setup = parley_report::simulation::TournamentSetup {
+        scenarios: &described,
+        profiles: &run.profiles,
+        seeds: args.seeds,
+        deadline_rounds: args.rounds,
+        threads: run.n_threads,
+    };
+    let report = parley_report::simulation::tournament_report(setup, &run.results, run.wall);
+    serde_json::to_value(&report).context("cannot serialize the results")
+}
+
+/// Runs `parley tournament`.
+pub(crate) fn tournament(args: &TournamentArgs) -> Result<ExitCode> {
+    if args.seeds == 0 {
+        bail!("--seeds must be at least 1");
+    }
+    // Refused before the runs, not after them: nothing is overwritten without --force.
+    let outputs = TOURNAMENT_FILES.map(|name| args.out.join(name));
+    if !args.force
+        && let Some(existing) = outputs.iter().find(|path| path.exists())
+    {
+        bail!("'{}' exists; pass --force to overwrite it", existing.display());
+    }
+    let mut loaded = Vec::new();
+    for path in &args.scenarios {
+        loaded.push(load(std::slice::from_ref(path), None)?);
+    }
+    let new_bar = |total: usize| {
+        let bar = indicatif::ProgressBar::new(total as u64);
+        if std::io::stderr().is_terminal() {
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "tournament {bar:40} {pos}/{len} runs ({eta} left)",
+                )
+                .expect("the template is valid"),
+            );
+        } else {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+        }
+        bar
+    };
+    let bar = std::sync::OnceLock::new();
+    let progress = |done: usize, total: usize| {
+        bar.get_or_init(|| new_bar(total)).set_position(done as u64);
+    };
+    let run = run_tournament_on(&loaded, args, &progress)?;
+    if let Some(bar) = bar.get() {
+        bar.finish_and_clear();
+    }
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create '{}'", args.out.display()))?;
-    let report = tournament_report(&results, &profiles, &loaded, &scenarios, args, n_threads, wall);
+    let FinishedTournament { results, profiles, scenarios, n_threads, wall } = &run;
+    let report = tournament_report(results, profiles, &loaded, scenarios, args, *n_threads, *wall);
     write_atomically(
         &args.out.join("results.csv"),
         &parley_report::tournament::csv(&report),
         true,
     )?;
-    let described: Vec<_> = loaded
-        .iter()
-        .zip(&scenarios)
-        .map(|(loaded, scenario)| (loaded.file_name.as_str(), loaded.scenario.scenario(), scenario))
-        .collect();
-    let setup = parley_report::simulation::TournamentSetup {
-        scenarios: &described,
-        profiles: &profiles,
-        seeds: args.seeds,
-        deadline_rounds: args.rounds,
-        threads: n_threads,
-    };
-    let json = parley_report::simulation::tournament_report(setup, &results, wall);
+    let json = tournament_json(&loaded, args, &run)?;
     let mut text = serde_json::to_string_pretty(&json).context("cannot serialize the results")?;
     text.push('\n');
     write_atomically(&args.out.join("results.json"), &text, true)?;
@@ -416,4 +478,3 @@ fn tournament_report(
         by_profile: results.by_profile.iter().map(aggregate).collect(),
     }
 }
-

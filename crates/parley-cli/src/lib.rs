@@ -2,6 +2,7 @@
 //! Only this crate prints.
 
 pub mod args;
+mod columns;
 mod db;
 mod export_check;
 mod files;
@@ -25,11 +26,30 @@ use files::{LoadedScenario, load, write_atomically};
 pub fn run(args: Args) -> Result<ExitCode> {
     match args.command {
         Command::Check { files, domain } => check(&files, domain.as_deref()),
-        Command::Analyze { scenario, domain, json, html, force, full, max_points, analysis } => {
+        Command::Analyze {
+            scenario,
+            domain,
+            json,
+            html,
+            force,
+            full,
+            max_points,
+            keep_agreed,
+            analysis,
+        } => {
             if let Some(html) = &html {
                 files::refuse_existing(html, force)?;
             }
             let loaded = files::with_grid(load(&scenario, domain.as_deref())?, analysis.grid)?;
+            if keep_agreed {
+                let output = Output {
+                    json,
+                    html: html.as_deref().map(|path| (path, force)),
+                    max_points: (!full).then_some(max_points),
+                    color: args.color,
+                };
+                return columns::analyze_keeping_agreed(&loaded, &output, &analysis);
+            }
             let output = Output {
                 json,
                 html: html.as_deref().map(|path| (path, force)),
@@ -37,6 +57,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 color: args.color,
             };
             analyze(&loaded, &output, &analysis)
+        }
+        Command::Columns { draft, scenario, json } => {
+            columns::columns(&draft, scenario.as_deref(), json, args.color)
         }
         Command::Example => {
             print(TALKS_2025_TOML)?;
@@ -397,7 +420,7 @@ fn run_analysis(
 }
 
 /// Where and how `analyze` writes its report.
-struct Output<'a> {
+pub(crate) struct Output<'a> {
     /// JSON on standard output, instead of the terminal report.
     json: bool,
     /// The HTML page's path, and whether it may replace a file.
@@ -408,6 +431,16 @@ struct Output<'a> {
 }
 
 fn analyze(loaded: &LoadedScenario, output: &Output<'_>, args: &AnalysisArgs) -> Result<ExitCode> {
+    analyze_adjusted(loaded, output, args, &|_| {})
+}
+
+/// `analyze`, with the report adjusted before it is printed.
+fn analyze_adjusted(
+    loaded: &LoadedScenario,
+    output: &Output<'_>,
+    args: &AnalysisArgs,
+    adjust: &dyn Fn(&mut parley_report::schema::Report),
+) -> Result<ExitCode> {
     if !args.record_only && parley_analysis::constraints::has_constraint_utilities(&loaded.scenario)
     {
         return analyze_constraints(loaded, output, args);
@@ -446,6 +479,7 @@ fn analyze(loaded: &LoadedScenario, output: &Output<'_>, args: &AnalysisArgs) ->
     // The analysis is no longer needed: its frontiers can be large.
     drop(analysis);
     progress.finish_and_clear();
+    adjust(&mut report);
     print_report(&report, output)?;
     Ok(exit)
 }

@@ -8,5 +8,6 @@
 
 pub mod analysis;
 pub mod html;
+pub mod rounds;
 pub mod schema;
 pub mod terminal;

@@ -9,6 +9,7 @@ mod leaks;
 mod limits;
 mod prerequisites;
 mod roles;
+mod rounds;
 mod samples;
 mod sign_in;
 mod startup;

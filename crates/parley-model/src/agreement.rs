@@ -149,6 +149,8 @@ pub struct PartyAgreement {
     pub date: Option<FuzzyDate>,
     /// Whether it counts through the party's agreement to the whole draft.
     pub whole: bool,
+    /// Whether a source gives it or the analyst reads or assumes it.
+    pub basis: crate::Basis,
 }
 
 /// How far a point is agreed.
@@ -245,6 +247,7 @@ fn furthest(record: &Scenario, draft: &Draft, point: Option<&Id>) -> Vec<PartyAg
                     kind: agreement.kind,
                     date: agreement.date,
                     whole: agreement.point.is_none(),
+                    basis: agreement.basis,
                 })
                 .max_by_key(|agreement| (agreement.kind, !agreement.whole))
         })

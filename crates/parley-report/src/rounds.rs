@@ -186,6 +186,8 @@ pub struct PartyAgreementReport {
     pub date: Option<DateReport>,
     /// Whether it counts through the party's acceptance of the whole draft.
     pub whole: bool,
+    /// `stated`, `reported`, `inferred` or `assumed`.
+    pub basis: &'static str,
 }
 
 fn party_agreement(agreement: &PartyAgreement) -> PartyAgreementReport {
@@ -194,6 +196,7 @@ fn party_agreement(agreement: &PartyAgreement) -> PartyAgreementReport {
         kind: agreement.kind.as_str(),
         date: agreement.date.as_ref().map(DateReport::from),
         whole: agreement.whole,
+        basis: agreement.basis.as_str(),
     }
 }
 
@@ -399,6 +402,9 @@ pub fn party_agreement_text(agreement: &PartyAgreementReport) -> String {
     if let Some(date) = &agreement.date {
         text.push_str(&format!(" {}", date.display));
     }
+    if crate::schema::is_analysts(agreement.basis) {
+        text.push_str(&format!(" ({})", agreement.basis));
+    }
     if agreement.whole {
         text.push_str(" (whole draft)");
     }
@@ -419,7 +425,12 @@ pub fn agreement_lines(agreement: &AgreementReport) -> Vec<String> {
         if agreement.accepted_whole.is_empty() {
             "none".to_owned()
         } else {
-            agreement.accepted_whole.iter().map(party_agreement_text).collect::<Vec<_>>().join(", ")
+            agreement
+                .accepted_whole
+                .iter()
+                .map(|whole| party_agreement_text(whole).replace(" (whole draft)", ""))
+                .collect::<Vec<_>>()
+                .join(", ")
         }
     )];
     if !agreement.agreed_by_all.is_empty() {
@@ -532,6 +543,9 @@ pub fn agreement_block(report: &Report, agreement: &AgreementReport) -> Markup {
                 let mut text = format!("{} ({}", name(&agreement.party), agreement.kind);
                 if let Some(date) = &agreement.date {
                     text.push_str(&format!(", {}", date.display));
+                }
+                if crate::schema::is_analysts(agreement.basis) {
+                    text.push_str(&format!(", {}", agreement.basis));
                 }
                 text.push(')');
                 text

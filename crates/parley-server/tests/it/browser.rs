@@ -1,7 +1,8 @@
 //! The pages in a real browser (chromium through chromedriver, driven with fantoccini): three
 //! users sign in through the sign-in form; Ukraine's delegate records a private position
 //! through the form on /stances; the mediator's open page shows it without a reload, and
-//! Russia's delegate's page never does. Skips, saying so, when chromedriver or chromium is
+//! Russia's delegate's page never does; Ukraine's private column of a draft round shows on its
+//! columns page, never on Russia's. Skips, saying so, when chromedriver or chromium is
 //! missing. With `PARLEY_SCREENSHOTS=DIR`, it also saves a PNG of every page at desktop
 //! (1280x900) and phone (390x844) width.
 #![cfg(unix)]
@@ -20,7 +21,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use parley_model::access::Viewer;
 use serde_json::{Value, json};
 
-use crate::harness::TestServer;
+use crate::harness::{TestServer, Who};
 
 /// How long the browsers may take to show what the test waits for.
 const PATIENCE: Duration = Duration::from_secs(15);
@@ -333,13 +334,57 @@ async fn scenario(server: Arc<TestServer>, base: String, browsers: Browsers) {
     });
     assert!(kept, "the record holds the private position");
 
+    // A draft round: the mediator's compromise and Ukraine's private column beside it.
+    let column_text =
+        format!("Kyiv keeps every guarantee on paper (column {})", std::process::id());
+    let compromise = server
+        .create(
+            Who::Mediator,
+            "drafts",
+            &json!({
+                "title": "Mediator's compromise", "status": "under-discussion", "author": "us",
+                "points": [
+                    { "id": "guarantees", "number": 1, "text": "Guarantees that match the threat, with European safeguards for Ukraine and the wider region.", "issue": "security-guarantees", "option": "matching" },
+                    { "id": "money", "number": 2, "text": "Europe finances reconstruction.", "issue": "financing" },
+                    { "id": "seat", "number": 3, "text": "Europe takes part in the talks.", "issue": "europe-seat", "option": "major-role" },
+                ],
+                "agreements": [{ "party": "ukraine", "point": "seat", "kind": "ad-referendum", "date": "2025-12-03" }],
+            }),
+        )
+        .await;
+    server
+        .create(
+            Who::Ukraine,
+            "drafts",
+            &json!({
+                "title": "Ukraine's column", "status": "proposed", "author": "ukraine",
+                "answers": compromise, "visibility": "private",
+                "points": [
+                    { "id": "guarantees", "text": column_text, "issue": "security-guarantees", "option": "matching" },
+                    { "id": "seat", "text": "Europe takes part in the talks.", "issue": "europe-seat", "option": "major-role" },
+                    { "id": "army", "text": "Ukraine keeps the army it needs." },
+                ],
+            }),
+        )
+        .await;
+    let columns = format!("{base}/drafts/{compromise}/columns");
+    ukraine.goto(&columns).await.unwrap();
+    eventually("Ukraine's column", || async { shown(ukraine).await.contains(&column_text) }).await;
+    let highlighted = ukraine.find_all(Locator::Css("table.columns td.differs")).await.unwrap();
+    assert_eq!(highlighted.len(), 1, "the one point that differs is highlighted");
+    russia.goto(&columns).await.unwrap();
+    eventually("Russia's columns page", || async { shown(russia).await.contains("Columns:") })
+        .await;
+    assert!(!document(russia).await.contains(&column_text));
+    assert!(!document(russia).await.contains("Ukraine's column"));
+
     if let Some(dir) = std::env::var_os("PARLEY_SCREENSHOTS") {
-        screenshots(&base, &browsers, Path::new(&dir)).await;
+        screenshots(&base, &browsers, Path::new(&dir), &compromise).await;
     }
 }
 
 /// A PNG of every page at desktop and phone width.
-async fn screenshots(base: &str, browsers: &Browsers, dir: &Path) {
+async fn screenshots(base: &str, browsers: &Browsers, dir: &Path, compromise: &str) {
     std::fs::create_dir_all(dir).unwrap();
     let pages = [
         ("overview", "/"),
@@ -372,6 +417,12 @@ async fn screenshots(base: &str, browsers: &Browsers, dir: &Path) {
     })
     .await;
     screenshot(&browsers.ukraine, dir, "ukraine-stances-refused").await;
+    for (name, path) in [("columns", "columns"), ("agreement", "agreement")] {
+        browsers.ukraine.goto(&format!("{base}/drafts/{compromise}/{path}")).await.unwrap();
+        screenshot(&browsers.ukraine, dir, &format!("ukraine-{name}")).await;
+    }
+    browsers.russia.goto(&format!("{base}/drafts/{compromise}/columns")).await.unwrap();
+    screenshot(&browsers.russia, dir, "russia-columns").await;
     browsers.russia.goto(&format!("{base}/claims")).await.unwrap();
     screenshot(&browsers.russia, dir, "russia-claims").await;
     browsers

@@ -486,7 +486,7 @@ pub fn round_table(report: &Report, round: &RoundReport) -> Markup {
                 }
             }
             div.scroll {
-                table.columns {
+                table.columns.stack {
                     thead { tr {
                         th { "Point" }
                         th { "Compromise" }
@@ -498,11 +498,11 @@ pub fn round_table(report: &Report, round: &RoundReport) -> Markup {
                         @for row in &round.rows {
                             tr {
                                 th scope="row" { code { (row.point) } }
-                                td class=(if row.compromise.is_none() { "absent" } else { "compromise" }) {
+                                td class=(if row.compromise.is_none() { "absent" } else { "compromise" }) data-label="Compromise" {
                                     (point_cell(row.compromise.as_ref()))
                                 }
-                                @for cell in &row.cells {
-                                    td class=(cell.state) title=(cell.state) {
+                                @for (cell, column) in row.cells.iter().zip(&round.columns) {
+                                    td class=(cell.state) title=(cell.state) data-label=(name(&column.party)) {
                                         @if matches!(cell.state, "differs" | "added") { span.mark { (state_mark(cell.state)) } " " }
                                         (point_cell(cell.point.as_ref()))
                                     }
@@ -585,6 +585,11 @@ table.columns td.compromise { background: #eef3f9; }
 table.columns td.differs, table.columns td.added { background: #fff4d6; box-shadow: inset 3px 0 0 #e0a800; }
 table.columns td.absent { color: var(--muted); }
 table.columns .mark { font-weight: 700; color: #8a5a00; }
+@media (max-width: 600px) {
+  table.columns td, table.columns th { min-width: 0; }
+  table.columns th[scope=row] { display: block; border: 0; padding: 2px 4px; }
+  table.columns td { margin: 2px 0; }
+}
 .badge.package-stands { background: #dff3e4; color: #1d6b34; }
 .badge.package-provisional { background: #fff4d6; color: #8a5a00; }
 .badge.package-open { background: #eef1f5; color: #5b6575; }

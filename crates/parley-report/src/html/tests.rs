@@ -361,3 +361,20 @@ fn thousands_of_tied_packages_show_ten_and_say_how_many_more() {
     assert!(page.contains("Nash: 2340 more tied outcomes"));
     assert!(page.matches("<title>Nash: ").count() <= 10 * frontier_panels(&page).len());
 }
+
+#[test]
+fn a_draft_round_is_a_table_with_the_differing_cells_marked_and_each_draft_shows_its_agreement() {
+    let report = report_of(include_str!("../../../parley-cli/tests/data/round.toml"));
+    let page = crate::html::render(&report);
+    let rounds = page.split("<section id=\"rounds\">").nth(1).expect("a rounds section");
+    let rounds = rounds.split("</section>").next().unwrap();
+    assert_eq!(rounds.matches("<td class=\"differs\"").count(), 1, "{rounds}");
+    assert_eq!(rounds.matches("<td class=\"added\"").count(), 1, "{rounds}");
+    assert_eq!(rounds.matches("<td class=\"same\"").count(), 1, "{rounds}");
+    assert!(rounds.contains("North: 2 difference(s)"), "{rounds}");
+    assert!(page.contains("<span class=\"badge package-open\">open</span>"));
+    // The built-in case has no round: no section, no link to one.
+    let builtin = crate::html::render(&builtin());
+    assert!(!builtin.contains("id=\"rounds\""));
+    assert!(!builtin.contains("href=\"#rounds\""));
+}

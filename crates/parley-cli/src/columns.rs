@@ -53,6 +53,12 @@ pub(crate) fn analyze_keeping_agreed(
     output: &Output<'_>,
     args: &AnalysisArgs,
 ) -> Result<ExitCode> {
+    if parley_analysis::constraints::has_constraint_utilities(&loaded.scenario) {
+        bail!(
+            "--keep-agreed works on additive utilities: '{}' has constraint utilities",
+            loaded.file_name
+        );
+    }
     let kept = parley_model::agreement::keep_agreed(&loaded.scenario)
         .with_context(|| format!("cannot keep the agreed points of '{}'", loaded.file_name))?;
     let record = parley_report::schema::build(&loaded.scenario, &[], &loaded.file_name, None);

@@ -180,9 +180,25 @@ pub enum Command {
         /// listed by this many, evenly spaced by the first party's utility.
         #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_POINTS)]
         max_points: usize,
+        /// Take the points agreed (ad referendum or final) by every party they need as
+        /// fixed: their issues keep the agreed option only, and the report shows what
+        /// remains to negotiate.
+        #[arg(long)]
+        keep_agreed: bool,
         /// How the analysis runs.
         #[command(flatten)]
         analysis: AnalysisArgs,
+    },
+    /// Show a draft round: each party's column beside the compromise text, point by point,
+    /// with the differences marked.
+    Columns {
+        /// The compromise draft, or a party's column of it.
+        draft: String,
+        /// A scenario file (TOML); the built-in scenario when none is named.
+        scenario: Option<PathBuf>,
+        /// Print the round as JSON (schema: docs/json-output.md).
+        #[arg(long)]
+        json: bool,
     },
     /// Print the built-in scenario's TOML, to start a scenario of your own from it.
     Example,

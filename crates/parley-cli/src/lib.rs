@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod args;
+mod columns;
 #[cfg(feature = "server")]
 mod db;
 mod export_check;
@@ -28,11 +29,30 @@ use files::{LoadedScenario, load, write_atomically};
 pub fn run(args: Args) -> Result<ExitCode> {
     match args.command {
         Command::Check { files, domain } => check(&files, domain.as_deref()),
-        Command::Analyze { scenario, domain, json, html, force, full, max_points, analysis } => {
+        Command::Analyze {
+            scenario,
+            domain,
+            json,
+            html,
+            force,
+            full,
+            max_points,
+            keep_agreed,
+            analysis,
+        } => {
             if let Some(html) = &html {
                 files::refuse_existing(html, force)?;
             }
             let loaded = files::with_grid(load(&scenario, domain.as_deref())?, analysis.grid)?;
+            if keep_agreed {
+                let output = Output {
+                    json,
+                    html: html.as_deref().map(|path| (path, force)),
+                    max_points: (!full).then_some(max_points),
+                    color: args.color,
+                };
+                return columns::analyze_keeping_agreed(&loaded, &output, &analysis);
+            }
             let output = Output {
                 json,
                 html: html.as_deref().map(|path| (path, force)),
@@ -40,6 +60,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 color: args.color,
             };
             analyze(&loaded, &output, &analysis)
+        }
+        Command::Columns { draft, scenario, json } => {
+            columns::columns(&draft, scenario.as_deref(), json, args.color)
         }
         Command::Example => {
             print(TALKS_2025_TOML)?;
@@ -413,7 +436,7 @@ pub(crate) fn run_analysis(
 }
 
 /// Where and how `analyze` writes its report.
-struct Output<'a> {
+pub(crate) struct Output<'a> {
     /// JSON on standard output, instead of the terminal report.
     json: bool,
     /// The HTML page's path, and whether it may replace a file.
@@ -424,6 +447,16 @@ struct Output<'a> {
 }
 
 fn analyze(loaded: &LoadedScenario, output: &Output<'_>, args: &AnalysisArgs) -> Result<ExitCode> {
+    analyze_adjusted(loaded, output, args, &|_| {})
+}
+
+/// `analyze`, with the report adjusted before it is printed.
+fn analyze_adjusted(
+    loaded: &LoadedScenario,
+    output: &Output<'_>,
+    args: &AnalysisArgs,
+    adjust: &dyn Fn(&mut parley_report::schema::Report),
+) -> Result<ExitCode> {
     let is_constraints = !args.record_only
         && parley_analysis::constraints::has_constraint_utilities(&loaded.scenario);
     let progress = if is_constraints { constraints_spinner() } else { progress_bar() };
@@ -445,7 +478,7 @@ fn analyze(loaded: &LoadedScenario, output: &Output<'_>, args: &AnalysisArgs) ->
         api::Computed::Constraints { analysis, .. } => !analysis.cut_short.is_empty(),
     };
     progress.set_message("building the report");
-    let (report, warnings) = api::report(loaded, &computed, args, output.max_points);
+    let (mut report, warnings) = api::report(loaded, &computed, args, output.max_points);
     // The analysis is no longer needed: its frontiers can be large.
     drop(computed);
     progress.finish_and_clear();
@@ -458,6 +491,7 @@ fn analyze(loaded: &LoadedScenario, output: &Output<'_>, args: &AnalysisArgs) ->
             loaded.file_name
         );
     }
+    adjust(&mut report);
     print_report(&report, output)?;
     Ok(if cut_short { ExitCode::from(3) } else { ExitCode::SUCCESS })
 }

@@ -5,8 +5,13 @@
 //! count of them, not a figure computed from them.
 //!
 //! What a record's `private` visibility covers: a position or a constraint utility, its
-//! party; a draft, its author; a claim, its claimant; a meeting, the parties of its track.
-//! Reservation values are private to their party.
+//! party; a draft, its author; a claim, its claimant; a meeting, the parties of its track; a
+//! party's agreement to a draft or one of its points, that party. Reservation values are
+//! private to their party.
+//!
+//! A party's column in a draft round is a draft of its own (one that answers the round's
+//! compromise), seen like any draft: a viewer who may not see it sees no trace of it, and a
+//! draft whose compromise is hidden from the viewer is shown answering nothing.
 //!
 //! A record hidden from a viewer is absent from its view, with one exception: a meeting. A
 //! viewer who may not see a meeting's details still sees that a meeting took place (or is
@@ -23,7 +28,7 @@
 
 use crate::Id;
 use crate::change::Change;
-use crate::scenario::{Claim, Draft, Meeting, Scenario, Visibility};
+use crate::scenario::{Agreement, Claim, Draft, Meeting, Scenario, Visibility};
 use crate::validate::ValidScenario;
 
 /// Who is looking.
@@ -69,9 +74,14 @@ fn draft_visible(record: &Scenario, viewer: &Viewer, draft: &Draft) -> bool {
     sees(record, viewer, &draft.visibility, &owners)
 }
 
+fn agreement_visible(record: &Scenario, viewer: &Viewer, agreement: &Agreement) -> bool {
+    sees(record, viewer, &agreement.visibility, &[&agreement.party])
+}
+
 /// A change made by a viewer, with the links it could not see kept: a viewer reads a claim
 /// without the `disputes` link to a claim hidden from it, and a draft without its hidden
-/// parents and their lineage entries, so a change written from what it read would erase
+/// parents and their lineage entries, the compromise it answers when that is hidden, and
+/// the agreements to it that are hidden, so a change written from what it read would erase
 /// them. For each claim and draft the change replaces, the links of the recorded one to
 /// records hidden from the viewer are carried over (a link the change itself sets wins).
 pub fn keep_hidden_links(record: &Scenario, viewer: &Viewer, change: Change) -> Change {
@@ -113,6 +123,16 @@ pub fn keep_hidden_links(record: &Scenario, viewer: &Viewer, change: Change) -> 
         for entry in recorded.lineage.iter().filter(|entry| hidden(&entry.parent)) {
             if !draft.lineage.iter().any(|kept| kept.parent == entry.parent) {
                 draft.lineage.push(entry.clone());
+            }
+        }
+        if draft.answers.is_none() && recorded.answers.as_ref().is_some_and(hidden) {
+            draft.answers = recorded.answers.clone();
+        }
+        for agreement in &recorded.agreements {
+            if !agreement_visible(record, viewer, agreement)
+                && !draft.agreements.contains(agreement)
+            {
+                draft.agreements.push(agreement.clone());
             }
         }
     }
@@ -203,6 +223,10 @@ pub fn visible_to(scenario: &ValidScenario, viewer: &Viewer) -> ValidScenario {
     for draft in &mut visible.drafts {
         draft.parents.retain(|parent| visible_drafts.contains(parent));
         draft.lineage.retain(|entry| visible_drafts.contains(&entry.parent));
+        if draft.answers.as_ref().is_some_and(|answers| !visible_drafts.contains(answers)) {
+            draft.answers = None;
+        }
+        draft.agreements.retain(|agreement| agreement_visible(record, viewer, agreement));
     }
     for track in &mut visible.tracks {
         if track.document.as_ref().is_some_and(|document| !visible_drafts.contains(document)) {

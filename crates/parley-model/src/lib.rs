@@ -9,6 +9,7 @@
 #![warn(clippy::disallowed_methods, reason = "the model does no I/O: inputs arrive as values")]
 
 pub mod access;
+pub mod agreement;
 pub mod builtin;
 pub mod change;
 pub mod continuous;

@@ -290,6 +290,23 @@ pub fn assumptions(scenario: &ValidScenario) -> Vec<Assumption> {
             draft.status_basis,
             &draft.cites,
         );
+        for (agreement_idx, agreement) in draft.agreements.iter().enumerate() {
+            let what = match &agreement.point {
+                Some(point) => format!("point '{point}'"),
+                None => "the whole".to_owned(),
+            };
+            push(
+                format!("drafts[{idx}].agreements[{agreement_idx}]"),
+                format!(
+                    "'{}' agreeing {} to {what} of draft '{}'",
+                    agreement.party,
+                    agreement.kind.as_str(),
+                    draft.id
+                ),
+                agreement.basis,
+                &agreement.cites,
+            );
+        }
     }
     for (idx, party) in record.parties.iter().enumerate() {
         let consent = match &party.consent {

@@ -324,7 +324,8 @@ pub enum Visibility {
     /// The parties of a track (and the mediators).
     Track(Id),
     /// The parties it belongs to and the mediators: for a position or a constraint utility
-    /// its party, for a meeting the parties of its track, for a draft its author.
+    /// its party, for a meeting the parties of its track, for a draft its author, for an
+    /// agreement the party that agrees.
     Private,
 }
 
@@ -502,6 +503,10 @@ pub struct Draft {
     pub date: Option<FuzzyDate>,
     /// The party that wrote it, when known.
     pub author: Option<Id>,
+    /// The compromise draft this one answers: the draft is then its author's proposal (its
+    /// column) in that draft's round, point by point beside the compromise (see
+    /// [`crate::agreement::columns`]).
+    pub answers: Option<Id>,
     /// Where it stands.
     pub status: DraftStatus,
     /// Whether a source gives the status or the analyst reads or assumes it.
@@ -518,10 +523,44 @@ pub struct Draft {
     pub points: Vec<Point>,
     /// What became of its parents' points.
     pub lineage: Vec<LineageEntry>,
+    /// The parties' agreements to its points or to the whole of it.
+    pub agreements: Vec<Agreement>,
     /// A short description.
     pub summary: String,
     /// Who may see it.
     pub visibility: Visibility,
+    /// Where it comes from.
+    pub cites: Vec<Citation>,
+}
+
+keyword_enum! {
+    /// How far a party's agreement goes.
+    AgreementKind {
+        /// Agreed by the delegation subject to its principals' approval: provisional, as
+        /// everything is until the whole is agreed.
+        AdReferendum = "ad-referendum",
+        /// Agreed for good.
+        Final = "final",
+    }
+}
+
+/// A party's agreement to one point of a draft, or to the whole draft.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Agreement {
+    /// The party that agrees.
+    pub party: Id,
+    /// The point agreed to; `None` for the whole draft.
+    pub point: Option<Id>,
+    /// Ad referendum or final.
+    pub kind: AgreementKind,
+    /// When it was agreed, when known.
+    pub date: Option<FuzzyDate>,
+    /// Whether a source gives the agreement or the analyst reads or assumes it.
+    pub basis: Basis,
+    /// Who may see it: `private` is the agreeing party and the mediators.
+    pub visibility: Visibility,
+    /// Why the analyst reads the source this way.
+    pub note: Option<String>,
     /// Where it comes from.
     pub cites: Vec<Citation>,
 }

@@ -10,8 +10,9 @@ use crate::continuous;
 use crate::diagnostic::{Diagnostic, DiagnosticKind as Kind, FieldPath};
 use crate::scale::Interval;
 use crate::scenario::{
-    Citation, Condition, Consent, Constraint, CurvePoint, Draft, Fate, MAX_QUOTE_WORDS,
-    MeetingStatus, NumberRange, Party, PointSelection, Position, Scenario, Settlement, Visibility,
+    AgreementKind, Citation, Condition, Consent, Constraint, CurvePoint, Draft, Fate,
+    MAX_QUOTE_WORDS, MeetingStatus, NumberRange, Party, PointSelection, Position, Scenario,
+    Settlement, Visibility,
 };
 use crate::stance::{Importance, Stance};
 use crate::suggest::did_you_mean;
@@ -695,6 +696,120 @@ impl<'a> Checker<'a> {
             self.check_draft(draft, &path);
         }
         self.check_draft_cycles();
+        self.check_columns();
+    }
+
+    /// A draft that answers a compromise is its author's column in that round: it names an
+    /// existing draft other than itself, one that answers none, and a party has one column
+    /// per round.
+    fn check_columns(&mut self) {
+        let drafts = &self.scenario.drafts;
+        let mut columns: HashMap<(&Id, &Id), usize> = HashMap::default();
+        for (draft_idx, draft) in drafts.iter().enumerate() {
+            let Some(answers) = &draft.answers else { continue };
+            let path = root("drafts", draft_idx).key("answers");
+            let Some(&compromise_idx) = self.drafts.get(answers) else {
+                self.check_reference("draft", answers, false, path);
+                continue;
+            };
+            if compromise_idx == draft_idx {
+                let message =
+                    format!("draft '{}' answers itself, expected another draft", draft.id);
+                self.error(Kind::Inconsistent, path, message);
+                continue;
+            }
+            let Some(author) = &draft.author else {
+                let message = format!(
+                    "draft '{}' answers '{answers}' but names no author, expected the party whose column it is",
+                    draft.id
+                );
+                self.error(Kind::Inconsistent, root("drafts", draft_idx).key("author"), message);
+                continue;
+            };
+            let compromise = &drafts[compromise_idx];
+            let apart = kept_apart(&draft.visibility, Some(author), compromise.author.as_ref());
+            if compromise.answers.is_some() {
+                let message = format!(
+                    "draft '{}' answers '{answers}', which itself answers another draft, expected the round's compromise text",
+                    draft.id
+                );
+                self.cross_record(apart, Kind::Inconsistent, path.clone(), message);
+            }
+            if compromise.author.as_ref() == Some(author) {
+                let message = format!(
+                    "draft '{}' answers '{answers}', which its author '{author}' wrote too, expected another party's text",
+                    draft.id
+                );
+                self.cross_record(apart, Kind::Inconsistent, path.clone(), message);
+            }
+            if let Some(first) = columns.insert((answers, author), draft_idx) {
+                let message = format!(
+                    "party '{author}' has two columns answering '{answers}': '{}' and '{}', expected one",
+                    drafts[first].id, draft.id
+                );
+                self.error(Kind::DuplicateId, path, message);
+            }
+        }
+    }
+
+    /// Each agreement names a party, and a point of the draft that keeps no brackets.
+    fn check_agreements(&mut self, draft: &'a Draft, path: &FieldPath) {
+        let mut seen: HashMap<(&Id, Option<&Id>, AgreementKind), usize> = HashMap::default();
+        for (agreement_idx, agreement) in draft.agreements.iter().enumerate() {
+            let agreement_path = path.key("agreements").index(agreement_idx);
+            self.check_party_ref(&agreement.party, agreement_path.key("party"));
+            if let Some(point_id) = &agreement.point {
+                match draft.points.iter().find(|point| &point.id == point_id) {
+                    None => {
+                        let suggestion = did_you_mean(
+                            point_id.as_str(),
+                            draft.points.iter().map(|point| point.id.as_str()),
+                        );
+                        let message =
+                            format!("draft '{}' has no point '{point_id}'{suggestion}", draft.id);
+                        self.error(Kind::UnknownReference, agreement_path.key("point"), message);
+                    }
+                    Some(point) if matches!(point.settlement, Settlement::Bracketed(_)) => {
+                        let message = format!(
+                            "point '{point_id}' keeps bracketed alternatives, expected a point with one text to agree to"
+                        );
+                        self.error(Kind::Inconsistent, agreement_path.key("point"), message);
+                    }
+                    Some(_) => {}
+                }
+            }
+            let key = (&agreement.party, agreement.point.as_ref(), agreement.kind);
+            if let Some(first) = seen.insert(key, agreement_idx) {
+                let message = format!(
+                    "party '{}' agrees {} to {} twice, first at agreements[{first}]",
+                    agreement.party,
+                    agreement.kind.as_str(),
+                    agreement.point.as_ref().map_or_else(
+                        || "the whole draft".to_owned(),
+                        |point| format!("point '{point}'")
+                    )
+                );
+                self.error(Kind::DuplicateId, agreement_path.clone(), message);
+            }
+            self.check_not_after_as_of("an agreement", agreement.date, agreement_path.key("date"));
+            if let (Some(date), Some(draft_date)) = (agreement.date, draft.date)
+                && date.date < draft_date.date
+            {
+                let message = format!(
+                    "the agreement is dated {}, before its draft '{}' dated {}",
+                    date.date, draft.id, draft_date.date
+                );
+                self.error(Kind::DateOrder, agreement_path.key("date"), message);
+            }
+            self.check_inferred_cited(
+                "the agreement",
+                agreement.basis,
+                &agreement.cites,
+                agreement_path.key("basis"),
+            );
+            self.check_visibility(&agreement.visibility, agreement_path.key("visibility"));
+            self.check_cites(&agreement.cites, agreement_path.key("cites"));
+        }
     }
 
     fn check_draft(&mut self, draft: &'a Draft, path: &FieldPath) {
@@ -773,6 +888,7 @@ impl<'a> Checker<'a> {
             }
             self.check_cites(&entry.cites, entry_path.key("cites"));
         }
+        self.check_agreements(draft, path);
         self.check_visibility(&draft.visibility, path.key("visibility"));
         self.check_cites(&draft.cites, path.key("cites"));
     }

@@ -68,7 +68,7 @@ pub fn render(report: &Report) -> String {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="generator" content=(format!("Parley ({})", report.format));
                 title { (title) " · Parley report" }
-                style { (PreEscaped(CSS)) }
+                style { (PreEscaped(CSS)) (PreEscaped(crate::rounds::ROUNDS_STYLE)) }
             }
             body {
                 (header(report))
@@ -76,9 +76,11 @@ pub fn render(report: &Report) -> String {
                     (parties(report))
                     (timeline(report))
                     (drafts(report))
+                    (crate::rounds::rounds_section(report))
                     (stance_matrix(report))
                     (blocking(report))
                     (claims(report))
+                    (crate::rounds::kept_agreed_section(report))
                     @match &report.analysis {
                         Some(analysis) => (analysis::sections(report, analysis)),
                         None => section #analysis {
@@ -358,6 +360,7 @@ fn header(report: &Report) -> Markup {
                 a href="#parties" { "Parties" }
                 a href="#timeline" { "Timeline" }
                 a href="#drafts" { "Drafts" }
+                @if !report.rounds.is_empty() { a href="#rounds" { "Rounds" } }
                 a href="#stances" { "Stances" }
                 a href="#blocking" { "Blocking issues" }
                 a href="#claims" { "Contested claims" }
@@ -564,6 +567,12 @@ pub fn drafts(report: &Report) -> Markup {
                                 dt { "Points" } dd { (draft_points(draft)) }
                             }
                             @if !draft.summary.is_empty() { p.small { (draft.summary) } }
+                            @if let Some(answers) = &draft.answers {
+                                p.small { "A party's column answering " a href="#rounds" { code { (answers) } } "." }
+                            }
+                            @if !crate::rounds::agreement_lines(&draft.agreement).is_empty() {
+                                (crate::rounds::agreement_block(report, &draft.agreement))
+                            }
                             @for lineage in &draft.lineage {
                                 @if !lineage.merged.is_empty() || !lineage.dropped.is_empty() {
                                     p.small {

@@ -14,6 +14,7 @@
 
 pub mod analysis;
 pub mod html;
+pub mod rounds;
 pub mod schema;
 pub mod simulation;
 pub mod terminal;

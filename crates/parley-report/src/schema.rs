@@ -104,6 +104,11 @@ pub struct Report {
     pub timeline: Vec<MeetingReport>,
     /// The drafts and their lineage.
     pub drafts: Vec<DraftReport>,
+    /// The draft rounds: each compromise text that parties' columns answer, point by point.
+    pub rounds: Vec<crate::rounds::RoundReport>,
+    /// What `--keep-agreed` took as fixed, when it was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kept_agreed: Option<crate::rounds::KeptAgreedReport>,
     /// The mapping from ordinal stances and importances to numbers.
     pub scale: ScaleReport,
     /// Each party's latest stance on each issue.
@@ -383,6 +388,8 @@ pub struct DraftReport {
     pub date: Option<DateReport>,
     /// Its author.
     pub author: Option<String>,
+    /// The compromise draft it answers, for a party's column in a round.
+    pub answers: Option<String>,
     /// `proposed`, `under-discussion`, `finalized` or `superseded`.
     pub status: &'static str,
     /// `stated`, `reported`, `inferred` or `assumed`: the basis of the status.
@@ -401,6 +408,8 @@ pub struct DraftReport {
     pub summary: String,
     /// What became of each parent's points.
     pub lineage: Vec<LineageReport>,
+    /// How much of it is agreed, by whom and how far.
+    pub agreement: crate::rounds::AgreementReport,
 }
 
 /// What became of one parent's points.
@@ -659,6 +668,7 @@ pub fn build_listing(
             title: draft.title.clone(),
             date: date(&draft.date),
             author: draft.author.as_ref().map(Id::to_string),
+            answers: draft.answers.as_ref().map(Id::to_string),
             status: draft.status.as_str(),
             status_basis: draft.status_basis.as_str(),
             condition: condition(&draft.condition),
@@ -684,6 +694,7 @@ pub fn build_listing(
                     dropped: ids(&parent.dropped),
                 })
                 .collect(),
+            agreement: crate::rounds::agreement_report(scenario, draft),
         })
         .collect();
     let scale = &record.scale;
@@ -717,6 +728,8 @@ pub fn build_listing(
         tracks,
         timeline: overview::timeline(scenario).into_iter().map(MeetingReport::from).collect(),
         drafts,
+        rounds: crate::rounds::rounds(scenario),
+        kept_agreed: None,
         scale: ScaleReport { basis: scale.basis.as_str(), stances, importances },
         stance_matrix,
         blocking: overview::blocking_issues(scenario, as_of)

@@ -117,6 +117,9 @@ pub fn render(report: &Report, options: RenderOptions) -> String {
     matrix(&mut out, report);
     blocking(&mut out, report);
     claims(&mut out, report);
+    if let Some(kept) = &report.kept_agreed {
+        kept_agreed(&mut out, kept);
+    }
     if let Some(analysis) = &report.analysis {
         analysis_sections(&mut out, analysis);
     }
@@ -244,6 +247,13 @@ fn drafts(out: &mut Out, report: &Report) {
         if let Some(condition) = &draft.condition {
             out.line(&format!("      on condition ({}): {}", condition.party, condition.text));
         }
+        if let Some(answers) = &draft.answers {
+            let party = draft.author.as_deref().unwrap_or("?");
+            out.line(&format!("      column of {party} answering {answers}"));
+        }
+        for line in crate::rounds::agreement_lines(&draft.agreement) {
+            out.line(&format!("      {line}"));
+        }
         for lineage in &draft.lineage {
             let fates: Vec<String> = ["kept", "amended", "merged", "dropped", "unknown"]
                 .iter()
@@ -259,6 +269,27 @@ fn drafts(out: &mut Out, report: &Report) {
             }
         }
     }
+}
+
+fn kept_agreed(out: &mut Out, kept: &crate::rounds::KeptAgreedReport) {
+    out.heading("Kept as agreed");
+    if kept.fixed.is_empty() {
+        out.line("  no point is agreed by every party it needs: nothing is fixed");
+    }
+    for fixed in &kept.fixed {
+        let points: Vec<String> =
+            fixed.points.iter().map(|[draft, point]| format!("{draft}#{point}")).collect();
+        out.line(&format!(
+            "  {} fixed to {} ({}; {})",
+            fixed.issue,
+            fixed.option,
+            fixed.kind,
+            points.join(", ")
+        ));
+    }
+    let remaining =
+        if kept.remaining.is_empty() { "none".to_owned() } else { kept.remaining.join(", ") };
+    out.line(&format!("  remaining to negotiate: {remaining}"));
 }
 
 fn matrix(out: &mut Out, report: &Report) {

@@ -481,7 +481,7 @@ async fn remove(
 }
 
 /// Refuses a body with a text longer than the server takes, naming its field.
-fn check_text_lengths(body: &Value, max_chars: usize) -> Result<(), ApiError> {
+pub(crate) fn check_text_lengths(body: &Value, max_chars: usize) -> Result<(), ApiError> {
     fn walk(value: &Value, path: &str, max_chars: usize) -> Result<(), ApiError> {
         match value {
             Value::String(text) if text.chars().count() > max_chars => Err(ApiError::new(
@@ -540,7 +540,7 @@ pub(crate) struct Written {
 }
 
 impl Written {
-    fn into_response(self, caller: &Caller, kind: Kind) -> Response {
+    pub(crate) fn into_response(self, caller: &Caller, kind: Kind) -> Response {
         // The log's sequence number would tell a delegate how many events it cannot see.
         let body = if caller.is_mediator() {
             json!({ "event": self.seq, "entity": self.entity })
@@ -559,7 +559,7 @@ impl Written {
 
 /// Records an upsert: checked on the caller's view, appended, announced; gives back the
 /// entity as the caller now sees it.
-async fn write(
+pub(crate) async fn write(
     state: &AppState,
     caller: &Caller,
     view: &Arc<View>,

@@ -5,6 +5,7 @@
 //! [`state::AppState::view`], which asks the store for the record as that user's role may see
 //! it; every answer (JSON, page, analysis, fingerprint, live event) is computed from that view.
 
+mod agreements;
 mod api;
 mod auth;
 mod bodies;
@@ -65,6 +66,7 @@ pub fn router(state: AppState) -> Router {
     let body_limit = state.inner.options.body_limit;
     Router::new()
         .merge(api::routes())
+        .merge(agreements::routes())
         .merge(pages::routes())
         .merge(session::routes())
         .route("/api/openapi.json", get(openapi::serve_document))

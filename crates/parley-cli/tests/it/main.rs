@@ -3,6 +3,7 @@
 mod analyze;
 mod budget;
 mod check;
+mod columns;
 mod coverage;
 mod db;
 mod force;

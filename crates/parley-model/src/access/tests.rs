@@ -459,3 +459,45 @@ fn the_structure_only_view_has_no_constraint_utilities() {
     let record = constraint_secrets();
     assert!(structure_only(record.scenario()).scenario().constraint_utilities.is_empty());
 }
+
+#[test]
+fn a_delegate_sees_no_trace_of_another_partys_private_column_or_agreement() {
+    let record = read_scenario(crate::agreement::tests::ROUND).scenario.unwrap();
+    let south =
+        crate::scenario_file::write_scenario(visible_to(&record, &party("south")).scenario());
+    for canary in ["north-column", "canary-north-point", "lighthouse", "North's column"] {
+        assert!(!south.contains(canary), "south sees '{canary}':\n{south}");
+    }
+    // North's ad referendum agreement to the port is private: South sees its own only.
+    let agreements: Vec<&str> = south.split("[[drafts.agreements]]\n").skip(1).collect();
+    assert_eq!(agreements.len(), 1, "{south}");
+    assert!(agreements[0].starts_with("party = \"south\""), "{south}");
+    let north =
+        crate::scenario_file::write_scenario(visible_to(&record, &party("north")).scenario());
+    assert!(north.contains("canary-north-point"), "{north}");
+    assert_eq!(north.matches("[[drafts.agreements]]").count(), 2, "{north}");
+    assert!(!north.contains("south-column"), "{north}");
+}
+
+#[test]
+fn a_change_written_from_a_view_keeps_the_agreements_the_view_hides() {
+    let record = read_scenario(crate::agreement::tests::ROUND).scenario.unwrap();
+    let south = party("south");
+    let view = visible_to(&record, &south);
+    let mut text = view.scenario().drafts[0].clone();
+    text.summary = "South's edit".to_owned();
+    let change = Change::Upsert(crate::scenario_file::Fragment {
+        scenario: Scenario { drafts: vec![text], ..Scenario::default() },
+        has_header: false,
+        has_scale: false,
+    });
+    let Change::Upsert(kept) = keep_hidden_links(record.scenario(), &south, change) else {
+        panic!("an upsert stays an upsert")
+    };
+    let parties: Vec<String> = kept.scenario.drafts[0]
+        .agreements
+        .iter()
+        .map(|agreement| agreement.party.to_string())
+        .collect();
+    assert_eq!(parties, vec!["south", "north"]);
+}

@@ -472,11 +472,18 @@ impl Reader {
         let stage = dto.stage.as_ref().map(|stage| {
             self.keyword(stage, Stage::ALL, Stage::as_str, Stage::Framework, path.key("stage"))
         });
+        let agreements = dto
+            .agreements
+            .iter()
+            .enumerate()
+            .map(|(idx, agreement)| self.agreement(agreement, &path.key("agreements").index(idx)))
+            .collect();
         Draft {
             id: self.id(&dto.id, path.key("id")),
             title: dto.title.clone(),
             date: self.optional_date(&dto.date, path.key("date")),
             author: dto.author.as_ref().map(|author| self.id(author, path.key("author"))),
+            answers: dto.answers.as_ref().map(|answers| self.id(answers, path.key("answers"))),
             status: self.keyword(
                 &dto.status,
                 DraftStatus::ALL,
@@ -495,12 +502,36 @@ impl Reader {
             point_count: dto.point_count,
             points,
             lineage,
+            agreements,
             summary: dto.summary.clone(),
             visibility: self.visibility(
                 &dto.visibility,
                 Visibility::Public,
                 path.key("visibility"),
             ),
+            cites: self.cites(&dto.cites, &path.key("cites")),
+        }
+    }
+
+    fn agreement(&mut self, dto: &AgreementDto, path: &FieldPath) -> Agreement {
+        Agreement {
+            party: self.id(&dto.party, path.key("party")),
+            point: dto.point.as_ref().map(|point| self.id(point, path.key("point"))),
+            kind: self.keyword(
+                &dto.kind,
+                AgreementKind::ALL,
+                AgreementKind::as_str,
+                AgreementKind::AdReferendum,
+                path.key("kind"),
+            ),
+            date: self.optional_date(&dto.date, path.key("date")),
+            basis: self.basis(dto.basis.as_deref(), Basis::Reported, path.key("basis")),
+            visibility: self.visibility(
+                &dto.visibility,
+                Visibility::Public,
+                path.key("visibility"),
+            ),
+            note: dto.note.clone(),
             cites: self.cites(&dto.cites, &path.key("cites")),
         }
     }
@@ -945,6 +976,7 @@ fn write_draft(draft: &Draft) -> DraftDto {
         title: draft.title.clone(),
         date: draft.date.as_ref().map(write_date),
         author: draft.author.as_ref().map(Id::to_string),
+        answers: draft.answers.as_ref().map(Id::to_string),
         status: draft.status.as_str().to_owned(),
         status_basis: non_default_basis(draft.status_basis, Basis::Reported),
         condition: write_condition(&draft.condition),
@@ -986,6 +1018,20 @@ fn write_draft(draft: &Draft) -> DraftDto {
                 fate: entry.fate.as_str().to_owned(),
                 into: entry.into.as_ref().map(Id::to_string),
                 cites: write_cites(&entry.cites),
+            })
+            .collect(),
+        agreements: draft
+            .agreements
+            .iter()
+            .map(|agreement| AgreementDto {
+                party: agreement.party.to_string(),
+                point: agreement.point.as_ref().map(Id::to_string),
+                kind: agreement.kind.as_str().to_owned(),
+                date: agreement.date.as_ref().map(write_date),
+                basis: non_default_basis(agreement.basis, Basis::Reported),
+                visibility: write_visibility(&agreement.visibility),
+                note: agreement.note.clone(),
+                cites: write_cites(&agreement.cites),
             })
             .collect(),
     }

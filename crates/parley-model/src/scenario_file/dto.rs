@@ -22,6 +22,7 @@ keyword_schema! {
     draft_status_schema: crate::scenario::DraftStatus,
     stage_schema: crate::scenario::Stage,
     fate_schema: crate::scenario::Fate,
+    agreement_kind_schema: crate::scenario::AgreementKind,
     claim_status_schema: crate::scenario::ClaimStatus,
     basis_schema: crate::values::Basis,
     date_precision_schema: crate::values::DatePrecision,
@@ -446,6 +447,9 @@ pub(crate) struct DraftDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "id_schema")]
     pub(crate) author: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "id_schema")]
+    pub(crate) answers: Option<String>,
     #[schemars(schema_with = "draft_status_schema")]
     pub(crate) status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -471,6 +475,32 @@ pub(crate) struct DraftDto {
     pub(crate) points: Vec<PointDto>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) lineage: Vec<LineageDto>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) agreements: Vec<AgreementDto>,
+}
+
+/// A party's agreement to a point of a draft, or to the whole draft when `point` is absent.
+#[derive(Deserialize, Serialize, Debug, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AgreementDto {
+    #[schemars(schema_with = "id_schema")]
+    pub(crate) party: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "id_schema")]
+    pub(crate) point: Option<String>,
+    #[schemars(schema_with = "agreement_kind_schema")]
+    pub(crate) kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) date: Option<DateDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "basis_schema")]
+    pub(crate) basis: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) visibility: Option<VisibilityDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) note: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) cites: Vec<CitationDto>,
 }
 
 /// A stance on one option: a level keyword or an exact value.

@@ -659,6 +659,7 @@ fn expected_shape(
         ("options", true) => "a table such as { id = \"keep\", label = \"...\" }".to_owned(),
         ("delegates", false) => "a list of tables such as [{ id = \"ID\", name = \"...\" }]".to_owned(),
         ("stances", false) => "a table such as { keep = \"preferred\", give = \"red-line\" }".to_owned(),
+        ("agreements", false) => "a list of tables such as [{ party = \"ID\", point = \"ID\", kind = \"ad-referendum\" }]".to_owned(),
         ("points", false) if in_lineage => "a list of point ids or \"rest\"".to_owned(),
         ("points", false) => {
             "a list of tables such as [{ id = \"p1\", number = 1, text = \"...\" }]".to_owned()

@@ -1026,6 +1026,7 @@ mod properties {
                             title: format!("Draft {draft_idx} of {n_drafts}"),
                             date: None,
                             author: Some(id("p", 0)),
+                            answers: None,
                             status: DraftStatus::ALL[status],
                             status_basis: Basis::ALL[draft_idx % Basis::ALL.len()],
                             condition: (draft_idx % 2 == 1).then(|| Condition {
@@ -1050,9 +1051,65 @@ mod properties {
                                 })
                                 .collect(),
                             lineage,
+                            // Settled points are agreed: ad referendum by the author in
+                            // private, finally by the other parties; odd drafts are accepted
+                            // whole by the author.
+                            agreements: (0..n_described)
+                                .step_by(2)
+                                .flat_map(|point_idx| {
+                                    (0..n_parties).map(move |party_idx| Agreement {
+                                        party: id("p", party_idx),
+                                        point: Some(id("pt", point_idx)),
+                                        kind: if party_idx == 0 {
+                                            AgreementKind::AdReferendum
+                                        } else {
+                                            AgreementKind::Final
+                                        },
+                                        date: None,
+                                        basis: Basis::ALL[(point_idx + party_idx) % 2],
+                                        visibility: if party_idx == 0 {
+                                            Visibility::Private
+                                        } else {
+                                            Visibility::Public
+                                        },
+                                        note: (party_idx == 1).then(|| "Said so".to_owned()),
+                                        cites: Vec::new(),
+                                    })
+                                })
+                                .chain(
+                                    (draft_idx % 2 == 1)
+                                        .then(|| Agreement {
+                                            party: id("p", 0),
+                                            point: None,
+                                            kind: AgreementKind::Final,
+                                            date: None,
+                                            basis: Basis::Reported,
+                                            visibility: Visibility::Track(id("t", 0)),
+                                            note: None,
+                                            cites: Vec::new(),
+                                        })
+                                        .filter(|_| n_parties >= 2),
+                                )
+                                .collect(),
                             summary,
                             visibility: Visibility::Private,
                             cites: Vec::new(),
+                        });
+                    }
+                    // A party's column answering the first draft, when there are two parties.
+                    if n_parties >= 2 && n_drafts > 0 {
+                        let compromise = scenario.drafts[0].clone();
+                        scenario.drafts.push(Draft {
+                            id: id("col", 1),
+                            title: "Column".to_owned(),
+                            author: Some(id("p", 1)),
+                            answers: Some(compromise.id.clone()),
+                            parents: Vec::new(),
+                            lineage: Vec::new(),
+                            agreements: Vec::new(),
+                            condition: None,
+                            visibility: Visibility::Track(id("t", 0)),
+                            ..compromise
                         });
                     }
                     scenario
@@ -1628,4 +1685,78 @@ mod k_mistakes {
             prop_assert_eq!(found, expected, "{:#?}", loaded.diagnostics);
         }
     }
+}
+
+#[test]
+fn columns_and_agreements_are_checked_against_their_drafts_and_parties() {
+    check(
+        r#"
+[[drafts]]
+id = "text"
+title = "Text"
+status = "proposed"
+date = 2025-11-20
+points = [
+  { id = "p1", issue = "land", option = "keep" },
+  { id = "p2", issue = "land", brackets = ["keep", "give"] },
+]
+agreements = [
+  { party = "a", point = "p1", kind = "ad-referendum", date = 2025-11-21 },
+  { party = "a", point = "p1", kind = "ad-referendum" },
+  { party = "c", point = "p3", kind = "final" },
+  { party = "b", point = "p2", kind = "final", date = 2025-11-19 },
+  { party = "b", kind = "for-now", basis = "inferred", date = 2025-12-10 },
+]
+
+[[drafts]]
+id = "a-column"
+title = "A's column"
+author = "a"
+answers = "text"
+status = "proposed"
+
+[[drafts]]
+id = "a-column-2"
+title = "A's other column"
+author = "a"
+answers = "text"
+status = "proposed"
+
+[[drafts]]
+id = "no-author"
+title = "No author"
+answers = "a-column"
+status = "proposed"
+
+[[drafts]]
+id = "b-column"
+title = "B's column"
+author = "b"
+answers = "texts"
+status = "proposed"
+"#,
+        expect![[r#"
+            t.toml:52:3: error[duplicate-id]: party 'a' agrees ad-referendum to point 'p1' twice, first at agreements[0] (at drafts[0].agreements[1])
+            t.toml:53:13: error[unknown-reference]: unknown party 'c' (at drafts[0].agreements[2].party)
+            t.toml:53:26: error[unknown-reference]: draft 'text' has no point 'p3' (at drafts[0].agreements[2].point)
+            t.toml:54:26: error[inconsistent]: point 'p2' keeps bracketed alternatives, expected a point with one text to agree to (at drafts[0].agreements[3].point)
+            t.toml:54:55: error[date-order]: the agreement is dated 2025-11-19, before its draft 'text' dated 2025-11-20 (at drafts[0].agreements[3].date)
+            t.toml:55:25: error[shape]: unknown value 'for-now', expected one of: ad-referendum, final (at drafts[0].agreements[4].kind)
+            t.toml:55:44: warning[inconsistent]: the agreement is inferred but cites nothing, expected the citation of the sentence it reads (at drafts[0].agreements[4].basis)
+            t.toml:55:63: error[date-order]: an agreement is dated 2025-12-10, after the scenario's date 2025-12-03 (at drafts[0].agreements[4].date)
+            t.toml:69:11: error[duplicate-id]: party 'a' has two columns answering 'text': 'a-column' and 'a-column-2', expected one (at drafts[2].answers)
+            t.toml:72:1: error[inconsistent]: draft 'no-author' answers 'a-column' but names no author, expected the party whose column it is (at drafts[3].author)
+            t.toml:82:11: error[unknown-reference]: unknown draft 'texts' (did you mean 'text'?) (at drafts[4].answers)"#]],
+    );
+}
+
+#[test]
+fn a_round_with_columns_and_agreements_round_trips() {
+    let text = crate::agreement::tests::ROUND;
+    let scenario = read_scenario(text).scenario.expect("valid").into_scenario();
+    let written = write_scenario(&scenario);
+    let again = read_scenario(&written).scenario.expect("valid").into_scenario();
+    assert_eq!(again, scenario);
+    assert!(written.contains("answers = \"text\""), "{written}");
+    assert!(written.contains("kind = \"ad-referendum\""), "{written}");
 }

@@ -412,3 +412,20 @@ fn every_stance_label_reads_at_a_contrast_of_at_least_4_5() {
         assert!(ratio >= 4.5, "{label}: {ink} on {background} has a contrast of {ratio:.2}");
     }
 }
+
+#[test]
+fn a_draft_round_is_a_table_with_the_differing_cells_marked_and_each_draft_shows_its_agreement() {
+    let report = report_of(include_str!("../../../parley-cli/tests/data/round.toml"));
+    let page = crate::html::render(&report);
+    let rounds = page.split("<section id=\"rounds\">").nth(1).expect("a rounds section");
+    let rounds = rounds.split("</section>").next().unwrap();
+    assert_eq!(rounds.matches("<td class=\"differs\"").count(), 1, "{rounds}");
+    assert_eq!(rounds.matches("<td class=\"added\"").count(), 1, "{rounds}");
+    assert_eq!(rounds.matches("<td class=\"same\"").count(), 1, "{rounds}");
+    assert!(rounds.contains("North: 2 difference(s)"), "{rounds}");
+    assert!(page.contains("<span class=\"badge package-open\">open</span>"));
+    // The built-in case has no round: no section, no link to one.
+    let builtin = crate::html::render(&builtin());
+    assert!(!builtin.contains("id=\"rounds\""));
+    assert!(!builtin.contains("href=\"#rounds\""));
+}

@@ -240,6 +240,7 @@ fn draft(page: &Page<'_>, id: &str) -> Result<Response, PageError> {
                 }
                 @if !draft.summary.is_empty() { p { (draft.summary) } }
             }
+            (super::columns::agreement_summary(page, summary))
             section #points {
                 h2 { "Points described (" (draft.points.len()) ")" }
                 @if draft.points.is_empty() {

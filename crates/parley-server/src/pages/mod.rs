@@ -10,6 +10,7 @@
 
 mod analysis;
 mod claims;
+mod columns;
 mod drafts;
 pub(crate) mod forms;
 mod overview;
@@ -49,6 +50,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/analysis", get(analysis::page))
         .route("/claims", get(claims::page))
         .merge(forms::routes())
+        .merge(columns::routes())
         .layer(middleware::map_response(kept_private))
         .route("/assets/parley.css", get(stylesheet))
         .route("/assets/page.js", get(page_script))
@@ -198,6 +200,7 @@ pub(crate) fn notice(done: Option<&str>) -> Option<&'static str> {
         "meeting" => Some("Meeting recorded."),
         "draft" => Some("Draft recorded."),
         "claim" => Some("Claim recorded."),
+        "agreement" => Some("Agreement recorded."),
         _ => None,
     }
 }
@@ -240,7 +243,12 @@ impl IntoResponse for PageError {
 fn style() -> &'static (String, String) {
     static STYLE: OnceLock<(String, String)> = OnceLock::new();
     STYLE.get_or_init(|| {
-        let text = format!("{}{}", parley_report::html::STYLE, PAGE_CSS);
+        let text = format!(
+            "{}{}{}",
+            parley_report::html::STYLE,
+            parley_report::rounds::ROUNDS_STYLE,
+            PAGE_CSS
+        );
         let digest = hex::encode(&Sha256::digest(text.as_bytes())[..6]);
         (text, digest)
     })

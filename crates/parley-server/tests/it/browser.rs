@@ -1,7 +1,8 @@
 //! The pages in a real browser (chromium through chromedriver, driven with fantoccini): three
 //! users sign in through the sign-in form; Ukraine's delegate records a private position
 //! through the form on /stances; the mediator's open page shows it without a reload, and
-//! Russia's delegate's page never does. Then axe-core checks every page, as the mediator and as
+//! Russia's delegate's page never does; Ukraine's private column of a draft round shows on its
+//! columns page, never on Russia's. Then axe-core checks every page, as the mediator and as
 //! a delegate sees it, and the HTML reports (the built-in scenario's, GENIUS scenarios' and a
 //! tournament's), at desktop and phone width: none may have a violation. Skips, saying so,
 //! when chromedriver or chromium is missing, and the accessibility checks when axe-core is
@@ -23,7 +24,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use parley_model::access::Viewer;
 use serde_json::{Value, json};
 
-use crate::harness::TestServer;
+use crate::harness::{TestServer, Who};
 
 /// How long the browsers may take to show what the test waits for.
 const PATIENCE: Duration = Duration::from_secs(15);
@@ -336,6 +337,50 @@ async fn scenario(server: Arc<TestServer>, base: String, browsers: Browsers) {
     });
     assert!(kept, "the record holds the private position");
 
+    // A draft round: the mediator's compromise and Ukraine's private column beside it.
+    let column_text =
+        format!("Kyiv keeps every guarantee on paper (column {})", std::process::id());
+    let compromise = server
+        .create(
+            Who::Mediator,
+            "drafts",
+            &json!({
+                "title": "Mediator's compromise", "status": "under-discussion", "author": "us",
+                "points": [
+                    { "id": "guarantees", "number": 1, "text": "Guarantees that match the threat, with European safeguards for Ukraine and the wider region.", "issue": "security-guarantees", "option": "matching" },
+                    { "id": "money", "number": 2, "text": "Europe finances reconstruction.", "issue": "financing" },
+                    { "id": "seat", "number": 3, "text": "Europe takes part in the talks.", "issue": "europe-seat", "option": "major-role" },
+                ],
+                "agreements": [{ "party": "ukraine", "point": "seat", "kind": "ad-referendum", "date": "2025-12-03" }],
+            }),
+        )
+        .await;
+    server
+        .create(
+            Who::Ukraine,
+            "drafts",
+            &json!({
+                "title": "Ukraine's column", "status": "proposed", "author": "ukraine",
+                "answers": compromise, "visibility": "private",
+                "points": [
+                    { "id": "guarantees", "text": column_text, "issue": "security-guarantees", "option": "matching" },
+                    { "id": "seat", "text": "Europe takes part in the talks.", "issue": "europe-seat", "option": "major-role" },
+                    { "id": "army", "text": "Ukraine keeps the army it needs." },
+                ],
+            }),
+        )
+        .await;
+    let columns = format!("{base}/drafts/{compromise}/columns");
+    ukraine.goto(&columns).await.unwrap();
+    eventually("Ukraine's column", || async { shown(ukraine).await.contains(&column_text) }).await;
+    let highlighted = ukraine.find_all(Locator::Css("table.columns td.differs")).await.unwrap();
+    assert_eq!(highlighted.len(), 1, "the one point that differs is highlighted");
+    russia.goto(&columns).await.unwrap();
+    eventually("Russia's columns page", || async { shown(russia).await.contains("Columns:") })
+        .await;
+    assert!(!document(russia).await.contains(&column_text));
+    assert!(!document(russia).await.contains("Ukraine's column"));
+
     let report_dir = tempfile::tempdir().unwrap();
     let reports = write_reports(report_dir.path());
     match std::fs::read_to_string(crate::prerequisites::support::axe_js()) {
@@ -349,7 +394,7 @@ async fn scenario(server: Arc<TestServer>, base: String, browsers: Browsers) {
     }
 
     if let Some(dir) = std::env::var_os("PARLEY_SCREENSHOTS") {
-        screenshots(&base, &browsers, Path::new(&dir), &reports).await;
+        screenshots(&base, &browsers, Path::new(&dir), &reports, &compromise).await;
     }
 }
 
@@ -660,7 +705,13 @@ async fn sign_out(client: &Client) {
 }
 
 /// A PNG of every page and report at desktop and phone width.
-async fn screenshots(base: &str, browsers: &Browsers, dir: &Path, reports: &[(String, PathBuf)]) {
+async fn screenshots(
+    base: &str,
+    browsers: &Browsers,
+    dir: &Path,
+    reports: &[(String, PathBuf)],
+    compromise: &str,
+) {
     std::fs::create_dir_all(dir).unwrap();
     for (name, path) in PAGES {
         browsers.mediator.goto(&format!("{base}{path}")).await.unwrap();
@@ -668,6 +719,12 @@ async fn screenshots(base: &str, browsers: &Browsers, dir: &Path, reports: &[(St
     }
     browsers.ukraine.goto(&format!("{base}/stances")).await.unwrap();
     screenshot(&browsers.ukraine, dir, "ukraine-stances").await;
+    for (name, path) in [("columns", "columns"), ("agreement", "agreement")] {
+        browsers.ukraine.goto(&format!("{base}/drafts/{compromise}/{path}")).await.unwrap();
+        screenshot(&browsers.ukraine, dir, &format!("ukraine-{name}")).await;
+    }
+    browsers.russia.goto(&format!("{base}/drafts/{compromise}/columns")).await.unwrap();
+    screenshot(&browsers.russia, dir, "russia-columns").await;
     // A form sent back with its problem at the field.
     refuse_a_form(&browsers.ukraine, base).await;
     screenshot(&browsers.ukraine, dir, "ukraine-stances-refused").await;

@@ -10,6 +10,7 @@ mod limits;
 mod openapi;
 mod prerequisites;
 mod roles;
+mod rounds;
 mod samples;
 mod sign_in;
 mod startup;

@@ -7,6 +7,7 @@ mod browser;
 mod harness;
 mod leaks;
 mod limits;
+mod people;
 mod prerequisites;
 mod roles;
 mod samples;

@@ -13,3 +13,4 @@ mod roles;
 mod samples;
 mod sign_in;
 mod startup;
+mod transfer;

@@ -4,6 +4,8 @@
 mod analysis;
 mod api;
 mod browser;
+#[cfg(unix)]
+mod browser_people;
 mod harness;
 mod leaks;
 mod limits;

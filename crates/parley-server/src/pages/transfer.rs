@@ -644,6 +644,41 @@ mod tests {
     }
 
     #[test]
+    fn a_geniusweb_folder_in_an_archive_reads_as_a_scenario() {
+        let domain = r#"{"name": "rental", "issuesValues": {"car": {"values": ["small", "van"]}}}"#;
+        let profile = |name: &str, small: &str, van: &str| {
+            format!(
+                r#"{{"LinearAdditiveUtilitySpace": {{"name": "{name}", "domain": {domain},
+  "issueUtilities": {{"car": {{"DiscreteValueSetUtilities": {{"valueUtilities": {{"small": {small}, "van": {van}}}}}}}}},
+  "issueWeights": {{"car": 1}}, "reservationBid": null}}}}"#
+            )
+        };
+        let (customer, agency) = (profile("customer", "1", "0"), profile("agency", "0", "1"));
+        let zip = archive(&[
+            ("rental/rental.json", domain.as_bytes()),
+            ("rental/customer.json", customer.as_bytes()),
+            ("rental/agency.json", agency.as_bytes()),
+            ("rental/.DS_Store", b"\0\x01"),
+        ]);
+        let scenario = read_upload("rental.zip", &zip).unwrap();
+        assert_eq!(scenario.id, "rental");
+        let mut parties: Vec<String> =
+            scenario.parties.iter().map(|party| party.id.to_string()).collect();
+        parties.sort();
+        assert_eq!(parties, ["agency", "customer"]);
+        // A profile that names a value the domain lacks: the file and the field are named.
+        let broken = profile("agency", "0", "1").replace("\"van\": 1", "\"truck\": 1");
+        let zip = archive(&[
+            ("rental/rental.json", domain.as_bytes()),
+            ("rental/customer.json", customer.as_bytes()),
+            ("rental/agency.json", broken.as_bytes()),
+        ]);
+        let problems = read_upload("rental.zip", &zip).unwrap_err();
+        assert!(problems[0].starts_with("rental.zip: "), "{problems:?}");
+        assert!(problems[0].contains("agency.json"), "{problems:?}");
+    }
+
+    #[test]
     fn the_preview_names_what_is_added_changed_and_removed() {
         let current = crate::builtin_scenario();
         let mut next = current.clone();

@@ -42,6 +42,13 @@ pub struct Event {
 }
 
 impl Event {
+    /// Whether it records a change of access rather than a change to the record (see
+    /// [`crate::access`]): such an event holds no [`Change`], and a history of the record
+    /// leaves it out.
+    pub fn is_access(&self) -> bool {
+        self.kind == ACCESS_KIND
+    }
+
     /// The change it holds.
     pub fn change(&self) -> Result<Change, Vec<Diagnostic>> {
         Change::from_payload(&self.kind, &self.payload)
@@ -181,7 +188,7 @@ impl Replay {
     }
 
     fn step(&mut self, event: &Event) -> Result<()> {
-        if event.kind == ACCESS_KIND {
+        if event.is_access() {
             // A change of access: chained like the rest, but the record stays as it was.
             self.seq = event.seq;
             self.hash.clone_from(&event.hash);

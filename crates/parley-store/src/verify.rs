@@ -166,7 +166,7 @@ impl Checker {
                 ),
             );
         }
-        if event.kind == crate::access::ACCESS_KIND {
+        if event.is_access() {
             if let Err(message) = crate::access::AccessEvent::from_payload(&event.payload) {
                 return problem(
                     ProblemKind::Unreadable,

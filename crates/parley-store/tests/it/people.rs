@@ -81,6 +81,10 @@ async fn an_invitation_makes_one_user_once_and_is_logged() {
                 AccessAction::Accept
             ]
         );
+        let events = store.events(0, 10).await.unwrap();
+        let kinds: Vec<bool> = events.iter().map(parley_store::log::Event::is_access).collect();
+        assert_eq!(kinds, [false, true, true, true, true], "the import, then four of access");
+        assert!(events[1].change().is_err(), "an access event holds no change to the record");
         let after = store.state(None).await.unwrap();
         assert_eq!(after.scenario.scenario(), before.scenario.scenario());
         assert_eq!(after.version, before.version + 4);

@@ -7,8 +7,8 @@
 //! a zip archive, read and checked as `parley db import` reads and checks a file; then a
 //! preview of what would change (records added, changed, removed), and only on confirmation
 //! one `import` event. The confirmation carries the scenario as TOML, read and checked again,
-//! and the log's version the preview was made at: a record changed in between is not
-//! overwritten unseen.
+//! and a fingerprint of the record the preview was made from: a record changed in between is
+//! not overwritten unseen.
 
 use std::io::Read;
 
@@ -477,9 +477,9 @@ async fn preview(
         Err(parley_store::Error::Empty) => None,
         Err(error) => return Err(PageError(error.into())),
     };
-    let base = current.as_ref().map_or(0, |snapshot| snapshot.version);
     let empty = Scenario::default();
     let current_scenario = current.as_ref().map_or(&empty, |snapshot| snapshot.scenario.scenario());
+    let base = record_fingerprint(current.as_ref().map(|snapshot| snapshot.scenario.scenario()));
     let changes = changes(current_scenario, &scenario);
     let text = write_scenario(&scenario);
     let view = view_for(&state, &caller, &PageQuery::default()).await?;
@@ -546,9 +546,17 @@ async fn refuse(
     .await
 }
 
+/// What the record is, as the preview saw it: the SHA-256 of it as a scenario file (of
+/// nothing, for an empty log). Changes of access leave it as it is.
+fn record_fingerprint(scenario: Option<&Scenario>) -> String {
+    use sha2::{Digest, Sha256};
+    let text = scenario.map(write_scenario).unwrap_or_default();
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
 #[derive(Deserialize, Debug)]
 struct ConfirmForm {
-    base: Option<u64>,
+    base: Option<String>,
     file_name: Option<String>,
     scenario: Option<String>,
 }
@@ -568,8 +576,13 @@ async fn confirm(
         Ok(scenario) => scenario,
         Err(problems) => return refuse(&state, &caller, &Refused { file_name, problems }).await,
     };
-    let version = state.store().head().await.map_err(ApiError::from)?.map_or(0, |head| head.seq);
-    if form.base != Some(version) {
+    let current = match state.store().state(None).await {
+        Ok(snapshot) => Some(snapshot),
+        Err(parley_store::Error::Empty) => None,
+        Err(error) => return Err(PageError(error.into())),
+    };
+    let base = record_fingerprint(current.as_ref().map(|snapshot| snapshot.scenario.scenario()));
+    if form.base.as_deref() != Some(base.as_str()) {
         return Err(PageError(ApiError::new(
             StatusCode::CONFLICT,
             "the record changed since the preview was made: preview the import again",

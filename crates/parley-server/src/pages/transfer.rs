@@ -297,7 +297,10 @@ fn read_folder_files(
     archive_name: &str,
     files: &[(String, Vec<u8>)],
 ) -> Result<Scenario, Vec<String>> {
-    let top = common_folder(files);
+    // What archivers add beside the folder (macOS's resource forks) is not part of it.
+    let files: Vec<&(String, Vec<u8>)> =
+        files.iter().filter(|(name, _)| !name.starts_with("__MACOSX/")).collect();
+    let top = common_folder(&files);
     let in_top: Vec<(String, &[u8])> = files
         .iter()
         .filter_map(|(name, bytes)| {
@@ -345,7 +348,7 @@ fn read_folder_files(
 }
 
 /// The folder every file is in (`name/`), or the root (``).
-fn common_folder(files: &[(String, Vec<u8>)]) -> String {
+fn common_folder(files: &[&(String, Vec<u8>)]) -> String {
     let mut folders = files.iter().map(|(name, _)| match name.split_once('/') {
         Some((folder, _)) => format!("{folder}/"),
         None => String::new(),
@@ -622,7 +625,7 @@ mod tests {
             files.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>(),
             ["talks/a.xml", "talks/b.xml"]
         );
-        assert_eq!(common_folder(&files), "talks/");
+        assert_eq!(common_folder(&files.iter().collect::<Vec<_>>()), "talks/");
 
         for name in ["../escape.xml", "/etc/passwd", "talks/../../escape.xml"] {
             let problem = unpack(&archive(&[(name, b"x")])).unwrap_err();
@@ -672,6 +675,7 @@ mod tests {
             ("rental/customer.json", customer.as_bytes()),
             ("rental/agency.json", agency.as_bytes()),
             ("rental/.DS_Store", b"\0\x01"),
+            ("__MACOSX/rental/._rental.json", b"\0\x05"),
         ]);
         let scenario = read_upload("rental.zip", &zip).unwrap();
         assert_eq!(scenario.id, "rental");

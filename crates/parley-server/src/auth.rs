@@ -223,6 +223,11 @@ fn attributes(path: &str, max_age: u64, secure: bool) -> String {
     format!("Path={path}; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}")
 }
 
+/// A cookie's attributes, for the cookies of other pages (an invitation's check).
+pub(crate) fn cookie_attributes(path: &str, max_age: u64, secure: bool) -> String {
+    attributes(path, max_age, secure)
+}
+
 /// The cookie that keeps a browser signed in: a session (never an API token), for its
 /// lifetime.
 pub(crate) fn session_cookie(session: &str, lifetime: std::time::Duration, secure: bool) -> String {

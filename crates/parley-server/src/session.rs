@@ -93,8 +93,11 @@ async fn sign_in(
     Form(form): Form<SignInForm>,
 ) -> Response {
     let next = safe_next(form.next.as_deref());
+    // Compared in constant time, as a secret is.
     let checked = form.check.as_deref().is_some_and(|check| {
-        !check.is_empty() && cookie(&headers, SIGN_IN_CHECK_COOKIE) == Some(check)
+        let kept = cookie(&headers, SIGN_IN_CHECK_COOKIE).unwrap_or_default();
+        !check.is_empty()
+            && bool::from(subtle::ConstantTimeEq::ct_eq(check.as_bytes(), kept.as_bytes()))
     });
     if !checked || !same_origin(&headers, state.inner.options.trust_proxy) {
         let message = "This sign-in was not sent from this site's sign-in page: sign in here.";

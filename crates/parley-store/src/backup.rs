@@ -1,6 +1,6 @@
 //! Backups, safe while a server writes: always a SQLite file, consistent as of one moment,
 //! that `--database FILE` opens and `parley db verify` checks. SQLite is copied with
-//! `VACUUM INTO`; PostgreSQL's log, head, users and tokens are copied into a new SQLite file
+//! `VACUUM INTO`; PostgreSQL's log, head, users, tokens and invitations are copied, every column, into a new SQLite file
 //! inside one repeatable-read transaction. A backup never overwrites a file.
 
 use std::path::{Path, PathBuf};
@@ -16,6 +16,7 @@ struct UserCopy {
     name: String,
     role: String,
     created_at: String,
+    revoked_at: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -25,6 +26,22 @@ struct TokenCopy {
     token_hash: String,
     created_at: String,
     revoked_at: Option<String>,
+    kind: String,
+    expires_at: Option<String>,
+    last_used_at: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct InvitationCopy {
+    id: i64,
+    code_hash: String,
+    role: String,
+    invited_by: String,
+    created_at: String,
+    expires_at: String,
+    accepted_at: Option<String>,
+    user_id: Option<i64>,
+    withdrawn_at: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -138,33 +155,64 @@ async fn copy_postgres(source: &sqlx::PgPool, target: &sqlx::SqlitePool) -> Resu
         }
     }
     let users: Vec<UserCopy> =
-        sqlx::query_as("SELECT id, name, role, created_at FROM users ORDER BY id")
+        sqlx::query_as("SELECT id, name, role, created_at, revoked_at FROM users ORDER BY id")
             .fetch_all(&mut *read)
             .await?;
     for user in users {
-        sqlx::query("INSERT INTO users (id, name, role, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(user.id)
-            .bind(user.name)
-            .bind(user.role)
-            .bind(user.created_at)
-            .execute(&mut *write)
-            .await?;
+        sqlx::query(
+            "INSERT INTO users (id, name, role, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(user.id)
+        .bind(user.name)
+        .bind(user.role)
+        .bind(user.created_at)
+        .bind(user.revoked_at)
+        .execute(&mut *write)
+        .await?;
     }
+    // Every column: a session copied as an API token would never expire.
     let tokens: Vec<TokenCopy> = sqlx::query_as(
-        "SELECT id, user_id, token_hash, created_at, revoked_at FROM tokens ORDER BY id",
+        "SELECT id, user_id, token_hash, created_at, revoked_at, kind, expires_at, last_used_at \
+         FROM tokens ORDER BY id",
     )
     .fetch_all(&mut *read)
     .await?;
     for token in tokens {
         sqlx::query(
-            "INSERT INTO tokens (id, user_id, token_hash, created_at, revoked_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO tokens (id, user_id, token_hash, created_at, revoked_at, kind, expires_at, last_used_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(token.id)
         .bind(token.user_id)
         .bind(token.token_hash)
         .bind(token.created_at)
         .bind(token.revoked_at)
+        .bind(token.kind)
+        .bind(token.expires_at)
+        .bind(token.last_used_at)
+        .execute(&mut *write)
+        .await?;
+    }
+    let invitations: Vec<InvitationCopy> = sqlx::query_as(
+        "SELECT id, code_hash, role, invited_by, created_at, expires_at, accepted_at, user_id, \
+         withdrawn_at FROM invitations ORDER BY id",
+    )
+    .fetch_all(&mut *read)
+    .await?;
+    for invitation in invitations {
+        sqlx::query(
+            "INSERT INTO invitations (id, code_hash, role, invited_by, created_at, expires_at, \
+             accepted_at, user_id, withdrawn_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(invitation.id)
+        .bind(invitation.code_hash)
+        .bind(invitation.role)
+        .bind(invitation.invited_by)
+        .bind(invitation.created_at)
+        .bind(invitation.expires_at)
+        .bind(invitation.accepted_at)
+        .bind(invitation.user_id)
+        .bind(invitation.withdrawn_at)
         .execute(&mut *write)
         .await?;
     }

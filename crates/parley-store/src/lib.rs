@@ -10,6 +10,7 @@
 
 #![warn(missing_docs)]
 
+pub mod access;
 pub mod backup;
 pub mod chain;
 pub mod log;

@@ -11,6 +11,7 @@ use parley_model::diagnostic::Diagnostic;
 use parley_model::scenario::Scenario;
 use parley_model::validate::ValidScenario;
 
+use crate::access::ACCESS_KIND;
 use crate::chain::{GENESIS_HASH, event_hash, format_time};
 use crate::{Error, Result, Store, with_pool};
 
@@ -29,7 +30,8 @@ pub struct Event {
     pub recorded_at: String,
     /// Who recorded it.
     pub author: String,
-    /// The change's kind: `import`, `upsert` or `remove`.
+    /// The change's kind: `import`, `upsert` or `remove`; or `access` for a change of access
+    /// (see [`crate::access`]), which leaves the record as it was.
     pub kind: String,
     /// The change's payload (TOML in the scenario file's format).
     pub payload: String,
@@ -40,6 +42,13 @@ pub struct Event {
 }
 
 impl Event {
+    /// Whether it records a change of access rather than a change to the record (see
+    /// [`crate::access`]): such an event holds no [`Change`], and a history of the record
+    /// leaves it out.
+    pub fn is_access(&self) -> bool {
+        self.kind == ACCESS_KIND
+    }
+
     /// The change it holds.
     pub fn change(&self) -> Result<Change, Vec<Diagnostic>> {
         Change::from_payload(&self.kind, &self.payload)
@@ -179,6 +188,13 @@ impl Replay {
     }
 
     fn step(&mut self, event: &Event) -> Result<()> {
+        if event.is_access() {
+            // A change of access: chained like the rest, but the record stays as it was.
+            self.seq = event.seq;
+            self.hash.clone_from(&event.hash);
+            self.recorded_at.clone_from(&event.recorded_at);
+            return Ok(());
+        }
         let change = event.change().map_err(|diagnostics| Error::Corrupt {
             seq: event.seq,
             message: format!("its payload cannot be read: {}", first_error(&diagnostics)),
@@ -221,8 +237,8 @@ pub(crate) fn first_error(diagnostics: &[Diagnostic]) -> String {
 
 const SELECT_EVENTS: &str = "SELECT seq, recorded_at, author, kind, payload, prev_hash, hash \
      FROM events WHERE seq > $1 AND seq <= $2 AND recorded_at <= $3 ORDER BY seq LIMIT $4";
-const SELECT_HEAD: &str = "SELECT seq, hash, recorded_at FROM log_head WHERE id = 1";
-const SELECT_HEAD_FOR_UPDATE: &str =
+pub(crate) const SELECT_HEAD: &str = "SELECT seq, hash, recorded_at FROM log_head WHERE id = 1";
+pub(crate) const SELECT_HEAD_FOR_UPDATE: &str =
     "SELECT seq, hash, recorded_at FROM log_head WHERE id = 1 FOR UPDATE";
 
 /// Reads events `after < seq <= up_to` recorded at or before `until`, at most `limit`.
@@ -465,6 +481,19 @@ impl Store {
             }
         }
         self.head().await
+    }
+
+    /// After an event of another kind than a change was committed (see [`crate::access`]):
+    /// the witness and the head as seen follow it. The record kept in memory stays a prefix
+    /// of the log, so the next read replays only what follows it.
+    pub(crate) fn appended(&self, head: Head) {
+        if let Some(path) = &self.inner.witness {
+            let _ = crate::witness::record(
+                path,
+                &crate::witness::Witnessed { seq: head.seq, hash: head.hash.clone() },
+            );
+        }
+        self.saw_head(Some(head), Instant::now());
     }
 
     fn saw_head(&self, head: Option<Head>, at: Instant) {

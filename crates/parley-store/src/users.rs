@@ -160,29 +160,10 @@ impl Store {
 
     /// Creates a user. A delegate's party must be in the current record, when there is one.
     pub async fn create_user(&self, name: &str, role: &Role) -> Result<User> {
-        let valid_name = !name.is_empty()
-            && name.chars().count() <= 64
-            && !name.chars().any(|character| character.is_whitespace() || character.is_control());
-        if !valid_name {
+        if !crate::access::valid_name(name) {
             return Err(Error::InvalidUserName(name.to_owned()));
         }
-        if let Role::Delegate(party) = role {
-            match self.state(None).await {
-                Ok(snapshot) => {
-                    let parties = &snapshot.scenario.scenario().parties;
-                    if !parties.iter().any(|candidate| &candidate.id == party) {
-                        let known: Vec<&str> =
-                            parties.iter().map(|party| party.id.as_str()).collect();
-                        return Err(Error::UnknownParty {
-                            party: party.to_string(),
-                            known: known.join(", "),
-                        });
-                    }
-                }
-                Err(Error::Empty) => {}
-                Err(error) => return Err(error),
-            }
-        }
+        self.check_party(role).await?;
         let created_at = format_time(jiff::Timestamp::now());
         let inserted: std::result::Result<(i64,), sqlx::Error> = with_pool!(&self.inner.backend, pool, _postgres => {
             sqlx::query_as("INSERT INTO users (name, role, created_at) VALUES ($1, $2, $3) RETURNING id")
@@ -267,7 +248,8 @@ impl Store {
             sqlx::query_as(
                 "UPDATE tokens SET revoked_at = $1 \
                  WHERE token_hash = $2 AND kind = 'sign-in' AND revoked_at IS NULL \
-                 AND (expires_at IS NULL OR expires_at > $1) RETURNING user_id",
+                 AND (expires_at IS NULL OR expires_at > $1) \
+                 AND user_id IN (SELECT id FROM users WHERE revoked_at IS NULL) RETURNING user_id",
             )
             .bind(&now)
             .bind(secret_hash(code))
@@ -364,20 +346,41 @@ impl Store {
     }
 
     async fn token_user(&self, token_hash: &str) -> Result<Option<User>> {
+        let now = format_time(jiff::Timestamp::now());
         let row: Option<UserRow> = with_pool!(&self.inner.backend, pool, _postgres => {
             sqlx::query_as(
                 "SELECT users.id, users.name, users.role, users.created_at \
                  FROM tokens JOIN users ON users.id = tokens.user_id \
                  WHERE tokens.token_hash = $1 AND tokens.revoked_at IS NULL \
-                 AND tokens.kind IN ('api', 'session') \
+                 AND tokens.kind IN ('api', 'session') AND users.revoked_at IS NULL \
                  AND (tokens.expires_at IS NULL OR tokens.expires_at > $2)",
             )
             .bind(token_hash)
-            .bind(format_time(jiff::Timestamp::now()))
+            .bind(&now)
             .fetch_optional(pool)
             .await?
         });
+        if row.is_some() {
+            // When it was last used, for the people page: as often as the database is asked
+            // (see `authenticate_within`). A read-only database keeps no such time.
+            let _ = with_pool!(&self.inner.backend, pool, _postgres => {
+                sqlx::query("UPDATE tokens SET last_used_at = $1 WHERE token_hash = $2")
+                    .bind(&now)
+                    .bind(token_hash)
+                    .execute(pool)
+                    .await
+                    .map(|_| ())
+            });
+        }
         row.map(User::try_from).transpose()
+    }
+
+    /// Forgets the tokens of a user checked lately, so that the next check asks the database:
+    /// after a change of its access.
+    pub(crate) fn forget_checked(&self, user_id: i64) {
+        let mut checked = self.lock_checked_tokens();
+        checked.n_revocations += 1;
+        checked.users.retain(|_, (user, _)| user.id != user_id);
     }
 
     fn lock_checked_tokens(&self) -> std::sync::MutexGuard<'_, CheckedTokens> {
@@ -397,9 +400,7 @@ impl Store {
                 .rows_affected()
         });
         // After the update: a check that asks the database from now on sees the revocation.
-        let mut checked = self.lock_checked_tokens();
-        checked.n_revocations += 1;
-        checked.users.retain(|_, (user, _)| user.id != user_id);
+        self.forget_checked(user_id);
         Ok(n_revoked)
     }
 }

@@ -166,6 +166,18 @@ impl Checker {
                 ),
             );
         }
+        if event.is_access() {
+            if let Err(message) = crate::access::AccessEvent::from_payload(&event.payload) {
+                return problem(
+                    ProblemKind::Unreadable,
+                    format!("{at} cannot be read as a change of access: {message}"),
+                );
+            }
+            self.n_events = event.seq;
+            self.prev_hash.clone_from(&event.hash);
+            self.prev_recorded_at.clone_from(&event.recorded_at);
+            return None;
+        }
         let change = match event.change() {
             Ok(change) => change,
             Err(diagnostics) => {

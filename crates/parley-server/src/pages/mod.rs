@@ -14,10 +14,12 @@ mod columns;
 mod drafts;
 pub(crate) mod forms;
 mod overview;
+mod people;
 mod stances;
 #[cfg(test)]
 mod tests;
 mod timeline;
+mod transfer;
 
 use std::sync::OnceLock;
 
@@ -51,6 +53,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/claims", get(claims::page))
         .merge(forms::routes())
         .merge(columns::routes())
+        .merge(people::routes())
+        .merge(transfer::routes())
         .layer(middleware::map_response(kept_private))
         .route("/assets/parley.css", get(stylesheet))
         .route("/assets/page.js", get(page_script))
@@ -304,6 +308,7 @@ fn bare_page(title: &str, content: Markup) -> Markup {
             body {
                 header.site { div.masthead { a.brand href="/" { "Parley" } } }
                 main.narrow { (content) }
+                script src=(script_address("page.js", SCRIPT)) {}
             }
         }
     }
@@ -321,6 +326,17 @@ fn role_label(caller: &Caller, report: &Report) -> String {
 /// The layout every page of the record shares: the scenario's title, the navigation, who is
 /// signed in, the time asked for, and the live-update script.
 pub(crate) fn layout(page: &Page<'_>, current: Nav, title: &str, content: Markup) -> Markup {
+    layout_with(page, Some(current), title, content)
+}
+
+/// The layout, for a page outside the navigation's list (`None`: people, sessions, import
+/// and export).
+pub(crate) fn layout_with(
+    page: &Page<'_>,
+    current: Option<Nav>,
+    title: &str,
+    content: Markup,
+) -> Markup {
     let report = page.report;
     html! {
         (DOCTYPE)
@@ -338,12 +354,17 @@ pub(crate) fn layout(page: &Page<'_>, current: Nav, title: &str, content: Markup
                         span.scenario { (report.scenario.title) }
                         div.user {
                             span { strong { (page.caller.user.name) } " · " (role_label(page.caller, report)) }
+                            nav.account aria-label="Your access" {
+                                @if page.caller.is_mediator() { a href="/people" { "People" } }
+                                a href="/transfer" { "Import and export" }
+                                a href="/sessions" { "Your sessions" }
+                            }
                             form method="post" action="/sign-out" { button.link type="submit" { "Sign out" } }
                         }
                     }
                     nav.pages aria-label="Pages" {
                         @for nav in Nav::ALL {
-                            a href=(page.href(nav.path())) aria-current=[(nav == current).then_some("page")] { (nav.label()) }
+                            a href=(page.href(nav.path())) aria-current=[(Some(nav) == current).then_some("page")] { (nav.label()) }
                         }
                     }
                 }
@@ -353,7 +374,7 @@ pub(crate) fn layout(page: &Page<'_>, current: Nav, title: &str, content: Markup
                         div.asof role="note" {
                             "You are looking at the record as it stood at " strong { (as_of) } ". "
                             "It does not change, and nothing can be recorded here. "
-                            a href=(current.path()) { "See the record now" }
+                            a href=(current.map_or("/", Nav::path)) { "See the record now" }
                         }
                     }
                     @if let Some(notice) = page.notice { p.notice role="status" { (notice) } }
@@ -448,6 +469,13 @@ header.site .scenario { flex:1 1 200px; min-width:0; color:#cfd6df; font-size:.9
 header.site .user { display:flex; flex-wrap:wrap; align-items:center; gap:4px 10px; font-size:.85rem; color:#cfd6df; }
 header.site .user strong { color:#fff; }
 header.site .user form { margin:0; }
+nav.account { display:flex; flex-wrap:wrap; gap:2px 10px; }
+nav.account a { color:#dfe6ee; }
+table.people td, table.people th { vertical-align:top; }
+table.people form { display:flex; flex-wrap:wrap; gap:4px; align-items:center; margin:0; }
+.visually-hidden { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); white-space:nowrap; }
+.link-once { width:100%; font-family:monospace; font-size:.85rem; }
+.preview-list { columns: 2 18em; }
 button.link { background:none; border:1px solid #5b6575; color:#fff; border-radius:5px; padding:2px 9px;
   font:inherit; font-size:.8rem; cursor:pointer; }
 button.link:hover { background:#2f3a4d; }
@@ -538,6 +566,13 @@ document.querySelectorAll('select[data-switch]').forEach(function (select) {
   select.addEventListener('change', sync);
   sync();
 });
+// A form sent back with problems: focus goes to the first field at fault, or to the message.
+(function () {
+  var invalid = document.querySelector('[aria-invalid="true"]');
+  var alert = document.querySelector('.form-error[role="alert"]');
+  if (invalid) { invalid.focus(); }
+  else if (alert) { alert.setAttribute('tabindex', '-1'); alert.focus(); }
+})();
 "#;
 
 /// Live updates: when the view this page shows changes, fetch the page again and swap its

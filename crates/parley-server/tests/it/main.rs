@@ -4,13 +4,17 @@
 mod analysis;
 mod api;
 mod browser;
+#[cfg(unix)]
+mod browser_people;
 mod harness;
 mod leaks;
 mod limits;
 mod openapi;
+mod people;
 mod prerequisites;
 mod roles;
 mod rounds;
 mod samples;
 mod sign_in;
 mod startup;
+mod transfer;

@@ -44,3 +44,34 @@ async fn a_backup_taken_during_appends_verifies() {
         db.finish().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_keeps_who_has_access_as_it_was() {
+    use parley_store::users::{Role, TokenKind};
+    use std::time::Duration;
+    for db in TestDb::all().await {
+        let store = seeded(&db).await;
+        let hour = Duration::from_secs(3600);
+        let kept = store.create_user("kept", &Role::Observer).await.unwrap();
+        let gone = store.create_user("gone", &Role::Observer).await.unwrap();
+        let session = store.issue(kept.id, TokenKind::Session, Some(hour)).await.unwrap();
+        let expired = store.issue(kept.id, TokenKind::Session, Some(Duration::ZERO)).await.unwrap();
+        let gone_token = store.issue_token(gone.id).await.unwrap();
+        store.revoke_user(gone.id, "mediator").await.unwrap();
+        let (_, code) = store.invite("mediator", &Role::Mediator, hour).await.unwrap();
+        assert!(store.authenticate(&session).await.unwrap().is_some());
+        let path = db.dir.path().join("access.db");
+        store.backup(&path).await.unwrap();
+
+        let backup = Store::open(&path.display().to_string()).await.unwrap();
+        assert!(backup.verify().await.unwrap().is_ok());
+        // The revoked user stays revoked, an expired session expired, the session a session.
+        assert_eq!(backup.authenticate(&gone_token).await.unwrap(), None);
+        assert_eq!(backup.authenticate(&expired).await.unwrap(), None);
+        assert_eq!(backup.sessions(kept.id, Some(&session)).await.unwrap().len(), 1);
+        assert_eq!(backup.people().await.unwrap(), store.people().await.unwrap());
+        assert_eq!(backup.invitations().await.unwrap(), store.invitations().await.unwrap());
+        assert!(backup.open_invitation(&code).await.unwrap().is_some());
+        db.finish().await;
+    }
+}

@@ -6,6 +6,7 @@ mod backup;
 mod concurrency;
 mod helpers;
 mod log;
+mod people;
 mod prerequisites;
 mod read_only;
 mod verify;

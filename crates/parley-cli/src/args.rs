@@ -194,6 +194,8 @@ pub enum Command {
     Db(crate::db::DbArgs),
     /// Serve the record: the web pages, the JSON API and live updates.
     Serve(crate::serve::ServeArgs),
+    /// Compare two drafts: the fields that differ and the points side by side.
+    Diff(crate::diff::DiffArgs),
     /// Import a scenario from another format.
     Import {
         /// The format.

@@ -3,6 +3,7 @@
 
 pub mod args;
 mod db;
+mod diff;
 mod export_check;
 mod files;
 mod serve;
@@ -49,6 +50,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Tournament(tournament_args) => simulate::tournament(&tournament_args),
         Command::Db(db_args) => db::run(db_args),
         Command::Serve(serve_args) => serve::run(serve_args),
+        Command::Diff(diff_args) => diff::run(&diff_args),
         Command::Import { format: ImportFormat::Genius { paths, domain, output, force } } => {
             files::refuse_existing(&output, force)?;
             import_genius(&paths, domain.as_deref(), &output, force)

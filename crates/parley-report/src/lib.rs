@@ -7,6 +7,11 @@
 #![warn(clippy::disallowed_methods, reason = "reports are built as values; the caller writes them")]
 
 pub mod analysis;
+pub mod diff;
+mod error;
 pub mod html;
+pub mod records;
 pub mod schema;
 pub mod terminal;
+
+pub use error::Error;

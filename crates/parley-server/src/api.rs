@@ -23,7 +23,6 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::auth::Caller;
-use crate::diff;
 use crate::entities::{self, Kind};
 use crate::error::ApiError;
 use crate::state::{AppState, View};
@@ -322,7 +321,7 @@ async fn draft_diff(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let view = state.view(&caller.viewer, query.time()?).await?;
-    let diff = diff::draft_diff(view.scenario.scenario(), &from, &to)?;
+    let diff = parley_report::diff::draft_diff(view.scenario.scenario(), &from, &to)?;
     let body = to_bytes(&serde_json::to_value(&diff).expect("a diff serializes"));
     Ok(from_view(&view, &caller, &format!("diff-{from}-{to}"), &headers, body))
 }

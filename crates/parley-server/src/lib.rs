@@ -7,7 +7,6 @@
 
 mod api;
 mod auth;
-mod diff;
 mod entities;
 mod error;
 mod live;

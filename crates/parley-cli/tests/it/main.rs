@@ -11,4 +11,5 @@ mod geniusweb;
 mod helpers;
 mod kill;
 mod prerequisites;
+mod record_views;
 mod simulate;

@@ -196,6 +196,8 @@ pub enum Command {
     Serve(crate::serve::ServeArgs),
     /// Compare two drafts: the fields that differ and the points side by side.
     Diff(crate::diff::DiffArgs),
+    /// How stances moved: each dated position of a party on an issue, in order.
+    History(crate::history::HistoryArgs),
     /// Import a scenario from another format.
     Import {
         /// The format.

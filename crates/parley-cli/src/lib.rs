@@ -6,6 +6,7 @@ mod db;
 mod diff;
 mod export_check;
 mod files;
+mod history;
 mod serve;
 mod simulate;
 
@@ -51,6 +52,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Db(db_args) => db::run(db_args),
         Command::Serve(serve_args) => serve::run(serve_args),
         Command::Diff(diff_args) => diff::run(&diff_args),
+        Command::History(history_args) => history::run(&history_args),
         Command::Import { format: ImportFormat::Genius { paths, domain, output, force } } => {
             files::refuse_existing(&output, force)?;
             import_genius(&paths, domain.as_deref(), &output, force)
@@ -448,7 +450,7 @@ fn analyze(loaded: &LoadedScenario, output: &Output<'_>, args: &AnalysisArgs) ->
     // The analysis is no longer needed: its frontiers can be large.
     drop(analysis);
     progress.finish_and_clear();
-    print_report(&report, output)?;
+    print_report(&report, loaded.scenario.scenario(), output)?;
     Ok(exit)
 }
 
@@ -469,9 +471,16 @@ fn progress_bar() -> indicatif::ProgressBar {
 }
 
 /// Prints a report as JSON or for the terminal, and writes its HTML page when asked.
-fn print_report(report: &parley_report::schema::Report, output: &Output<'_>) -> Result<()> {
+fn print_report(
+    report: &parley_report::schema::Report,
+    scenario: &parley_model::scenario::Scenario,
+    output: &Output<'_>,
+) -> Result<()> {
     if let Some((path, force)) = output.html {
-        write_atomically(path, &parley_report::html::render(report), force)?;
+        let history = parley_report::history::build(scenario, None, None)
+            .context("cannot chart how stances moved")?;
+        let page = parley_report::html::render_with_history(report, Some(&history));
+        write_atomically(path, &page, force)?;
         anstream::eprintln!("wrote '{}'", path.display());
     }
     if output.json {
@@ -555,6 +564,6 @@ fn analyze_constraints(
         );
     }
     report.analysis = Some(analysis_report);
-    print_report(&report, output)?;
+    print_report(&report, loaded.scenario.scenario(), output)?;
     Ok(if incomplete { ExitCode::from(3) } else { ExitCode::SUCCESS })
 }

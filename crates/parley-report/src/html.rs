@@ -11,6 +11,7 @@
 
 mod analysis;
 mod diagram;
+mod history;
 mod plot;
 #[cfg(test)]
 mod tests;
@@ -23,6 +24,7 @@ pub mod sections {
         utility_model, zone,
     };
     pub use super::diagram::{lineage, timeline as timeline_figure};
+    pub use super::history::stance_history;
     pub use super::{
         analysis_links, assumptions, blocking, claims, drafts, model_and_scale, parties,
         stance_matrix, timeline, warnings,
@@ -38,6 +40,8 @@ pub mod names {
 pub const STYLE: &str = CSS;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use crate::history::StanceHistory;
 
 use crate::schema::{
     ConditionReport, ConsentReport, DateReport, IssueReport, PartyReport, Report, StanceCell,
@@ -57,6 +61,12 @@ pub fn analysis_links() -> Markup {
 
 /// Renders the report as one self-contained HTML page.
 pub fn render(report: &Report) -> String {
+    render_with_history(report, None)
+}
+
+/// Renders the report as one self-contained HTML page, with the chart of how stances moved
+/// when a history is given (built from the same scenario as the report).
+pub fn render_with_history(report: &Report, history: Option<&StanceHistory>) -> String {
     let title = &report.scenario.title;
     let page = html! {
         (DOCTYPE)
@@ -75,6 +85,7 @@ pub fn render(report: &Report) -> String {
                     (timeline(report))
                     (drafts(report))
                     (stance_matrix(report))
+                    @if let Some(history) = history { (history::stance_history(report, history)) }
                     (blocking(report))
                     (claims(report))
                     @match &report.analysis {

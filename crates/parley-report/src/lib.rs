@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod diff;
 mod error;
+pub mod history;
 pub mod html;
 pub mod records;
 pub mod schema;

@@ -368,7 +368,7 @@ pub struct ScaleReport {
 }
 
 /// One party's latest position on one issue.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, Clone)]
 pub struct StanceCell {
     /// The party.
     pub party: String,
@@ -479,7 +479,7 @@ pub fn stance_value(stance: Stance) -> serde_json::Value {
     }
 }
 
-fn stance_cell(position: &Position) -> StanceCell {
+pub(crate) fn stance_cell(position: &Position) -> StanceCell {
     StanceCell {
         party: position.party.to_string(),
         issue: position.issue.to_string(),

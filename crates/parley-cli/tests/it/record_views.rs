@@ -55,3 +55,62 @@ fn diff_reads_the_builtin_scenario_when_none_is_named() {
     let diff = json_of(&["diff", "us-plan-early", "florida-20", "--json"]);
     assert!(diff["points"].as_array().unwrap().iter().all(|pair| pair["status"] == "unknown"));
 }
+
+#[test]
+fn history_lists_each_position_in_date_order() {
+    assert_cmd_snapshot!(parley().current_dir(data("")).args([
+        "history",
+        "record-views.toml",
+        "--party",
+        "north"
+    ]));
+}
+
+#[test]
+fn history_as_json_gives_the_values_the_chart_draws() {
+    let history = json_of(&["history", "record-views.toml", "--issue", "border", "--json"]);
+    let series = history["series"].as_array().unwrap();
+    let parties: Vec<&str> = series.iter().map(|one| one["party"].as_str().unwrap()).collect();
+    assert_eq!(parties, ["north", "south"]);
+    let new_line: Vec<f64> = series[0]["positions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["values"]["new-line"].as_f64().unwrap())
+        .collect();
+    assert_eq!(new_line, [0.0, 0.1, 0.7]);
+    assert_eq!(series[0]["positions"][1]["confidence"], "inferred");
+}
+
+#[test]
+fn history_of_an_unknown_party_or_issue_suggests_the_nearest() {
+    assert_cmd_snapshot!(parley().current_dir(data("")).args([
+        "history",
+        "record-views.toml",
+        "--party",
+        "nort"
+    ]));
+    assert_cmd_snapshot!(parley().current_dir(data("")).args([
+        "history",
+        "record-views.toml",
+        "--issue",
+        "watr"
+    ]));
+}
+
+#[test]
+fn the_html_report_charts_how_stances_moved() {
+    let temp = tempfile::tempdir().unwrap();
+    let page = temp.path().join("report.html");
+    let output = parley()
+        .current_dir(data(""))
+        .args(["analyze", "record-views.toml", "--record-only", "--html"])
+        .arg(&page)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let html = std::fs::read_to_string(&page).unwrap();
+    let section = &html[html.find("id=\"stance-history\"").expect("the section")..];
+    assert!(section.contains("aria-label=\"Stances over time on Border\""), "{section}");
+    assert!(section.contains("aria-label=\"Stances over time on Water\""));
+}

@@ -333,3 +333,22 @@ async fn a_refused_form_comes_back_with_the_problem_next_to_its_field() {
     let answer = site.post("/forms/claim", &site.observer, SAME_SITE, &[("statement", "x")]).await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN, "{}", answer.text);
 }
+
+#[tokio::test]
+async fn the_stance_history_charts_a_private_position_only_for_those_who_may_see_it() {
+    let site = Site::new().await;
+    let chart = "aria-label=\"Stances over time on";
+    let russia_before = site.get("/stances", &site.russia).await.text;
+    assert!(russia_before.contains("id=\"stance-history\""), "the section is there");
+    assert!(!russia_before.contains(chart), "the built-in positions are undated");
+    site.record_private_position("history-canary-5521").await;
+    for token in [&site.mediator, &site.ukraine] {
+        let stances = site.get("/stances", token).await.text;
+        assert!(stances.contains(chart), "Ukraine's dated position is charted");
+    }
+    for token in [&site.russia, &site.observer] {
+        let stances = site.get("/stances", token).await.text;
+        assert!(!stances.contains(chart), "a private position is charted for another party");
+    }
+    assert_eq!(site.get("/stances", &site.russia).await.text, russia_before);
+}

@@ -194,6 +194,9 @@ pub enum Command {
     Db(crate::db::DbArgs),
     /// Serve the record: the web pages, the JSON API and live updates.
     Serve(crate::serve::ServeArgs),
+    /// What changed between two dates: records added, changed or removed, with their sources
+    /// (and, from a database, who recorded each change).
+    Changes(crate::changes::ChangesArgs),
     /// Compare two drafts: the fields that differ and the points side by side.
     Diff(crate::diff::DiffArgs),
     /// How stances moved: each dated position of a party on an issue, in order.

@@ -2,6 +2,7 @@
 //! Only this crate prints.
 
 pub mod args;
+mod changes;
 mod db;
 mod diff;
 mod export_check;
@@ -52,6 +53,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Db(db_args) => db::run(db_args),
         Command::Serve(serve_args) => serve::run(serve_args),
         Command::Diff(diff_args) => diff::run(&diff_args),
+        Command::Changes(changes_args) => changes::run(&changes_args),
         Command::History(history_args) => history::run(&history_args),
         Command::Import { format: ImportFormat::Genius { paths, domain, output, force } } => {
             files::refuse_existing(&output, force)?;

@@ -7,6 +7,7 @@
 #![warn(clippy::disallowed_methods, reason = "reports are built as values; the caller writes them")]
 
 pub mod analysis;
+pub mod changes;
 pub mod diff;
 mod error;
 pub mod history;

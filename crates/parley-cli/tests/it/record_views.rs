@@ -114,3 +114,78 @@ fn the_html_report_charts_how_stances_moved() {
     assert!(section.contains("aria-label=\"Stances over time on Border\""), "{section}");
     assert!(section.contains("aria-label=\"Stances over time on Water\""));
 }
+
+#[test]
+fn changes_of_a_file_list_its_records_dated_within_the_window() {
+    assert_cmd_snapshot!(parley().current_dir(data("")).args([
+        "changes",
+        "record-views.toml",
+        "--since",
+        "2025-11-20",
+        "--until",
+        "2025-11-30"
+    ]));
+}
+
+#[test]
+fn changes_refuse_bad_dates_and_a_window_that_runs_backwards() {
+    assert_cmd_snapshot!(parley().current_dir(data("")).args([
+        "changes",
+        "record-views.toml",
+        "--since",
+        "2025-13-01"
+    ]));
+    assert_cmd_snapshot!(parley().current_dir(data("")).args([
+        "changes",
+        "record-views.toml",
+        "--since",
+        "2025-11-20",
+        "--until",
+        "2025-11-01"
+    ]));
+}
+
+#[test]
+fn changes_of_a_database_come_from_its_log_with_their_authors() {
+    let temp = tempfile::tempdir().unwrap();
+    let database = temp.path().join("parley.db");
+    let database = database.to_str().unwrap();
+    let status = parley()
+        .current_dir(data(""))
+        .args(["db", "import", "record-views.toml", "--database", database, "--author", "chair"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let list = json_of(&["changes", "--database", database, "--since", "2000-01-01", "--json"]);
+    assert_eq!(list["basis"], "log");
+    let changes = list["changes"].as_array().unwrap();
+    assert!(
+        changes.iter().all(|change| change["change"] == "added"
+            && change["authors"] == serde_json::json!(["chair"]))
+    );
+    let draft = changes.iter().find(|change| change["id"] == "text-2").expect("the draft");
+    assert_eq!(draft["sources"], serde_json::json!(["minutes"]));
+    assert_eq!(draft["collection"], "drafts");
+    let before = json_of(&[
+        "changes",
+        "--database",
+        database,
+        "--since",
+        "2000-01-01",
+        "--until",
+        "2000-01-02",
+        "--json",
+    ]);
+    assert_eq!(before["changes"], serde_json::json!([]));
+    let missing = parley()
+        .args([
+            "changes",
+            "--database",
+            temp.path().join("none.db").to_str().unwrap(),
+            "--since",
+            "2000-01-01",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+}

@@ -333,6 +333,31 @@ async fn scenario(server: Arc<TestServer>, base: String, browsers: Browsers) {
     });
     assert!(kept, "the record holds the private position");
 
+    // What changed, and how stances moved: the mediator's pages show the private position,
+    // Russia's do not.
+    let changes = format!("{base}/changes?since=2000-01-01");
+    let recorded = record
+        .scenario
+        .scenario()
+        .positions
+        .iter()
+        .find(|position| position.note.as_deref() == Some(note.as_str()));
+    let date = recorded.and_then(|position| position.date).expect("the form dates it").date;
+    let key = format!("<code>ukraine/donbas/{date}</code>");
+    for (client, sees) in [(mediator, true), (russia, false)] {
+        client.goto(&changes).await.unwrap();
+        eventually("the changes page", || async { shown(client).await.contains("What changed") })
+            .await;
+        assert_eq!(document(client).await.contains(&key), sees, "changes: {sees}");
+        client.goto(&format!("{base}/stances")).await.unwrap();
+        eventually("the stances page", || async {
+            shown(client).await.contains("How stances moved")
+        })
+        .await;
+        let charted = document(client).await.contains("aria-label=\"Stances over time on");
+        assert_eq!(charted, sees, "history: {sees}");
+    }
+
     if let Some(dir) = std::env::var_os("PARLEY_SCREENSHOTS") {
         screenshots(&base, &browsers, Path::new(&dir)).await;
     }
@@ -348,6 +373,8 @@ async fn screenshots(base: &str, browsers: &Browsers, dir: &Path) {
         ("draft", "/drafts/florida-20"),
         ("diff", "/drafts/diff?from=us-plan-early&to=florida-20"),
         ("stances", "/stances"),
+        ("history", "/stances#stance-history"),
+        ("changes", "/changes?since=2000-01-01"),
         ("analysis", "/analysis"),
         ("claims", "/claims"),
         ("past", "/stances?as_of=2100-01-01"),
@@ -374,6 +401,10 @@ async fn screenshots(base: &str, browsers: &Browsers, dir: &Path) {
     screenshot(&browsers.ukraine, dir, "ukraine-stances-refused").await;
     browsers.russia.goto(&format!("{base}/claims")).await.unwrap();
     screenshot(&browsers.russia, dir, "russia-claims").await;
+    browsers.russia.goto(&format!("{base}/changes?since=2000-01-01")).await.unwrap();
+    screenshot(&browsers.russia, dir, "russia-changes").await;
+    browsers.russia.goto(&format!("{base}/changes?since=2025-13-01")).await.unwrap();
+    screenshot(&browsers.russia, dir, "russia-changes-bad-date").await;
     browsers
         .russia
         .find(Locator::Css("form[action='/sign-out'] button"))

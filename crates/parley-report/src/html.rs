@@ -172,6 +172,7 @@ dl.kv dd { margin: 0; }
 figure { margin: 8px 0 14px; }
 figcaption { color: var(--muted); font-size: .85rem; margin-top: 4px; }
 svg.fig { width: 100%; height: auto; display:block; }
+svg.fig.history { min-width: 540px; }
 svg.diagram { margin: 0 auto; }
 .panels { display:grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 420px), 1fr)); gap: 14px; }
 .panels.single { grid-template-columns: minmax(0, 680px); }

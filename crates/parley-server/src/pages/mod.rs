@@ -492,6 +492,8 @@ table.positions td.note { min-width: 16em; }
 .badge.change-changed { background:#fde6cf; color:#8a4300; }
 .badge.change-removed { background:#f6dcdc; color:#8c1d18; }
 table.changes td code { overflow-wrap:anywhere; }
+table.changes td:nth-child(2) { min-width: 13em; }
+table.changes td:nth-child(3), table.changes td:nth-child(4) { min-width: 10em; }
 table.positions td.stances { min-width: 10em; }
 table.diff td, table.diff th { width: auto; }
 table.diff td.side { width: 42%; }

@@ -18,10 +18,13 @@ pub struct ChangesArgs {
     /// A scenario file (TOML); the built-in scenario when neither it nor --database is given.
     #[arg(conflicts_with = "database")]
     pub scenario: Option<PathBuf>,
-    /// The record's database (a SQLite file or URL, or a postgres:// URL), read as a mediator
-    /// sees it.
+    /// The record's database (a SQLite file or URL, or a postgres:// URL).
     #[arg(long, value_name = "DATABASE")]
     pub database: Option<String>,
+    /// With --database: read the record as this role sees it (`mediator`, `observer` or
+    /// `delegate:PARTY`), so that only the changes it may see are listed.
+    #[arg(long = "as", value_name = "ROLE", default_value = "mediator", requires = "database")]
+    pub role: String,
     /// The first day of the window (YYYY-MM-DD, UTC for a database).
     #[arg(long, value_name = "DATE", value_parser = parse_day)]
     pub since: Date,
@@ -58,7 +61,9 @@ pub(crate) fn run(args: &ChangesArgs) -> Result<ExitCode> {
                 .enable_all()
                 .build()
                 .context("cannot start the async runtime")?;
-            runtime.block_on(from_database(database, args.since, args.until))?
+            let role = parley_store::users::Role::parse(&args.role)
+                .with_context(|| format!("invalid --as '{}'", args.role))?;
+            runtime.block_on(from_database(database, &role.viewer(), args.since, args.until))?
         }
         None => {
             let paths: Vec<PathBuf> = args.scenario.iter().cloned().collect();
@@ -82,14 +87,30 @@ fn start_of(day: Date) -> Result<jiff::Timestamp> {
     Ok(day.to_zoned(jiff::tz::TimeZone::UTC).context("a day out of range")?.timestamp())
 }
 
-async fn from_database(database: &str, since: Date, until: Option<Date>) -> Result<ChangeList> {
+async fn from_database(
+    database: &str,
+    viewer: &Viewer,
+    since: Date,
+    until: Option<Date>,
+) -> Result<ChangeList> {
     let store = crate::db::open_read_only(database).await?;
+    if let Viewer::Party(party) = viewer {
+        let record = store.state(None).await.context("cannot read the record")?;
+        let parties = &record.scenario.scenario().parties;
+        if !parties.iter().any(|candidate| candidate.id == *party) {
+            let suggestion = parley_model::suggest::did_you_mean(
+                party.as_str(),
+                parties.iter().map(|candidate| candidate.id.as_str()),
+            );
+            bail!("invalid --as: no party '{party}' in the record{suggestion}");
+        }
+    }
     let end = match until {
         Some(until) => Some(start_of(until.tomorrow().context("a day out of range")?)?),
         None => None,
     };
     let window = store
-        .window_for(&Viewer::Mediator, start_of(since)?, end)
+        .window_for(viewer, start_of(since)?, end)
         .await
         .with_context(|| format!("cannot read the log of '{}'", store.database()))?;
     store.close().await;

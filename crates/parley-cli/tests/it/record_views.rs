@@ -189,3 +189,61 @@ fn changes_of_a_database_come_from_its_log_with_their_authors() {
         .unwrap();
     assert_eq!(missing.status.code(), Some(2));
 }
+
+#[test]
+fn changes_of_a_database_show_a_delegate_none_of_another_partys_private_records() {
+    let temp = tempfile::tempdir().unwrap();
+    let database = temp.path().join("parley.db");
+    let database = database.to_str().unwrap();
+    let canary = "canary-private-claim-40d2";
+    let base = std::fs::read_to_string(data("record-views.toml")).unwrap();
+    let edited = temp.path().join("edited.toml");
+    std::fs::write(
+        &edited,
+        format!("{base}\n[[claims]]\nid = \"south-secret\"\nclaimant = \"south\"\nstatement = \"{canary}\"\ndate = 2025-11-23\nstatus = \"unverified\"\nvisibility = \"private\"\n"),
+    )
+    .unwrap();
+    for (file, author) in [(data("record-views.toml"), "chair"), (edited, "south-delegate")] {
+        let status = parley()
+            .args(["db", "import"])
+            .arg(file)
+            .args(["--database", database, "--author", author])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    let as_role = |role: &str| {
+        let output = parley()
+            .args([
+                "changes",
+                "--database",
+                database,
+                "--since",
+                "2000-01-01",
+                "--json",
+                "--as",
+                role,
+            ])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let mediator = as_role("mediator");
+    assert!(mediator.contains(canary) && mediator.contains("south-delegate"), "the check can fail");
+    assert!(as_role("delegate:south").contains(canary));
+    for role in ["delegate:north", "observer"] {
+        let seen = as_role(role);
+        assert!(!seen.contains(canary) && !seen.contains("south-secret"), "{role}: {seen}");
+        assert!(!seen.contains("south-delegate"), "{role} learns who changed a hidden record");
+    }
+    let bad = parley()
+        .args(["changes", "--database", database, "--since", "2000-01-01", "--as", "delegate:nort"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&bad.stderr),
+        "error: invalid --as: no party 'nort' in the record (did you mean 'north'?)\n"
+    );
+}

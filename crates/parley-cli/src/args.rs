@@ -212,6 +212,14 @@ pub enum Command {
     /// Serve the record: the web pages, the JSON API and live updates.
     #[cfg(feature = "server")]
     Serve(crate::serve::ServeArgs),
+    /// What changed between two dates: records added, changed or removed, with their sources
+    /// (and, from a database, who recorded each change).
+    #[cfg(feature = "server")]
+    Changes(crate::changes::ChangesArgs),
+    /// Compare two drafts: the fields that differ and the points side by side.
+    Diff(crate::diff::DiffArgs),
+    /// How stances moved: each dated position of a party on an issue, in order.
+    History(crate::history::HistoryArgs),
     /// Import a scenario from another format.
     Import {
         /// The format.

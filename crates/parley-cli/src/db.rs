@@ -291,6 +291,6 @@ async fn open_existing(database: &str) -> Result<Store> {
 
 /// Opens a database that must exist already, to read it only: nothing is created, written
 /// or migrated.
-async fn open_read_only(database: &str) -> Result<Store> {
+pub(crate) async fn open_read_only(database: &str) -> Result<Store> {
     Store::open_read_only(database).await.map_err(anyhow::Error::from)
 }

@@ -3,11 +3,15 @@
 
 pub mod api;
 pub mod args;
+#[cfg(feature = "server")]
+mod changes;
 mod columns;
 #[cfg(feature = "server")]
 mod db;
+mod diff;
 mod export_check;
 mod files;
+mod history;
 #[cfg(feature = "server")]
 mod serve;
 mod simulate;
@@ -77,6 +81,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Db(db_args) => db::run(db_args),
         #[cfg(feature = "server")]
         Command::Serve(serve_args) => serve::run(serve_args),
+        Command::Diff(diff_args) => diff::run(&diff_args),
+        #[cfg(feature = "server")]
+        Command::Changes(changes_args) => changes::run(&changes_args),
+        Command::History(history_args) => history::run(&history_args),
         Command::Import { format: ImportFormat::Genius { paths, domain, output, force } } => {
             files::refuse_existing(&output, force)?;
             import_genius(&paths, domain.as_deref(), &output, force)
@@ -492,7 +500,7 @@ fn analyze_adjusted(
         );
     }
     adjust(&mut report);
-    print_report(&report, output)?;
+    print_report(&report, loaded.scenario.scenario(), output)?;
     Ok(if cut_short { ExitCode::from(3) } else { ExitCode::SUCCESS })
 }
 
@@ -513,9 +521,16 @@ fn progress_bar() -> indicatif::ProgressBar {
 }
 
 /// Prints a report as JSON or for the terminal, and writes its HTML page when asked.
-fn print_report(report: &parley_report::schema::Report, output: &Output<'_>) -> Result<()> {
+fn print_report(
+    report: &parley_report::schema::Report,
+    scenario: &parley_model::scenario::Scenario,
+    output: &Output<'_>,
+) -> Result<()> {
     if let Some((path, force)) = output.html {
-        write_atomically(path, &parley_report::html::render(report), force)?;
+        let history = parley_report::history::build(scenario, None, None)
+            .context("cannot chart how stances moved")?;
+        let page = parley_report::html::render_with_history(report, Some(&history));
+        write_atomically(path, &page, force)?;
         anstream::eprintln!("wrote '{}'", path.display());
     }
     if output.json {

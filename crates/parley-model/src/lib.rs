@@ -19,7 +19,7 @@ pub mod scale;
 pub mod scenario;
 pub mod scenario_file;
 pub mod stance;
-mod suggest;
+pub mod suggest;
 pub mod utility;
 pub mod validate;
 mod values;

@@ -30,10 +30,7 @@ pub(crate) fn nearest<'a>(
 }
 
 /// ` (did you mean 'x'?)` after a misspelt word, or nothing when no candidate is near it.
-pub(crate) fn did_you_mean<'a>(
-    text: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> String {
+pub fn did_you_mean<'a>(text: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
     nearest(text, candidates)
         .map_or_else(String::new, |candidate| format!(" (did you mean '{candidate}'?)"))
 }

@@ -12,6 +12,7 @@
 
 mod analysis;
 mod diagram;
+mod history;
 mod plot;
 #[cfg(test)]
 mod tests;
@@ -25,6 +26,7 @@ pub mod sections {
         utility_model, zone,
     };
     pub use super::diagram::{lineage, timeline as timeline_figure};
+    pub use super::history::stance_history;
     pub use super::{
         analysis_links, assumptions, blocking, claims, drafts, model_and_scale, parties,
         stance_matrix, timeline, warnings,
@@ -40,6 +42,8 @@ pub mod names {
 pub const STYLE: &str = CSS;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use crate::history::StanceHistory;
 
 use crate::schema::{
     ConditionReport, ConsentReport, DateReport, IssueReport, PartyReport, Report, StanceCell,
@@ -59,6 +63,12 @@ pub fn analysis_links() -> Markup {
 
 /// Renders the report as one self-contained HTML page.
 pub fn render(report: &Report) -> String {
+    render_with_history(report, None)
+}
+
+/// Renders the report as one self-contained HTML page, with the chart of how stances moved
+/// when a history is given (built from the same scenario as the report).
+pub fn render_with_history(report: &Report, history: Option<&StanceHistory>) -> String {
     let title = &report.scenario.title;
     let page = html! {
         (DOCTYPE)
@@ -78,6 +88,7 @@ pub fn render(report: &Report) -> String {
                     (drafts(report))
                     (crate::rounds::rounds_section(report))
                     (stance_matrix(report))
+                    @if let Some(history) = history { (history::stance_history(report, history)) }
                     (blocking(report))
                     (claims(report))
                     (crate::rounds::kept_agreed_section(report))
@@ -167,6 +178,7 @@ figure { margin: 8px 0 14px; }
 figcaption { color: var(--muted); font-size: .85rem; margin-top: 4px; }
 svg.fig { width: 100%; height: auto; display:block; }
 svg.boxplot { max-width: 600px; }
+svg.fig.history { min-width: 540px; }
 svg.diagram { margin: 0 auto; }
 .panels { display:grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 420px), 1fr)); gap: 14px; }
 .panels.single { grid-template-columns: minmax(0, 680px); }

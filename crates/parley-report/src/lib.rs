@@ -13,7 +13,12 @@
 #![warn(clippy::disallowed_methods, reason = "reports are built as values; the caller writes them")]
 
 pub mod analysis;
+pub mod changes;
+pub mod diff;
+mod error;
+pub mod history;
 pub mod html;
+pub mod records;
 pub mod rounds;
 pub mod schema;
 pub mod simulation;
@@ -39,3 +44,5 @@ pub fn json_schemas() -> Vec<(&'static str, serde_json::Value)> {
         ),
     ]
 }
+
+pub use error::Error;

@@ -441,7 +441,7 @@ pub struct ScaleReport {
 }
 
 /// One party's latest position on one issue.
-#[derive(Serialize, Debug, JsonSchema)]
+#[derive(Serialize, Debug, Clone, JsonSchema)]
 pub struct StanceCell {
     /// The party.
     pub party: String,
@@ -554,7 +554,7 @@ pub fn stance_value(stance: Stance) -> serde_json::Value {
     }
 }
 
-fn stance_cell(position: &Position) -> StanceCell {
+pub(crate) fn stance_cell(position: &Position) -> StanceCell {
     StanceCell {
         party: position.party.to_string(),
         issue: position.issue.to_string(),

@@ -24,7 +24,6 @@ use serde_json::{Value, json};
 
 use crate::auth::Caller;
 use crate::bodies;
-use crate::diff;
 use crate::entities::{self, Kind};
 use crate::error::ApiError;
 use crate::state::{AppState, View};
@@ -314,7 +313,7 @@ async fn draft_diff(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let view = state.view(&caller.viewer, query.time()?).await?;
-    let diff = diff::draft_diff(view.scenario.scenario(), &from, &to)?;
+    let diff = parley_report::diff::draft_diff(view.scenario.scenario(), &from, &to)?;
     let body = to_bytes(&diff);
     Ok(from_view(&view, &caller, &format!("diff-{from}-{to}"), &headers, body))
 }

@@ -167,6 +167,18 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// A view of the record asked for something it does not hold: the message names the id
+/// alone, as every other "not found" answer does.
+impl From<parley_report::Error> for ApiError {
+    fn from(error: parley_report::Error) -> ApiError {
+        match error {
+            parley_report::Error::UnknownDraft { id, .. } => ApiError::not_found("draft", &id),
+            parley_report::Error::UnknownParty { id, .. } => ApiError::not_found("party", &id),
+            parley_report::Error::UnknownIssue { id, .. } => ApiError::not_found("issue", &id),
+        }
+    }
+}
+
 impl From<parley_store::Error> for ApiError {
     fn from(error: parley_store::Error) -> ApiError {
         match error {

@@ -9,7 +9,6 @@ mod agreements;
 mod api;
 mod auth;
 mod bodies;
-mod diff;
 mod entities;
 mod error;
 mod live;

@@ -43,13 +43,6 @@ fn record_component(key: &str) -> String {
     name
 }
 
-/// The schema of a draft in the file's shape, as the draft difference gives it (for the
-/// derive of `diff::DraftDiff`).
-pub(crate) fn draft_schema(_: &mut SchemaGenerator) -> Schema {
-    let target = format!("#/components/schemas/{}", record_component("drafts"));
-    schemars::json_schema!({ "$ref": target })
-}
-
 fn error_responses() -> Value {
     let error = json!({ "$ref": "#/components/responses/Error" });
     json!({ "400": error, "401": error, "403": error, "404": error, "429": error })
@@ -265,7 +258,7 @@ pub(crate) fn document() -> Value {
             { "name": "to", "in": "path", "required": true, "schema": { "type": "string", "pattern": ID_PATTERN } },
             { "$ref": "#/components/parameters/AsOf" }
         ],
-        "responses": read_responses(answer::<crate::diff::DraftDiff>(&mut generator)),
+        "responses": read_responses(answer::<parley_report::diff::DraftDiff>(&mut generator)),
     } }),
     );
     let mut schemas = Map::new();

@@ -17,6 +17,7 @@ pub mod log;
 pub mod read_only;
 pub mod users;
 pub mod verify;
+pub mod window;
 pub mod witness;
 
 use std::path::PathBuf;

@@ -13,4 +13,5 @@ mod helpers;
 mod json_schema;
 mod kill;
 mod prerequisites;
+mod record_views;
 mod simulate;

@@ -1,6 +1,6 @@
 //! `/drafts`: the drafts and their lineage (the report's diagram), one draft
 //! (`/drafts/{id}`), two drafts side by side (`/drafts/diff?from=A&to=B`, from
-//! [`crate::diff::draft_diff`]), and the form to record a draft.
+//! [`parley_report::diff::draft_diff`]), and the form to record a draft.
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -17,9 +17,9 @@ use super::{
     visibility_badge,
 };
 use crate::auth::{PageCaller, encode_component};
-use crate::diff::{DraftDiff, draft_diff};
 use crate::error::ApiError;
 use crate::state::AppState;
+use parley_report::diff::{DraftDiff, draft_diff};
 
 pub(super) async fn page(
     State(state): State<AppState>,
@@ -340,7 +340,9 @@ fn diff(page: &Page<'_>, query: &DiffQuery) -> Result<Response, PageError> {
         _ => default_pair(page),
     };
     let compared = chosen.as_ref().map(|(from, to)| {
-        draft_diff(page.view.scenario.scenario(), from, to).map(|diff| (from, to, diff))
+        draft_diff(page.view.scenario.scenario(), from, to)
+            .map(|diff| (from, to, diff))
+            .map_err(ApiError::from)
     });
     let status = match &compared {
         Some(Err(error)) => error.status,

@@ -9,6 +9,7 @@
 //! record the change through the API's own write path and send the browser back to the page.
 
 mod analysis;
+mod changes;
 mod claims;
 mod columns;
 mod drafts;
@@ -45,6 +46,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(overview::page))
         .route("/timeline", get(timeline::page))
+        .route("/changes", get(changes::page))
         .route("/drafts", get(drafts::page))
         .route("/drafts/diff", get(drafts::diff_page))
         .route("/drafts/{id}", get(drafts::draft_page))
@@ -523,6 +525,12 @@ form.picker { display:flex; flex-wrap:wrap; gap:10px 14px; align-items:end; }
 form.picker .field { flex: 1 1 220px; }
 .badge.vis { background:#eee6f7; color:#5b3b86; }
 table.positions td.note { min-width: 16em; }
+.badge.change-added { background:#dcefe0; color:#1d6b35; }
+.badge.change-changed { background:#fde6cf; color:#8a4300; }
+.badge.change-removed { background:#f6dcdc; color:#8c1d18; }
+table.changes td code { overflow-wrap:anywhere; }
+table.changes td:nth-child(2) { min-width: 13em; }
+table.changes td:nth-child(3), table.changes td:nth-child(4) { min-width: 10em; }
 table.positions td.stances { min-width: 10em; }
 table.diff td, table.diff th { width: auto; }
 table.diff td.side { width: 42%; }

@@ -1,4 +1,5 @@
-//! `/stances`: the party x issue stance matrix (the report's heat map), the blocking issues,
+//! `/stances`: the party x issue stance matrix (the report's heat map), how stances moved
+//! (a chart per issue of each dated position), the blocking issues,
 //! the positions in the record, and the form to record a change of position.
 
 use axum::extract::{Query, State};
@@ -30,12 +31,22 @@ pub(super) fn render(page: &Page<'_>, sent: Option<&Sent>) -> Markup {
         @if page.offers_forms() { p.jump { a href="#record-position" { "Record a change of position ↓" } } }
         div data-live="stances" {
             (sections::stance_matrix(page.report))
+            (history(page))
             (sections::blocking(page.report))
             (positions(page))
         }
         @if page.offers_forms() { (position_form(page, sent)) }
     };
     layout(page, Nav::Stances, "Stances", content)
+}
+
+/// The chart of how each party's stances moved, from the positions the viewer may see.
+fn history(page: &Page<'_>) -> Markup {
+    match parley_report::history::build(page.view.scenario.scenario(), None, None) {
+        Ok(history) => sections::stance_history(page.report, &history),
+        // Without a party or an issue to look up, the history cannot fail.
+        Err(_) => html! {},
+    }
 }
 
 fn importance_text(importance: Option<&Importance>) -> String {

@@ -333,3 +333,51 @@ async fn a_refused_form_comes_back_with_the_problem_next_to_its_field() {
     let answer = site.post("/forms/claim", &site.observer, SAME_SITE, &[("statement", "x")]).await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN, "{}", answer.text);
 }
+
+#[tokio::test]
+async fn the_stance_history_charts_a_private_position_only_for_those_who_may_see_it() {
+    let site = Site::new().await;
+    let chart = "aria-label=\"Stances over time on";
+    let russia_before = site.get("/stances", &site.russia).await.text;
+    assert!(russia_before.contains("id=\"stance-history\""), "the section is there");
+    assert!(!russia_before.contains(chart), "the built-in positions are undated");
+    site.record_private_position("history-canary-5521").await;
+    for token in [&site.mediator, &site.ukraine] {
+        let stances = site.get("/stances", token).await.text;
+        assert!(stances.contains(chart), "Ukraine's dated position is charted");
+    }
+    for token in [&site.russia, &site.observer] {
+        let stances = site.get("/stances", token).await.text;
+        assert!(!stances.contains(chart), "a private position is charted for another party");
+    }
+    assert_eq!(site.get("/stances", &site.russia).await.text, russia_before);
+}
+
+#[tokio::test]
+async fn the_changes_page_lists_what_each_viewer_may_see_change() {
+    let site = Site::new().await;
+    let empty = site.get("/changes", &site.russia).await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(empty.text.contains("Choose the first day of the window."));
+    let all = "/changes?since=2000-01-01";
+    let russia_before = site.get(all, &site.russia).await.text;
+    assert!(russia_before.contains("<code>florida-20</code>"), "the import lists the drafts");
+    site.record_private_position("changes-canary-7310").await;
+    let mediator = site.get(all, &site.mediator).await.text;
+    assert!(mediator.contains("<code>ukraine/donbas/2025-12-03</code>"), "the check can fail");
+    for token in [&site.russia, &site.observer] {
+        let page = site.get(all, token).await.text;
+        assert!(!page.contains("ukraine/donbas/2025-12-03"), "a private position is listed");
+    }
+    assert_eq!(site.get(all, &site.russia).await.text, russia_before, "Russia learns nothing");
+    let later = site.get("/changes?since=2000-01-01&until=2000-01-02", &site.mediator).await;
+    assert!(later.text.contains("Nothing you may see changed."), "{}", later.text);
+    for (query, message) in [
+        ("since=2025-13-01", "'2025-13-01' is not a date, expected YYYY-MM-DD"),
+        ("since=2025-12-02&until=2025-12-01", "'2025-12-01' is before '2025-12-02'"),
+    ] {
+        let answer = site.get(&format!("/changes?{query}"), &site.mediator).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{query}");
+        assert!(answer.text.contains(message), "{query}: {}", answer.text);
+    }
+}

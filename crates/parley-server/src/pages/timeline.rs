@@ -24,6 +24,7 @@ pub(super) fn render(page: &Page<'_>, sent: Option<&Sent>) -> Markup {
     let content = html! {
         h1 { "Timeline" }
         p.lead { "The tracks of the talks and their meetings, in date order. A meeting private to its track's parties shows others only when and where it took place." }
+        p.jump { a href="/changes" { "What changed between two dates →" } }
         @if page.offers_forms() { p.jump { a href="#record-meeting" { "Record a meeting ↓" } } }
         div data-live="timeline" { (sections::timeline(page.report)) }
         @if page.offers_forms() { (meeting_form(page, sent)) }

@@ -381,6 +381,31 @@ async fn scenario(server: Arc<TestServer>, base: String, browsers: Browsers) {
     assert!(!document(russia).await.contains(&column_text));
     assert!(!document(russia).await.contains("Ukraine's column"));
 
+    // What changed, and how stances moved: the mediator's pages show the private position,
+    // Russia's do not.
+    let changes = format!("{base}/changes?since=2000-01-01");
+    let recorded = record
+        .scenario
+        .scenario()
+        .positions
+        .iter()
+        .find(|position| position.note.as_deref() == Some(note.as_str()));
+    let date = recorded.and_then(|position| position.date).expect("the form dates it").date;
+    let key = format!("<code>ukraine/donbas/{date}</code>");
+    for (client, sees) in [(mediator, true), (russia, false)] {
+        client.goto(&changes).await.unwrap();
+        eventually("the changes page", || async { shown(client).await.contains("What changed") })
+            .await;
+        assert_eq!(document(client).await.contains(&key), sees, "changes: {sees}");
+        client.goto(&format!("{base}/stances")).await.unwrap();
+        eventually("the stances page", || async {
+            shown(client).await.contains("How stances moved")
+        })
+        .await;
+        let charted = document(client).await.contains("aria-label=\"Stances over time on");
+        assert_eq!(charted, sees, "history: {sees}");
+    }
+
     let report_dir = tempfile::tempdir().unwrap();
     let reports = write_reports(report_dir.path());
     match std::fs::read_to_string(crate::prerequisites::support::axe_js()) {
@@ -399,13 +424,15 @@ async fn scenario(server: Arc<TestServer>, base: String, browsers: Browsers) {
 }
 
 /// The server's pages, by name and path.
-const PAGES: [(&str, &str); 9] = [
+const PAGES: [(&str, &str); 11] = [
     ("overview", "/"),
     ("timeline", "/timeline"),
     ("drafts", "/drafts"),
     ("draft", "/drafts/florida-20"),
     ("diff", "/drafts/diff?from=us-plan-early&to=florida-20"),
     ("stances", "/stances"),
+    ("history", "/stances#stance-history"),
+    ("changes", "/changes?since=2000-01-01"),
     ("analysis", "/analysis"),
     ("claims", "/claims"),
     ("past", "/stances?as_of=2100-01-01"),
@@ -725,6 +752,10 @@ async fn screenshots(
     }
     browsers.russia.goto(&format!("{base}/drafts/{compromise}/columns")).await.unwrap();
     screenshot(&browsers.russia, dir, "russia-columns").await;
+    browsers.russia.goto(&format!("{base}/changes?since=2000-01-01")).await.unwrap();
+    screenshot(&browsers.russia, dir, "russia-changes").await;
+    browsers.russia.goto(&format!("{base}/changes?since=2025-13-01")).await.unwrap();
+    screenshot(&browsers.russia, dir, "russia-changes-bad-date").await;
     // A form sent back with its problem at the field.
     refuse_a_form(&browsers.ukraine, base).await;
     screenshot(&browsers.ukraine, dir, "ukraine-stances-refused").await;

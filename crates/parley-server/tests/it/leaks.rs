@@ -137,8 +137,13 @@ async fn read_paths(server: &TestServer) -> Vec<String> {
         paths.push(path.to_owned());
     }
     paths.push("/export/scenario.toml?as_of=2100-01-01".to_owned());
+    // What changed since long before the record began: every change of the log.
+    paths.push(CHANGES_PAGE.to_owned());
     paths
 }
+
+/// The changes page over the whole log.
+const CHANGES_PAGE: &str = "/changes?since=2000-01-01";
 
 /// What a user gets from each read: status, ETag and body.
 async fn read_everything(
@@ -201,6 +206,7 @@ async fn nothing_private_to_ukraine_reaches_russia_or_an_observer() {
             assert_eq!(*status, want, "{}: Russia GET {path}: {text}", server.backend);
         }
         assert!(stable.len() >= paths.len() - PAGES.len(), "{stable:?}");
+        assert!(stable.iter().any(|path| *path == CHANGES_PAGE), "the changes page is compared");
 
         let mut canaries = record_private(&server).await;
         canaries.texts.extend(meeting_texts);
@@ -247,6 +253,15 @@ async fn nothing_private_to_ukraine_reaches_russia_or_an_observer() {
             let missing: Vec<&String> =
                 canaries.texts.iter().filter(|canary| !seen.contains(canary.as_str())).collect();
             assert!(missing.is_empty(), "{}: {who:?} does not see {missing:?}", server.backend);
+        }
+        // The changes page lists Ukraine's private records to those who may see them.
+        let changes = server.get(CHANGES_PAGE, &server.mediator).await.text;
+        for canary in [DRAFT_TITLE, CLAIM_STATEMENT, &canaries.draft_id] {
+            assert!(
+                changes.contains(canary),
+                "{}: the mediator's changes lack {canary}",
+                server.backend
+            );
         }
         let log = server.get("/api/v1/events?limit=1000", &server.mediator).await;
         let not_logged: Vec<&String> =

@@ -195,3 +195,45 @@ async fn checked_tokens_are_trusted_for_a_while_and_forgotten_on_revocation() {
         db.finish().await;
     }
 }
+
+/// The record as written, to compare what two views hold.
+fn written(scenario: &parley_model::validate::ValidScenario) -> String {
+    parley_model::scenario_file::write_scenario(scenario.scenario())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_window_of_the_log_shows_each_viewer_only_what_it_may_see_change() {
+    for db in TestDb::all().await {
+        let store = seeded(&db).await;
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let since = jiff::Timestamp::now();
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        store.append("kyiv-delegate", &upsert(PRIVATE_POSITION)).await.unwrap();
+        store.append("mediator", &crate::helpers::claim("window-claim")).await.unwrap();
+        let party = |id: &str| Viewer::Party(Id::parse(id).unwrap());
+
+        let russia = store.window_for(&party("russia"), since, None).await.unwrap();
+        let start = russia.start.as_ref().expect("the import came before the window");
+        assert_eq!(russia.steps.len(), 2);
+        assert_eq!(written(&russia.steps[0].scenario), written(start), "Russia sees no change");
+        assert_ne!(written(&russia.steps[1].scenario), written(start), "the public claim");
+        assert!(
+            russia.steps.iter().all(|step| !written(&step.scenario).contains("PRIVATE-MARKER"))
+        );
+
+        let ukraine = store.window_for(&party("ukraine"), since, None).await.unwrap();
+        assert!(
+            written(&ukraine.steps[0].scenario).contains("PRIVATE-MARKER"),
+            "the check can fail"
+        );
+        assert_eq!(ukraine.steps[0].author, "kyiv-delegate");
+
+        // A window that ends before the changes holds none; one from the start, the import.
+        let none = store.window_for(&Viewer::Mediator, since, Some(since)).await.unwrap();
+        assert!(none.steps.is_empty());
+        let past = jiff::Timestamp::from_second(0).unwrap();
+        let all = store.window_for(&Viewer::Mediator, past, None).await.unwrap();
+        assert!(all.start.is_none());
+        assert_eq!(all.steps.len(), 3);
+    }
+}

@@ -1,55 +1,53 @@
-//! The difference between two drafts, as the API answers it and the drafts page shows it:
-//! the fields that changed, and the points side by side, matched through the later draft's
-//! lineage (what became of the earlier draft's points) and otherwise by id.
+//! The difference between two drafts, as the server's API answers it, its drafts page shows
+//! it and `parley diff` prints it: the fields that changed, and the points side by side,
+//! matched through the later draft's lineage (what became of the earlier draft's points) and
+//! otherwise by id. Drafts are compared in the scenario file's shapes (docs/scenario-format.md).
 
 use parley_model::Id;
-use parley_model::change::Collection;
 use parley_model::scenario::{Fate, PointSelection, Scenario};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::entities::entity_json;
-use crate::error::ApiError;
+use crate::Error;
+use crate::records::draft_json;
 
 /// Two drafts compared.
 #[derive(Serialize, Debug, Clone, PartialEq, schemars::JsonSchema)]
-pub(crate) struct DraftDiff {
+pub struct DraftDiff {
     /// The earlier draft, as the file format writes it (without its points).
-    #[schemars(schema_with = "crate::openapi::draft_schema")]
-    pub(crate) from: Value,
+    pub from: Value,
     /// The later draft, likewise.
-    #[schemars(schema_with = "crate::openapi::draft_schema")]
-    pub(crate) to: Value,
+    pub to: Value,
     /// The fields (other than points and lineage) whose values differ.
-    pub(crate) fields: Vec<FieldChange>,
+    pub fields: Vec<FieldChange>,
     /// The points, side by side.
-    pub(crate) points: Vec<PointPair>,
+    pub points: Vec<PointPair>,
 }
 
 /// A field that differs.
 #[derive(Serialize, Debug, Clone, PartialEq, schemars::JsonSchema)]
-pub(crate) struct FieldChange {
-    /// The field's name in the file format.
-    pub(crate) field: String,
-    /// Its value in the earlier draft; null when it has none.
-    pub(crate) from: Option<Value>,
-    /// Its value in the later draft; null when it has none.
-    pub(crate) to: Option<Value>,
+pub struct FieldChange {
+    /// The field's name in the file's shape.
+    pub field: String,
+    /// Its value in the earlier draft, if it has one.
+    pub from: Option<Value>,
+    /// Its value in the later draft, if it has one.
+    pub to: Option<Value>,
 }
 
 /// A point of either draft and its counterpart in the other.
 #[derive(Serialize, Debug, Clone, PartialEq, schemars::JsonSchema)]
-pub(crate) struct PointPair {
+pub struct PointPair {
     /// `same`, `changed`, `added` (only in the later draft), `removed` (only in the earlier) or
     /// `unknown` (only in the earlier, and the lineage says its fate is not known).
-    pub(crate) status: &'static str,
+    pub status: &'static str,
     /// The lineage's word for it, when the later draft records one (`kept`, `amended`, ...).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) fate: Option<&'static str>,
-    /// The point in the earlier draft, as the file format writes it; null when `added`.
-    pub(crate) from: Option<Value>,
-    /// The point in the later draft; null when `removed` or `unknown`.
-    pub(crate) to: Option<Value>,
+    pub fate: Option<&'static str>,
+    /// The point in the earlier draft, in the file's shape.
+    pub from: Option<Value>,
+    /// The point in the later draft, in the file's shape.
+    pub to: Option<Value>,
 }
 
 fn points_of(draft: &mut Value) -> Vec<Value> {
@@ -65,13 +63,24 @@ fn point_id(point: &Value) -> Option<&str> {
     point.get("id").and_then(Value::as_str)
 }
 
-/// Compares two drafts of a scenario (as the caller sees it).
-pub(crate) fn draft_diff(scenario: &Scenario, from: &str, to: &str) -> Result<DraftDiff, ApiError> {
+/// Compares two drafts of a scenario (as the caller may see it: the caller passes the
+/// scenario `visible_to` gives).
+///
+/// # Errors
+///
+/// [`Error::UnknownDraft`] when either id names no draft of the scenario.
+pub fn draft_diff(scenario: &Scenario, from: &str, to: &str) -> Result<DraftDiff, Error> {
     let draft = |text: &str| {
         Id::parse(text)
             .ok()
-            .and_then(|id| entity_json(scenario, Collection::Drafts, &id).map(|json| (id, json)))
-            .ok_or_else(|| ApiError::not_found("draft", text))
+            .and_then(|id| draft_json(scenario, &id).map(|json| (id, json)))
+            .ok_or_else(|| Error::UnknownDraft {
+                id: text.to_owned(),
+                suggestion: parley_model::suggest::did_you_mean(
+                    text,
+                    scenario.drafts.iter().map(|draft| draft.id.as_str()),
+                ),
+            })
     };
     let (from_id, mut from_json) = draft(from)?;
     let (to_id, mut to_json) = draft(to)?;
@@ -180,6 +189,96 @@ fn strip_id(point: &Value) -> Value {
     point
 }
 
+/// The difference as plain text for a terminal: the fields that differ, then each point with
+/// its status (and the lineage's word), the earlier text marked `-` and the later `+`. The
+/// caller escapes control characters before printing.
+pub fn render_terminal(diff: &DraftDiff) -> String {
+    let mut out = String::new();
+    let heading = |draft: &Value| {
+        let id = draft.get("id").map(value_text).unwrap_or_default();
+        match draft.get("title") {
+            Some(title) => format!("'{id}' ({})", value_text(title)),
+            None => format!("'{id}'"),
+        }
+    };
+    out.push_str(&format!("Drafts {} → {}\n\n", heading(&diff.from), heading(&diff.to)));
+    if diff.fields.is_empty() {
+        out.push_str("No field other than the points differs.\n");
+    } else {
+        out.push_str("Fields that differ:\n");
+        for field in &diff.fields {
+            let side =
+                |value: &Option<Value>| value.as_ref().map_or("(none)".to_owned(), value_text);
+            out.push_str(&format!(
+                "  {}: {} → {}\n",
+                field.field,
+                side(&field.from),
+                side(&field.to)
+            ));
+        }
+    }
+    let statuses = ["changed", "same", "added", "removed", "unknown"];
+    let counts: Vec<String> = statuses
+        .iter()
+        .filter_map(|status| {
+            let n = diff.points.iter().filter(|pair| pair.status == *status).count();
+            (n > 0).then(|| format!("{n} {status}"))
+        })
+        .collect();
+    if diff.points.is_empty() {
+        out.push_str("\nNeither draft lists points.\n");
+        return out;
+    }
+    out.push_str(&format!("\nPoints: {}\n", counts.join(", ")));
+    for pair in &diff.points {
+        let id = |point: &Option<Value>| {
+            point.as_ref().and_then(|point| point.get("id")).map(value_text)
+        };
+        let ids = match (id(&pair.from), id(&pair.to)) {
+            (Some(from), Some(to)) if from != to => format!("{from} → {to}"),
+            (Some(id), _) | (None, Some(id)) => id,
+            (None, None) => String::new(),
+        };
+        let fate = pair.fate.map_or_else(String::new, |fate| format!(" ({fate})"));
+        out.push_str(&format!("  {}{fate}  {ids}\n", pair.status));
+        if pair.status != "same" {
+            if let Some(point) = &pair.from {
+                out.push_str(&format!("    - {}\n", point_text(point)));
+            }
+            if let Some(point) = &pair.to {
+                out.push_str(&format!("    + {}\n", point_text(point)));
+            }
+        }
+    }
+    out
+}
+
+/// A point as it reads: its text, then its other fields (`issue = x`, `option = y`, ...).
+fn point_text(point: &Value) -> String {
+    let Value::Object(map) = point else { return value_text(point) };
+    let mut text = map.get("text").map(value_text).unwrap_or_default();
+    let rest: Vec<String> = map
+        .iter()
+        .filter(|(key, _)| !matches!(key.as_str(), "id" | "text"))
+        .map(|(key, value)| format!("{key} = {}", value_text(value)))
+        .collect();
+    if !rest.is_empty() {
+        text.push_str(&format!(" [{}]", rest.join("; ")));
+    }
+    text
+}
+
+/// A field's value as it reads: strings bare, lists joined, anything else as compact JSON.
+fn value_text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        Value::Array(items) if items.iter().all(Value::is_string) => {
+            items.iter().map(value_text).collect::<Vec<_>>().join(", ")
+        }
+        other => other.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,12 +344,24 @@ lineage = [
         );
         assert!(diff.fields.iter().any(|field| field.field == "title"));
         assert!(diff.fields.iter().any(|field| field.field == "parents"));
-        assert!(draft_diff(&scenario, "d1", "nope").is_err());
+        assert_eq!(
+            draft_diff(&scenario, "d1", "dd2").unwrap_err().to_string(),
+            "no draft 'dd2' (did you mean 'd2'?)"
+        );
+        let text = render_terminal(&diff);
+        assert!(text.contains("changed (amended)  p1 → q1"), "{text}");
+        assert!(text.contains("    + one [issue = i; option = y]"), "{text}");
+        assert!(text.contains("removed (dropped)  p3\n    - three\n"), "{text}");
+        assert!(text.contains("Points: 1 changed, 1 same, 1 added, 1 removed"), "{text}");
     }
 
     #[test]
     fn points_whose_fate_is_not_known_are_not_called_removed() {
-        let scenario = crate::builtin_scenario();
+        let scenario =
+            parley_model::scenario_file::read_scenario(parley_model::builtin::TALKS_2025_TOML)
+                .scenario
+                .expect("the built-in scenario is valid")
+                .into_scenario();
         let diff = draft_diff(&scenario, "us-plan-early", "florida-20").unwrap();
         assert!(!diff.points.is_empty());
         assert!(

@@ -6,7 +6,7 @@
 
 use axum::Json;
 use parley_model::scenario_file::ID_PATTERN;
-use schemars::{JsonSchema, Schema, SchemaGenerator};
+use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Map, Value, json};
 
 use crate::bodies;

@@ -485,7 +485,7 @@ pub fn round_table(report: &Report, round: &RoundReport) -> Markup {
                     "."
                 }
             }
-            div.scroll {
+            div.scroll tabindex="0" role="region" aria-label="Columns beside the compromise" {
                 table.columns.stack {
                     thead { tr {
                         th { "Point" }

@@ -26,7 +26,7 @@ pub fn stance_history(report: &Report, history: &StanceHistory) -> Markup {
                 figure.history {
                     figcaption { (series[0].issue_title) }
                     // At phone width the chart keeps a readable size and scrolls sideways.
-                    div.scroll { (PreEscaped(chart(report, history, series))) }
+                    div.scroll tabindex="0" role="region" aria-label=(format!("How stances moved on {}", series[0].issue_title)) { (PreEscaped(chart(report, history, series))) }
                     div.legend {
                         @for one in series {
                             span { span.swatch-party style=(format!("background:{}", party_color(report, &one.party))) {} (one.party_name) }

@@ -136,7 +136,7 @@ fn change_list(list: &ChangeList) -> Markup {
             @if list.changes.is_empty() {
                 p.muted { "Nothing you may see changed." }
             } @else {
-                div.scroll {
+                div.scroll tabindex="0" role="region" aria-label="What changed" {
                     table.changes {
                         thead { tr { th { "Change" } th { "Record" } th { "What" } th { "Sources" } th { "Recorded" } } }
                         tbody {

@@ -147,7 +147,7 @@ fn agreement(page: &Page<'_>, id: &str, problem: Option<&Problem>) -> Result<Mar
                 h2 { "By point" }
                 @if status.points.is_empty() { p.muted { "The record describes none of this draft's points." } }
                 @else {
-                    div.scroll {
+                    div.scroll tabindex="0" role="region" aria-label="Agreement by point" {
                         table.stack {
                             thead { tr { th { "Point" } th { "Agreed" } th { "By" } th { "Needs" } } }
                             tbody {

@@ -245,7 +245,7 @@ fn people_content(
         }
         section aria-labelledby="people-heading" {
             h2 #people-heading { "Who has access" }
-            div.scroll {
+            div.scroll tabindex="0" role="region" aria-label="Users" {
                 table.people {
                     thead { tr { th scope="col" { "Name" } th scope="col" { "Role" } th scope="col" { "Since" } th scope="col" { "Last used" } th scope="col" { "Sessions" } th scope="col" { "Access" } } }
                     tbody {
@@ -289,7 +289,7 @@ fn people_content(
             @if invitations.is_empty() {
                 p.muted { "No invitation was made yet." }
             } @else {
-                div.scroll {
+                div.scroll tabindex="0" role="region" aria-label="Invitations" {
                     table.people {
                         thead { tr { th scope="col" { "Role" } th scope="col" { "Made by" } th scope="col" { "Made" } th scope="col" { "Expires" } th scope="col" { "State" } } }
                         tbody {
@@ -696,9 +696,9 @@ async fn sessions_page(
         @if sessions.is_empty() {
             p.muted { "You have no session in force (you reached this page with an API token)." }
         } @else {
-            div.scroll {
+            div.scroll tabindex="0" role="region" aria-label="Sessions" {
                 table.people {
-                    thead { tr { th scope="col" { "Began" } th scope="col" { "Last used" } th scope="col" { "Ends" } th scope="col" { "" } } }
+                    thead { tr { th scope="col" { "Began" } th scope="col" { "Last used" } th scope="col" { "Ends" } th scope="col" { "Sign out" } } }
                     tbody {
                         @for session in &sessions {
                             tr {

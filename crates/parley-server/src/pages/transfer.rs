@@ -498,7 +498,7 @@ async fn preview(
         @if n_changes == 0 && scenario.id == current_scenario.id && scenario.title == current_scenario.title {
             p.notice role="status" { "The file holds the record as it is: importing it changes no record." }
         }
-        div.scroll {
+        div.scroll tabindex="0" role="region" aria-label="What would change" {
             table.people {
                 caption { "What would change, by kind of record" }
                 thead { tr { th scope="col" { "Records" } th scope="col" { "Added" } th scope="col" { "Changed" } th scope="col" { "Removed" } } }

@@ -408,7 +408,7 @@ fn point_cell(page: &Page<'_>, point: Option<&Value>) -> Markup {
     }
 }
 
-fn diff_section(page: &Page<'_>, from: &str, to: &str, diff: &DraftDiff) -> Markup {
+pub(super) fn diff_section(page: &Page<'_>, from: &str, to: &str, diff: &DraftDiff) -> Markup {
     let count = |status: &str| diff.points.iter().filter(|pair| pair.status == status).count();
     html! {
         section #diff {

@@ -53,13 +53,13 @@ pub(crate) fn browser_programs() -> Option<(PathBuf, PathBuf)> {
 
 /// chromedriver, running until dropped; it and the browsers it started share a process group,
 /// which is ended with it, whether the test passed or not.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     url: String,
 }
 
 impl Driver {
-    async fn start(program: &Path) -> Driver {
+    pub(crate) async fn start(program: &Path) -> Driver {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let child = Command::new(program)
             .arg(format!("--port={port}"))
@@ -82,7 +82,7 @@ impl Driver {
     }
 
     /// A new browser session at the desktop size.
-    async fn browser(&self, chrome: &Path) -> Client {
+    pub(crate) async fn browser(&self, chrome: &Path) -> Client {
         let args = [
             "--headless=new",
             "--no-sandbox",
@@ -119,7 +119,7 @@ impl Drop for Driver {
 }
 
 /// Waits until `check` holds, or fails the test saying what it waited for.
-async fn eventually<F, Fut>(what: &str, mut check: F)
+pub(crate) async fn eventually<F, Fut>(what: &str, mut check: F)
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = bool>,
@@ -131,12 +131,12 @@ where
     }
 }
 
-async fn script(client: &Client, code: &str, args: Vec<Value>) -> Value {
+pub(crate) async fn script(client: &Client, code: &str, args: Vec<Value>) -> Value {
     client.execute(code, args).await.unwrap_or_else(|error| panic!("{code}: {error}"))
 }
 
 /// The text the page shows in its `<main>`.
-async fn shown(client: &Client) -> String {
+pub(crate) async fn shown(client: &Client) -> String {
     let text = script(client, "return document.querySelector('main').innerText", vec![]).await;
     text.as_str().unwrap_or_default().to_owned()
 }
@@ -146,7 +146,7 @@ async fn document(client: &Client) -> String {
     client.source().await.unwrap()
 }
 
-async fn path(client: &Client) -> String {
+pub(crate) async fn path(client: &Client) -> String {
     let url = client.current_url().await.unwrap();
     match url.query() {
         Some(query) => format!("{}?{query}", url.path()),
@@ -154,7 +154,7 @@ async fn path(client: &Client) -> String {
     }
 }
 
-async fn sign_in(client: &Client, base: &str, token: &str, next: &str) {
+pub(crate) async fn sign_in(client: &Client, base: &str, token: &str, next: &str) {
     client.goto(&format!("{base}/sign-in?next={next}")).await.unwrap();
     client.find(Locator::Css("#token")).await.unwrap().send_keys(token).await.unwrap();
     client
@@ -177,7 +177,7 @@ async fn listening(client: &Client) {
 }
 
 /// Makes the page's viewport `width` x `height` CSS pixels.
-async fn set_viewport(client: &Client, width: u32, height: u32) {
+pub(crate) async fn set_viewport(client: &Client, width: u32, height: u32) {
     client.set_window_size(width, height).await.unwrap();
     let inner = script(client, "return [window.innerWidth, window.innerHeight]", vec![]).await;
     let (inner_width, inner_height) =
@@ -190,7 +190,7 @@ async fn set_viewport(client: &Client, width: u32, height: u32) {
 }
 
 /// Saves the whole page at a width, as `DIR/NAME-WIDTH.png`.
-async fn screenshot(client: &Client, dir: &Path, name: &str) {
+pub(crate) async fn screenshot(client: &Client, dir: &Path, name: &str) {
     for (width, height) in [(1280, 900), (390, 844)] {
         set_viewport(client, width, height).await;
         let full = script(client, "return document.documentElement.scrollHeight", vec![]).await;

@@ -4,10 +4,12 @@
 mod analysis;
 mod api;
 mod browser;
+mod browser_forms;
 mod harness;
 mod leaks;
 mod limits;
 mod prerequisites;
+mod records;
 mod roles;
 mod samples;
 mod sign_in;

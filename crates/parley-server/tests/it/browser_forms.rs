@@ -564,8 +564,12 @@ async fn build_the_record(
         .await;
     look_at(&mediator, "mediator-drafts-refused").await;
 
-    // Ukraine's delegate records its own private claim; its forms fix the party.
-    sign_in(&ukraine, &base, &server.ukraine, "/records").await;
+    // Ukraine, now recorded, gets a delegate, who records its own private claim; its forms
+    // fix the party.
+    let role = parley_store::users::Role::parse("delegate:ukraine").unwrap();
+    let user = server.store.create_user("ukraine-delegate", &role).await.unwrap();
+    let token = server.store.issue_token(user.id).await.unwrap();
+    sign_in(&ukraine, &base, &token, "/records").await;
     for form in ["sources", "meetings", "drafts", "claims"] {
         ukraine.goto(&format!("{base}/records/{form}")).await.unwrap();
         look_at(&ukraine, &format!("ukraine-{form}")).await;
@@ -585,8 +589,13 @@ async fn build_the_record(
         .clone();
     assert_eq!(own["claimant"], "ukraine");
     compare(&server, "claims", own["id"].as_str().unwrap(), UKRAINE_CLAIM).await;
-    let russia = server.call_as(Who::Russia, Method::GET, "/api/v1/claims", None).await;
-    assert!(!russia.text.contains(UKRAINE_CLAIM[0].1), "Russia does not see it");
+    let role = parley_store::users::Role::parse("delegate:russia").unwrap();
+    let user = server.store.create_user("russia-delegate", &role).await.unwrap();
+    let russia = server.store.issue_token(user.id).await.unwrap();
+    let russia = server.call(Method::GET, "/api/v1/claims", Some(&russia), None).await;
+    assert_eq!(russia.status, StatusCode::OK);
+    assert!(russia.text.contains("pokrovsk-captured"), "Russia sees the public claims");
+    assert!(!russia.text.contains(UKRAINE_CLAIM[0].1), "Russia does not see Ukraine's");
     // Ukraine's refused draft: a point on an option of another issue.
     let bad: Typed = &[
         ("title", "Kyiv's text"),

@@ -228,11 +228,21 @@ impl TestServer {
             ("observer", Role::Observer),
             ("former-ukraine-delegate", Role::parse("delegate:ukraine").unwrap()),
         ] {
+            // A record without the party (an empty one) has no delegate of it yet: the token
+            // is left empty, and the test makes the user once the party is recorded.
+            if let Role::Delegate(party) = &role
+                && !seed.parties.iter().any(|candidate| &candidate.id == party)
+            {
+                tokens.push(String::new());
+                continue;
+            }
             let user = store.create_user(name, &role).await.unwrap();
             tokens.push(store.issue_token(user.id).await.unwrap());
         }
         let former = store.users().await.unwrap().pop().unwrap();
-        assert_eq!(store.revoke_tokens(former.id).await.unwrap(), 1);
+        if former.name == "former-ukraine-delegate" {
+            assert_eq!(store.revoke_tokens(former.id).await.unwrap(), 1);
+        }
         let state = AppState::new(store.clone(), options).unwrap();
         let mut tokens = tokens.into_iter();
         TestServer {

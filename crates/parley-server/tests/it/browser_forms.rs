@@ -151,9 +151,15 @@ fn stored_at(entity: &Value, name: &str) -> Vec<String> {
     match value {
         Value::String(text) => vec![text],
         Value::Number(number) => vec![number.to_string()],
-        Value::Array(items) => {
-            items.iter().map(|item| item.as_str().map(str::to_owned).unwrap_or_default()).collect()
-        }
+        Value::Array(items) => items
+            .iter()
+            .map(|item| match item {
+                Value::Array(pair) => {
+                    pair.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ")
+                }
+                other => other.as_str().map(str::to_owned).unwrap_or_default(),
+            })
+            .collect(),
         Value::Object(map) => match map.get("track") {
             Some(Value::String(track)) => vec![format!("track:{track}")],
             _ => map.keys().cloned().collect(),
@@ -168,12 +174,25 @@ async fn compare(server: &TestServer, kind: &str, id: &str, typed: Typed) {
         server.call_as(Who::Mediator, Method::GET, &format!("/api/v1/{kind}/{id}"), None).await;
     assert_eq!(answer.status, StatusCode::OK, "{kind}/{id}: {}", answer.text);
     let body = answer.json();
-    let entity = body.get("entity").unwrap_or(&body);
+    check(body.get("entity").unwrap_or(&body), &format!("{kind}/{id}"), typed);
+}
+
+/// The position of a party on an issue whose note is this, as stored.
+async fn position(server: &TestServer, party: &str, note: &str) -> Value {
+    let answer = server.call_as(Who::Mediator, Method::GET, "/api/v1/positions", None).await;
+    let list = answer.json()["items"].as_array().cloned().unwrap_or_default();
+    list.into_iter()
+        .find(|position| position["party"] == party && position["note"] == note)
+        .unwrap_or_else(|| panic!("no position of {party} noted {note:?}: {}", answer.text))
+}
+
+fn check(entity: &Value, what: &str, typed: Typed) {
+    let (kind, id) = what.split_once('/').unwrap_or((what, ""));
     for (name, value) in typed {
         let stored = stored_at(entity, name);
         let wanted: Vec<String> = if is_check(name) || name.ends_with("brackets") {
             value.split(", ").map(str::to_owned).collect()
-        } else if *name == "sections" {
+        } else if *name == "sections" || *name == "curve" {
             value.lines().map(str::to_owned).collect()
         } else if name.ends_with("].points") && *value != "rest" {
             value.split(", ").map(str::to_owned).collect()
@@ -389,6 +408,44 @@ const CLAIM_CONTESTED: Typed = &[
     ("disputes", "pokrovsk-captured"),
 ];
 
+const POSITION_RUSSIA: Typed = &[
+    ("party", "russia"),
+    ("issue", "donbas"),
+    ("date.date", "2025-12-02"),
+    ("date.precision", "approximate"),
+    ("date.basis", "assumed"),
+    ("importance", "critical"),
+    ("importance_basis", "inferred"),
+    ("confidence", "inferred"),
+    ("stances.cede-all", "preferred"),
+    ("stances.compromise", "0.25"),
+    ("stances.no-cession", "red-line"),
+    ("condition.text", "the talks go on"),
+    ("condition.party", "us"),
+    ("visibility", "private"),
+    ("note", "Moscow insists on the whole region."),
+    ("cites[0].source", "report"),
+    ("cites[0].section", "Territorial Disputes Remain Central"),
+];
+
+const POSITION_CURVE: Typed = &[
+    ("party", "us"),
+    ("issue", "financing"),
+    ("weight", "0.4"),
+    ("curve", "2.5 1.0\n500.5 0.0"),
+    ("note", "The US would rather pay less."),
+];
+
+/// Ukraine's own position, private: the form fixes its party.
+const UKRAINE_POSITION: Typed = &[
+    ("issue", "donbas"),
+    ("importance", "critical"),
+    ("stances.cede-all", "red-line"),
+    ("stances.no-cession", "preferred"),
+    ("visibility", "private"),
+    ("note", "Kyiv will not give up land it holds."),
+];
+
 /// Ukraine's own claim, private: the form fixes its claimant.
 const UKRAINE_CLAIM: Typed = &[
     ("statement", "Kyiv's own private reading of the front."),
@@ -543,11 +600,20 @@ async fn build_the_record(
         record(&mediator, &base, "/records/claims", typed).await;
         compare(&server, kind, id, typed).await;
     }
+    for (party, typed) in [("russia", POSITION_RUSSIA), ("us", POSITION_CURVE)] {
+        record(&mediator, &base, "/records/positions", typed).await;
+        let note = typed.iter().find(|(name, _)| *name == "note").unwrap().1;
+        check(&position(&server, party, note).await, "positions", typed);
+    }
     // Every kind of record is in the record now, and the scenario is valid throughout.
-    for kind in ["sources", "parties", "issues", "tracks", "meetings", "drafts", "claims"] {
+    for kind in
+        ["sources", "parties", "issues", "tracks", "meetings", "drafts", "claims", "positions"]
+    {
         assert!(count(&server, kind).await > 0, "no {kind}");
     }
-    for form in ["sources", "parties", "issues", "tracks", "meetings", "drafts", "claims"] {
+    for form in
+        ["sources", "parties", "issues", "tracks", "meetings", "drafts", "claims", "positions"]
+    {
         mediator.goto(&format!("{base}/records/{form}")).await.unwrap();
         look_at(&mediator, &format!("mediator-{form}")).await;
     }
@@ -570,7 +636,7 @@ async fn build_the_record(
     let user = server.store.create_user("ukraine-delegate", &role).await.unwrap();
     let token = server.store.issue_token(user.id).await.unwrap();
     sign_in(&ukraine, &base, &token, "/records").await;
-    for form in ["sources", "meetings", "drafts", "claims"] {
+    for form in ["sources", "meetings", "drafts", "claims", "positions"] {
         ukraine.goto(&format!("{base}/records/{form}")).await.unwrap();
         look_at(&ukraine, &format!("ukraine-{form}")).await;
     }
@@ -589,13 +655,20 @@ async fn build_the_record(
         .clone();
     assert_eq!(own["claimant"], "ukraine");
     compare(&server, "claims", own["id"].as_str().unwrap(), UKRAINE_CLAIM).await;
+    record(&ukraine, &base, "/records/positions", UKRAINE_POSITION).await;
+    let own = position(&server, "ukraine", UKRAINE_POSITION[5].1).await;
+    check(&own, "positions", UKRAINE_POSITION);
+    assert_eq!(own["party"], "ukraine");
     let role = parley_store::users::Role::parse("delegate:russia").unwrap();
     let user = server.store.create_user("russia-delegate", &role).await.unwrap();
-    let russia = server.store.issue_token(user.id).await.unwrap();
-    let russia = server.call(Method::GET, "/api/v1/claims", Some(&russia), None).await;
+    let russia_token = server.store.issue_token(user.id).await.unwrap();
+    let russia = server.call(Method::GET, "/api/v1/claims", Some(&russia_token), None).await;
     assert_eq!(russia.status, StatusCode::OK);
     assert!(russia.text.contains("pokrovsk-captured"), "Russia sees the public claims");
     assert!(!russia.text.contains(UKRAINE_CLAIM[0].1), "Russia does not see Ukraine's");
+    let russia = server.call(Method::GET, "/api/v1/positions", Some(&russia_token), None).await;
+    assert!(russia.text.contains(POSITION_RUSSIA[14].1), "Russia sees its own private position");
+    assert!(!russia.text.contains(UKRAINE_POSITION[5].1), "nor its private position");
     // Ukraine's refused draft: a point on an option of another issue.
     let bad: Typed = &[
         ("title", "Kyiv's text"),

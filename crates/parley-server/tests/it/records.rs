@@ -11,7 +11,8 @@ use crate::roles;
 use crate::samples::PUBLIC_UKRAINE_DRAFT;
 
 /// The kinds of record with a form, by their key.
-const KINDS: [&str; 7] = ["sources", "parties", "issues", "tracks", "meetings", "drafts", "claims"];
+const KINDS: [&str; 8] =
+    ["sources", "parties", "issues", "tracks", "meetings", "drafts", "claims", "positions"];
 
 /// Sends a form as a user, as a browser would.
 pub(crate) async fn post_form(
@@ -349,4 +350,40 @@ async fn a_missing_field_is_shown_at_its_input() {
     let input = answer.text.split('<').find(|tag| tag.starts_with("textarea id=\"f-statement\""));
     let input = input.expect("the statement's input");
     assert!(input.contains("aria-invalid=\"true\"") && input.contains("autofocus"), "{input}");
+}
+
+#[tokio::test]
+async fn a_delegate_records_a_private_position_through_the_record_form() {
+    let server = TestServer::sqlite().await;
+    let form = [
+        ("party", "ukraine"),
+        ("issue", "nato"),
+        ("date.date", "2025-12-03"),
+        ("importance", "high"),
+        ("confidence", "stated"),
+        ("stances.keep", "preferred"),
+        ("stances.renounce", "0.1"),
+        ("visibility", "private"),
+        ("note", "Kyiv keeps its aspirations."),
+    ];
+    let answer = post_form(&server, Who::Ukraine, "/records/positions", &form).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text);
+    let list = server.call_as(Who::Mediator, Method::GET, "/api/v1/positions", None).await.json();
+    let stored = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|position| position["note"] == "Kyiv keeps its aspirations.")
+        .cloned()
+        .expect("the position");
+    assert_eq!(stored["party"], "ukraine");
+    assert_eq!(stored["visibility"], "private");
+    assert_eq!(stored["stances"], serde_json::json!({ "keep": "preferred", "renounce": 0.1 }));
+    let russia = server.call_as(Who::Russia, Method::GET, "/api/v1/positions", None).await;
+    assert!(!russia.text.contains("Kyiv keeps its aspirations."));
+    // A stance that is neither a level nor a number is refused at its input.
+    let bad = [("party", "ukraine"), ("issue", "nato"), ("stances.keep", "sort of")];
+    let answer = post_form(&server, Who::Ukraine, "/records/positions", &bad).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", answer.text);
+    assert!(answer.text.contains("href=\"#f-stances-keep\""), "{}", answer.text);
 }

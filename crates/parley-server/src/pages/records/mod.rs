@@ -53,7 +53,7 @@ pub(super) fn routes() -> Router<AppState> {
 
 /// Whether a viewer may change a record it sees: the API's own rule.
 fn may_edit(viewer: &Viewer, view: &Scenario, kind: RecordKind, id: &Id) -> bool {
-    let collection = kind.collection();
+    let Some(collection) = kind.collection() else { return false };
     entities::only(view, collection, id).is_some_and(|one| {
         entities::authorize(viewer, view, Kind::Entity(collection), &one, true).is_ok()
     })
@@ -83,7 +83,10 @@ fn check_edit(caller: &Caller, view: &View, kind: RecordKind, id: &str) -> Resul
     let scenario = view.scenario.scenario();
     let id = Id::parse(id)
         .ok()
-        .filter(|id| entities::ids(scenario, kind.collection()).contains(&id))
+        .filter(|id| {
+            kind.collection()
+                .is_some_and(|collection| entities::ids(scenario, collection).contains(&id))
+        })
         .ok_or_else(|| PageError(ApiError::not_found(kind.singular(), id)))?;
     if !may_edit(&caller.viewer, scenario, kind, &id) {
         return Err(PageError(ApiError::forbidden(format!(
@@ -115,7 +118,7 @@ async fn index(
         p.lead { "Every kind of record, with a form for each of its fields. You change only what your role allows." }
         @if observer { p.muted { "Observers read the record; they do not change it." } }
         @for kind in RecordKind::ALL {
-            @let ids = entities::ids(scenario, kind.collection());
+            @let ids = kind.collection().map(|collection| entities::ids(scenario, collection)).unwrap_or_default();
             section id=(format!("records-{}", kind.key())) {
                 h2 { (kind.plural_title()) " (" (ids.len()) ")" }
                 @if kind.may_create(&caller.viewer) {
@@ -139,7 +142,10 @@ async fn index(
         }
         section #records-positions {
             h2 { "Positions" }
-            p { "Positions are recorded on " a href="/stances#record-position" { "the stances page" } "." }
+            @if RecordKind::Position.may_create(&caller.viewer) {
+                p { a.button href="/records/positions" { "New position" } }
+            }
+            p { "A party's positions over time are on " a href="/stances" { "the stances page" } "; a new one is recorded for a later date." }
         }
     };
     Ok(layout(&page, Nav::Record, "Record", content).into_response())
@@ -148,6 +154,7 @@ async fn index(
 /// How a record is named in lists.
 fn entity_title(scenario: &Scenario, kind: RecordKind, id: &Id) -> String {
     let found = match kind {
+        RecordKind::Position => None,
         RecordKind::Source => {
             scenario.sources.iter().find(|e| &e.id == id).map(|e| e.title.clone())
         }
@@ -306,7 +313,10 @@ fn render_field(state: &FormState, field: &Field, name: &str) -> Markup {
     let focus = state.first_error() == Some(name);
     let value = state.values.get(name).unwrap_or_default().to_owned();
     let all: Vec<&str> = state.values.all(name).collect();
-    let wide = matches!(field.control, Control::Area | Control::Lines | Control::Checks(_));
+    let wide = matches!(
+        field.control,
+        Control::Area | Control::Lines | Control::Pairs | Control::Checks(_)
+    );
     let required_mark =
         html! { @if field.required { " " span.required aria-hidden="true" { "(required)" } } };
     let control = match &field.control {
@@ -322,8 +332,17 @@ fn render_field(state: &FormState, field: &Field, name: &str) -> Markup {
                     aria-describedby=[described.as_deref()] autofocus[focus];
             }
         }
-        Control::Area | Control::Lines => {
-            let text = if matches!(field.control, Control::Lines) {
+        Control::Suggest(suggestions) => {
+            let list = format!("{id}-list");
+            html! {
+                input id=(id) type="text" name=(name) value=(value) list=(list)
+                    aria-invalid=[invalid.then_some("true")]
+                    aria-describedby=[described.as_deref()] autofocus[focus];
+                datalist id=(list) { @for suggestion in suggestions { option value=(suggestion) {} } }
+            }
+        }
+        Control::Area | Control::Lines | Control::Pairs => {
+            let text = if matches!(field.control, Control::Lines | Control::Pairs) {
                 state.values.0.iter().find(|(key, _)| key == name).map_or("", |(_, v)| v.as_str())
             } else {
                 value.as_str()
@@ -498,7 +517,9 @@ async fn edit_form(
     let scenario = view.scenario.scenario();
     let choices = Choices::new(&caller.viewer, scenario);
     let items = choices.spec(kind, Some(id.as_str()));
-    let entity = entities::entity_json(scenario, kind.collection(), &id)
+    let entity = kind
+        .collection()
+        .and_then(|collection| entities::entity_json(scenario, collection, &id))
         .ok_or_else(|| PageError(ApiError::not_found(kind.singular(), id.as_str())))?;
     let mut form = FormState::fresh(flatten(&items, &entity));
     if kind == RecordKind::Draft {
@@ -590,10 +611,11 @@ async fn submit(
         form.preview = Some(preview_markup(&page, scenario, &body));
         return Ok(render(caller, &view, kind, editing.as_ref(), &items, &form, StatusCode::OK));
     }
-    let collection = kind.collection();
-    let result = match &editing {
-        None => api::create_entity(state, caller, Kind::Entity(collection), body).await,
-        Some(id) => api::update_entity(state, caller, collection, id, body).await,
+    let result = match (&editing, kind.collection()) {
+        (Some(id), Some(collection)) => {
+            api::update_entity(state, caller, collection, id, body).await
+        }
+        _ => api::create_entity(state, caller, kind.api_kind(), body).await,
     };
     let error = match result {
         Ok(_) => {

@@ -8,11 +8,15 @@ use parley_model::change::Collection;
 use parley_model::scenario::{
     Category, ClaimStatus, DraftStatus, Fate, MeetingStatus, Role, Scenario, Stage,
 };
+use parley_model::stance::{ImportanceLevel, StanceLevel};
 use parley_model::{Basis, DatePrecision, Id, PlacePrecision};
 
-/// The kinds of record these forms write (positions have their own form on /stances).
+use crate::entities::Kind;
+
+/// The kinds of record these forms write.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum RecordKind {
+    Position,
     Source,
     Party,
     Issue,
@@ -23,6 +27,7 @@ pub(crate) enum RecordKind {
 }
 
 impl RecordKind {
+    /// The kinds with ids, which a form can change once recorded.
     pub(crate) const ALL: [RecordKind; 7] = [
         RecordKind::Source,
         RecordKind::Party,
@@ -33,8 +38,10 @@ impl RecordKind {
         RecordKind::Claim,
     ];
 
-    pub(crate) fn collection(self) -> Collection {
-        match self {
+    /// The collection of a kind with ids (not positions, keyed by party, issue and date).
+    pub(crate) fn collection(self) -> Option<Collection> {
+        Some(match self {
+            RecordKind::Position => return None,
             RecordKind::Source => Collection::Sources,
             RecordKind::Party => Collection::Parties,
             RecordKind::Issue => Collection::Issues,
@@ -42,21 +49,27 @@ impl RecordKind {
             RecordKind::Meeting => Collection::Meetings,
             RecordKind::Draft => Collection::Drafts,
             RecordKind::Claim => Collection::Claims,
-        }
+        })
+    }
+
+    /// The API's collection.
+    pub(crate) fn api_kind(self) -> Kind {
+        self.collection().map_or(Kind::Positions, Kind::Entity)
     }
 
     /// The collection's key, in the forms' addresses as in the API's.
     pub(crate) fn key(self) -> &'static str {
-        self.collection().as_str()
+        self.api_kind().key()
     }
 
     pub(crate) fn from_key(key: &str) -> Option<RecordKind> {
-        RecordKind::ALL.into_iter().find(|kind| kind.key() == key)
+        RecordKind::ALL.into_iter().chain([RecordKind::Position]).find(|kind| kind.key() == key)
     }
 
     /// One record, for headings and messages.
     pub(crate) fn singular(self) -> &'static str {
         match self {
+            RecordKind::Position => "position",
             RecordKind::Source => "source",
             RecordKind::Party => "party",
             RecordKind::Issue => "issue",
@@ -69,6 +82,7 @@ impl RecordKind {
 
     pub(crate) fn plural_title(self) -> &'static str {
         match self {
+            RecordKind::Position => "Positions",
             RecordKind::Source => "Sources",
             RecordKind::Party => "Parties",
             RecordKind::Issue => "Issues",
@@ -95,6 +109,10 @@ impl RecordKind {
 #[derive(Clone, Debug)]
 pub(crate) enum Control {
     Text,
+    /// A text with suggestions (a stance's level), sent as a number when it reads as one.
+    Suggest(Vec<String>),
+    /// Pairs of numbers, a pair a line (`10 1.0`): a curve.
+    Pairs,
     Date,
     /// A number: sent as one when it reads as one, as the text typed otherwise (the reader
     /// then says what was expected).
@@ -640,6 +658,69 @@ impl Choices {
                     ],
                 ),
             ],
+            RecordKind::Position => {
+                let mut stances: Vec<(String, String)> = Vec::new();
+                for (option, label) in &self.options {
+                    match stances.iter_mut().find(|(id, _)| id == option) {
+                        Some((_, labels)) => labels.push_str(&format!("; {label}")),
+                        None => stances.push((option.clone(), label.clone())),
+                    }
+                }
+                let levels: Vec<String> =
+                    StanceLevel::ALL.iter().map(|level| level.as_str().to_owned()).collect();
+                let mut items = vec![
+                    self.party("party", "Party", None),
+                    item(
+                        field("issue", "Issue", with_blank("choose an issue", self.issues.clone()))
+                            .req(),
+                    ),
+                    self.date("Date of the position"),
+                    item(field(
+                        "importance",
+                        "Importance",
+                        keywords(
+                            ImportanceLevel::ALL.iter().map(|level| level.as_str()),
+                            Some("not said"),
+                        ),
+                    )),
+                    item(
+                        field("weight", "Weight", Control::Number)
+                            .hint("a number in place of the importance"),
+                    ),
+                    item(field(
+                        "importance_basis",
+                        "Basis of the importance",
+                        bases("reported (default)"),
+                    )),
+                    item(field("confidence", "Basis of the stances", bases("reported (default)"))),
+                ];
+                items.push(part(
+                    "Stances: on each option of the issue, a level or a number from 0 to 1",
+                    stances
+                        .into_iter()
+                        .map(|(option, label)| {
+                            item(field(
+                                &format!("stances.{option}"),
+                                &label,
+                                Control::Suggest(levels.clone()),
+                            ))
+                        })
+                        .collect(),
+                ));
+                items.extend([
+                    item(
+                        field("curve", "Curve, for an issue settled by a number", Control::Pairs)
+                            .hint(
+                                "one point a line: the number, then the value from 0 to 1 (10 1.0)",
+                            ),
+                    ),
+                    self.condition(),
+                    self.visibility(),
+                    item(field("note", "Note", Control::Area)),
+                    self.cites(1),
+                ]);
+                items
+            }
             RecordKind::Claim => vec![
                 self.party("claimant", "Claimant", None),
                 item(field("statement", "What is claimed", Control::Area).req()),
@@ -681,6 +762,7 @@ impl Choices {
         if let Some((own, _)) = &self.own {
             let name = match kind {
                 RecordKind::Draft => Some("author"),
+                RecordKind::Position => Some("party"),
                 RecordKind::Claim => Some("claimant"),
                 _ => None,
             };

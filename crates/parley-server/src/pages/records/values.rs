@@ -74,7 +74,7 @@ fn field_value(field: &Field, full: &str, fields: &Fields) -> Option<Value> {
         Control::Text | Control::Date | Control::Area | Control::Select(_) | Control::Fixed(_) => {
             fields.get(full).map(Value::from)
         }
-        Control::Number => fields.get(full).map(|text| {
+        Control::Number | Control::Suggest(_) => fields.get(full).map(|text| {
             if let Ok(integer) = text.parse::<i64>() {
                 Value::from(integer)
             } else if let Some(number) = text.parse::<f64>().ok().filter(|n| n.is_finite()) {
@@ -89,6 +89,26 @@ fn field_value(field: &Field, full: &str, fields: &Fields) -> Option<Value> {
                 return Some(Value::from(text));
             }
             strings(text.split(',').map(str::trim).filter(|item| !item.is_empty()).collect())
+        }),
+        Control::Pairs => fields.get(full).and_then(|text| {
+            let pairs: Vec<Value> = text
+                .lines()
+                .map(str::trim)
+                .filter(|line| !line.is_empty())
+                .map(|line| {
+                    let numbers: Vec<f64> = line
+                        .split([' ', ',', '\t'])
+                        .filter(|word| !word.is_empty())
+                        .filter_map(|word| word.parse().ok())
+                        .collect();
+                    match numbers[..] {
+                        [number, value] => serde_json::json!([number, value]),
+                        // Not two numbers: sent as typed, for the reader to say what it expected.
+                        _ => Value::from(line),
+                    }
+                })
+                .collect();
+            (!pairs.is_empty()).then_some(Value::Array(pairs))
         }),
         Control::Lines => fields.get(full).and_then(|text| {
             strings(text.lines().map(str::trim).filter(|line| !line.is_empty()).collect())
@@ -208,6 +228,18 @@ fn flatten_items(
                     }
                     (Control::List, _) => list(", ").into_iter().collect(),
                     (Control::Lines, _) => list("\n").into_iter().collect(),
+                    (Control::Pairs, Value::Array(pairs)) => {
+                        let lines: Vec<String> = pairs
+                            .iter()
+                            .map(|pair| match pair {
+                                Value::Array(numbers) => {
+                                    numbers.iter().filter_map(text_of).collect::<Vec<_>>().join(" ")
+                                }
+                                other => text_of(other).unwrap_or_default(),
+                            })
+                            .collect();
+                        vec![lines.join("\n")]
+                    }
                     // A table where a keyword is chosen (a consent for some issues): its key.
                     (Control::Select(_), Value::Object(inner)) => {
                         inner.keys().next().cloned().into_iter().collect()
@@ -321,21 +353,37 @@ mod tests {
         let scenario = crate::builtin_scenario();
         let choices = Choices::new(&Viewer::Mediator, &scenario);
         for kind in RecordKind::ALL {
-            for id in crate::entities::ids(&scenario, kind.collection()) {
-                let json = crate::entities::entity_json(&scenario, kind.collection(), id).unwrap();
+            for id in crate::entities::ids(&scenario, kind.collection().unwrap()) {
+                let json = crate::entities::entity_json(&scenario, kind.collection().unwrap(), id)
+                    .unwrap();
                 let spec = choices.spec(kind, Some(id.as_str()));
                 let body = build(&spec, &flatten(&spec, &json));
                 let read = crate::entities::parse_entity(
-                    crate::entities::Kind::Entity(kind.collection()),
+                    crate::entities::Kind::Entity(kind.collection().unwrap()),
                     &body,
                 )
                 .unwrap_or_else(|error| panic!("{kind:?} {id}: {error:?}"));
                 assert_eq!(
                     read.scenario,
-                    crate::entities::only(&scenario, kind.collection(), id).unwrap(),
+                    crate::entities::only(&scenario, kind.collection().unwrap(), id).unwrap(),
                     "{kind:?} {id}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn every_position_of_the_builtin_case_reads_back_through_its_form() {
+        use crate::entities::{Kind, list_json, parse_entity};
+        let scenario = crate::builtin_scenario();
+        let spec = Choices::new(&Viewer::Mediator, &scenario).spec(RecordKind::Position, None);
+        let Value::Array(list) = list_json(&scenario, Kind::Positions) else { panic!("a list") };
+        assert_eq!(list.len(), scenario.positions.len());
+        for (json, position) in list.iter().zip(&scenario.positions) {
+            let body = build(&spec, &flatten(&spec, json));
+            let read = parse_entity(Kind::Positions, &body)
+                .unwrap_or_else(|error| panic!("{json}: {error:?}"));
+            assert_eq!(&read.scenario.positions[0], position);
         }
     }
 

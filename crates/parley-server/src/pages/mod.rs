@@ -529,6 +529,7 @@ tr.pair-unknown td.from { background:#f4f1fa; }
   fieldset .grid { grid-template-columns: 1fr; }
   .asof { margin: 8px 8px 0; }
   table.diff td.side { width: auto; min-width: 9em; }
+  fieldset.row, fieldset.part, fieldset.group { padding: 6px 8px 8px; }
   #live-notice { right: 8px; bottom: 8px; }
 }
 td.claimant { white-space: nowrap; }

@@ -415,7 +415,7 @@ const POSITION_RUSSIA: Typed = &[
     ("date.precision", "approximate"),
     ("date.basis", "assumed"),
     ("importance", "critical"),
-    ("importance_basis", "inferred"),
+    ("importance_basis", "assumed"),
     ("confidence", "inferred"),
     ("stances.cede-all", "preferred"),
     ("stances.compromise", "0.25"),
@@ -642,6 +642,21 @@ async fn build_the_record(
     }
     ukraine.goto(&format!("{base}/records")).await.unwrap();
     look_at(&ukraine, "ukraine-index").await;
+    // By keyboard alone: Tab goes from one input to the next, Enter records (it does not add
+    // a row, whose buttons come first in some forms).
+    ukraine.goto(&format!("{base}/records/sources")).await.unwrap();
+    let title = ukraine.find(Locator::Css("[name=title]")).await.unwrap();
+    title.send_keys("A statement of Kyiv's delegation").await.unwrap();
+    title.send_keys("\u{E004}").await.unwrap();
+    let next = script(&ukraine, "return document.activeElement.name", vec![]).await;
+    assert_eq!(next, json!("publisher"), "Tab goes to the next input");
+    let sources = count(&server, "sources").await;
+    title.send_keys("\u{E007}").await.unwrap();
+    eventually("the source recorded by Enter", || async {
+        path(&ukraine).await == "/records?done=source"
+    })
+    .await;
+    assert_eq!(count(&server, "sources").await, sources + 1);
     let before = count(&server, "claims").await;
     record(&ukraine, &base, "/records/claims", UKRAINE_CLAIM).await;
     assert_eq!(count(&server, "claims").await, before + 1);

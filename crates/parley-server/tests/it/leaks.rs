@@ -725,7 +725,7 @@ async fn record_forms_offer_no_choice_that_another_party_may_not_see() {
         let mut canaries = record_private(&server).await;
         canaries.texts.extend(record_meeting(&server).await);
         let forms = ["/records", "/records/meetings", "/records/drafts", "/records/claims"];
-        for path in forms.into_iter().chain(["/records/sources"]) {
+        for path in forms.into_iter().chain(["/records/sources", "/records/positions"]) {
             for who in [Who::Russia, Who::Observer] {
                 let answer = server.call_as(who, Method::GET, path, None).await;
                 let want = if who == Who::Observer && path != "/records" {

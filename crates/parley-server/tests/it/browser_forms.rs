@@ -46,10 +46,6 @@ fn rows_needed(name: &str) -> Vec<(String, usize)> {
     res
 }
 
-fn css_name(name: &str) -> String {
-    format!("[name=\"{name}\"]")
-}
-
 /// Opens a form and fills it in: rows added first (with the form's buttons, which send it
 /// back), then every value set and the form sent.
 async fn fill(client: &Client, base: &str, form: &str, typed: Typed) {
@@ -70,31 +66,32 @@ async fn fill(client: &Client, base: &str, form: &str, typed: Typed) {
             }
         }
     }
-    for (name, value) in typed {
-        if is_check(name) {
-            let selector = format!("input[type=checkbox]{}[value=\"{value}\"]", css_name(name));
-            let check = client.find(Locator::Css(&selector)).await.unwrap();
-            if !check.is_selected().await.unwrap() {
-                check.click().await.unwrap();
-            }
-            continue;
-        }
-        let element = client
-            .find(Locator::Css(&css_name(name)))
-            .await
-            .unwrap_or_else(|error| panic!("{form}: no input {name}: {error}"));
-        match element.tag_name().await.unwrap().as_str() {
-            "select" => element.select_by_value(value).await.unwrap(),
-            _ => {
-                let code = "arguments[0].value = arguments[1]; \
-                    arguments[0].dispatchEvent(new Event('input', { bubbles: true })); return true";
-                client
-                    .execute(code, vec![serde_json::to_value(&element).unwrap(), json!(value)])
-                    .await
-                    .unwrap();
-            }
-        }
-    }
+    // Every value set at once, as typing would leave it (one round trip, not one a field).
+    let code = r#"
+        var missing = [];
+        arguments[0].forEach(function (pair) {
+          var name = pair[0], value = pair[1], all = document.getElementsByName(name);
+          if (!all.length) { missing.push(name); return; }
+          var element = all[0];
+          if (element.type === 'checkbox') {
+            var box = Array.prototype.find.call(all, function (box) { return box.value === value; });
+            if (!box) { missing.push(name + '=' + value); return; }
+            box.checked = true;
+            element = box;
+          } else if (element.tagName === 'SELECT') {
+            var known = Array.prototype.some.call(element.options, function (o) { return o.value === value; });
+            if (!known) { missing.push(name + '=' + value); return; }
+            element.value = value;
+          } else {
+            element.value = value;
+          }
+          element.dispatchEvent(new Event('input', { bubbles: true }));
+        });
+        return missing;
+    "#;
+    let pairs: Vec<Value> = typed.iter().map(|(name, value)| json!([name, value])).collect();
+    let missing = script(client, code, vec![Value::Array(pairs)]).await;
+    assert_eq!(missing, json!([]), "{form}: inputs or choices not found");
 }
 
 async fn send(client: &Client) {

@@ -387,3 +387,21 @@ async fn a_delegate_records_a_private_position_through_the_record_form() {
     assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", answer.text);
     assert!(answer.text.contains("href=\"#f-stances-keep\""), "{}", answer.text);
 }
+
+#[tokio::test]
+async fn an_issue_settled_by_a_number_offers_no_grid_points_as_options() {
+    let server = TestServer::sqlite().await;
+    let issue = [
+        ("id", "budget"),
+        ("title", "Budget"),
+        ("category", "finance-and-reconstruction"),
+        ("range.lower", "10.5"),
+        ("range.upper", "40.5"),
+        ("range.grid", "4"),
+    ];
+    let answer = post_form(&server, Who::Mediator, "/records/issues", &issue).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text);
+    let form = server.call_as(Who::Mediator, Method::GET, "/records/positions", None).await;
+    assert!(form.text.contains("name=\"stances.keep\""), "options of other issues are offered");
+    assert!(!form.text.contains("Budget: "), "{}", form.text);
+}

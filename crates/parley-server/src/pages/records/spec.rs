@@ -250,7 +250,9 @@ impl Choices {
             }
         }
         let mut options: Vec<(String, String)> = Vec::new();
-        for issue in &view.issues {
+        // An issue settled by a number has grid points for options, not options of its own:
+        // a position gives a curve on it, and no point settles on one.
+        for issue in view.issues.iter().filter(|issue| issue.range.is_none()) {
             for option in &issue.options {
                 options.push(pair(&option.id, &format!("{}: {}", issue.title, option.label)));
             }

@@ -404,4 +404,8 @@ async fn an_issue_settled_by_a_number_offers_no_grid_points_as_options() {
     let form = server.call_as(Who::Mediator, Method::GET, "/records/positions", None).await;
     assert!(form.text.contains("name=\"stances.keep\""), "options of other issues are offered");
     assert!(!form.text.contains("Budget: "), "{}", form.text);
+    // Its own form shows its range, and no options.
+    let edit = server.call_as(Who::Mediator, Method::GET, "/records/issues/budget", None).await;
+    assert!(edit.text.contains("name=\"range.lower\" value=\"10.5\""), "{}", edit.text);
+    assert!(!edit.text.contains("name=\"options[0].id\" value=\"1"), "{}", edit.text);
 }

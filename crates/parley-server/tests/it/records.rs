@@ -111,6 +111,11 @@ async fn every_form_labels_its_inputs_and_each_role_gets_only_its_own() {
     let ukraine = server.call_as(Who::Ukraine, Method::GET, "/records/drafts", None).await;
     assert!(ukraine.text.contains("name=\"author\" value=\"ukraine\""), "{}", ukraine.text);
     assert!(!ukraine.text.contains("name=\"id\""));
+    // Positions have no id to choose, not even for a mediator; other records do.
+    let positions = server.call_as(Who::Mediator, Method::GET, "/records/positions", None).await;
+    assert!(!positions.text.contains("name=\"id\""));
+    let drafts = server.call_as(Who::Mediator, Method::GET, "/records/drafts", None).await;
+    assert!(drafts.text.contains("name=\"id\""));
     // Ukraine may change its own draft, not the US's; Russia not Ukraine's.
     let own = format!("/records/drafts/{PUBLIC_UKRAINE_DRAFT}");
     assert_eq!(server.call_as(Who::Ukraine, Method::GET, &own, None).await.status, StatusCode::OK);

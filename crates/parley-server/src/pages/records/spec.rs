@@ -403,7 +403,9 @@ impl Choices {
 
     /// The form of a kind of record; `editing` is the id of the record changed.
     pub(crate) fn spec(&self, kind: RecordKind, editing: Option<&str>) -> Vec<Item> {
-        let mut items: Vec<Item> = self.id(editing).into_iter().collect();
+        // Positions have no id: they are keyed by party, issue and date.
+        let id = if kind == RecordKind::Position { None } else { self.id(editing) };
+        let mut items: Vec<Item> = id.into_iter().collect();
         let more = match kind {
             RecordKind::Source => vec![
                 item(field("title", "Title", Control::Text).req()),

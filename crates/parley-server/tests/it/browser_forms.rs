@@ -18,9 +18,26 @@ use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
 use crate::browser::{
-    Driver, browser_programs, eventually, path, screenshot, script, set_viewport, shown, sign_in,
+    Driver, browser_programs, path, screenshot, script, set_viewport, shown, sign_in,
 };
 use crate::harness::{TestServer, Who};
+
+/// How long a page may take to come back here: the forms are long, and a loaded machine
+/// runs the browsers slowly.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+/// Waits until `check` holds, or fails the test saying what it waited for.
+async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let start = std::time::Instant::now();
+    while !check().await {
+        assert!(start.elapsed() < PATIENCE, "waited {PATIENCE:?} for {what}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
 
 /// What is typed into one form: `(input name, value)`; a box to tick is named by its value.
 type Typed = &'static [(&'static str, &'static str)];
@@ -480,13 +497,13 @@ async fn a_browser_builds_the_record_through_the_forms_alone() {
     let ukraine = driver.browser(&chrome).await;
     let clients = [mediator.clone(), ukraine.clone()];
     let run = tokio::spawn(build_the_record(server, base, mediator, ukraine));
-    let outcome = tokio::time::timeout(Duration::from_secs(540), run).await;
+    let outcome = tokio::time::timeout(Duration::from_secs(1200), run).await;
     for client in clients {
         let _ = client.close().await;
     }
     drop(driver);
     match outcome {
-        Err(_) => panic!("the forms' browser test took more than 9 minutes"),
+        Err(_) => panic!("the forms' browser test took more than 20 minutes"),
         Ok(Err(error)) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
         Ok(Err(error)) => panic!("{error}"),
         Ok(Ok(())) => {}

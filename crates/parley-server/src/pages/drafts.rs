@@ -176,8 +176,9 @@ fn draft_form(page: &Page<'_>, sent: Option<&Sent>) -> Markup {
         section #record-draft {
             h2 { "Record a draft" }
             p.small.muted {
-                "A draft that revises others names them as parents; what became of their points is recorded as not known, "
-                "and can be told in the API's lineage entries."
+                "A draft that revises others names them as parents; what became of their points is recorded as not known here. "
+                a href="/records/drafts" { "The full draft form" }
+                " records its points, bracketed alternatives and what became of each parent's points, and shows its difference from its parents as you type."
             }
             form.record method="post" action="/forms/draft" {
                 (inputs.problem())
@@ -411,7 +412,7 @@ fn point_cell(page: &Page<'_>, point: Option<&Value>) -> Markup {
     }
 }
 
-fn diff_section(page: &Page<'_>, from: &str, to: &str, diff: &DraftDiff) -> Markup {
+pub(super) fn diff_section(page: &Page<'_>, from: &str, to: &str, diff: &DraftDiff) -> Markup {
     let count = |status: &str| diff.points.iter().filter(|pair| pair.status == status).count();
     html! {
         section #diff {

@@ -16,6 +16,7 @@ mod drafts;
 pub(crate) mod forms;
 mod overview;
 mod people;
+mod records;
 mod stances;
 #[cfg(test)]
 mod tests;
@@ -57,6 +58,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(columns::routes())
         .merge(people::routes())
         .merge(transfer::routes())
+        .merge(records::routes())
         .layer(middleware::map_response(kept_private))
         .route("/assets/parley.css", get(stylesheet))
         .route("/assets/page.js", get(page_script))
@@ -97,11 +99,19 @@ pub(crate) enum Nav {
     Stances,
     Analysis,
     Claims,
+    Record,
 }
 
 impl Nav {
-    const ALL: [Nav; 6] =
-        [Nav::Overview, Nav::Timeline, Nav::Drafts, Nav::Stances, Nav::Analysis, Nav::Claims];
+    const ALL: [Nav; 7] = [
+        Nav::Overview,
+        Nav::Timeline,
+        Nav::Drafts,
+        Nav::Stances,
+        Nav::Analysis,
+        Nav::Claims,
+        Nav::Record,
+    ];
 
     fn path(self) -> &'static str {
         match self {
@@ -111,6 +121,7 @@ impl Nav {
             Nav::Stances => "/stances",
             Nav::Analysis => "/analysis",
             Nav::Claims => "/claims",
+            Nav::Record => "/records",
         }
     }
 
@@ -122,6 +133,7 @@ impl Nav {
             Nav::Stances => "Stances",
             Nav::Analysis => "Analysis",
             Nav::Claims => "Claims",
+            Nav::Record => "Record",
         }
     }
 }
@@ -207,6 +219,10 @@ pub(crate) fn notice(done: Option<&str>) -> Option<&'static str> {
         "draft" => Some("Draft recorded."),
         "claim" => Some("Claim recorded."),
         "agreement" => Some("Agreement recorded."),
+        "source" => Some("Source recorded."),
+        "party" => Some("Party recorded."),
+        "issue" => Some("Issue recorded."),
+        "track" => Some("Track recorded."),
         _ => None,
     }
 }
@@ -558,9 +574,30 @@ tr.pair-unknown td.from { background:#f4f1fa; }
   fieldset .grid { grid-template-columns: 1fr; }
   .asof { margin: 8px 0 0; }
   table.diff td.side { width: auto; min-width: 9em; }
+  fieldset.row, fieldset.part, fieldset.group { padding: 6px 8px 8px; }
   #live-notice { right: 8px; bottom: 8px; }
 }
 td.claimant { white-space: nowrap; }
+form.record.full { grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); }
+form.record fieldset.part, form.record fieldset.group, form.record fieldset.checks-field { grid-column: 1 / -1; }
+fieldset.row { margin: 8px 0; background: #f8fafc; }
+fieldset.row legend, fieldset.part legend, fieldset.group > legend { font-weight: 700; }
+fieldset.group > .hint, .hint { color: var(--muted); font-size: .8rem; margin: 3px 0 0; }
+fieldset .grid .field.wide, fieldset .grid fieldset { grid-column: 1 / -1; }
+span.required { color: var(--muted); font-weight: normal; font-size: .8rem; }
+button.add, .actions button:not(.primary) { background: #fff; color: var(--accent); border: 1px solid var(--accent);
+  padding: 6px 14px; border-radius: 6px; font: inherit; font-size: .9rem; cursor: pointer; margin-top: 6px; }
+button.add:hover, .actions button:not(.primary):hover { background: #eef3f8; }
+button.default-submit { position: absolute; left: -9999px; width: 1px; height: 1px; overflow: hidden; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.error-summary { border: 2px solid #c0392b; border-radius: 8px; padding: 8px 14px; margin: 12px 0; background: #fff7f6; }
+.error-summary h2 { margin: 4px 0 6px; font-size: 1.05rem; color: #8c1d18; }
+.error-summary a { color: #8c1d18; font-weight: 600; }
+fieldset.checks-field.invalid { border-color: #c0392b; }
+a.button { display: inline-block; background: var(--accent); color: #fff; padding: 6px 14px; border-radius: 6px;
+  text-decoration: none; font-weight: 600; }
+ul.records li { margin: 3px 0; }
+:focus-visible { outline: 3px solid #e0a800; outline-offset: 2px; }
 "#;
 
 /// Shows the fieldset of the chosen case (the options of the chosen issue) and hides the rest.
@@ -581,6 +618,26 @@ document.querySelectorAll('select[data-switch]').forEach(function (select) {
   if (invalid) { invalid.focus(); }
   else if (alert) { alert.setAttribute('tabindex', '-1'); alert.focus(); }
 })();
+// A draft's form shows its difference from its parents as it is typed: the form is posted
+// to the server's diff and the answer shown under it.
+document.querySelectorAll('form[data-preview]').forEach(function (form) {
+  var target = document.getElementById(form.getAttribute('data-preview-target'));
+  if (!target || !window.fetch || !window.FormData || !window.URLSearchParams) return;
+  var timer = null, asked = 0;
+  function ask() {
+    var mine = ++asked;
+    fetch(form.getAttribute('data-preview'), {
+      method: 'POST', credentials: 'same-origin',
+      body: new URLSearchParams(new FormData(form))
+    })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (text) { if (text !== null && mine === asked) target.innerHTML = text; })
+      .catch(function () {});
+  }
+  function later() { clearTimeout(timer); timer = setTimeout(ask, 250); }
+  form.addEventListener('input', later);
+  form.addEventListener('change', later);
+});
 "#;
 
 /// Live updates: when the view this page shows changes, fetch the page again and swap its

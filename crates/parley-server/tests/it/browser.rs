@@ -181,7 +181,7 @@ async fn listening(client: &Client) {
 }
 
 /// Makes the page's viewport `width` x `height` CSS pixels.
-async fn set_viewport(client: &Client, width: u32, height: u32) {
+pub(crate) async fn set_viewport(client: &Client, width: u32, height: u32) {
     client.set_window_size(width, height).await.unwrap();
     let inner = script(client, "return [window.innerWidth, window.innerHeight]", vec![]).await;
     let (inner_width, inner_height) =

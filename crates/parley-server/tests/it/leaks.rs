@@ -735,3 +735,53 @@ async fn what_the_built_in_record_keeps_private_stays_private() {
         }
     }
 }
+
+/// The record forms offer as choices (parents, disputed claims, tracks, attendees) only what
+/// the caller may see: Russia's forms show none of Ukraine's private records, while the
+/// mediator's and Ukraine's offer them, so that the check can fail.
+#[tokio::test]
+async fn record_forms_offer_no_choice_that_another_party_may_not_see() {
+    for server in TestServer::all().await {
+        roles::prepare(&server).await;
+        let mut canaries = record_private(&server).await;
+        canaries.texts.extend(record_meeting(&server).await);
+        let forms = ["/records", "/records/meetings", "/records/drafts", "/records/claims"];
+        for path in forms.into_iter().chain(["/records/sources", "/records/positions"]) {
+            for who in [Who::Russia, Who::Observer] {
+                let answer = server.call_as(who, Method::GET, path, None).await;
+                let want = if who == Who::Observer && path != "/records" {
+                    StatusCode::FORBIDDEN
+                } else {
+                    StatusCode::OK
+                };
+                assert_eq!(answer.status, want, "{who:?} GET {path}: {}", answer.text);
+                assert_eq!(shown(&canaries, &answer), Vec::<String>::new(), "{who:?} GET {path}");
+            }
+        }
+        for who in [Who::Mediator, Who::Ukraine] {
+            let drafts = server.call_as(who, Method::GET, "/records/drafts", None).await;
+            assert!(drafts.text.contains(DRAFT_TITLE), "{who:?} is offered the private draft");
+            let claims = server.call_as(who, Method::GET, "/records/claims", None).await;
+            assert!(claims.text.contains(CLAIM_STATEMENT), "{who:?} is offered the private claim");
+        }
+        // Russia can neither open the private draft's form nor preview against it.
+        let path = format!("/records/drafts/{}", canaries.draft_id);
+        let edit = server.call_as(Who::Russia, Method::GET, &path, None).await;
+        assert_eq!(edit.status, StatusCode::NOT_FOUND);
+        assert!(!edit.text.contains(DRAFT_TITLE) && !edit.text.contains(DRAFT_POINT));
+        let request = axum::http::Request::builder()
+            .method(Method::POST)
+            .uri("/records/draft-preview")
+            .header("authorization", format!("Bearer {}", server.russia))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(format!(
+                "title=x&status=proposed&parents={}&points%5B0%5D.id=guarantees&points%5B0%5D.text=y",
+                canaries.draft_id
+            )))
+            .unwrap();
+        let preview = server.send(request).await;
+        for canary in [DRAFT_TITLE, DRAFT_POINT, DRAFT_SUMMARY] {
+            assert!(!preview.text.contains(canary), "the preview shows {canary}: {}", preview.text);
+        }
+    }
+}

@@ -5,6 +5,8 @@ mod analysis;
 mod api;
 mod browser;
 #[cfg(unix)]
+mod browser_forms;
+#[cfg(unix)]
 mod browser_people;
 mod harness;
 mod leaks;
@@ -12,6 +14,7 @@ mod limits;
 mod openapi;
 mod people;
 mod prerequisites;
+mod records;
 mod roles;
 mod rounds;
 mod samples;

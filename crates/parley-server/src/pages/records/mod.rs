@@ -38,10 +38,10 @@ use super::forms::{Fields, same_origin};
 use super::{Nav, Page, PageError, PageQuery, layout, notice};
 use crate::api;
 use crate::auth::{Caller, PageCaller, encode_component};
-use parley_report::diff::draft_diff;
 use crate::entities::{self, Kind};
 use crate::error::ApiError;
 use crate::state::{AppState, View};
+use parley_report::diff::draft_diff;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()

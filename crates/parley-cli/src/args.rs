@@ -299,5 +299,9 @@ pub enum ExportFormat {
         /// another scenario) are replaced, all at once; its other files are kept.
         #[arg(long)]
         force: bool,
+        /// Write the files even when the analysis of them would not give the scenario's
+        /// answer (GeniusWeb cannot hold red lines, nor a consent needed on some issues only).
+        #[arg(long)]
+        lossy: bool,
     },
 }

@@ -1,6 +1,6 @@
-//! Whether an export to GENIUS keeps the answer: what the format cannot hold (red lines, a
-//! consent needed on some issues only), and, where the scenario has some, whether the analysis
-//! of the written files gives the same agreement zone, Pareto frontier and packages.
+//! Whether an export to GENIUS or GeniusWeb keeps the answer: what the format cannot hold (red
+//! lines, a consent needed on some issues only), and, where the scenario has some, whether the
+//! analysis of the written files gives the same agreement zone, Pareto frontier and packages.
 
 use anyhow::{Context, Result};
 use parley_model::scenario::Consent;
@@ -106,6 +106,27 @@ pub(crate) fn genius_changes(
     let genius = parley_genius::parse_scenario(files).context("cannot read the export back")?;
     let model = parley_genius::to_model(&genius, &scenario.scenario().id)
         .context("cannot read the export back")?;
+    changes_on_reading_back(scenario, model)
+}
+
+/// The same for GeniusWeb files.
+pub(crate) fn geniusweb_changes(
+    scenario: &ValidScenario,
+    files: &[(String, String)],
+) -> Result<Option<Vec<String>>> {
+    let read =
+        parley_genius::geniusweb::parse_scenario(files).context("cannot read the export back")?;
+    let model = parley_genius::geniusweb::to_model(&read, scenario.scenario().id.as_str())
+        .context("cannot read the export back")?;
+    changes_on_reading_back(scenario, model)
+}
+
+/// What changes between the analysis of a scenario and that of the scenario its export reads
+/// back as.
+fn changes_on_reading_back(
+    scenario: &ValidScenario,
+    model: parley_model::scenario::Scenario,
+) -> Result<Option<Vec<String>>> {
     let Ok((exported, _)) = ValidScenario::new(model) else {
         anyhow::bail!("the export does not read back as a valid scenario");
     };

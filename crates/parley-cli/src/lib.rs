@@ -96,8 +96,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
             files::refuse_existing(&output, force)?;
             write_imported(&files::read_geniusweb_folder(&dir)?, &output, force)
         }
-        Command::Export { format: ExportFormat::Geniusweb { file, output, force } } => {
-            export_geniusweb(file.as_deref(), &output, force)
+        Command::Export { format: ExportFormat::Geniusweb { file, output, force, lossy } } => {
+            export_geniusweb(file.as_deref(), &output, force, lossy)
         }
     }
 }
@@ -256,35 +256,12 @@ pub(crate) fn write_genius(
     // Red lines and partial consents cannot be written: where the scenario has some, the
     // files are analysed as they will be read, before anything is written.
     let lost = export_check::genius_cannot_hold(&loaded.scenario);
-    let mut note = None;
-    if !lost.is_empty() {
-        let what = format!("GENIUS cannot hold {}", lost.join("; "));
-        match export_check::genius_changes(&loaded.scenario, &outputs)? {
-            Some(changes) if changes.is_empty() => {
-                note = Some(format!(
-                    "note: {what}; the analysis of the files gives the same zone, frontier and packages"
-                ));
-            }
-            Some(changes) if !lossy => bail!(
-                "the export would change the answer: {}, because {what}; pass --lossy to write it anyway",
-                changes.join(", ")
-            ),
-            None if !lossy => bail!(
-                "{what}, and the analysis that would check that the export keeps the answer ran past 10 s; pass --lossy to write it anyway"
-            ),
-            Some(changes) => {
-                note = Some(format!(
-                    "warning: written with --lossy: {}, because {what}",
-                    changes.join(", ")
-                ));
-            }
-            None => {
-                note = Some(format!(
-                    "warning: written with --lossy: {what}, and whether the answer is kept was not checked (the analysis ran past 10 s)"
-                ));
-            }
-        }
-    }
+    let note = if lost.is_empty() {
+        None
+    } else {
+        let changes = export_check::genius_changes(&loaded.scenario, &outputs)?;
+        kept_or_refused(&format!("GENIUS cannot hold {}", lost.join("; ")), changes, lossy)?
+    };
     write_export(output, outputs, force, "GENIUS", files::is_genius_file, loaded, || {
         if let Some(note) = &note {
             anstream::eprintln!("{}", escape_controls(note, false));
@@ -292,7 +269,40 @@ pub(crate) fn write_genius(
     })
 }
 
-fn export_geniusweb(file: Option<&Path>, output: &Path, force: bool) -> Result<ExitCode> {
+/// What to say of an export that cannot hold everything (`what`), given what changes in the
+/// analysis of its files (`None`: not checked in time): a note when the answer is kept, else a
+/// refusal, or with `lossy` a warning.
+fn kept_or_refused(
+    what: &str,
+    changes: Option<Vec<String>>,
+    lossy: bool,
+) -> Result<Option<String>> {
+    Ok(Some(match changes {
+        Some(changes) if changes.is_empty() => format!(
+            "note: {what}; the analysis of the files gives the same zone, frontier and packages"
+        ),
+        Some(changes) if !lossy => bail!(
+            "the export would change the answer: {}, because {what}; pass --lossy to write it anyway",
+            changes.join(", ")
+        ),
+        None if !lossy => bail!(
+            "{what}, and the analysis that would check that the export keeps the answer ran past 10 s; pass --lossy to write it anyway"
+        ),
+        Some(changes) => {
+            format!("warning: written with --lossy: {}, because {what}", changes.join(", "))
+        }
+        None => format!(
+            "warning: written with --lossy: {what}, and whether the answer is kept was not checked (the analysis ran past 10 s)"
+        ),
+    }))
+}
+
+fn export_geniusweb(
+    file: Option<&Path>,
+    output: &Path,
+    force: bool,
+    lossy: bool,
+) -> Result<ExitCode> {
     use parley_genius::geniusweb;
     let paths: Vec<PathBuf> = file.map(Path::to_path_buf).into_iter().collect();
     let loaded = load(&paths, None)?;
@@ -302,10 +312,19 @@ fn export_geniusweb(file: Option<&Path>, output: &Path, force: bool) -> Result<E
     for profile in &export.profiles {
         outputs.push((format!("{}.json", profile.name), geniusweb::write_profile(profile)));
     }
+    // What GeniusWeb cannot hold: where the scenario has some, the files are analysed as they
+    // will be read, before anything is written.
+    let mut lost = export_check::genius_cannot_hold(&loaded.scenario);
+    lost.extend(export.left_out.iter().cloned());
+    let note = if lost.is_empty() {
+        None
+    } else {
+        let changes = export_check::geniusweb_changes(&loaded.scenario, &outputs)?;
+        kept_or_refused(&format!("GeniusWeb cannot hold {}", lost.join("; ")), changes, lossy)?
+    };
     write_export(output, outputs, force, "GeniusWeb", files::is_geniusweb_file, &loaded, || {
-        for line in &export.left_out {
-            let line = escape_controls(line, false);
-            anstream::eprintln!("note: left out, as GeniusWeb cannot hold it: {line}");
+        if let Some(note) = &note {
+            anstream::eprintln!("{}", escape_controls(note, false));
         }
     })?;
     Ok(ExitCode::SUCCESS)

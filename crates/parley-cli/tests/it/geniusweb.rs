@@ -109,17 +109,45 @@ fn export_writes_a_domain_and_a_profile_per_party_and_reads_back_the_same() {
         std::fs::read_to_string(dir.join("first.toml")).unwrap()
     );
     // Again without --force: refused, naming the GeniusWeb files already there.
-    assert_cmd_snapshot!(parley().current_dir(dir).args(["export", "geniusweb", "-o", "out"]));
+    assert_cmd_snapshot!(parley().current_dir(dir).args([
+        "export",
+        "geniusweb",
+        "first.toml",
+        "-o",
+        "out"
+    ]));
 }
 
 #[test]
 fn the_builtin_scenario_exports_with_notes_on_what_geniusweb_cannot_hold() {
     let temp = tempfile::tempdir().unwrap();
+    // Its red lines and Europe's partial consent would change the answer: refused, nothing
+    // written, unless --lossy.
+    let refused = parley()
+        .current_dir(temp.path())
+        .args(["export", "geniusweb", "-o", "talks"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains(
+            "the export would change the answer: the agreement zone goes from no zone to"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("because GeniusWeb cannot hold russia's red lines on donbas"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("pass --lossy"), "{stderr}");
+    assert!(!temp.path().join("talks").exists());
     assert_cmd_snapshot!(parley().current_dir(temp.path()).args([
         "export",
         "geniusweb",
         "-o",
-        "talks"
+        "talks",
+        "--lossy"
     ]));
     let check = parley().current_dir(temp.path()).args(["check", "talks"]).output().unwrap();
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
@@ -156,7 +184,7 @@ fn export_with_force_replaces_only_the_geniusweb_files() {
     std::fs::write(dir.join("rental/README.txt"), "kept").unwrap();
     let output = parley()
         .current_dir(dir)
-        .args(["export", "geniusweb", "-o", "rental", "--force"])
+        .args(["export", "geniusweb", "-o", "rental", "--force", "--lossy"])
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));

@@ -122,6 +122,40 @@ impl Drop for Driver {
     }
 }
 
+/// Serves `server` on a local port, opens two browsers, and runs `scenario` with the server's
+/// address and them, for at most `limit`; the browsers are closed however it ends, and a panic
+/// in the scenario is the test's.
+pub(crate) async fn with_two_browsers<F, Fut>(
+    server: Arc<TestServer>,
+    (chromedriver, chrome): (PathBuf, PathBuf),
+    limit: Duration,
+    scenario: F,
+) where
+    F: FnOnce(Arc<TestServer>, String, Client, Client) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = server.router.clone().into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let driver = Driver::start(&chromedriver).await;
+    let first = driver.browser(&chrome).await;
+    let second = driver.browser(&chrome).await;
+    let clients = [first.clone(), second.clone()];
+    let run = tokio::spawn(scenario(server, base, first, second));
+    let outcome = tokio::time::timeout(limit, run).await;
+    for client in clients {
+        let _ = client.close().await;
+    }
+    drop(driver);
+    match outcome {
+        Err(_) => panic!("the browser test took more than {} s", limit.as_secs()),
+        Ok(Err(error)) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+        Ok(Err(error)) => panic!("{error}"),
+        Ok(Ok(())) => {}
+    }
+}
+
 /// Waits until `check` holds, or fails the test saying what it waited for.
 pub(crate) async fn eventually<F, Fut>(what: &str, mut check: F)
 where

@@ -8,7 +8,6 @@
 //! or chromium is missing; with `PARLEY_SCREENSHOTS=DIR` it saves a PNG of each form.
 #![cfg(unix)]
 
-use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,7 +17,7 @@ use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
 use crate::browser::{
-    Driver, browser_programs, path, screenshot, script, set_viewport, shown, sign_in,
+    browser_programs, path, screenshot, script, set_viewport, shown, sign_in, with_two_browsers,
 };
 use crate::harness::{TestServer, Who};
 
@@ -487,27 +486,8 @@ async fn a_browser_builds_the_record_through_the_forms_alone() {
         ..parley_model::scenario::Scenario::default()
     };
     let server = Arc::new(TestServer::sqlite_seeded(&seed).await);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = server.router.clone().into_make_service_with_connect_info::<SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-
-    let driver = Driver::start(&chromedriver).await;
-    let mediator = driver.browser(&chrome).await;
-    let ukraine = driver.browser(&chrome).await;
-    let clients = [mediator.clone(), ukraine.clone()];
-    let run = tokio::spawn(build_the_record(server, base, mediator, ukraine));
-    let outcome = tokio::time::timeout(Duration::from_secs(1200), run).await;
-    for client in clients {
-        let _ = client.close().await;
-    }
-    drop(driver);
-    match outcome {
-        Err(_) => panic!("the forms' browser test took more than 20 minutes"),
-        Ok(Err(error)) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
-        Ok(Err(error)) => panic!("{error}"),
-        Ok(Ok(())) => {}
-    }
+    let programs = (chromedriver, chrome);
+    with_two_browsers(server, programs, Duration::from_secs(1200), build_the_record).await;
 }
 
 /// Checks a form at both widths (nothing wider than a phone's screen) and saves it when asked.

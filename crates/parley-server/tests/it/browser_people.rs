@@ -5,7 +5,6 @@
 //! so, when chromedriver or chromium is missing; with `PARLEY_SCREENSHOTS=DIR`, saves each of
 //! these pages at 1280 and 390 px.
 
-use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
@@ -14,7 +13,7 @@ use parley_model::access::Viewer;
 use serde_json::json;
 
 use crate::browser::{
-    Driver, browser_programs, eventually, path, screenshot, script, shown, sign_in,
+    browser_programs, eventually, path, screenshot, script, shown, sign_in, with_two_browsers,
 };
 use crate::harness::TestServer;
 
@@ -47,27 +46,8 @@ async fn an_invited_delegate_signs_up_and_records_a_private_position() {
         return;
     };
     let server = std::sync::Arc::new(TestServer::sqlite().await);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = server.router.clone().into_make_service_with_connect_info::<SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-
-    let driver = Driver::start(&chromedriver).await;
-    let mediator = driver.browser(&chrome).await;
-    let invitee = driver.browser(&chrome).await;
-    let clients = [mediator.clone(), invitee.clone()];
-    let run = tokio::spawn(people_scenario(server, base, mediator, invitee));
-    let outcome = tokio::time::timeout(Duration::from_secs(300), run).await;
-    for client in clients {
-        let _ = client.close().await;
-    }
-    drop(driver);
-    match outcome {
-        Err(_) => panic!("the browser test took more than 5 minutes"),
-        Ok(Err(error)) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
-        Ok(Err(error)) => panic!("{error}"),
-        Ok(Ok(())) => {}
-    }
+    let programs = (chromedriver, chrome);
+    with_two_browsers(server, programs, Duration::from_secs(300), people_scenario).await;
 }
 
 async fn people_scenario(

@@ -2,8 +2,8 @@
 //! a user's own sessions, and who has access with when each last used it.
 //!
 //! Every change of access is an event of the log, of kind [`ACCESS_KIND`], written in the
-//! same transaction as the change itself: an invitation made, accepted or withdrawn, a user
-//! revoked, a role changed. These events are chained and verified like the record's, but
+//! same transaction as the change itself: a user added by the operator, an invitation made,
+//! accepted or withdrawn, a user revoked, a role changed. These events are chained and verified like the record's, but
 //! they do not change the record: a replay steps over them. An invitation's code is shown
 //! once, when it is made; the database keeps only its SHA-256, as it does for tokens.
 
@@ -22,6 +22,9 @@ pub const ACCESS_KIND: &str = "access";
 /// What an invitation's code starts with.
 pub const INVITATION_PREFIX: &str = "parley_invite_";
 
+/// The author of the access events the server's operator causes, outside any signed-in user.
+pub const OPERATOR: &str = "operator";
+
 /// The longest an invitation may stay open.
 pub const MAX_INVITATION_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
 
@@ -39,6 +42,9 @@ pub enum AccessAction {
     Revoke,
     /// A user's role was changed.
     Role,
+    /// A user was added by the server's operator (`parley db add-user`, or the first mediator
+    /// a server makes for an empty database).
+    Add,
 }
 
 /// A change of access, as an `access` event's payload holds it (TOML).
@@ -276,6 +282,44 @@ fn role_text(role: &Role) -> Option<String> {
 }
 
 impl Store {
+    /// Adds a user with a role, by the server's operator: a change of access, logged like the
+    /// others. The name must be free; a delegate's party must be in the current record.
+    pub async fn create_user(&self, name: &str, role: &Role) -> Result<User> {
+        if !valid_name(name) {
+            return Err(Error::InvalidUserName(name.to_owned()));
+        }
+        self.check_party(role).await?;
+        logged!(self, tx, now => {
+            let inserted: std::result::Result<(i64,), sqlx::Error> = sqlx::query_as(
+                "INSERT INTO users (name, role, created_at) VALUES ($1, $2, $3) RETURNING id",
+            )
+            .bind(name)
+            .bind(role.to_string())
+            .bind(&now)
+            .fetch_one(&mut *tx)
+            .await;
+            match inserted {
+                Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+                    (None, Err(Error::UserExists(name.to_owned())))
+                }
+                Err(error) => return Err(Error::Database(error)),
+                Ok((user_id,)) => {
+                    let mut event = AccessEvent::new(AccessAction::Add);
+                    event.user = Some(user_id);
+                    event.name = Some(name.to_owned());
+                    event.role = role_text(role);
+                    let user = User {
+                        id: user_id,
+                        name: name.to_owned(),
+                        role: role.clone(),
+                        created_at: now.clone(),
+                    };
+                    (Some((OPERATOR.to_owned(), event)), Ok(user))
+                }
+            }
+        })
+    }
+
     /// Invites a user with a role, by `by` (a mediator's name), for `lifetime` (at most
     /// [`MAX_INVITATION_LIFETIME`]): the invitation and its code, shown only now. A delegate's
     /// party must be in the current record.

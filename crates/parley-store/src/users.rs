@@ -158,30 +158,6 @@ impl Store {
         }
     }
 
-    /// Creates a user. A delegate's party must be in the current record, when there is one.
-    pub async fn create_user(&self, name: &str, role: &Role) -> Result<User> {
-        if !crate::access::valid_name(name) {
-            return Err(Error::InvalidUserName(name.to_owned()));
-        }
-        self.check_party(role).await?;
-        let created_at = format_time(jiff::Timestamp::now());
-        let inserted: std::result::Result<(i64,), sqlx::Error> = with_pool!(&self.inner.backend, pool, _postgres => {
-            sqlx::query_as("INSERT INTO users (name, role, created_at) VALUES ($1, $2, $3) RETURNING id")
-                .bind(name)
-                .bind(role.to_string())
-                .bind(&created_at)
-                .fetch_one(pool)
-                .await
-        });
-        let (id,) = inserted.map_err(|error| match &error {
-            sqlx::Error::Database(database_error) if database_error.is_unique_violation() => {
-                Error::UserExists(name.to_owned())
-            }
-            _ => Error::Database(error),
-        })?;
-        Ok(User { id, name: name.to_owned(), role: role.clone(), created_at })
-    }
-
     /// Every user, by id.
     pub async fn users(&self) -> Result<Vec<User>> {
         let rows: Vec<UserRow> = with_pool!(&self.inner.backend, pool, _postgres => {

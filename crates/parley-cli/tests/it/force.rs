@@ -60,7 +60,7 @@ fn every_command_that_writes_a_file_refuses_to_overwrite_it_without_force() {
     assert!(String::from_utf8_lossy(&imported).contains("[scenario]"));
 
     assert_eq!(
-        run(dir, &["export".as_ref(), "geniusweb".as_ref(), "-o".as_ref(), "web".as_ref()]).0,
+        run(dir, &["export", "geniusweb", "--lossy", "-o", "web"].map(OsStr::new)).0,
         Some(0)
     );
     let imported = refuses_then_forces(

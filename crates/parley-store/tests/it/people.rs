@@ -166,10 +166,15 @@ async fn a_revoked_user_is_refused_at_once_everywhere() {
         let people = store.people().await.unwrap();
         assert!(people[0].revoked_at.is_some());
         assert_eq!(people[0].n_sessions, 0);
+        // The operator's addition, then the revocation.
         let events = access_events(&store).await;
-        assert_eq!(events.len(), 1);
+        assert_eq!(events.len(), 2);
         assert_eq!(
             (events[0].action, events[0].user, events[0].role.as_deref()),
+            (AccessAction::Add, Some(user.id), Some("delegate:russia"))
+        );
+        assert_eq!(
+            (events[1].action, events[1].user, events[1].role.as_deref()),
             (AccessAction::Revoke, Some(user.id), Some("delegate:russia"))
         );
         assert!(store.verify().await.unwrap().is_ok());
@@ -199,9 +204,10 @@ async fn a_change_of_role_holds_at_once_and_is_logged() {
             Err(Error::UnknownParty { .. })
         ));
         let events = access_events(&store).await;
-        assert_eq!(events.len(), 1);
+        let actions: Vec<AccessAction> = events.iter().map(|event| event.action).collect();
+        assert_eq!(actions, [AccessAction::Add, AccessAction::Role]);
         assert_eq!(
-            (events[0].role.as_deref(), events[0].previous_role.as_deref()),
+            (events[1].role.as_deref(), events[1].previous_role.as_deref()),
             (Some("delegate:ukraine"), Some("observer"))
         );
         db.finish().await;
@@ -252,6 +258,34 @@ async fn an_edited_access_event_breaks_the_chain() {
         let report = db.open().await.verify().await.unwrap();
         let problem = report.problem.unwrap();
         assert_eq!((problem.seq, problem.kind), (2, parley_store::verify::ProblemKind::Edited));
+        db.finish().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_the_operator_adds_is_logged_and_a_refused_one_is_not() {
+    for db in TestDb::all().await {
+        let store = seeded(&db).await;
+        let user = store.create_user("mia2", &Role::Mediator).await.unwrap();
+        // A name taken, or a party the record does not have: nothing made, nothing logged.
+        assert!(matches!(
+            store.create_user("mia2", &Role::Observer).await,
+            Err(Error::UserExists(_))
+        ));
+        assert!(matches!(
+            store.create_user("nobody", &delegate("atlantis")).await,
+            Err(Error::UnknownParty { .. })
+        ));
+        let events = store.events(0, 1000).await.unwrap();
+        let access: Vec<_> = events.iter().filter(|event| event.kind == ACCESS_KIND).collect();
+        assert_eq!(access.len(), 1);
+        assert_eq!(access[0].author, parley_store::access::OPERATOR);
+        let event = AccessEvent::from_payload(&access[0].payload).unwrap();
+        assert_eq!(
+            (event.action, event.user, event.name.as_deref(), event.role.as_deref()),
+            (AccessAction::Add, Some(user.id), Some("mia2"), Some("mediator"))
+        );
+        assert!(store.verify().await.unwrap().is_ok());
         db.finish().await;
     }
 }

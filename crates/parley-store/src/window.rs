@@ -64,6 +64,10 @@ impl Store {
                 if until.as_ref().is_some_and(|until| event.recorded_at >= *until) {
                     break 'pages;
                 }
+                // A change of access leaves the record as it was.
+                if event.is_access() {
+                    continue;
+                }
                 let corrupt = |message: String| Error::Corrupt { seq: event.seq, message };
                 let change = event.change().map_err(|diagnostics| {
                     corrupt(format!("{} problem(s) in its payload", diagnostics.len()))

@@ -6,7 +6,7 @@
 use parley_model::access::Viewer;
 use parley_model::change::Collection;
 use parley_model::scenario::{
-    Category, ClaimStatus, DraftStatus, Fate, MeetingStatus, Role, Scenario, Stage,
+    AgreementKind, Category, ClaimStatus, DraftStatus, Fate, MeetingStatus, Role, Scenario, Stage,
 };
 use parley_model::stance::{ImportanceLevel, StanceLevel};
 use parley_model::{Basis, DatePrecision, Id, PlacePrecision};
@@ -606,6 +606,14 @@ impl Choices {
                     Control::Checks(self.drafts.clone()),
                 )),
                 item(
+                    field(
+                        "answers",
+                        "Answers (a compromise text)",
+                        with_blank("none", self.drafts.clone()),
+                    )
+                    .hint("a party's draft that answers the mediator's text is its column in the round"),
+                ),
+                item(
                     field("point_count", "Number of points", Control::Number)
                         .hint("all of its points, described below or not"),
                 ),
@@ -658,6 +666,33 @@ impl Choices {
                             field("into", "Into point", Control::Text)
                                 .hint("the id of this draft's point it became"),
                         ),
+                        self.cites(1),
+                    ],
+                ),
+                group(
+                    "agreements",
+                    "Agreements (nothing is agreed until everything is agreed)",
+                    "Agreement",
+                    1,
+                    vec![
+                        item(field(
+                            "party",
+                            "Party that agrees",
+                            with_blank("choose a party", self.parties.clone()),
+                        )),
+                        item(
+                            field("point", "Point", Control::Text)
+                                .hint("the id of the point agreed; left empty, the whole draft"),
+                        ),
+                        item(field(
+                            "kind",
+                            "Kind",
+                            keywords(AgreementKind::ALL.iter().map(|k| k.as_str()), Some("choose")),
+                        )),
+                        self.date("Date of the agreement"),
+                        item(field("basis", "Basis", bases("reported (default)"))),
+                        self.visibility(),
+                        item(field("note", "Note", Control::Area)),
                         self.cites(1),
                     ],
                 ),

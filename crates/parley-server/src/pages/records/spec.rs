@@ -691,7 +691,12 @@ impl Choices {
                         )),
                         self.date("Date of the agreement"),
                         item(field("basis", "Basis", bases("reported (default)"))),
-                        self.visibility(),
+                        // With a blank choice, so that a row left blank is left out.
+                        item(field(
+                            "visibility",
+                            "Who may see it",
+                            with_blank("public (default)", self.visibilities.clone()),
+                        )),
                         item(field("note", "Note", Control::Area)),
                         self.cites(1),
                     ],

@@ -466,15 +466,12 @@ def tournament(
     )
     callback = _progress_bar("tournament") if progress is True else (progress or None)
     results = json.loads(_parley.tournament(scenarios, flags, callback))
-    issue_lists = [list(scenario.issues.items()) for scenario in scenarios]
     rows = []
     for row in results["rows"]:
         scenario = results["scenarios"][row["scenario"]]
         profile = results["profiles"][row["profile"]]
+        # Keyed by issue (option ids) and by party in results.json (parley-tournament/2).
         agreement = row["agreement"]
-        if agreement is not None:
-            issues = issue_lists[row["scenario"]]
-            agreement = {issue: options[option] for (issue, options), option in zip(issues, agreement)}
         flat = {
             "scenario": scenario["file"],
             "protocol": profile["protocol"],
@@ -484,7 +481,7 @@ def tournament(
             "agreement": agreement,
             "rounds": row["rounds"],
         }
-        for party, utility in zip(scenario["parties"], row["utilities"]):
+        for party, utility in row["utilities"].items():
             flat[f"utility_{party}"] = utility
         flat["distance_to_nash"] = row["distance_to_nash"]
         flat["distance_to_frontier"] = row["distance_to_frontier"]
